@@ -1,0 +1,129 @@
+"""Command line: python -m extraction [--json] FILE [FILE...]
+
+With --json: one JSON object for one file, a JSON list for several (the scorer reads this).
+Without: a plain-text table per document for a person checking the extraction.
+Exit status 2, with the reason on stderr, when a file cannot be read; nothing is printed to stdout
+then, so a caller never mistakes a partial list for the whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+
+from extraction import EXTRACTION_VERSION, extract, read_document
+from extraction.errors import UnreadableDocument
+from extraction.types import Extraction, Target
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m extraction",
+        description="Extract assignments, targets and units from task-division documents.",
+    )
+    parser.add_argument("--json", action="store_true", help="print the DESIGN §7 JSON")
+    parser.add_argument("--version", action="version", version=EXTRACTION_VERSION)
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    args = parser.parse_args(argv)
+
+    texts: list[str] = []
+    failed = False
+    for path in args.files:
+        try:
+            texts.append(read_document(path))
+        except UnreadableDocument as exc:
+            print(f"{path}: {exc.message} [{exc.code}]", file=sys.stderr)
+            failed = True
+        except OSError as exc:
+            print(f"{path}: 无法读取文件:{exc.strerror or exc}", file=sys.stderr)
+            failed = True
+    if failed:
+        return 2
+
+    results = [extract(text) for text in texts]
+    if args.json:
+        payload: object = results[0] if len(results) == 1 else results
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        for path, result in zip(args.files, results, strict=True):
+            print(render_table(path, result))
+    return 0
+
+
+# --- plain-text table -------------------------------------------------------------------------
+
+_COLUMNS = (("编号", 10), ("标题", 24), ("牵头单位", 18), ("责任单位", 26), ("指标", 34))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Wrap by display width (a Chinese character takes two columns)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n") or [""]:
+        line = ""
+        for ch in paragraph:
+            if _width(line + ch) > width:
+                lines.append(line)
+                line = ""
+            line += ch
+        lines.append(line)
+    return lines or [""]
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _target_text(target: Target) -> str:
+    value = target["value"]
+    shown = "" if value is None else f"{value:g}"
+    if target["value_high"] is not None:
+        shown += f"—{target['value_high']:g}"
+    return f"{target['indicator']} {target['comparator']} {shown}{target['unit']}"
+
+
+def render_table(path: str, result: Extraction) -> str:
+    out = [
+        f"== {path}",
+        f"标题: {result['title'] or '-'}",
+        f"发文: {result['issuer'] or '-'}  日期: {result['date'] or '-'}"
+        f"  年度: {result['year'] or '-'}",
+    ]
+    if result["targets"]:
+        out.append("主要目标: " + ";".join(_target_text(t) for t in result["targets"]))
+    for rule in result["reporting"]:
+        out.append(
+            f"报送: {rule['frequency']} 季度第{rule['month_of_quarter'] or '-'}月 "
+            f"{rule['day'] or '-'}日  ({rule['text']})"
+        )
+    out.append(f"任务 {len(result['assignments'])} 项")
+    header = " | ".join(_pad(name, width) for name, width in _COLUMNS)
+    out.append(header)
+    out.append("-" * _width(header))
+    for item in result["assignments"]:
+        cells = [
+            item["ref"],
+            item["title"],
+            "、".join(item["lead_units"]),
+            "、".join(item["responsible_units"]),
+            "\n".join(_target_text(t) for t in item["targets"]),
+        ]
+        wrapped = [_wrap(cell, width) for cell, (_, width) in zip(cells, _COLUMNS, strict=True)]
+        for row in range(max(len(w) for w in wrapped)):
+            out.append(
+                " | ".join(
+                    _pad(w[row] if row < len(w) else "", width)
+                    for w, (_, width) in zip(wrapped, _COLUMNS, strict=True)
+                ).rstrip()
+            )
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

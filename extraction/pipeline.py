@@ -1,0 +1,345 @@
+"""extract(): text in, the DESIGN §7 object out."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from extraction import dates, structure, targets, units
+from extraction.normalize import detect_script, tidy, working_copy
+from extraction.structure import Line, Node
+from extraction.types import Assignment, Category, Extraction, Script, Target
+
+logger = logging.getLogger(__name__)
+
+# Sections that frame a plan rather than assign work; used only when no item names a unit.
+_NOT_TASKS = re.compile(
+    r"保障措施|工作要求|组织实施|分工原则|工作原则|基本原则|指导思想|总体要求|目标要求|工作回顾|"
+    r"回顾|组织领导|实施步骤|附则|背景|工作目标"
+)
+_TITLE_GROWTH = re.compile(r"(及其?增速|及增长率|及增幅|增速|增长率|增幅|数据)$")
+_INVERSE_NOTE = re.compile(r"[((]逆指标[))]")
+
+
+def empty_result(script: Script = "simplified") -> Extraction:
+    return {
+        "title": None,
+        "issuer": None,
+        "date": None,
+        "year": None,
+        "script": script,
+        "targets": [],
+        "reporting": [],
+        "assignments": [],
+    }
+
+
+def extract(text: str) -> Extraction:
+    """Extract a draft from a document's text; never raises on odd input.
+
+    An import must always give the reviewer a draft to correct, so a rule that trips on an
+    unforeseen layout costs that document's structure, not the import: the error is logged and
+    the empty schema is returned.
+    """
+    try:
+        return extract_strict(text)
+    except Exception:
+        logger.exception("extraction failed; returning an empty draft")
+        return empty_result()
+
+
+def extract_strict(text: str) -> Extraction:
+    """extract() without the safety net, for tests that must see every failure."""
+    if not isinstance(text, str):
+        raise TypeError(f"extract() takes str, not {type(text).__name__}")
+    script: Script = "traditional" if detect_script(text) == "traditional" else "simplified"
+    norm = working_copy(text, traditional=script == "traditional")
+    lines = structure.split_lines(norm)
+    table_rows = structure.find_tables(lines)
+    roots, _ = structure.build_tree(lines, frozenset(row.line.start for row in table_rows))
+    result = empty_result(script)
+
+    first_heading = roots[0].start if roots else len(norm)
+    title_norm = _metadata(text, norm, lines, first_heading, result)
+    result["year"] = structure.find_year(title_norm, result["date"])
+    result["targets"] = targets.find_headline_targets(text, norm)
+    result["reporting"] = dates.find_reporting_rules(norm)
+
+    analysed = [_Analysed(node, text, norm) for root in roots for node in root.walk()]
+    assignments = [
+        _assignment(item, text, norm, result["year"], units_from)
+        for item, units_from in _select(analysed)
+    ]
+    assignments.extend(
+        _table_assignment(row, i, text, norm, result["year"]) for i, row in enumerate(table_rows)
+    )
+    assignments.sort(key=lambda a: a["span"][0])
+    result["assignments"] = assignments
+    return result
+
+
+def _metadata(
+    raw: str, norm: str, lines: list[Line], first_heading: int, result: Extraction
+) -> str | None:
+    title_norm: str | None = None
+    found = structure.find_title(norm, lines, first_heading)
+    if found:
+        start, end, title_lines = found
+        if title_lines:
+            result["title"] = "".join(raw[line.start : line.end].strip() for line in title_lines)
+            title_norm = "".join(line.text for line in title_lines)
+        else:
+            result["title"] = raw[start:end].strip()
+            title_norm = norm[start:end]
+    issuer, date = structure.find_issuer_and_date(norm, lines)
+    if isinstance(issuer, tuple):
+        result["issuer"] = raw[issuer[0] : issuer[1]].strip()
+    elif issuer:
+        result["issuer"] = "、".join(raw[line.start : line.end].strip() for line in issuer)
+    result["date"] = date
+    return title_norm
+
+
+class _Analysed:
+    """A numbered node with its unit clauses, title and body located."""
+
+    def __init__(self, node: Node, raw: str, norm: str) -> None:
+        self.node = node
+        self.clauses = units.find_clauses(norm, node.body_start, node.end)
+        head_end = node.head.end
+        cut = min((c.start for c in self.clauses if c.start < head_end), default=head_end)
+        head = norm[node.body_start : cut]
+        sentence_end = head.find("。")
+        self.inline = sentence_end >= 0 or not node.lines
+        colon = head.find(":")
+        if 2 <= colon <= 25 and (sentence_end < 0 or colon < sentence_end):
+            # "1.加快项目建设:围绕…" titles the item with the words before the colon.
+            sentence_end = colon
+            self.inline = True
+        title_end = node.body_start + (sentence_end if sentence_end >= 0 else len(head.rstrip()))
+        title_start = node.body_start
+        while title_end > title_start and norm[title_end - 1] in " :;,、":
+            title_end -= 1
+        self.title_start, self.title_end = title_start, title_end
+        self.title = tidy(raw[title_start:title_end]).replace("\n", "")
+        self.title_norm = norm[title_start:title_end].strip()
+        self.end = max([node.end] + [c.end for c in self.clauses])
+        self.body_start = node.body_start if self.inline else head_end
+        self.hoisted = False
+
+    @property
+    def has_units(self) -> bool:
+        return bool(self.clauses)
+
+    def excluded(self) -> list[tuple[int, int]]:
+        return [(c.start, c.end) for c in self.clauses]
+
+
+def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None]]:
+    """Which nodes are assignments, each with the node whose unit clauses apply to it."""
+    by_node = {id(item.node): item for item in analysed}
+
+    def own(node: Node) -> _Analysed:
+        return by_node[id(node)]
+
+    _hoist_trailing_units(analysed, own)
+    if not any(item.has_units for item in analysed):
+        chosen: list[tuple[_Analysed, _Analysed | None]] = []
+        for item in analysed:
+            node = item.node
+            if node.children or node.parent is None:
+                continue
+            path = [*node.ancestors(), node]
+            if any(_NOT_TASKS.search(own(n).title_norm) for n in path):
+                continue
+            chosen.append((item, None))
+        return chosen
+
+    chosen = []
+    inherited: set[int] = set()
+    for item in analysed:
+        node = item.node
+        if id(node) in inherited:
+            continue
+        descendants = node.walk()[1:]
+        if item.has_units:
+            if item.hoisted:
+                chosen.append((item, item))
+                inherited.update(id(d) for d in descendants)
+            elif descendants and not any(own(d).has_units for d in descendants):
+                # Units written once under a heading apply to every item beneath it.
+                for leaf in (d for d in descendants if not d.children):
+                    chosen.append((own(leaf), item))
+                    inherited.add(id(leaf))
+            else:
+                chosen.append((item, item))
+            continue
+        parent = node.parent
+        if node.children or parent is None:
+            continue
+        siblings = [own(s) for s in parent.children if not s.children]
+        if sum(s.has_units for s in siblings) * 2 > len(siblings):
+            # An item that lost its unit line in a list where the others have one.
+            chosen.append((item, None))
+    order = {id(item.node): i for i, item in enumerate(analysed)}
+    chosen.sort(key=lambda pair: order[id(pair[0].node)])
+    return chosen
+
+
+def _hoist_trailing_units(analysed: list[_Analysed], own: Callable[[Node], _Analysed]) -> None:
+    """Unit lines after an item's sub-points belong to the item, not to its last sub-point.
+
+    "1.标题\n(1)…\n(2)…\n牵头单位:…" parses the unit lines into "(2)"; when no other sub-point
+    names units, they are moved up to "1." and the item spans its sub-points.
+    """
+    for item in analysed:
+        node, parent = item.node, item.node.parent
+        if not item.has_units or parent is None or node.children or parent.children[-1] is not node:
+            continue
+        if own(parent).has_units or any(own(s).has_units for s in parent.children[:-1]):
+            continue
+        if not all(c.start == _line_start(item, c.start) for c in item.clauses):
+            continue
+        target = own(parent)
+        target.clauses, item.clauses = item.clauses, []
+        target.hoisted = True
+        target.end = max(target.end, item.end)
+
+
+def _line_start(item: _Analysed, pos: int) -> int:
+    for line in [item.node.head, *item.node.lines]:
+        if line.start <= pos < line.end or pos == line.start:
+            return line.start
+    return -1
+
+
+def _category(item: _Analysed, by_title: list[str]) -> Category | None:
+    for title in [item.title_norm, *reversed(by_title)]:
+        if "约束性" in title:
+            return "约束性"
+        if "预期性" in title:
+            return "预期性"
+    return None
+
+
+def _without(raw: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    pieces: list[str] = []
+    pos = start
+    for a, b in sorted(spans):
+        if b <= pos or a >= end:
+            continue
+        pieces.append(raw[pos:a])
+        pos = max(pos, b)
+    pieces.append(raw[pos:end])
+    return tidy("".join(pieces))
+
+
+def _assignment(
+    item: _Analysed, raw: str, norm: str, year: int | None, units_from: _Analysed | None
+) -> Assignment:
+    node = item.node
+    ancestors = node.ancestors()
+    section_titles = []
+    for a in ancestors:
+        head = norm[a.body_start : a.head.end]
+        cut = head.find("。")
+        section_titles.append(head[:cut] if cut >= 0 else head)
+    section = [
+        tidy(raw[a.body_start : a.body_start + len(t.rstrip(" :;,、"))]).replace("\n", "")
+        for a, t in zip(ancestors, section_titles, strict=True)
+    ]
+    lead: list[str] = []
+    responsible: list[str] = []
+    for clause in units_from.clauses if units_from else []:
+        for name, marked_lead in units.split_marked_units(
+            raw, norm, clause.list_start, clause.list_end
+        ):
+            bucket = lead if clause.role == "lead" or marked_lead else responsible
+            if name not in bucket:
+                bucket.append(name)
+    excluded = item.excluded()
+    body_text = _without(raw, item.body_start, item.end, excluded)
+    fallback = _INVERSE_NOTE.sub("", item.title_norm)
+    fallback = _TITLE_GROWTH.sub("", fallback)
+    found: list[Target] = targets.find_targets(
+        raw,
+        norm,
+        item.body_start,
+        item.end,
+        excluded=excluded,
+        fallback_indicator=fallback,
+        context=item.title_norm,
+    )
+    if not found and not item.inline:
+        found = targets.find_targets(
+            raw, norm, item.title_start, item.title_end, context=item.title_norm
+        )
+    deadline_text = _without(norm, item.body_start, item.end, excluded)
+    return {
+        "ref": ".".join(n.token for n in [*ancestors, node]),
+        "number": node.number,
+        "section": section,
+        "title": item.title,
+        "text": body_text,
+        "lead_units": lead,
+        "responsible_units": responsible,
+        "targets": found,
+        "deadline": dates.find_deadline(deadline_text, year),
+        "category": _category(item, section_titles),
+        "span": [node.start, item.end],
+    }
+
+
+def _table_assignment(
+    row: structure.TableRow, index: int, raw: str, norm: str, year: int | None
+) -> Assignment:
+    cells = row.cells
+    task = cells.get("task") or cells["target"]
+    target_cell = cells.get("target") if cells.get("target") is not task else None
+    number_cell = cells.get("number")
+    number = number_cell.text if number_cell and number_cell.text else str(index + 1)
+    sentence = norm[task.start : task.end].split("。")[0]
+    title = tidy(raw[task.start : task.start + len(sentence)]).replace("\n", "")
+    lead: list[str] = []
+    responsible: list[str] = []
+    for role, bucket in (("lead", lead), ("responsible", responsible)):
+        cell = cells.get(role)
+        if cell and cell.text:
+            bucket.extend(units.split_units(raw, norm, cell.start, cell.end))
+    found: list[Target] = []
+    if target_cell and target_cell.text:
+        found = targets.find_targets(
+            raw, norm, target_cell.start, target_cell.end, fallback_indicator=task.text
+        )
+    if not found:
+        found = targets.find_targets(raw, norm, task.start, task.end, fallback_indicator=task.text)
+    text = tidy(raw[task.start : task.end])
+    if target_cell and target_cell.text:
+        text += "\n" + tidy(raw[target_cell.start : target_cell.end])
+    deadline_cell = cells.get("deadline")
+    deadline = None
+    if deadline_cell and deadline_cell.text:
+        deadline = dates.parse_date(deadline_cell.text) or dates.find_deadline(
+            deadline_cell.text, year
+        )
+    deadline = deadline or dates.find_deadline(norm[task.start : task.end], year)
+    section_titles = [heading for _, heading in row.sections]
+    category: Category | None = None
+    for heading in reversed(section_titles):
+        if "约束性" in heading or "预期性" in heading:
+            category = "约束性" if "约束性" in heading else "预期性"
+            break
+    return {
+        "ref": ".".join([token for token, _ in row.sections] + [number]),
+        "number": number,
+        "section": section_titles,
+        "title": title,
+        "text": text,
+        "lead_units": lead,
+        "responsible_units": responsible,
+        "targets": found,
+        "deadline": deadline,
+        "category": category,
+        "span": [row.line.start, row.line.end],
+    }

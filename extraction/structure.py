@@ -1,0 +1,430 @@
+"""Document layout: lines, numbered headings and items, and the document's own metadata.
+
+Numbering styles (一、 / (一) / 1. / (1) / ① / 第一章 …) get their depth from the order in which
+a document uses them, not from a fixed table: a style seen for the first time opens a level below
+the current one, a style already open closes everything beneath it.  That copes with documents
+that skip a level or start at (一).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extraction import dates
+from extraction.normalize import is_debris
+
+_CN_NUM = "一二三四五六七八九十"
+
+# (style, pattern); a pattern matches at the start of a stripped line.
+_NUMBERING: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("chapter", re.compile(rf"第([{_CN_NUM}百零〇\d]{{1,4}})(章|部分)\s*")),
+    ("section", re.compile(rf"第([{_CN_NUM}百零〇\d]{{1,4}})节\s*")),
+    ("cn", re.compile(rf"([{_CN_NUM}]{{1,3}})\s*[、.]\s*")),
+    ("pcn", re.compile(rf"\(\s*([{_CN_NUM}]{{1,3}})\s*\)\s*")),
+    ("num", re.compile(r"(\d{1,3})\s*(?:、|\.(?!\d))\s*")),
+    ("numr", re.compile(r"(\d{1,3})\s*\)\s*")),
+    ("pnum", re.compile(r"\(\s*(\d{1,3})\s*\)\s*")),
+    ("circ", re.compile(r"([\u2460-\u2473])\s*")),
+)
+
+
+@dataclass
+class Line:
+    start: int  # first non-blank character
+    end: int  # after the last non-blank character
+    text: str  # working-copy text of [start, end)
+
+
+@dataclass
+class Node:
+    style: str
+    token: str  # as it appears in a ref: "二", "(一)", "1"
+    number: str  # "二", "一", "1"
+    start: int  # where the numbering starts
+    head: Line  # the numbered line
+    body_start: int  # just after the numbering
+    lines: list[Line] = field(default_factory=list)  # lines after the numbered one
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = None
+    title: str = ""  # working-copy title, numbering and unit clause removed
+    title_start: int = 0
+    title_end: int = 0
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1].end if self.lines else self.head.end
+
+    def ancestors(self) -> list[Node]:
+        chain: list[Node] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    def walk(self) -> list[Node]:
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+
+def split_lines(norm: str) -> list[Line]:
+    lines: list[Line] = []
+    pos = 0
+    for chunk in norm.split("\n"):
+        stripped = chunk.strip()
+        if stripped:
+            start = pos + (len(chunk) - len(chunk.lstrip()))
+            lines.append(Line(start, start + len(stripped), stripped))
+        pos += len(chunk) + 1
+    return lines
+
+
+def match_numbering(text: str) -> tuple[str, str, int] | None:
+    """(style, number, length of the numbering) when the line starts with a numbering."""
+    for style, pattern in _NUMBERING:
+        m = pattern.match(text)
+        if m and m.end() < len(text):
+            return style, m[1], m.end()
+    return None
+
+
+def _token(style: str, number: str) -> str:
+    if style == "pcn" or style == "pnum":
+        return f"({number})"
+    if style == "numr":
+        return f"{number})"
+    if style == "chapter":
+        return f"第{number}章"
+    if style == "section":
+        return f"第{number}节"
+    return number
+
+
+# Lines that end a document's body: an attachment list or a bare date under a signature.
+_END_OF_BODY = re.compile(r"^(附件\s*[::\d]|附件$|\(此件.{0,8}\)$)")
+
+
+def build_tree(
+    lines: list[Line], skip: frozenset[int] = frozenset()
+) -> tuple[list[Node], list[Line]]:
+    """Numbered nodes as a forest, plus the lines before the first numbered line.
+
+    `skip` holds the start offsets of lines that belong to a table.
+    """
+    roots: list[Node] = []
+    stack: list[Node] = []
+    preamble: list[Line] = []
+    current: Node | None = None
+    closed = False
+    for line in lines:
+        if line.start in skip or is_debris(line.text):
+            continue
+        numbered = match_numbering(line.text)
+        if numbered is None:
+            if current is None:
+                preamble.append(line)
+            elif not closed:
+                if _END_OF_BODY.match(line.text):
+                    closed = True
+                elif _DATE_LINE.match(line.text.replace(" ", "")):
+                    # A signature under the last item: the signing body is not item text.
+                    closed = True
+                    while current.lines and _signature_like(current.lines[-1].text):
+                        current.lines.pop()
+                else:
+                    current.lines.append(line)
+            continue
+        closed = False
+        style, number, length = numbered
+        depth = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].style == style), None)
+        if depth is not None:
+            # "1." again right under an open "1." (a sub-list inside an item) nests instead.
+            sibling = stack[depth]
+            if depth == len(stack) - 1 and number in ("1", "一") and sibling.number in ("1", "一"):
+                depth = None
+            else:
+                del stack[depth:]
+        node = Node(
+            style=style,
+            token=_token(style, number),
+            number=number,
+            start=line.start,
+            head=line,
+            body_start=line.start + length,
+        )
+        if stack:
+            node.parent = stack[-1]
+            stack[-1].children.append(node)
+        else:
+            roots.append(node)
+        stack.append(node)
+        current = node
+    return roots, preamble
+
+
+def _signature_like(text: str) -> bool:
+    return len(text) <= 30 and not _TITLE_STOP.search(text) and bool(_ORG_SUFFIX.search(text))
+
+
+# --- metadata ---------------------------------------------------------------------------------
+
+_DOC_SUFFIX = re.compile(
+    r"(方案|计划|规划|纲要|意见|办法|通知|报告|要点|清单|细则|决定|规定|措施|安排|分工|公告|通告|"
+    r"任务书|责任书|实施方案|工作方案|责任分工|分工表|任务表|清单表|台账)$"
+)
+_STRONG_SUFFIX = re.compile(
+    r"(方案|计划|规划|纲要|意见|办法|通知|报告|要点|清单|细则|决定|规定|任务书|责任书|分工表|任务表)$"
+)
+_TITLE_STOP = re.compile(r"[。,,;;::!!??|]")
+_ORG_SUFFIX = re.compile(
+    r"(人民政府|政府|办公室|办公厅|委员会|党委|市委|县委|区委|局|委|厅|办|中心|公司|管委会|小组)$"
+)
+_DATE_LINE = re.compile(
+    r"^(\d{4}年\d{1,2}月\d{1,2}日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$"
+)
+
+
+def _title_like(text: str) -> bool:
+    if not text or len(text) > 40 or _TITLE_STOP.search(text):
+        return False
+    if match_numbering(text) or is_debris(text) or _DATE_LINE.match(text.replace(" ", "")):
+        return False
+    return not text.startswith(("(", "【", "[", "<"))
+
+
+@dataclass
+class TitleCandidate:
+    lines: list[Line]
+    text: str  # working copy, joined without spaces
+
+
+def title_candidates(lines: list[Line]) -> list[TitleCandidate]:
+    """Runs of short unpunctuated lines (blank lines allowed between) ending in a document type."""
+    runs: list[list[Line]] = []
+    run: list[Line] = []
+    for line in lines:
+        if _title_like(line.text):
+            run.append(line)
+            continue
+        if run:
+            runs.append(run)
+        run = []
+    if run:
+        runs.append(run)
+    found: list[TitleCandidate] = []
+    for run in runs:
+        for first in range(len(run)):
+            for last in range(min(len(run), first + 4) - 1, first - 1, -1):
+                joined = "".join(line.text.replace(" ", "") for line in run[first : last + 1])
+                if _DOC_SUFFIX.search(joined):
+                    found.append(TitleCandidate(run[first : last + 1], joined))
+                    break
+            else:
+                continue
+            break
+    return found
+
+
+_QUOTED = re.compile(r"《([^《》\n]{4,80})》")
+_ISSUE_NOTICE = re.compile(r"印发\s*《([^《》\n]{4,80})》")
+
+
+def find_title(
+    norm: str, lines: list[Line], first_heading: int
+) -> tuple[int, int, list[Line]] | None:
+    """The lines that make up the document title, or a 《…》 span when no heading line does."""
+    quoted = {m[1].replace(" ", "") for m in _QUOTED.finditer(norm)}
+    candidates = title_candidates(lines)
+    for cand in candidates:
+        if cand.text in quoted or re.sub(r"\(.*?\)$", "", cand.text) in quoted:
+            return cand.lines[0].start, cand.lines[-1].end, cand.lines
+    before = [c for c in candidates if c.lines[0].start < first_heading]
+    # A web page's own heading (…的公告) or a section name (工作安排) is weaker evidence than a
+    # document type such as 方案 or 报告.
+    strong = [c for c in before if _STRONG_SUFFIX.search(c.text)]
+    if strong or before:
+        cand = (strong or before)[-1]
+        return cand.lines[0].start, cand.lines[-1].end, cand.lines
+    m = _ISSUE_NOTICE.search(norm)
+    if m:
+        return m.start(1), m.end(1), []
+    if candidates:
+        cand = candidates[0]
+        return cand.lines[0].start, cand.lines[-1].end, cand.lines
+    return None
+
+
+_META_DATE = re.compile(r"成文日期\s*[::|]?\s*")
+_PUBLISHED = re.compile(r"(?:发布时间|发布日期|印发日期|发文日期)\s*[::|]?\s*")
+_META_ISSUER = re.compile(r"(?:发布机构|发文机关|发文单位)\s*[::|]\s*([^|\n]{2,40}?)\s*(?:\||\n|$)")
+_NOTICE_ISSUER = re.compile(r"^(.{2,30}?(?:人民政府|政府|办公室|办公厅|委员会))(?:办公室)?关于印发")
+
+
+def _date_after(norm: str, pattern: re.Pattern[str]) -> str | None:
+    for m in pattern.finditer(norm):
+        # The value may sit on the next line in pasted metadata tables.
+        value = dates.parse_date(norm[m.end() : m.end() + 30])
+        if value:
+            return value
+    return None
+
+
+def signature(lines: list[Line]) -> tuple[list[Line], str] | None:
+    """The signing body's lines and the date line beneath them (the first such block)."""
+    for i, line in enumerate(lines):
+        if not _DATE_LINE.match(line.text.replace(" ", "")):
+            continue
+        block: list[Line] = []
+        j = i - 1
+        while j >= 0 and len(block) < 3:
+            text = lines[j].text
+            if len(text) > 30 or _TITLE_STOP.search(text) or match_numbering(text):
+                break
+            block.insert(0, lines[j])
+            j -= 1
+        if block and _ORG_SUFFIX.search(block[-1].text):
+            date = dates.parse_date(line.text.replace(" ", ""))
+            if date:
+                return block, date
+    return None
+
+
+def find_issuer_and_date(
+    norm: str, lines: list[Line]
+) -> tuple[tuple[int, int] | list[Line] | None, str | None]:
+    """Issuer (a span, or signature lines) and the document date.
+
+    Date: 成文日期 first, then the date under the signature, then the publication date.
+    Issuer: a metadata table's 发布机构, then the signature, then "X关于印发…" in a notice title.
+    """
+    sig = signature(lines)
+    date = (
+        _date_after(norm, _META_DATE) or (sig[1] if sig else None) or _date_after(norm, _PUBLISHED)
+    )
+    m = _META_ISSUER.search(norm)
+    if m:
+        return (m.start(1), m.end(1)), date
+    if sig:
+        return sig[0], date
+    for line in lines[:30]:
+        notice = _NOTICE_ISSUER.match(line.text)
+        if notice:
+            return (line.start, line.start + notice.end(1)), date
+    return None, date
+
+
+_TITLE_YEAR = re.compile(r"(?<!\d)(\d{4})\s?年(?!\s?远景)")
+_TITLE_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})年(?!远景)")
+_MULTI_YEAR_PLAN = re.compile(r"五年规划|十[一二三四五六]五|\d{4}\s?[-—~至]\s?\d{4}")
+
+
+def find_year(title: str | None, date: str | None) -> int | None:
+    """The plan year from the title ("2023年…方案"); a multi-year plan falls back to its date."""
+    if title and not _MULTI_YEAR_PLAN.search(title):
+        m = _TITLE_YEAR.search(title)
+        if m and 1990 <= int(m[1]) <= 2100:
+            return int(m[1])
+        cn = _TITLE_CN_YEAR.search(title)
+        if cn:
+            digits = [dates.cn_number(ch) for ch in cn[1]]
+            if all(d is not None for d in digits):
+                return int("".join(str(d) for d in digits))
+    return int(date[:4]) if date else None
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+_CELL_SEP = re.compile(r"\t|\|")
+_HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("number", re.compile(r"^(序号|编号|序)$")),
+    ("lead", re.compile(r"牵头|主责")),
+    ("responsible", re.compile(r"责任单位|责任部门|配合|参与|协办|协同")),
+    ("deadline", re.compile(r"时限|时间|节点|期限")),
+    ("target", re.compile(r"目标|预期值|目标值")),
+    ("task", re.compile(r"任务|内容|措施|事项|工作|指标")),
+)
+
+
+@dataclass
+class Cell:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class TableRow:
+    line: Line
+    cells: dict[str, Cell]  # by role: number, task, target, lead, responsible, deadline
+    sections: list[tuple[str, str]]  # (ref token, heading text) of the section rows above
+
+
+def _cells(line: Line) -> list[Cell]:
+    cells: list[Cell] = []
+    pos = 0
+    text = line.text
+    for m in [*_CELL_SEP.finditer(text), None]:
+        end = m.start() if m else len(text)
+        raw = text[pos:end]
+        lead = len(raw) - len(raw.lstrip())
+        stripped = raw.strip()
+        start = line.start + pos + lead
+        cells.append(Cell(start, start + len(stripped), stripped))
+        pos = m.end() if m else len(text)
+    if cells and not cells[0].text and text.startswith("|"):
+        cells = cells[1:]
+    if cells and not cells[-1].text and text.endswith("|"):
+        cells = cells[:-1]
+    return cells
+
+
+def _header_roles(cells: list[Cell]) -> dict[int, str] | None:
+    roles: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        for role, pattern in _HEADER_ROLES:
+            if role not in roles.values() and pattern.search(cell.text):
+                roles[i] = role
+                break
+    wanted = set(roles.values())
+    if wanted & {"lead", "responsible"} and wanted & {"task", "target"}:
+        return roles
+    return None
+
+
+def find_tables(lines: list[Line]) -> list[TableRow]:
+    """Rows of task tables pasted as text (cells split by tabs or "|") under a header row that
+    names the task and unit columns.  Section rows (一、… alone in a row) give the rows a path."""
+    rows: list[TableRow] = []
+    roles: dict[int, str] | None = None
+    sections: list[tuple[str, str]] = []
+    for line in lines:
+        cells = _cells(line) if _CELL_SEP.search(line.text) else []
+        if len(cells) >= 3:
+            header = _header_roles(cells)
+            if header and not any(c.text and c.text[0].isdigit() for c in cells[:1]):
+                roles, sections = header, []
+                continue
+        if roles is None:
+            continue
+        filled = [c for c in cells if c.text] if cells else []
+        heading_text = filled[0].text if len(filled) == 1 else line.text if not cells else ""
+        numbered = match_numbering(heading_text) if heading_text else None
+        if numbered and numbered[0] in ("cn", "pcn", "chapter", "section"):
+            style, number, length = numbered
+            depth = 0 if style in ("cn", "chapter") else 1
+            sections = sections[:depth] + [(_token(style, number), heading_text[length:].strip())]
+            continue
+        if len(filled) < 2:
+            if not cells:
+                roles = None  # prose after the table
+            continue
+        if all(re.fullmatch(r"[-:=\s]*", c.text) for c in cells):
+            continue  # a Markdown rule line under the header
+        by_role = {role: cells[i] for i, role in roles.items() if i < len(cells)}
+        if "task" not in by_role or not by_role["task"].text:
+            continue
+        rows.append(TableRow(line, by_role, list(sections)))
+    return rows

@@ -1,0 +1,640 @@
+"""Quantitative targets: "人均地区生产总值达4.8万元以上" → indicator, value, unit, comparator, ….
+
+A target is a number written with a unit of measure inside a clause of an assignment (or of the
+document's "主要预期目标是:…" sentence).  Numbers that are not goals are left out by rule:
+years and dates (no unit of measure), ordinals ("第3"), anything inside brackets or quotes
+(explanations, names such as “7个专项行动”), measures that qualify the noun after them
+("3岁以下婴幼儿", "500万元以上固定资产投资"), counts of the plan's own parts ("三个环节",
+"7个专项行动"), and time limits ("3天内").
+
+Comparator choice: the modifier after the number wins (以上 ≥, 左右 ~, 以内/以下 ≤), then the
+nearest comparator word before it (不低于 ≥, 超过/突破/高于 >, 控制在/不超过/低于 ≤, 约 ~,
+小于/少于 <); a bare number is "=".  低于 counts as ≤: in these documents "低于X" sets a ceiling
+just like "控制在X以内", and a value equal to the ceiling is met; only 小于/少于, which state
+the strict relation explicitly, give "<".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extraction import segment
+from extraction.normalize import simplify, tidy
+from extraction.types import Comparator, Direction, Kind, Target
+
+_NUM = r"\d+(?:\.\d+)?"
+_COUNT_BASES = (
+    "个",
+    "户",
+    "家",
+    "件",
+    "项",
+    "座",
+    "所",
+    "起",
+    "批次",
+    "人次",
+    "次",
+    "名",
+    "条",
+    "处",
+    "只",
+    "台套",
+    "套",
+    "台",
+    "辆",
+    "张",
+    "篇",
+    "场",
+    "栋",
+    "间",
+    "床",
+    "艘",
+    "架",
+    "宗",
+    "笔",
+    "株",
+    "棵",
+    "册",
+    "盏",
+    "根",
+    "人",
+    "位",
+    "批",
+    "家次",
+    "户次",
+)
+_MEASURE_BASES = (
+    "元",
+    "美元",
+    "吨标准煤",
+    "吨标煤",
+    "吨",
+    "公斤",
+    "千克",
+    "斤",
+    "亩",
+    "公顷",
+    "平方米",
+    "平方公里",
+    "立方米",
+    "千瓦时",
+    "千瓦",
+    "兆瓦",
+    "千伏安",
+    "千伏",
+    "公里",
+    "千米",
+    "米",
+    "岁",
+    "天",
+    "小时",
+    "分钟",
+    "标准箱",
+    "标箱",
+    "倍",
+    "分",
+)
+_PERCENT = ("个百分点", "百分点", "%", "‰")
+_MULTIPLIER = "(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千|百)?"
+_PER = r"(?:/(?:千人|万人|百人|人|户|平方公里|公里|年|日|天|小时|万元|亿元|吨))?"
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_UNIT = (
+    f"(?:{_alternation(_PERCENT)}|{_MULTIPLIER}(?:{_alternation(_COUNT_BASES + _MEASURE_BASES)}))"
+    + _PER
+)
+MENTION = re.compile(
+    rf"(?<![A-Za-z\d.])(?P<v1>{_NUM})\s?(?:(?P<u1>{_UNIT})?\s?(?P<sep>[-—~至到])\s?(?P<v2>{_NUM})\s?)?"
+    rf"(?P<unit>{_UNIT})"
+)
+_AFTER = re.compile(r"\s?(及以上|以上|及以下|以下|以内|之内|左右|上下|之间|内)")
+_AFTER_CMP: dict[str, Comparator] = {
+    "及以上": ">=",
+    "以上": ">=",
+    "及以下": "<=",
+    "以下": "<=",
+    "以内": "<=",
+    "之内": "<=",
+    "内": "<=",
+    "左右": "~",
+    "上下": "~",
+    "之间": "=",
+}
+_BEFORE_WORDS: dict[str, Comparator] = {
+    "不低于": ">=",
+    "不少于": ">=",
+    "不小于": ">=",
+    "不得低于": ">=",
+    "不得少于": ">=",
+    "至少": ">=",
+    "超过": ">",
+    "突破": ">",
+    "高于": ">",
+    "多于": ">",
+    "大于": ">",
+    "超出": ">",
+    "控制在": "<=",
+    "不超过": "<=",
+    "不高于": "<=",
+    "不得超过": "<=",
+    "不多于": "<=",
+    "低于": "<=",
+    "降至": "<=",
+    "降到": "<=",
+    "压减到": "<=",
+    "压减至": "<=",
+    "控制到": "<=",
+    "小于": "<",
+    "少于": "<",
+    "约为": "~",
+    "大约": "~",
+}
+_BEFORE = re.compile(_alternation(tuple(_BEFORE_WORDS)))
+# Single characters that only count right beside the number ("约5%", "超100亿元").
+_ADJACENT: dict[str, Comparator] = {"约": "~", "超": ">"}
+
+_QUALIFIER_OK_NEXT = re.compile(r"(和|与|及|或|等|目标|的目标|[,;。、():“”\s]|$)")
+_PLAN_PARTS = re.compile(r"^[^,;。]{0,4}(行动|方面|环节|原则|战略|理念|领域|步骤|阶段)")
+_TIME_LIMIT_UNITS = {"天", "小时", "分钟"}
+
+_YEAR = re.compile(r"(?:到|至|截至|截止到?)?\d{4}\s?年(?:度|底|末)?(?:前)?")
+_WHEN = re.compile(
+    r"(?<!\d)\d{1,2}\s?月(?:\d{1,2}\s?日)?(?:底|末)?(?:前|之前|以前)?|年内|年底前|年底|年末前|年末"
+)
+# A sub-point's own numbering at the start of the clause: "(1)新开工项目…".
+_NUMBERING = re.compile(
+    r"^\s*(\(\s*[\d一二三四五六七八九十]{1,3}\s*\)|[\u2460-\u2473]|\d{1,2}[.、](?!\d))"
+)
+_CN_SPAN = re.compile(r"[一二三四五六七八九十两]+年(?:累计|内|来|间|共)")
+_TAIL = re.compile(
+    r"(同比增长|同比增加|同比|年均增长|年均增速|年均|比上年增长|比上年|较上年|增长|增速|增幅|涨幅|"
+    r"提高到|提高至|提高|提升到|提升至|提升|增加到|增加至|增加|下降到|下降至|下降|降低到|降低至|降低|减少|"
+    r"达到|达|为|是|控制在|控制|保持在|保持|稳定在|稳定|在|"
+    r"(?:超过|突破|高于|低于|不低于|不少于|不超过|不高于|至少|约为|约)(?:全国|全省|全市|全区|平均水平|省平均)*|"
+    r"完成|实现|力争|争取|确保|预计|预期|目标任务为|目标任务|目标值为|目标值|目标为|目标|任务为|"
+    r"累计|合计|共计|总计|大约|分别|净增|新增|突破|超)$"
+)
+_LEAD = re.compile(
+    r"^(其中|全市|全区|全县|全州|全盟|全旗|全省|全镇|全年|今年|明年|当年|年内|力争|争取|确保|预计|计划|"
+    r"实现|完成|达到|推动|推进|加快|积极|持续|进一步|大力|努力|并|且|同时|另外|此外|以及|全力|力求|累计|"
+    r"总计|共计|各类|各项|全部|全面|全额|要|将|使|把|对|于|和|与|及|[、,;:\s])+"
+)
+# Verbs that open an object phrase ("完成民间投资…", "认定国家高新技术企业…").  A closed list
+# rather than jieba's "v" tag, which also covers modifiers that belong to the indicator
+# (脱贫人口, 转移就业).
+_LEAD_VERBS = {
+    "完成",
+    "实现",
+    "达到",
+    "达",
+    "开展",
+    "推动",
+    "推进",
+    "培育",
+    "认定",
+    "招聘",
+    "建设",
+    "开工",
+    "开工建设",
+    "打造",
+    "创建",
+    "争创",
+    "举办",
+    "组织",
+    "实施",
+    "落实",
+    "汇缴",
+    "发放",
+    "争取",
+    "确保",
+    "保持",
+    "提供",
+    "支持",
+    "帮扶",
+    "扶持",
+    "改造",
+    "引导",
+    "鼓励",
+    "力争",
+    "完善",
+    "加强",
+    "加大",
+    "扩大",
+    "促进",
+    "带动",
+    "吸引",
+    "保障",
+    "保",
+    "防范",
+    "控制",
+    "防控",
+    "深入",
+    "入选",
+    "列入",
+    "创成",
+    "建成",
+    "启动",
+    "争取到",
+    "累计",
+    "拥有",
+    "新培育",
+    "净培育",
+    "培训",
+    "招引",
+    "引进",
+    "签约",
+    "储备",
+    "谋划",
+    "申报",
+    "争列",
+    "投入",
+    "安排",
+    "筹集",
+    "下达",
+    "计划",
+}
+_DROP_FLAGS = {"d", "ad", "p", "c", "u", "y", "e", "o", "uj", "ul", "uz", "ug", "x"}
+_KIND_ONLY = re.compile(r"^(增速|增幅|增长|涨幅|增长率|同比|年均)?$")
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,5}(县|区|市|镇|乡|旗|州|盟)$")
+_PLACE_TAIL = re.compile(r"[\u4e00-\u9fff]{1,4}(县|区|市|镇|乡|旗)$")
+
+_GROWTH_WORDS = re.compile(r"增长|增速|增幅|提高|提升|涨幅|增加(?!值)|年均增")
+_DECREASE_WORDS = re.compile(r"下降|降低|减少|压减|缩减|降至|降到")
+_SHARE_WORDS = re.compile(r"比重|占比|率|比例|覆盖|强度|份额")
+_INVERSE = re.compile(
+    r"逆指标|失业率|能耗|排放|事故|物价|价格|消费指数|CPI|死亡|污染|发生率|负债|债务率|PM2\.5"
+)
+_RANK_CONTEXT = re.compile(r"(排名|排位|位次|位列|进入|保持|争先|跻身|全省|全国)[^,;。]{0,6}$")
+_COUNT_SET = set(_COUNT_BASES)
+
+
+def _unit_base(unit: str) -> str:
+    base = unit.split("/")[0]
+    return re.sub(r"^(万亿|千亿|百亿|亿|千万|百万|十万|万|千|百)", "", base) or base
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int  # after the unit and its modifier
+    unit_end: int
+    value: float
+    value_high: float | None
+    unit: str
+    after: str | None  # modifier after the number
+    rank: bool
+
+
+def _masks(norm: str, start: int, end: int, excluded: list[tuple[int, int]]) -> list[bool]:
+    """True where a character lies inside brackets, quotes, 《》 or an excluded span."""
+    mask = [False] * (end - start)
+    depth = 0
+    for i in range(start, end):
+        ch = norm[i]
+        if ch in "(“《【[":
+            depth += 1
+            mask[i - start] = True
+            continue
+        if ch in ")”》】]":
+            mask[i - start] = True
+            depth = max(0, depth - 1)
+            continue
+        if ch == "\n":
+            depth = 0
+        mask[i - start] = depth > 0
+    for a, b in excluded:
+        for i in range(max(a, start), min(b, end)):
+            mask[i - start] = True
+    return mask
+
+
+def _clauses(norm: str, start: int, end: int, mask: list[bool]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    a = start
+    for i in range(start, end):
+        ch = norm[i]
+        if mask[i - start]:
+            continue
+        split = ch in ",;。!?;\n"
+        if ch == ":" and not (
+            0 < i < len(norm) - 1 and norm[i - 1].isdigit() and norm[i + 1].isdigit()
+        ):
+            split = True
+        if split:
+            if i > a:
+                spans.append((a, i))
+            a = i + 1
+    if end > a:
+        spans.append((a, end))
+    return spans
+
+
+def _mentions(norm: str, a: int, b: int, start: int, mask: list[bool]) -> list[_Mention]:
+    found: list[_Mention] = []
+    for m in MENTION.finditer(norm, a, b):
+        if mask[m.start() - start]:
+            continue
+        unit = m["unit"]
+        base = _unit_base(unit)
+        before = norm[max(a, m.start() - 8) : m.start()]
+        rank = before.endswith(("第", "前")) and base in ("名", "位")
+        if before.endswith("第") and not rank:
+            continue
+        if rank and not _RANK_CONTEXT.search(before.rstrip("第前")):
+            continue
+        after_m = _AFTER.match(norm, m.end(), b)
+        after = after_m[1] if after_m else None
+        end = after_m.end() if after_m else m.end()
+        following = norm[end:b]
+        if base in _TIME_LIMIT_UNITS and after in ("内", "以内", "之内"):
+            continue
+        is_measure = base not in _COUNT_SET and unit not in _PERCENT
+        if is_measure and following and not _QUALIFIER_OK_NEXT.match(following):
+            continue
+        if base in _COUNT_SET and not rank and _PLAN_PARTS.match(following):
+            continue
+        value = float(m["v1"])
+        high = float(m["v2"]) if m["v2"] else None
+        if rank and high is not None:
+            # "全省排名第3—9名之间": what is tracked is "no worse than 9th".
+            value, high, after = high, None, "以内"
+        elif before.endswith("前") and rank:
+            after = "以内"
+        found.append(_Mention(m.start(), end, m.end(), value, high, simplify(unit), after, rank))
+    return found
+
+
+def _before_comparator(seg: str) -> Comparator | None:
+    stripped = seg.rstrip()
+    for ch, cmp in _ADJACENT.items():
+        if stripped.endswith(ch) and not stripped.endswith("超过"):
+            return cmp
+    last = None
+    for m in _BEFORE.finditer(seg):
+        last = m
+    return _BEFORE_WORDS[last.group()] if last else None
+
+
+def _strip_tail(text: str) -> tuple[str, str]:
+    tail = ""
+    while text:
+        m = _TAIL.search(text)
+        if not m:
+            break
+        tail = m.group() + tail
+        text = text[: m.start()]
+    return text, tail
+
+
+def _strip_lead(text: str) -> str:
+    text = _LEAD.sub("", text)
+    if not text:
+        return text
+    words = segment.pos_cut(text)
+    drop = 0
+    for word, flag in words[:-1]:
+        if word in "“《(":
+            break
+        if word not in _LEAD_VERBS and flag not in _DROP_FLAGS:
+            break
+        if len(text) - drop - len(word) < 3:
+            break  # "开工项目" stays whole rather than becoming "项目"
+        drop += len(word)
+    return _LEAD.sub("", text[drop:])
+
+
+def _strip_place(indicator: str) -> str:
+    """ "…医师临翔区" → "…医师" when jieba reads the last word as a place name."""
+    words = segment.pos_cut(indicator)
+    if len(words) > 1 and words[-1][1] == "ns" and _PLACE.match(words[-1][0]):
+        return indicator[: -len(words[-1][0])]
+    m = _PLACE_TAIL.search(indicator)
+    return indicator[: m.start()] if m and m.start() > 0 and len(words) > 1 else indicator
+
+
+_PAIRS = {"“": "”", "(": ")", "《": "》", "【": "】"}
+
+
+def _balance(text: str) -> str:
+    """Drop brackets and quotes left open or unopened at either end by the cuts."""
+    text = text.strip(" ,、;:。的")
+    changed = True
+    while changed and text:
+        changed = False
+        first, last = text[0], text[-1]
+        if first in _PAIRS and _PAIRS[first] not in text[1:]:
+            text, changed = text[1:], True
+        elif last in _PAIRS:
+            text, changed = text[:-1], True
+        elif last in _PAIRS.values() and {v: k for k, v in _PAIRS.items()}[last] not in text[:-1]:
+            text, changed = text[:-1], True
+        elif first in _PAIRS.values():
+            text, changed = text[1:], True
+    return text.strip(" ,、;:。的")
+
+
+def _clean(seg: str) -> tuple[str, str]:
+    """(indicator, the growth/comparator words stripped from its end)."""
+    seg = seg.rsplit(":", 1)[-1]
+    seg = _NUMBERING.sub("", seg)
+    seg = _YEAR.sub("", seg)
+    seg = _WHEN.sub("", seg)
+    seg = _CN_SPAN.sub("", seg)
+    seg = seg.strip(" ,、;:。")
+    indicator, tail = _strip_tail(seg)
+    indicator = _strip_lead(indicator).strip(" ,、;:。")
+    indicator, more = _strip_tail(indicator)
+    return _balance(indicator), more + tail
+
+
+def _kind(unit: str, indicator: str, words: str, rank: bool) -> Kind:
+    base = _unit_base(unit)
+    if rank:
+        return "rank"
+    if unit in _PERCENT or base in _PERCENT:
+        if _DECREASE_WORDS.search(words) or re.search(r"(下降|降低|减少)率", indicator):
+            return "decrease"
+        if _GROWTH_WORDS.search(words) or unit.endswith("百分点"):
+            return "growth"
+        return "share" if _SHARE_WORDS.search(indicator) else "level"
+    if base in _COUNT_SET and not indicator.startswith("每") and "/" not in unit:
+        return "count"
+    return "level"
+
+
+def _direction(
+    kind: Kind, comparator: Comparator, indicator: str, words: str, context: str
+) -> Direction:
+    if kind in ("decrease", "rank") or comparator in ("<=", "<"):
+        return "decrease"
+    if _DECREASE_WORDS.search(words) or "控制" in words:
+        return "decrease"
+    if _INVERSE.search(indicator) or "逆指标" in context:
+        return "decrease"
+    return "increase"
+
+
+def _target(
+    indicator: str,
+    mention: _Mention,
+    comparator: Comparator,
+    kind: Kind,
+    direction: Direction,
+    text: str,
+) -> Target:
+    return {
+        "indicator": simplify(indicator),
+        "value": mention.value,
+        "value_high": mention.value_high,
+        "unit": mention.unit,
+        "comparator": comparator,
+        "kind": kind,
+        "direction": direction,
+        "text": text,
+        "scope": None,
+    }
+
+
+def _counted_after(norm: str, mention: _Mention, b: int) -> str:
+    """ "争取2个县城列入…": a count directly followed by a noun counts that noun."""
+    if _unit_base(mention.unit) not in _COUNT_SET or mention.rank:
+        return ""
+    text = norm[mention.end : b]
+    if not text or not ("\u4e00" <= text[0] <= "\u9fff" or text[0] == "“"):
+        return ""
+    return _balance(text[:24])
+
+
+def _split_subject(subject: str, n: int) -> list[str]:
+    """ "城镇和农村居民人均可支配收入" with two values → the two indicators it abbreviates."""
+    if subject.startswith("城乡") and n == 2:
+        rest = subject[2:]
+        return ["城镇" + rest, "农村" + rest]
+    parts = [p for p in re.split(r"[和、与及]", subject) if p]
+    if len(parts) != n or n < 2:
+        return [subject] * n
+    if all(len(p) <= 4 for p in parts[:-1]):
+        # The last part carries the shared head: "农村|居民人均可支配收入".  jieba finds where
+        # its own modifier ends unless it glued modifier and head together ("农村居民").
+        first_word = segment.cut(parts[-1])[0]
+        cut = min(len(first_word), max(len(p) for p in parts[:-1]))
+        shared = parts[-1][cut:]
+        return [p + shared for p in parts[:-1]] + [parts[-1]]
+    return parts
+
+
+def find_targets(
+    raw: str,
+    norm: str,
+    start: int,
+    end: int,
+    *,
+    excluded: list[tuple[int, int]] | None = None,
+    fallback_indicator: str = "",
+    context: str = "",
+) -> list[Target]:
+    """Targets written in norm[start:end], skipping the `excluded` spans (unit clauses)."""
+    mask = _masks(norm, start, end, excluded or [])
+    if fallback_indicator:
+        fallback_indicator = _clean(fallback_indicator)[0] or fallback_indicator
+    targets: list[Target] = []
+    previous = ""
+    for a, b in _clauses(norm, start, end, mask):
+        mentions = _mentions(norm, a, b, start, mask)
+        if not mentions:
+            continue
+        clause_text = tidy(raw[a:b])
+        respectively = norm.find("分别", a, mentions[0].start)
+        if respectively >= 0 and len(mentions) >= 2:
+            targets.extend(_respectively(norm, a, b, respectively, mentions, clause_text, context))
+            previous = targets[-1]["indicator"]
+            continue
+        seg_start = a
+        clause_targets: list[Target] = []
+        for mention in mentions:
+            seg = norm[seg_start : mention.start]
+            if clause_targets:
+                seg = seg[seg.rfind("、") + 1 :].lstrip("和及与")
+            indicator, words = _clean(seg)
+            if not clause_targets and "、" in seg:
+                last_item = _clean(seg[seg.rfind("、") + 1 :])[0]
+                if _PLACE.match(last_item):
+                    indicator = last_item
+            place_only = bool(_PLACE.match(indicator))
+            kind_only = bool(_KIND_ONLY.match(indicator))
+            counted_after = _counted_after(norm, mention, b)
+            if mention.rank:
+                # "全省排名第3—9名": the ranking of the indicator named before it.
+                where = re.sub(r"[第前]$", "", seg.strip()).strip(" ,、")
+                indicator = (previous or fallback_indicator) + _LEAD.sub("", where)
+            elif place_only and clause_targets:
+                # "临翔区4.1人、云县2.1人": one indicator given per place.
+                first = clause_targets[0]
+                first["indicator"] = _strip_place(first["indicator"])
+                indicator = first["indicator"]
+            elif counted_after:
+                indicator = counted_after
+            elif kind_only and previous:
+                indicator = previous
+            elif kind_only or place_only:
+                indicator = previous or fallback_indicator
+            comparator = _AFTER_CMP.get(mention.after or "") or _before_comparator(seg) or "="
+            if mention.after == "之间":
+                comparator = "="
+            kind = _kind(mention.unit, indicator, words, mention.rank)
+            direction = _direction(kind, comparator, indicator, words + seg, context)
+            target = _target(indicator, mention, comparator, kind, direction, clause_text)
+            clause_targets.append(target)
+            previous = indicator
+            seg_start = mention.end
+        targets.extend(clause_targets)
+    return targets
+
+
+def _respectively(
+    norm: str,
+    a: int,
+    b: int,
+    at: int,
+    mentions: list[_Mention],
+    clause_text: str,
+    context: str,
+) -> list[Target]:
+    subject, _ = _clean(norm[a:at])
+    indicators = _split_subject(subject, len(mentions))
+    between = norm[at + 2 : mentions[0].start]
+    shared_after = next((m.after for m in reversed(mentions) if m.after), None)
+    before = _before_comparator(between)
+    out: list[Target] = []
+    for indicator, mention in zip(indicators, mentions, strict=True):
+        comparator = _AFTER_CMP.get(mention.after or shared_after or "") or before or "="
+        kind = _kind(mention.unit, indicator, between, mention.rank)
+        direction = _direction(kind, comparator, indicator, between, context)
+        out.append(_target(indicator, mention, comparator, kind, direction, clause_text))
+    return out
+
+
+# --- document headline targets ----------------------------------------------------------------
+
+_HEADLINE = re.compile(r"(主要预期目标|主要目标|预期目标|主要发展目标)(建议)?\s?(是|为|:)\s?:?")
+
+
+def find_headline_targets(raw: str, norm: str) -> list[Target]:
+    """Targets of the document's "主要预期目标是:…" sentence (government work reports, plans)."""
+    for m in _HEADLINE.finditer(norm):
+        stop = norm.find("。", m.end())
+        newline = norm.find("\n", m.end())
+        candidates = [p for p in (stop, newline) if p >= 0]
+        end = min(candidates) if candidates else len(norm)
+        if end - m.end() < 4:
+            continue
+        found = find_targets(raw, norm, m.end(), end)
+        if found:
+            return found
+    return []
