@@ -1,0 +1,392 @@
+"""The administrators' back office: units, documents and the trail, searchable and filterable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count, Model, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import (
+    Assignment,
+    AuditEvent,
+    Document,
+    Problem,
+    ProgressReport,
+    ReminderLog,
+    ReportingPeriod,
+    Responsibility,
+    SupervisionAction,
+    Target,
+    TargetValue,
+    Unit,
+    UnitAlias,
+    UnitGroup,
+    User,
+)
+from tracker.services.audit import audit_record, snapshot
+
+admin.site.site_header = _("任务分工落实跟踪 · 管理后台")
+admin.site.site_title = _("任务分工落实跟踪")
+admin.site.index_title = _("数据管理")
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every add, change and delete made in the back office goes to the audit trail too.
+
+    The admin already runs each change view in a transaction, so the row and its record commit
+    together.
+    """
+
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=_user(request),
+            action=f"admin.{obj._meta.model_name}.{'change' if change else 'add'}",
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+        )
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
+        # Many-to-many fields (a user's groups and permissions, a group's members) are written
+        # here, after save_model; a change to them is a permission or membership change.
+        obj = form.instance
+        before = _many_to_many(obj) if change else {}
+        super().save_related(request, form, formsets, change)
+        after = _many_to_many(obj)
+        if before != after:
+            audit_record(
+                actor=_user(request),
+                action=f"admin.{obj._meta.model_name}.relations_change",
+                obj=obj,
+                before=before,
+                after=after,
+            )
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: Any, change: bool
+    ) -> None:
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            audit_record(
+                actor=_user(request),
+                action=f"admin.{obj._meta.model_name}.delete",
+                obj=obj,
+                before=snapshot(obj),
+            )
+            obj.delete()
+        for obj in instances:
+            before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if obj.pk else None
+            obj.save()
+            audit_record(
+                actor=_user(request),
+                action=f"admin.{obj._meta.model_name}.{'change' if before else 'add'}",
+                obj=obj,
+                before=before,
+                after=snapshot(obj),
+            )
+        formset.save_m2m()
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        audit_record(
+            actor=_user(request),
+            action=f"admin.{obj._meta.model_name}.delete",
+            obj=obj,
+            before=snapshot(obj),
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            audit_record(
+                actor=_user(request),
+                action=f"admin.{obj._meta.model_name}.delete",
+                obj=obj,
+                before=snapshot(obj),
+            )
+        super().delete_queryset(request, queryset)
+
+
+def _many_to_many(obj: Model) -> dict[str, list[int]]:
+    return {
+        field.name: sorted(getattr(obj, field.name).values_list("pk", flat=True))
+        for field in obj._meta.many_to_many
+    }
+
+
+def _user(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class UnitAliasInline(admin.TabularInline):
+    model = UnitAlias
+    extra = 1
+    fields = ["alias"]
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdmin):
+    list_display = ["name", "level", "kind", "parent", "needs_review", "is_active", "alias_list"]
+    list_filter = ["needs_review", "level", "kind", "is_active"]
+    search_fields = ["name", "aliases__alias"]
+    autocomplete_fields = ["parent"]
+    inlines = [UnitAliasInline]
+    list_editable = ["needs_review"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
+        return super().get_queryset(request).select_related("parent").prefetch_related("aliases")
+
+    @admin.display(description=_("别名"))
+    def alias_list(self, unit: Unit) -> str:
+        return "、".join(alias.alias for alias in unit.aliases.all())
+
+
+@admin.register(UnitGroup)
+class UnitGroupAdmin(AuditedAdmin):
+    list_display = ["name", "member_count"]
+    search_fields = ["name", "aliases__alias", "members__name"]
+    filter_horizontal = ["members"]
+    inlines = [UnitAliasInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[UnitGroup]:
+        return super().get_queryset(request).annotate(member_total=Count("members"))
+
+    @admin.display(description=_("成员数"), ordering="member_total")
+    def member_count(self, group: Any) -> int:
+        return int(group.member_total)
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    list_display = ["username", "__str__", "role", "unit", "email", "is_active"]
+    list_filter = ["role", "is_active", "unit__level"]
+    search_fields = ["username", "first_name", "last_name", "email", "unit__name"]
+    autocomplete_fields = ["unit"]
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        (_("任务跟踪"), {"fields": ("role", "unit", "phone")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("任务跟踪"), {"fields": ("role", "unit", "email")}),
+    )
+
+
+class ReportingPeriodInline(admin.TabularInline):
+    model = ReportingPeriod
+    extra = 0
+    fields = [
+        "year",
+        "quarter",
+        "opens_on",
+        "due_on",
+        "first_checkpoint_on",
+        "second_checkpoint_on",
+        "locked_at",
+    ]
+    readonly_fields = ["locked_at"]
+
+
+@admin.register(Document)
+class DocumentAdmin(AuditedAdmin):
+    list_display = [
+        "title",
+        "year",
+        "issuer",
+        "status",
+        "assignment_count",
+        "imported_at",
+        "published_at",
+    ]
+    list_filter = ["status", "year"]
+    search_fields = ["title", "issuer", "source_name"]
+    date_hierarchy = "imported_at"
+    readonly_fields = [
+        "source_sha256",
+        "extraction_version",
+        "imported_by",
+        "imported_at",
+        "published_by",
+        "published_at",
+        "updated_at",
+    ]
+    exclude = ["extraction"]
+    inlines = [ReportingPeriodInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
+        return super().get_queryset(request).annotate(assignment_total=Count("assignments"))
+
+    @admin.display(description=_("任务数"), ordering="assignment_total")
+    def assignment_count(self, document: Any) -> int:
+        return int(document.assignment_total)
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = [
+        "position",
+        "indicator",
+        "comparator",
+        "value",
+        "value_high",
+        "measure_unit",
+        "kind",
+        "direction",
+        "scope",
+    ]
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    extra = 0
+    fields = ["unit", "role", "mention"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(AuditedAdmin):
+    list_display = ["ref", "title", "document", "category", "deadline"]
+    list_filter = ["document", "category"]
+    search_fields = ["title", "text", "ref"]
+    list_select_related = ["document"]
+    inlines = [TargetInline, ResponsibilityInline]
+    exclude = ["document"]
+    readonly_fields = ["document_link"]
+
+    @admin.display(description=_("文件"))
+    def document_link(self, assignment: Assignment) -> str:
+        return str(assignment.document)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # assignments come from importing a document
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(AuditedAdmin):
+    list_display = ["unit", "role", "assignment", "mention"]
+    list_filter = ["role", "unit__level", "assignment__document"]
+    search_fields = ["unit__name", "assignment__title", "mention"]
+    list_select_related = ["unit", "assignment"]
+    autocomplete_fields = ["unit", "assignment"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(AuditedAdmin):
+    list_display = [
+        "document",
+        "year",
+        "quarter",
+        "opens_on",
+        "due_on",
+        "first_checkpoint_on",
+        "locked_at",
+    ]
+    list_filter = ["year", "quarter", "document"]
+    list_select_related = ["document"]
+
+
+class TargetValueInline(admin.TabularInline):
+    model = TargetValue
+    extra = 0
+    fields = ["target", "actual", "assessment", "note"]
+    raw_id_fields = ["target"]
+
+
+class ProblemInline(ReadOnlyInline):
+    model = Problem
+    fields = ["description", "level", "level_deadline", "resolved_at"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(AuditedAdmin):
+    list_display = ["responsibility", "period", "status", "is_late", "submitted_at", "version"]
+    list_filter = [
+        "status",
+        "is_late",
+        "period__year",
+        "period__quarter",
+        "responsibility__unit__level",
+    ]
+    search_fields = ["responsibility__unit__name", "responsibility__assignment__title", "narrative"]
+    list_select_related = ["responsibility__unit", "responsibility__assignment", "period"]
+    raw_id_fields = ["responsibility", "period"]
+    readonly_fields = ["version", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by"]
+    inlines = [TargetValueInline, ProblemInline]
+
+
+@admin.register(Problem)
+class ProblemAdmin(AuditedAdmin):
+    list_display = ["description", "unit", "level", "raised_at", "level_deadline", "resolved_at"]
+    list_filter = ["level", ("resolved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["description", "unit__name", "resolution"]
+    list_select_related = ["unit"]
+    raw_id_fields = ["report"]
+
+
+@admin.register(SupervisionAction)
+class SupervisionActionAdmin(AuditedAdmin):
+    list_display = ["kind", "unit", "period", "author", "created_at"]
+    list_filter = ["kind", "period__year", "period__quarter"]
+    search_fields = ["unit__name", "reason"]
+    list_select_related = ["unit", "period", "author"]
+    raw_id_fields = ["responsibility", "period"]
+    autocomplete_fields = ["unit"]
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """Records the calendar and the services write; administrators read them, never edit them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(AppendOnlyAdmin):
+    list_display = [
+        "recipient",
+        "kind",
+        "item_key",
+        "period",
+        "status",
+        "attempts",
+        "claimed_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["recipient", "item_key", "message_id", "error"]
+    list_select_related = ["period"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(AppendOnlyAdmin):
+    list_display = ["created_at", "actor_name", "action", "object_repr"]
+    list_filter = ["action", ("content_type", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["actor_name", "action", "object_repr", "object_id"]
+    date_hierarchy = "created_at"

@@ -1,0 +1,214 @@
+"""What was decided: imported documents, their numbered assignments, and quantitative targets."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Document(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        ARCHIVED = "archived", _("已归档")
+
+    title = models.CharField(_("标题"), max_length=300)
+    issuer = models.CharField(_("发文单位"), max_length=200, blank=True)
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status, default=Status.DRAFT)
+    source_name = models.CharField(_("来源文件"), max_length=255, blank=True)
+    source_text = models.TextField(_("原文"))
+    # Identity of the text itself, so importing the same file twice finds the first copy.
+    source_sha256 = models.CharField(_("原文摘要"), max_length=64, unique=True, editable=False)
+    extraction_version = models.CharField(_("抽取版本"), max_length=20, blank=True)
+    # The extractor's full output, kept so a reviewer can compare edits with what was found.
+    extraction = models.JSONField(_("抽取结果"), default=dict, blank=True)
+    # The document's own reporting rule ("于每季度末月25日前报送"); empty: the settings default.
+    due_month_of_quarter = models.PositiveSmallIntegerField(
+        _("报送月(季度内)"), null=True, blank=True
+    )
+    due_day = models.PositiveSmallIntegerField(_("报送日"), null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("文件")
+        verbose_name_plural = _("文件")
+        ordering = ["-year", "-imported_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1949, year__lte=2100),
+                name="document_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False, year__isnull=False),
+                name="document_published_has_time_and_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_month_of_quarter__isnull=True)
+                | Q(due_month_of_quarter__gte=1, due_month_of_quarter__lte=3),
+                name="document_due_month_in_quarter",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_day__isnull=True) | Q(due_day__gte=1, due_day__lte=31),
+                name="document_due_day_in_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Assignment(models.Model):
+    """One numbered task or indicator of a document (一项任务/指标)."""
+
+    class Category(models.TextChoices):
+        EXPECTED = "预期性", _("预期性")
+        BINDING = "约束性", _("约束性")
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("文件"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    position = models.PositiveIntegerField(_("顺序"))
+    ref = models.CharField(_("编号路径"), max_length=60, blank=True)
+    number = models.CharField(_("序号"), max_length=20, blank=True)
+    section = models.JSONField(_("所属章节"), default=list, blank=True)
+    title = models.CharField(_("标题"), max_length=500)
+    text = models.TextField(_("内容"), blank=True)
+    category = models.CharField(_("指标属性"), max_length=4, choices=Category, blank=True)
+    deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    # Where the assignment sits in Document.source_text, for side-by-side review.
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    # Unit names exactly as the document wrote them; publishing maps them to Units.
+    lead_units_text = models.JSONField(_("牵头单位(原文)"), default=list, blank=True)
+    responsible_units_text = models.JSONField(_("责任单位(原文)"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "position"], name="assignment_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(span_start__isnull=True)
+                | Q(span_end__isnull=True)
+                | Q(span_start__lte=F("span_end")),
+                name="assignment_span_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref or self.number} {self.title}"
+
+
+class Target(models.Model):
+    """A quantitative (or qualitative) goal: 增长14%, 达4.8万元以上, 控制在5.5%以内."""
+
+    class Comparator(models.TextChoices):
+        AT_LEAST = ">=", _("不低于")
+        MORE_THAN = ">", _("超过")
+        ABOUT = "~", _("左右")
+        AT_MOST = "<=", _("不超过")
+        LESS_THAN = "<", _("低于")
+        EQUAL = "=", _("达到")
+
+    class Kind(models.TextChoices):
+        GROWTH = "growth", _("增速")
+        LEVEL = "level", _("总量")
+        SHARE = "share", _("比重/比率")
+        DECREASE = "decrease", _("下降")
+        COUNT = "count", _("数量")
+        RANK = "rank", _("位次")
+        QUALITATIVE = "qualitative", _("定性")
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("越高越好")
+        DECREASE = "decrease", _("越低越好")
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("文件"), on_delete=models.CASCADE, related_name="targets"
+    )
+    # Empty for the document's headline targets (主要预期目标).
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("任务"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+    )
+    position = models.PositiveIntegerField(_("顺序"))
+    indicator = models.CharField(_("指标"), max_length=200, blank=True)
+    value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=6, null=True, blank=True)
+    value_high = models.DecimalField(
+        _("目标上限"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    measure_unit = models.CharField(_("计量单位"), max_length=30, blank=True)
+    comparator = models.CharField(
+        _("比较"), max_length=2, choices=Comparator, default=Comparator.EQUAL
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind, default=Kind.LEVEL)
+    direction = models.CharField(
+        _("方向"), max_length=8, choices=Direction, default=Direction.INCREASE
+    )
+    scope = models.CharField(_("适用范围"), max_length=100, blank=True)
+    text = models.TextField(_("原文"), blank=True)
+
+    class Meta:
+        verbose_name = _("目标")
+        verbose_name_plural = _("目标")
+        ordering = ["document", "assignment", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "position"],
+                condition=Q(assignment__isnull=False),
+                name="target_position_unique_in_assignment",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "position"],
+                condition=Q(assignment__isnull=True),
+                name="target_position_unique_in_document",
+            ),
+            # A number makes a quantitative target; no number means a qualitative one.
+            models.CheckConstraint(
+                condition=Q(kind="qualitative", value__isnull=True)
+                | (~Q(kind="qualitative") & Q(value__isnull=False)),
+                name="target_value_iff_quantitative",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_high__isnull=True)
+                | Q(value__isnull=False, value_high__gte=F("value")),
+                name="target_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return self.indicator or self.text[:30]
+        value = f"{self.value.normalize():f}"
+        if self.value_high is not None:
+            value += f"—{self.value_high.normalize():f}"
+        return f"{self.indicator} {self.get_comparator_display()} {value}{self.measure_unit}"
