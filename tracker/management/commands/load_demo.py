@@ -1,0 +1,40 @@
+"""python manage.py load_demo [--if-empty]"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from tracker.services.demo_load import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：云江市的单位、两份示例文件、演示账号和前三季度的进展报告。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="数据库中已有文件时不再载入，只列出演示账号。",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        outcome = demo_load(only_if_empty=options["if_empty"])
+        if outcome.loaded:
+            for document in outcome.documents:
+                self.stdout.write(f"已载入并发布《{document.title}》")
+            self.stdout.write(f"已报送演示进展报告 {outcome.reports_submitted} 份。")
+        else:
+            self.stdout.write("数据库中已有数据，未重复载入演示数据。")
+        for warning in outcome.warnings:
+            self.stdout.write(self.style.WARNING(warning))
+        if not outcome.logins:
+            return
+        self.stdout.write("")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        width = max(len(login.username) for login in outcome.logins)
+        for login in outcome.logins:
+            self.stdout.write(f"  {login.username.ljust(width)}  {login.role}  {login.unit}")
+        self.stdout.write(f"\n打开 {settings.SITE_URL}/ 登录。")

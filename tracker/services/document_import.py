@@ -1,0 +1,228 @@
+"""Importing a document: text in, a draft Document with its assignments and targets out."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+import extraction
+from extraction.errors import UnreadableDocument
+from tracker.models import Assignment, Document, Target, User
+from tracker.services.audit import audit_record
+
+
+class DocumentRejected(Exception):
+    """The file cannot become a document. `message` is shown to the person who imported it."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    document: Document
+    created: bool
+
+
+def _rejection_message(code: str) -> str:
+    messages = {
+        "empty": _("文件是空的，没有可识别的文字。"),
+        "binary": _("文件不是文本文件（可能是图片、压缩包或其他二进制文件）。"),
+        "encoding": _("无法识别文件的文字编码（支持 UTF-8 和 GB18030/GBK）。"),
+        "unsupported": _("暂不支持该文件格式，请另存为 .txt 文本后再导入。"),
+    }
+    return messages.get(code, _("无法读取该文件。"))
+
+
+def source_digest(text: str) -> str:
+    """Identity of a document's text: the same words with other line endings are the same file."""
+    canonical = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def document_import(*, data: bytes, source_name: str, actor: User | None) -> ImportOutcome:
+    """Store `data` as a draft document, or return the copy already imported.
+
+    Raises DocumentRejected, changing nothing, for a file that is empty, binary, undecodable or
+    has no recognisable assignments.
+    """
+    try:
+        text = extraction.decode_document(data, source_name)
+    except UnreadableDocument as exc:
+        raise DocumentRejected(_rejection_message(exc.code), code=exc.code) from exc
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    digest = source_digest(text)
+
+    existing = Document.objects.filter(source_sha256=digest).first()
+    if existing is not None:
+        return ImportOutcome(document=existing, created=False)
+
+    # Extraction is CPU work; it runs before the transaction so no database lock is held meanwhile.
+    result = extraction.extract(text)
+    if not result.get("assignments"):
+        raise DocumentRejected(
+            _("未能从文件中识别出任何编号任务（如“1.……（牵头单位：……）”），未导入。"),
+            code="no_assignments",
+        )
+    try:
+        with transaction.atomic():
+            document = _store(
+                result, text=text, digest=digest, source_name=source_name, actor=actor
+            )
+    except IntegrityError:
+        # Another import of the same text committed first; theirs is the copy.
+        existing = Document.objects.filter(source_sha256=digest).first()
+        if existing is None:
+            raise
+        return ImportOutcome(document=existing, created=False)
+    return ImportOutcome(document=document, created=True)
+
+
+def _store(
+    result: Mapping[str, Any], *, text: str, digest: str, source_name: str, actor: User | None
+) -> Document:
+    issued_on = _parse_date(result.get("date"))
+    year = _plausible_year(result.get("year")) or (issued_on.year if issued_on else None)
+    rule = next(
+        (r for r in result.get("reporting") or [] if r.get("frequency") == "quarterly"), None
+    )
+    document = Document.objects.create(
+        title=_clip(result.get("title") or PurePath(source_name).stem or _("未命名文件"), 300),
+        issuer=_clip(result.get("issuer") or "", 200),
+        issued_on=issued_on,
+        year=year,
+        source_name=_clip(PurePath(source_name).name, 255),
+        source_text=text,
+        source_sha256=digest,
+        extraction_version=extraction.EXTRACTION_VERSION,
+        extraction=result,
+        due_month_of_quarter=_in_range((rule or {}).get("month_of_quarter"), 1, 3),
+        due_day=_in_range((rule or {}).get("day"), 1, 31),
+        imported_by=actor,
+    )
+    assignments = Assignment.objects.bulk_create(
+        [
+            Assignment(
+                document=document,
+                position=position,
+                ref=_clip(item.get("ref") or "", 60),
+                number=_clip(str(item.get("number") or ""), 20),
+                section=list(item.get("section") or []),
+                title=_clip(item.get("title") or item.get("text") or "", 500),
+                text=item.get("text") or "",
+                category=item.get("category")
+                if item.get("category") in Assignment.Category
+                else "",
+                deadline=_parse_date(item.get("deadline")),
+                span_start=_span(item, 0),
+                span_end=_span(item, 1),
+                lead_units_text=list(item.get("lead_units") or []),
+                responsible_units_text=list(item.get("responsible_units") or []),
+            )
+            for position, item in enumerate(result["assignments"], start=1)
+        ]
+    )
+    targets = [
+        _target(document, None, position, raw)
+        for position, raw in enumerate(result.get("targets") or [], start=1)
+    ]
+    for assignment, item in zip(assignments, result["assignments"], strict=True):
+        targets.extend(
+            _target(document, assignment, position, raw)
+            for position, raw in enumerate(item.get("targets") or [], start=1)
+        )
+    Target.objects.bulk_create(targets)
+    audit_record(
+        actor=actor,
+        action="document.import",
+        obj=document,
+        after={
+            "source_name": document.source_name,
+            "assignments": len(assignments),
+            "targets": len(targets),
+            "extraction_version": document.extraction_version,
+        },
+    )
+    return document
+
+
+def _target(
+    document: Document, assignment: Assignment | None, position: int, raw: dict[str, Any]
+) -> Target:
+    value = _decimal(raw.get("value"))
+    value_high = _decimal(raw.get("value_high"))
+    if value is None or (value_high is not None and value_high < value):
+        value_high = None
+    kind = _choice(raw.get("kind"), Target.Kind, Target.Kind.LEVEL)
+    if value is None:
+        kind = Target.Kind.QUALITATIVE
+    elif kind == Target.Kind.QUALITATIVE:
+        kind = Target.Kind.LEVEL
+    return Target(
+        document=document,
+        assignment=assignment,
+        position=position,
+        indicator=_clip(raw.get("indicator") or "", 200),
+        value=value,
+        value_high=value_high,
+        measure_unit=_clip(raw.get("unit") or "", 30),
+        comparator=_choice(raw.get("comparator"), Target.Comparator, Target.Comparator.EQUAL),
+        kind=kind,
+        direction=_choice(raw.get("direction"), Target.Direction, Target.Direction.INCREASE),
+        scope=_clip(raw.get("scope") or "", 100),
+        text=raw.get("text") or "",
+    )
+
+
+def _choice(value: Any, choices: type[models.TextChoices], default: str) -> str:
+    """The extractor's value when it is one of the model's choices, else the default."""
+    return str(value) if value in choices.values else default
+
+
+def _clip(value: str, length: int) -> str:
+    return str(value).strip()[:length]
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    # The column holds 14 integer digits; anything larger is an extraction error, not a target.
+    return number if number.is_finite() and abs(number) < Decimal(10) ** 14 else None
+
+
+def _parse_date(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _plausible_year(value: Any) -> int | None:
+    return value if isinstance(value, int) and 1949 <= value <= 2100 else None
+
+
+def _in_range(value: Any, low: int, high: int) -> int | None:
+    return value if isinstance(value, int) and low <= value <= high else None
+
+
+def _span(item: dict[str, Any], index: int) -> int | None:
+    span = item.get("span")
+    if isinstance(span, list | tuple) and len(span) == 2 and all(isinstance(v, int) for v in span):
+        return max(0, span[index])
+    return None

@@ -1,0 +1,147 @@
+"""Publishing a reviewed document: assignments become responsibilities with reporting periods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracker.models import Document, ReportingPeriod, Responsibility, Unit, User
+from tracker.periods import quarter_schedule
+from tracker.services.audit import audit_record
+from tracker.services.units import UnitDirectory
+
+
+class PublishRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class PublishOutcome:
+    document: Document
+    newly_published: bool
+    responsibilities_created: int = 0
+    periods_created: int = 0
+    units_created: list[Unit] = field(default_factory=list)
+    assignments_without_units: int = 0
+
+
+def document_publish(*, document: Document, actor: User | None) -> PublishOutcome:
+    """Create the document's responsibilities and its year's four reporting periods.
+
+    Safe to repeat: what exists is kept, what is missing is added, nothing is duplicated.
+    """
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.status == Document.Status.ARCHIVED:
+            raise PublishRefused(_("文件已归档，不能再发布。"))
+        if document.year is None:
+            raise PublishRefused(_("未识别出文件年度，请先在审核中填写年度后再发布。"))
+
+        directory = UnitDirectory.load()
+        outcome = PublishOutcome(document=document, newly_published=False)
+        outcome.responsibilities_created = _create_responsibilities(
+            document, directory, actor=actor, outcome=outcome
+        )
+        outcome.periods_created = _create_periods(document)
+        outcome.units_created = directory.created
+
+        if document.status == Document.Status.DRAFT:
+            document.status = Document.Status.PUBLISHED
+            document.published_at = timezone.now()
+            document.published_by = actor
+            document.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+            outcome.newly_published = True
+            audit_record(
+                actor=actor,
+                action="document.publish",
+                obj=document,
+                before={"status": Document.Status.DRAFT},
+                after={
+                    "status": document.status,
+                    "responsibilities": outcome.responsibilities_created,
+                    "periods": outcome.periods_created,
+                    "units_created": [unit.name for unit in outcome.units_created],
+                },
+            )
+        elif outcome.responsibilities_created or outcome.periods_created:
+            audit_record(
+                actor=actor,
+                action="document.republish",
+                obj=document,
+                after={
+                    "responsibilities": outcome.responsibilities_created,
+                    "periods": outcome.periods_created,
+                },
+            )
+    return outcome
+
+
+def _create_responsibilities(
+    document: Document, directory: UnitDirectory, *, actor: User | None, outcome: PublishOutcome
+) -> int:
+    existing = set(
+        Responsibility.objects.filter(assignment__document=document).values_list(
+            "assignment_id", "unit_id"
+        )
+    )
+    new: list[Responsibility] = []
+    for assignment in document.assignments.all():
+        # Lead wins: a unit named both as lead and among the responsible units leads.
+        wanted: dict[int, tuple[str, str]] = {}
+        for mention in assignment.lead_units_text:
+            for unit in directory.resolve(mention, actor=actor, source=assignment.ref).units:
+                wanted.setdefault(unit.pk, (Responsibility.Role.LEAD, mention))
+        for mention in assignment.responsible_units_text:
+            for unit in directory.resolve(mention, actor=actor, source=assignment.ref).units:
+                wanted.setdefault(unit.pk, (Responsibility.Role.CO, mention))
+        if not wanted:
+            outcome.assignments_without_units += 1
+        new.extend(
+            Responsibility(assignment=assignment, unit_id=unit_id, role=role, mention=mention[:200])
+            for unit_id, (role, mention) in wanted.items()
+            if (assignment.pk, unit_id) not in existing
+        )
+    Responsibility.objects.bulk_create(new)
+    return len(new)
+
+
+def _create_periods(document: Document) -> int:
+    if document.year is None:  # checked by the caller; repeated for the type checker
+        raise PublishRefused(_("未识别出文件年度。"))
+    have = set(
+        ReportingPeriod.objects.filter(document=document, year=document.year).values_list(
+            "quarter", flat=True
+        )
+    )
+    new = []
+    for quarter in (1, 2, 3, 4):
+        if quarter in have:
+            continue
+        schedule = quarter_schedule(
+            document.year,
+            quarter,
+            due_month_of_quarter=document.due_month_of_quarter
+            or settings.TRACKER_DUE_MONTH_OF_QUARTER,
+            due_day=document.due_day or settings.TRACKER_DUE_DAY,
+            window_open_day=settings.TRACKER_WINDOW_OPEN_DAY,
+            first_checkpoint_day=settings.TRACKER_FIRST_CHECKPOINT_DAY,
+        )
+        new.append(
+            ReportingPeriod(
+                document=document,
+                year=schedule.year,
+                quarter=schedule.quarter,
+                opens_on=schedule.opens_on,
+                due_on=schedule.due_on,
+                first_checkpoint_on=schedule.first_checkpoint_on,
+                second_checkpoint_on=schedule.second_checkpoint_on,
+            )
+        )
+    ReportingPeriod.objects.bulk_create(new)
+    return len(new)
