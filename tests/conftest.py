@@ -1,0 +1,126 @@
+"""Shared test fixtures: the three personas, sample documents, and the gates for tests that need
+the real corpus or real services.
+
+Outside CI a test whose services or corpus are absent is skipped with the reason; under CI=true
+such a skip fails the run, so CI can never pass without having run them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+DEMO_DOCUMENTS = REPO / "tracker" / "demo" / "documents"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def services_unavailable_reason() -> str | None:
+    """Why the `services` tests cannot run here; None when PostgreSQL and Redis are configured."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    broker = settings.CELERY_BROKER_URL
+    if not database["ENGINE"].endswith("postgresql") or not broker.startswith("redis://"):
+        return (
+            "service tests need DATABASE_URL=postgres://… and CELERY_BROKER_URL=redis://… "
+            "(`make test` sets both)"
+        )
+    if not _reachable(
+        f"postgres://{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}", 5432
+    ):
+        return "PostgreSQL is not reachable"
+    if not _reachable(broker, 6379):
+        return "Redis is not reachable"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if any(item.get_closest_marker("services") for item in items):
+        reason = services_unavailable_reason()
+        if reason:
+            for item in items:
+                if item.get_closest_marker("services"):
+                    item.add_marker(pytest.mark.skip(reason=reason))
+    if not CORPUS.is_dir():
+        for item in items:
+            if item.get_closest_marker("corpus"):
+                item.add_marker(pytest.mark.skip(reason=f"the shared corpus is not at {CORPUS}"))
+
+
+_skipped_required: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if IN_CI and report.skipped and ({"services", "corpus"} & set(report.keywords)):
+        _skipped_required.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _skipped_required:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print("\nCI=true: these service/corpus tests were skipped, which CI counts as failure:")
+        for nodeid in _skipped_required:
+            print(f"  {nodeid}")
+
+
+@pytest.fixture
+def corpus() -> Path:
+    return CORPUS
+
+
+# --- personas ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def units(db):
+    from tracker.models import Unit, UnitAlias
+
+    city = Unit.objects.create(name="云江市人民政府", kind=Unit.Kind.GOVERNMENT)
+    fgw = Unit.objects.create(name="云江市发展和改革委员会", parent=city)
+    czj = Unit.objects.create(name="云江市财政局", parent=city)
+    UnitAlias.objects.create(alias="市发展改革委", unit=fgw)
+    UnitAlias.objects.create(alias="市财政局", unit=czj)
+    return {"city": city, "fgw": fgw, "czj": czj}
+
+
+@pytest.fixture
+def supervisor(db):
+    from tracker.models import User
+
+    return User.objects.create_user("alice", password="pw-alice", role=User.Role.SUPERVISOR)
+
+
+@pytest.fixture
+def reporter(units):
+    from tracker.models import User
+
+    return User.objects.create_user(
+        "bob", password="pw-bob", role=User.Role.REPORTER, unit=units["fgw"]
+    )
+
+
+@pytest.fixture
+def outsider(units):
+    from tracker.models import User
+
+    return User.objects.create_user(
+        "charlie", password="pw-charlie", role=User.Role.REPORTER, unit=units["czj"]
+    )

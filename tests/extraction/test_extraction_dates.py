@@ -1,0 +1,81 @@
+"""Dates, deadlines and reporting rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.dates import cn_number, find_deadline, find_reporting_rules, parse_date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2022年3月28日", "2022-03-28"),
+        ("成文日期 2023-02-09", "2023-02-09"),
+        ("二〇二二年三月二十八日", "2022-03-28"),
+        ("2023年2月30日", None),
+        ("没有日期", None),
+    ],
+)
+def test_parse_date(text: str, expected: str | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_cn_number() -> None:
+    assert cn_number("十") == 10
+    assert cn_number("二十八") == 28
+    assert cn_number("三十一") == 31
+    assert cn_number("七") == 7
+    assert cn_number("甲") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "expected"),
+    [
+        ("到2025年,服务业增加值突破400亿元", 2022, "2025-12-31"),
+        ("2025年底前全面建成", 2022, "2025-12-31"),
+        ("6月底前开工", 2024, "2024-06-30"),
+        ("力争2月末完成", 2024, "2024-02-29"),
+        ("年内建成5所幼儿园", 2024, "2024-12-31"),
+        ("年底前完成验收", 2023, "2023-12-31"),
+        ("2024年9月底前完成", None, "2024-09-30"),
+        ("6月底前完成方案,年底前全面建成", 2024, "2024-12-31"),
+        ("三季度末前完成", 2024, "2024-09-30"),
+        ("2023年目标任务:全市完成固定资产投资增长14%", 2023, None),
+        ("五年内累计新增就业4万人", 2022, None),
+        ("6月底前开工", None, None),
+    ],
+)
+def test_find_deadline(text: str, year: int | None, expected: str | None) -> None:
+    assert find_deadline(text, year) == expected
+
+
+def test_quarterly_rule_with_month_and_day() -> None:
+    text = "形成分析报告,于每季度末月25日前报送至市发展改革委分析汇总。"
+    assert find_reporting_rules(text) == [
+        {
+            "frequency": "quarterly",
+            "month_of_quarter": 3,
+            "day": 25,
+            "text": "于每季度末月25日前报送至市发展改革委分析汇总",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("请于每季度首月10日前报送上季度进展", ("quarterly", 1, 10)),
+        ("每月5日前将进展情况上报区政府办", ("monthly", None, 5)),
+        ("每年12月20日前提交年度总结", ("yearly", None, 20)),
+        ("各单位每季度报送一次工作进展", ("quarterly", None, None)),
+    ],
+)
+def test_other_reporting_rules(text: str, expected: tuple[str, int | None, int | None]) -> None:
+    rules = find_reporting_rules(text)
+    assert [(r["frequency"], r["month_of_quarter"], r["day"]) for r in rules] == [expected]
+
+
+def test_no_rule_without_a_reporting_verb() -> None:
+    assert find_reporting_rules("定期调度在每季度数据上报前和省季度通报后开展。") == []
+    assert find_reporting_rules("每季度末月25日前完成监测。") == []

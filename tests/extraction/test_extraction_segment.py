@@ -1,0 +1,84 @@
+"""The jieba tokenizer: private, built once, quiet, safe across threads and fork."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from extraction import segment
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_user_dictionary_keeps_unit_names_whole() -> None:
+    assert "住房城乡建设局" in segment.cut("市住房城乡建设局")
+    assert "人力资源社会保障局" in segment.cut("市人力资源社会保障局牵头")
+
+
+def test_tokenizer_is_private() -> None:
+    import jieba
+
+    tokenizer = segment.get_tokenizer()
+    assert tokenizer.tokenizer is not jieba.dt
+    assert "住房城乡建设局" not in jieba.dt.FREQ or not jieba.dt.initialized
+
+
+def test_concurrent_first_calls_build_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[object] = []
+    real_build = segment._build
+
+    def counting_build():
+        built.append(object())
+        return real_build()
+
+    monkeypatch.setattr(segment, "_tokenizer", None)
+    monkeypatch.setattr(segment, "_build", counting_build)
+    barrier = threading.Barrier(8)
+    results: list[object] = []
+
+    def worker() -> None:
+        barrier.wait()
+        results.append(segment.get_tokenizer())
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1
+    assert len({id(r) for r in results}) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_child_after_fork_can_segment_even_if_lock_was_held() -> None:
+    segment.get_tokenizer()
+    read_end, write_end = os.pipe()
+    with segment._lock:  # another thread holding the lock at fork time
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            os.close(read_end)
+            try:
+                ok = "发展改革委" in segment.cut("市发展改革委") and not segment._lock.locked()
+                os.write(write_end, b"1" if ok else b"0")
+            finally:
+                os._exit(0)
+    os.close(write_end)
+    _, status = os.waitpid(pid, 0)
+    assert os.read(read_end, 1) == b"1"
+    os.close(read_end)
+    assert status == 0
+
+
+def test_jieba_logging_is_silenced() -> None:
+    code = "from extraction import segment; segment.cut('市发展改革委牵头')"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Building prefix dict" not in result.stderr
+    assert "Loading model" not in result.stderr

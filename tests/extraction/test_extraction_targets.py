@@ -1,0 +1,231 @@
+"""Targets: values, units, comparators, kinds, directions and indicators."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.normalize import working_copy
+from extraction.targets import find_headline_targets, find_targets
+from extraction.types import Target
+
+
+def targets_in(text: str, fallback: str = "", context: str = "") -> list[Target]:
+    norm = working_copy(text)
+    return find_targets(text, norm, 0, len(norm), fallback_indicator=fallback, context=context)
+
+
+def one(text: str) -> Target:
+    found = targets_in(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator"),
+    [
+        ("人均地区生产总值达4.8万元以上", ">="),
+        ("认定国家高新技术企业5户及以上", ">="),
+        ("粮食产量不低于110万吨", ">="),
+        ("新增就业不少于3000人", ">="),
+        ("民营经济增加值占GDP比重超过60%", ">"),
+        ("服务业增加值突破400亿元", ">"),
+        ("增速高于全省1个百分点", ">"),
+        ("地区生产总值增长7%左右", "~"),
+        ("完成投资约120亿元", "~"),
+        ("城镇登记失业率控制在4.5%以内", "<="),
+        ("较大生产安全事故在2起以下", "<="),
+        ("居民消费价格涨幅不超过3%", "<="),
+        ("城镇调查失业率低于5.5%", "<="),
+        ("城镇调查失业率控制在5.5%左右", "~"),
+        ("综合能耗小于0.5吨标准煤", "<"),
+        ("全市完成固定资产投资增长14%", "="),
+        ("确保粮食产量达110万吨", "="),
+    ],
+)
+def test_comparators(text: str, comparator: str) -> None:
+    assert one(text)["comparator"] == comparator
+
+
+@pytest.mark.parametrize("text", ["工业增加值增长6.5—7%", "工业增加值增长6.5-7%", "增长6.5%~7%"])
+def test_ranges(text: str) -> None:
+    target = one(text)
+    assert (target["value"], target["value_high"], target["unit"]) == (6.5, 7.0, "%")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("人均地区生产总值达4.8万元以上", 4.8, "万元"),
+        ("净培育个体工商户2.69万户以上", 2.69, "万户"),
+        ("实现城镇新增就业2.95万人以上", 2.95, "万人"),
+        ("抽检量达到4批次/千人以上", 4.0, "批次/千人"),
+        ("新增粮食产能450万公斤", 450.0, "万公斤"),
+        ("人均预期寿命79.5岁", 79.5, "岁"),
+        ("每万人口高价值发明专利拥有量6件", 6.0, "件"),
+        ("开展职业技能培训3万人次以上", 3.0, "万人次"),
+        ("增长7%", 7.0, "%"),
+    ],
+)
+def test_values_and_units_as_written(text: str, value: float, unit: str) -> None:
+    target = one(text)
+    assert (target["value"], target["unit"]) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年目标任务:持续推进",
+        "到2035年基本实现现代化",
+        "每千人口拥有3岁以下婴幼儿托位数",
+        "在爱国卫生“7个专项行动”基础上",
+        "紧紧抓住培养人才、吸引人才、使用人才3个环节",
+        "比重0.012%(高企净增5户、企业法人总量41621户)",
+        "打造两个200亿元以上产业",
+        "实施500千伏输变电工程",
+        "召开第5次全体会议",
+        "问题限时3天内办结",
+        "农产品加工产值与农业总产值比达到1.4:1",
+        "PM2.5平均浓度下降",
+        "国控、省控断面劣Ⅴ类水体比例为0",
+    ],
+)
+def test_numbers_that_are_not_targets(text: str) -> None:
+    values = [t["value"] for t in targets_in(text)]
+    assert values in ([], [0.012]), values
+
+
+def test_scope_number_inside_indicator_is_kept_in_name() -> None:
+    target = one("每千人口拥有3岁以下婴幼儿托位数2个")
+    assert (target["value"], target["unit"]) == (2.0, "个")
+    assert target["indicator"] == "每千人口拥有3岁以下婴幼儿托位数"
+    headline = one("500万元以上固定资产投资增长10%以上")
+    assert headline["indicator"] == "500万元以上固定资产投资"
+    assert (headline["value"], headline["comparator"]) == (10.0, ">=")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "direction"),
+    [
+        ("全市完成固定资产投资增长14%", "growth", "increase"),
+        ("地区生产总值年均增速9%", "growth", "increase"),
+        ("固定资产投资占比45%", "share", "increase"),
+        ("常住人口城镇化率达到90%", "share", "increase"),
+        ("单位地区生产总值能耗降低2%", "decrease", "decrease"),
+        ("建设用地使用面积下降率达15%", "decrease", "decrease"),
+        ("城镇调查失业率5.5%", "share", "decrease"),
+        ("力争净增企业1万户", "count", "increase"),
+        ("新增城镇就业3000人", "count", "increase"),
+        ("每千人口拥有执业(助理)医师数4.1人", "level", "increase"),
+        ("粮食产量达110万吨", "level", "increase"),
+        ("控制较大生产安全事故在2起以下", "count", "decrease"),
+    ],
+)
+def test_kind_and_direction(text: str, kind: str, direction: str) -> None:
+    target = one(text)
+    assert (target["kind"], target["direction"]) == (kind, direction)
+
+
+def test_inverse_indicator_title_sets_direction() -> None:
+    target = targets_in("使用面积下降15%", context="单位地区生产总值建设用地使用面积(逆指标)")[0]
+    assert target["direction"] == "decrease"
+
+
+def test_rank_range_keeps_the_worst_acceptable_rank() -> None:
+    found = targets_in("全年批发业销售额达237.46亿元,增长18%,全省排名第3—9名之间。")
+    assert [(t["value"], t["unit"], t["kind"]) for t in found] == [
+        (237.46, "亿元", "level"),
+        (18.0, "%", "growth"),
+        (9.0, "名", "rank"),
+    ]
+    assert found[2]["comparator"] == "<="
+    assert found[2]["indicator"] == "批发业销售额排名"
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("全市完成固定资产投资增长14%", "固定资产投资"),
+        ("全市力争净增企业1万户", "净增企业"),
+        ("全市2023年脱贫人口人均纯收入预计达17000元", "脱贫人口人均纯收入"),
+        ("实现城镇新增就业2.95万人以上", "城镇新增就业"),
+        ("其中:规上工业企业户数净增30户", "规上工业企业户数"),
+        ("确保“三保”支出140.71亿元", "“三保”支出"),
+        ("6月底前开工项目不少于30个", "开工项目"),
+        ("争取2个县城列入全省幸福县城", "县城列入全省幸福县城"),
+    ],
+)
+def test_indicator_is_a_clean_noun_phrase(text: str, indicator: str) -> None:
+    assert one(text)["indicator"] == indicator
+
+
+def test_growth_clause_inherits_the_previous_indicator() -> None:
+    found = targets_in("全市完成民间投资365亿元,增长89%,固定资产投资占比45%。")
+    assert [t["indicator"] for t in found] == ["民间投资", "民间投资", "固定资产投资占比"]
+    found = targets_in("全市地方一般公共预算收入50.08亿元、同比增长20%")
+    assert [t["indicator"] for t in found] == ["地方一般公共预算收入"] * 2
+
+
+def test_values_per_place_share_one_indicator() -> None:
+    found = targets_in(
+        "每千人口拥有执业(助理)医师临翔区4.1人(含市直医师数)、云县2.1人、凤庆县2.1人。"
+    )
+    assert [t["value"] for t in found] == [4.1, 2.1, 2.1]
+    assert {t["indicator"] for t in found} == {"每千人口拥有执业(助理)医师"}
+    assert all(t["scope"] is None for t in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "城镇和农村居民人均可支配收入分别增长7%和8%左右",
+            [("城镇居民人均可支配收入", 7.0, "~"), ("农村居民人均可支配收入", 8.0, "~")],
+        ),
+        (
+            "城乡居民人均可支配收入分别增长7%、7.5%",
+            [("城镇居民人均可支配收入", 7.0, "="), ("农村居民人均可支配收入", 7.5, "=")],
+        ),
+        (
+            "城镇、农村居民人均可支配收入分别增长7.5%、9.5%左右",
+            [("城镇居民人均可支配收入", 7.5, "~"), ("农村居民人均可支配收入", 9.5, "~")],
+        ),
+        (
+            "城镇和农村居民可支配收入分别增长6.5%左右、7.5%左右",
+            [("城镇居民可支配收入", 6.5, "~"), ("农村居民可支配收入", 7.5, "~")],
+        ),
+    ],
+)
+def test_respectively_gives_one_target_per_value(
+    text: str, expected: list[tuple[str, float, str]]
+) -> None:
+    found = targets_in(text)
+    assert [(t["indicator"], t["value"], t["comparator"]) for t in found] == expected
+
+
+def test_text_is_the_clause() -> None:
+    target = targets_in(
+        "加大对外贸易力度,外贸进出口总额预期目标增长20%以上,预计完成48.72亿元以上。"
+    )[0]
+    assert target["text"] == "外贸进出口总额预期目标增长20%以上"
+
+
+def test_headline_targets_of_a_work_report() -> None:
+    text = (
+        "二、2023年工作安排\n"
+        "主要预期目标是:生产总值增长7%左右,城镇调查失业率控制在5.5%以内,"
+        "城镇和农村居民人均可支配收入分别增长7%和8%左右。这些目标与规划衔接。\n"
+        "全年完成投资100亿元。\n"
+    )
+    norm = working_copy(text)
+    found = find_headline_targets(text, norm)
+    assert [(t["indicator"], t["value"], t["comparator"]) for t in found] == [
+        ("生产总值", 7.0, "~"),
+        ("城镇调查失业率", 5.5, "<="),
+        ("城镇居民人均可支配收入", 7.0, "~"),
+        ("农村居民人均可支配收入", 8.0, "~"),
+    ]
+
+
+def test_no_headline_sentence_no_targets() -> None:
+    text = "2023年目标任务:全市完成固定资产投资增长14%。"
+    assert find_headline_targets(text, working_copy(text)) == []

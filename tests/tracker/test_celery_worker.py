@@ -1,0 +1,128 @@
+"""A real Celery worker process takes a real task from a real broker and writes to the database.
+
+Two brokers: kombu's filesystem transport with SQLite (the embedded default, runs everywhere) and
+Redis with PostgreSQL (the production stack; the `services` group, required in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.conftest import REPO
+from tests.factories import make_assignment, make_document
+from tracker.models import Document, Responsibility, Unit, UnitAlias
+from tracker.tasks import document_publish
+
+
+def database_url() -> str:
+    """The URL of the database this test run uses (the test database, not the configured one)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = quote(db["USER"] or "")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"])
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def celery_worker(queue: str):
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="tracker.settings",
+        DJANGO_SECRET_KEY="test",
+        DATABASE_URL=database_url(),
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tracker",
+            "worker",
+            "--queues",
+            queue,
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            output, _ = worker.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            output, _ = worker.communicate()
+        print(output)  # shown by pytest when the test fails
+
+
+def _draft_with_units():
+    fgw = Unit.objects.create(name="云江市发展和改革委员会")
+    UnitAlias.objects.create(alias="市发展改革委", unit=fgw)
+    document = make_document(published=False)
+    task = make_assignment(document, title="地区生产总值增长6%左右")
+    task.lead_units_text = ["市发展改革委"]
+    task.responsible_units_text = ["市数据局"]
+    task.save()
+    return document
+
+
+def _publish_through_worker(document: Document) -> None:
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    with celery_worker(queue) as worker:
+        document_publish.apply_async(args=[document.pk, None], queue=queue)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            document.refresh_from_db()
+            if document.status == Document.Status.PUBLISHED:
+                break
+            assert worker.poll() is None, "the worker exited early"
+            time.sleep(0.5)
+    assert document.status == Document.Status.PUBLISHED
+    roles = dict(
+        Responsibility.objects.filter(assignment__document=document).values_list(
+            "unit__name", "role"
+        )
+    )
+    assert roles == {"云江市发展和改革委员会": "lead", "市数据局": "co"}
+    assert Unit.objects.get(name="市数据局").needs_review
+
+
+@pytest.mark.django_db(transaction=True)
+def test_embedded_worker_publishes_through_the_filesystem_broker():
+    if not settings.CELERY_BROKER_URL.startswith("filesystem://") or connection.vendor != "sqlite":
+        pytest.skip("the embedded stack: filesystem broker and SQLite")
+    _publish_through_worker(_draft_with_units())
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_worker_publishes_through_redis_into_postgresql():
+    assert connection.vendor == "postgresql"
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    _publish_through_worker(_draft_with_units())

@@ -1,0 +1,67 @@
+"""The demo a new user sees after `make run`."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tracker.models import Document, Problem, ProgressReport, Unit, User
+from tracker.services.demo_load import DEMO_PASSWORD, demo_load
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_documents_people_and_reports():
+    outcome = demo_load()
+    assert outcome.loaded
+    assert outcome.warnings == []
+    assert Document.objects.filter(status="published").count() == 2
+    assert outcome.reports_submitted == ProgressReport.objects.filter(status="submitted").count()
+    assert outcome.reports_submitted >= 30
+    assert ProgressReport.objects.filter(is_late=True).exists()
+    assert Problem.objects.count() == 2
+    # One reporter per unit (the jurisdiction itself has none), a supervisor and an administrator.
+    reporters = User.objects.filter(role="reporter")
+    assert reporters.count() == Unit.objects.filter(needs_review=False).count() - 1
+    assert User.objects.get(username="supervisor").check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="admin").is_superuser
+    assert Unit.objects.filter(needs_review=True).values_list("name", flat=True).get() == "市数据局"
+
+
+def test_loading_twice_adds_nothing():
+    demo_load()
+    before = (
+        Document.objects.count(),
+        ProgressReport.objects.count(),
+        User.objects.count(),
+        Unit.objects.count(),
+    )
+    demo_load()
+    assert (
+        Document.objects.count(),
+        ProgressReport.objects.count(),
+        User.objects.count(),
+        Unit.objects.count(),
+    ) == before
+
+
+def test_command_prints_the_logins_and_skips_a_loaded_database():
+    out = StringIO()
+    call_command("load_demo", "--if-empty", stdout=out)
+    text = out.getvalue()
+    assert "已载入并发布" in text
+    assert f"密码均为 {DEMO_PASSWORD}" in text
+    assert "supervisor" in text and "fgw" in text
+    out = StringIO()
+    call_command("load_demo", "--if-empty", stdout=out)
+    assert "未重复载入" in out.getvalue()
+    assert "supervisor" in out.getvalue()
+
+
+def test_a_demo_reporter_can_sign_in_and_see_tasks(client):
+    demo_load()
+    assert client.login(username="fgw", password=DEMO_PASSWORD)
+    page = client.get("/tasks/").content.decode()
+    assert "地区生产总值" in page

@@ -1,0 +1,155 @@
+"""Publishing: names become units (groups expanded, unknown ones flagged), responsibilities and
+the year's four periods are created once, however often it runs."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from tests.conftest import DEMO_DOCUMENTS, REPO
+from tracker.models import AuditEvent, Document, ReportingPeriod, Responsibility, Unit
+from tracker.services.document_import import document_import
+from tracker.services.document_publish import PublishRefused, document_publish
+from tracker.services.units import UnitDirectory, guess_level, name_key, units_import_roster
+
+pytestmark = pytest.mark.django_db
+
+ROSTER = json.loads((REPO / "tracker" / "demo" / "units.json").read_text(encoding="utf-8"))
+PLAN = DEMO_DOCUMENTS / "yunjiang-2026-county-development-plan.txt"
+DIVISION = DEMO_DOCUMENTS / "yunjiang-2026-key-tasks-division.txt"
+
+
+@pytest.fixture
+def roster():
+    units_import_roster(roster=ROSTER, actor=None)
+
+
+def imported(path):
+    return document_import(data=path.read_bytes(), source_name=path.name, actor=None).document
+
+
+def test_publish_creates_responsibilities_with_groups_expanded(roster, supervisor):
+    document = imported(PLAN)
+    outcome = document_publish(document=document, actor=supervisor)
+    document.refresh_from_db()
+    assert outcome.newly_published
+    assert document.status == Document.Status.PUBLISHED
+    assert document.published_by == supervisor
+    first = document.assignments.get(ref="二.(一).1")
+    roles = dict(first.responsibilities.values_list("unit__name", "role"))
+    assert roles["云江市发展和改革委员会"] == "lead"
+    # 各县(区)党委和政府 is a known group: its four members each hold the task.
+    for county in ("江北区人民政府", "江南区人民政府", "青山县人民政府", "白水县人民政府"):
+        assert roles[county] == "co"
+    assert first.responsibilities.get(unit__name="江北区人民政府").mention == "各县(区)党委和政府"
+    assert outcome.units_created == []
+
+
+def test_quarters_follow_the_documents_reporting_rule(roster):
+    document = imported(PLAN)
+    document_publish(document=document, actor=None)
+    periods = list(document.periods.order_by("quarter"))
+    assert [p.due_on for p in periods] == [
+        date(2026, 3, 25),
+        date(2026, 6, 25),
+        date(2026, 9, 25),
+        date(2026, 12, 25),
+    ]
+    assert periods[0].first_checkpoint_on == date(2026, 2, 15)
+
+
+def test_unknown_names_become_units_flagged_for_review(roster):
+    document = imported(DIVISION)
+    outcome = document_publish(document=document, actor=None)
+    assert [unit.name for unit in outcome.units_created] == ["市数据局"]
+    unknown = Unit.objects.get(name="市数据局")
+    assert unknown.needs_review
+    assert unknown.level == Unit.Level.CITY
+    assert AuditEvent.objects.filter(
+        action="unit.create_unknown", object_id=str(unknown.pk)
+    ).exists()
+
+
+def test_a_unit_named_as_lead_and_co_unit_leads_once(roster):
+    document = imported(DIVISION)
+    assignment = document.assignments.first()
+    assignment.lead_units_text = ["市发展改革委"]
+    assignment.responsible_units_text = ["市发改委", "市财政局"]
+    assignment.save()
+    document_publish(document=document, actor=None)
+    rows = list(assignment.responsibilities.values_list("unit__name", "role"))
+    assert sorted(rows) == [("云江市发展和改革委员会", "lead"), ("云江市财政局", "co")]
+
+
+def test_publishing_again_duplicates_nothing(roster):
+    document = imported(PLAN)
+    document_publish(document=document, actor=None)
+    counts = (Responsibility.objects.count(), ReportingPeriod.objects.count(), Unit.objects.count())
+    again = document_publish(document=document, actor=None)
+    assert not again.newly_published
+    assert (again.responsibilities_created, again.periods_created) == (0, 0)
+    assert (
+        Responsibility.objects.count(),
+        ReportingPeriod.objects.count(),
+        Unit.objects.count(),
+    ) == counts
+    assert AuditEvent.objects.filter(action="document.publish").count() == 1
+
+
+def test_without_a_roster_every_name_is_created_once_and_flagged():
+    document = imported(PLAN)
+    outcome = document_publish(document=document, actor=None)
+    names = [unit.name for unit in outcome.units_created]
+    assert len(names) == len(set(names))
+    group = Unit.objects.get(name="各县(区)党委和政府")
+    assert group.kind == Unit.Kind.COLLECTIVE
+    assert group.level == Unit.Level.COUNTY
+
+
+def test_publishing_needs_a_year_and_an_unarchived_document(roster):
+    document = imported(PLAN)
+    Document.objects.filter(pk=document.pk).update(year=None)
+    with pytest.raises(PublishRefused, match="年度"):
+        document_publish(document=document, actor=None)
+    assert not Responsibility.objects.exists()
+    Document.objects.filter(pk=document.pk).update(
+        year=2026, status="archived", published_at="2026-01-01T00:00Z"
+    )
+    with pytest.raises(PublishRefused, match="归档"):
+        document_publish(document=document, actor=None)
+
+
+def test_names_match_across_full_and_half_width_brackets(roster):
+    directory = UnitDirectory.load()
+    half = directory.resolve("各县(区)党委和政府", actor=None)
+    full = directory.resolve("各县（区）党委和政府", actor=None)
+    assert [u.pk for u in half.units] == [u.pk for u in full.units]
+    assert len(half.units) == 4
+    assert name_key(" 市 发展改革委 ") == "市发展改革委"
+
+
+@pytest.mark.parametrize(
+    ("name", "level"),
+    [
+        ("市财政局", "city"),
+        ("区发改局", "county"),
+        ("各镇", "town"),
+        ("各街道", "town"),
+        ("省统计局", "province"),
+    ],
+)
+def test_level_is_guessed_from_the_name(name, level):
+    assert guess_level(name) == level
+
+
+def test_a_roster_with_an_unknown_member_is_refused_whole():
+    broken = {
+        "jurisdiction": {"name": "测试市人民政府"},
+        "units": [{"name": "测试市财政局", "parent": "测试市人民政府"}],
+        "groups": [{"name": "各县", "members": ["不存在的县"]}],
+    }
+    with pytest.raises(ValueError, match="不存在的县"):
+        units_import_roster(roster=broken, actor=None)
+    assert not Unit.objects.exists()
