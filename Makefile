@@ -1,0 +1,76 @@
+# The README's two commands are `make run` and `make test`; both create .venv and install first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TRACKER_ADDR ?= 127.0.0.1:8000
+# Where the service tests find PostgreSQL and Redis (CI has both on these addresses).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+
+export TRACKER_ADDR
+
+.PHONY: run test test-fast test-services lint bench install install-dev clean
+
+# pip is bootstrapped from PyPI when the system Python has no ensurepip (Debian without the
+# python3-venv package), so a fresh machine needs nothing but Python 3.11 and make.
+define BOOTSTRAP_PIP
+import json, pathlib, sys, urllib.request
+release = json.load(urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60))
+wheel = next(u for u in release["urls"] if u["filename"].endswith(".whl"))
+target = pathlib.Path(sys.argv[1]) / wheel["filename"]
+urllib.request.urlretrieve(wheel["url"], target)
+print(target)
+endef
+export BOOTSTRAP_PIP
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更高版本 / Python 3.11+ is required"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3 -m venv has no pip here; bootstrapping pip from PyPI"; \
+	  rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV) && \
+	  wheel=$$($(PYTHON) -c "$$BOOTSTRAP_PIP" $(VENV)) && \
+	  $(BIN)/python $$wheel/pip install --quiet $$wheel; }
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, migrate, load the demo into an empty database, start web + worker + beat.
+run: export DJANGO_DEBUG ?= true
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py load_demo --if-empty
+	@echo "启动网站、Celery worker 和 beat（Ctrl-C 结束）：http://$(TRACKER_ADDR)/"
+	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho -f Procfile start
+
+## make test: lint and types, the suite on SQLite, then the whole suite again on PostgreSQL + Redis
+## (the `services` tests, a real Celery worker among them, run only in that second pass).
+test: install-dev lint test-fast test-services
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy tracker extraction
+
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not services"
+
+test-services: install-dev
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	  $(BIN)/python -m pytest
+
+bench: install-dev
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var
