@@ -15,7 +15,8 @@ from urllib.parse import urlparse
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# Developers and CI keep the shared corpus next to the clone; TRACKER_SHARED points elsewhere.
+SHARED = Path(os.environ.get("TRACKER_SHARED") or REPO.parent / "shared")
 CORPUS = SHARED / "corpus"
 DEMO_DOCUMENTS = REPO / "tracker" / "demo" / "documents"
 IN_CI = os.environ.get("CI", "").lower() == "true"

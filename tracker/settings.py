@@ -32,7 +32,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # The site's absolute address for e-mailed links (a worker has no request to read it from).
-SITE_URL = env_str("TRACKER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `make run` serves on TRACKER_ADDR, so that is the default address.
+SITE_URL = env_str(
+    "TRACKER_SITE_URL", "http://" + env_str("TRACKER_ADDR", "127.0.0.1:8000")
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-# The corpus lives beside the repository (../shared/corpus), not inside it.
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+from tests.conftest import CORPUS, IN_CI
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLDEN_DOCUMENTS = {
     "lincang": "lincang-2023-county-development-plan.txt",
@@ -21,7 +20,7 @@ def corpus_path(filename: str) -> Path:
     path = CORPUS / filename
     if not path.exists():
         message = f"corpus document {path} not found (../shared/corpus is absent in this checkout)"
-        if os.environ.get("CI") == "true":
+        if IN_CI:
             pytest.fail(message + "; CI must have it")
         pytest.skip(message)
     return path
