@@ -113,6 +113,7 @@ def test_load_units_reads_a_roster_and_refuses_a_broken_one(tmp_path):
     [
         "lincang-2023-county-development-plan.txt",
         "shashi-14th-fyp-task-division.txt",
+        "tongliao-2023-annual-plan.txt",
     ],
 )
 def test_every_corpus_document_imports_once(name):

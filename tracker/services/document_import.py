@@ -54,7 +54,7 @@ def document_import(*, data: bytes, source_name: str, actor: User | None) -> Imp
     """Store `data` as a draft document, or return the copy already imported.
 
     Raises DocumentRejected, changing nothing, for a file that is empty, binary, undecodable or
-    has no recognisable assignments.
+    has neither recognisable assignments nor targets.
     """
     try:
         text = extraction.decode_document(data, source_name)
@@ -69,9 +69,14 @@ def document_import(*, data: bytes, source_name: str, actor: User | None) -> Imp
 
     # Extraction is CPU work; it runs before the transaction so no database lock is held meanwhile.
     result = extraction.extract(text)
-    if not result.get("assignments"):
+    # A 政府工作报告 or an annual plan may carry only document-level targets; the reviewer then
+    # turns them into assignments. A text with neither has nothing to track.
+    if not result.get("assignments") and not result.get("targets"):
         raise DocumentRejected(
-            _("未能从文件中识别出任何编号任务（如“1.……（牵头单位：……）”），未导入。"),
+            _(
+                "未能从文件中识别出任何编号任务（如“1.……（牵头单位：……）”）或量化目标"
+                "（如“增长6%左右”），未导入。"
+            ),
             code="no_assignments",
         )
     try:
