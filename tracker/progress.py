@@ -29,9 +29,11 @@ from enum import StrEnum
 
 # Arithmetic runs in its own context so a caller's getcontext() cannot change a colour.
 _CONTEXT = Context(prec=50, rounding=ROUND_HALF_EVEN)
-# Elapsed shares such as 5/12 have no exact decimal form; without this slack a unit exactly on pace
-# could turn yellow through the last digit of a rounded division. Real inputs (six decimals, values
-# below 10^14) never come closer than 10^-23 to a threshold without reaching it.
+# Elapsed shares such as 5/12 have no exact decimal form, so without this slack a unit exactly on
+# pace could turn yellow through the last digit of a rounded division (28 digits in the default
+# context, 50 here). It sits far above that rounding and far below any real difference: six-decimal
+# figures on a 10^8 target paced over 120 months, against a two-decimal threshold, come no closer
+# to it than about 10^-18 without reaching it.
 _SLACK = Decimal("1e-24")
 _FOUR_PLACES = Decimal("0.0001")
 _TWO_PLACES = Decimal("0.01")
@@ -414,10 +416,10 @@ def _cumulative_floor(
 
     if met:
         colour = Colour.BLUE
-    elif elapsed == 0:
-        colour = Colour.GREEN  # Nothing is expected before the span starts.
     elif pace is None:
-        colour = Colour.RED  # A zero target missed: there is no pace to be lagging at.
+        # Nothing elapsed, or a zero target: the amount expected by now is zero, so anything at or
+        # above it is on course and anything below it has no pace to be merely lagging at.
+        colour = Colour.GREEN if actual >= 0 and floor != 0 else Colour.RED
     elif _at_least(pace, _ONE):
         colour = Colour.GREEN
     elif _at_least(pace, t.yellow_pace):
@@ -451,7 +453,11 @@ def _cumulative_ceiling(
         colour = Colour.RED
     elif at_end:
         colour = Colour.BLUE
-    elif pace is None or _at_most(pace, _ONE):
+    elif pace is None:
+        # A zero ceiling not yet broken is on course. Before the span starts the use allowed so
+        # far is zero, so any use at all is over it.
+        colour = Colour.RED if usage is not None and usage > 0 else Colour.GREEN
+    elif _at_most(pace, _ONE):
         colour = Colour.GREEN
     elif _at_most(_CONTEXT.multiply(pace, t.yellow_pace), _ONE):
         colour = Colour.YELLOW
