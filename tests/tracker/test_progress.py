@@ -9,7 +9,7 @@ import ast
 import decimal
 import subprocess
 import sys
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -879,6 +879,18 @@ def test_rankings_without_previous_and_without_units():
 def test_a_unit_may_appear_only_once():
     with pytest.raises(ValueError, match="only once"):
         rank_units([unit(1, "1", "1"), unit(1, "0", "0")])
+
+
+def test_specs_settings_and_results_are_frozen():
+    for instance, field in [
+        (LEVEL_48, "value"),
+        (Thresholds(), "yellow_pace"),
+        (RankingWeights(), "green_share"),
+        (assess(LEVEL_48, D(1), elapsed=Q2), "colour"),
+        (unit(1, "1", "1"), "green_share"),
+    ]:
+        with pytest.raises(FrozenInstanceError):
+            setattr(instance, field, None)
 
 
 # --- Properties ------------------------------------------------------------------------------
