@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tracker.models import Assignment, Document, ReportingPeriod, Responsibility, Target, Unit
-from tracker.periods import quarter_schedule
+from tracker.services.reporting_periods import assignments_activate, periods_ensure
 
 _counter = itertools.count(1)
 
@@ -40,16 +40,25 @@ def make_assignment(
 
 
 def make_target(
-    assignment: Assignment, *, value: str = "10", unit: str = "%", kind: str = "growth"
+    assignment: Assignment,
+    *,
+    value: str | None = "10",
+    unit: str = "%",
+    kind: str = "growth",
+    comparator: str = "=",
+    direction: str = "increase",
+    indicator: str | None = None,
 ) -> Target:
     return Target.objects.create(
         document=assignment.document,
         assignment=assignment,
         position=assignment.targets.count() + 1,
-        indicator=assignment.title,
-        value=Decimal(value),
+        indicator=indicator or assignment.title,
+        value=Decimal(value) if value is not None else None,
         measure_unit=unit,
         kind=kind,
+        comparator=comparator,
+        direction=direction,
     )
 
 
@@ -58,18 +67,7 @@ def make_responsibility(assignment: Assignment, unit: Unit, role: str = "lead") 
 
 
 def make_periods(document: Document) -> list[ReportingPeriod]:
-    periods = []
-    for quarter in (1, 2, 3, 4):
-        s = quarter_schedule(document.year, quarter)
-        periods.append(
-            ReportingPeriod.objects.create(
-                document=document,
-                year=s.year,
-                quarter=quarter,
-                opens_on=s.opens_on,
-                due_on=s.due_on,
-                first_checkpoint_on=s.first_checkpoint_on,
-                second_checkpoint_on=s.second_checkpoint_on,
-            )
-        )
-    return periods
+    """The document's quarters, as publishing creates them."""
+    assignments_activate(document)
+    periods_ensure(document)
+    return list(ReportingPeriod.objects.filter(document=document).order_by("year", "quarter"))

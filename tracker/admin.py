@@ -12,10 +12,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import (
+    AnalysisBulletin,
     Assignment,
     AuditEvent,
     Document,
+    Evidence,
     Problem,
+    ProblemStep,
     ProgressReport,
     ReminderLog,
     ReportingPeriod,
@@ -309,8 +312,14 @@ class ReportingPeriodAdmin(AuditedAdmin):
 class TargetValueInline(admin.TabularInline):
     model = TargetValue
     extra = 0
-    fields = ["target", "actual", "assessment", "note"]
+    fields = ["target", "actual", "assessment", "judgement", "note", "completion", "pace", "colour"]
+    readonly_fields = ["completion", "pace", "colour"]
     raw_id_fields = ["target"]
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = Evidence
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
 
 
 class ProblemInline(ReadOnlyInline):
@@ -331,8 +340,22 @@ class ProgressReportAdmin(AuditedAdmin):
     search_fields = ["responsibility__unit__name", "responsibility__assignment__title", "narrative"]
     list_select_related = ["responsibility__unit", "responsibility__assignment", "period"]
     raw_id_fields = ["responsibility", "period"]
-    readonly_fields = ["version", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by"]
-    inlines = [TargetValueInline, ProblemInline]
+    readonly_fields = [
+        "version",
+        "colour",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "reopened_at",
+        "reopened_by",
+    ]
+    inlines = [TargetValueInline, EvidenceInline, ProblemInline]
+
+
+class ProblemStepInline(ReadOnlyInline):
+    model = ProblemStep
+    fields = ["action", "level", "at", "deadline", "actor", "note"]
 
 
 @admin.register(Problem)
@@ -342,6 +365,7 @@ class ProblemAdmin(AuditedAdmin):
     search_fields = ["description", "unit__name", "resolution"]
     list_select_related = ["unit"]
     raw_id_fields = ["report"]
+    inlines = [ProblemStepInline]
 
 
 @admin.register(SupervisionAction)
@@ -350,7 +374,7 @@ class SupervisionActionAdmin(AuditedAdmin):
     list_filter = ["kind", "period__year", "period__quarter"]
     search_fields = ["unit__name", "reason"]
     list_select_related = ["unit", "period", "author"]
-    raw_id_fields = ["responsibility", "period"]
+    raw_id_fields = ["responsibility", "period", "problem"]
     autocomplete_fields = ["unit"]
 
 
@@ -382,6 +406,13 @@ class ReminderLogAdmin(AppendOnlyAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["recipient", "item_key", "message_id", "error"]
     list_select_related = ["period"]
+
+
+@admin.register(AnalysisBulletin)
+class AnalysisBulletinAdmin(AppendOnlyAdmin):
+    list_display = ["period", "published_at", "published_by"]
+    list_filter = ["period__year", "period__quarter"]
+    list_select_related = ["period__document", "published_by"]
 
 
 @admin.register(AuditEvent)

@@ -7,6 +7,7 @@ rather than as a confusing behaviour later (the healthchecks settings pattern).
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -93,3 +94,37 @@ def database_from_url(url: str) -> dict[str, object]:
             f"DATABASE_URL={url!r}: only sqlite:/// and postgres:// databases are supported."
         )
     return config
+
+
+def env_decimal(
+    name: str, default: str, *, minimum: str | None = None, maximum: str | None = None
+) -> Decimal:
+    """A decimal setting such as a threshold ("0.9"); out-of-range values fail at start-up."""
+    value = os.environ.get(name)
+    raw = default if value is None or value.strip() == "" else value.strip()
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if not number.is_finite():
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a finite number.")
+    if minimum is not None and number < Decimal(minimum):
+        raise ImproperlyConfigured(f"{name}={number} is below the minimum of {minimum}.")
+    if maximum is not None and number > Decimal(maximum):
+        raise ImproperlyConfigured(f"{name}={number} is above the maximum of {maximum}.")
+    return number
+
+
+def env_decimals(name: str, default: str, *, count: int) -> tuple[Decimal, ...]:
+    """A comma-separated list of exactly `count` non-negative decimals (e.g. ranking weights)."""
+    raw = os.environ.get(name) or default
+    parts = [part.strip() for part in raw.split(",")]
+    if len(parts) != count:
+        raise ImproperlyConfigured(f"{name}={raw!r} must list {count} comma-separated numbers.")
+    try:
+        numbers = tuple(Decimal(part) for part in parts)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={raw!r} must list numbers.") from None
+    if any(not n.is_finite() or n < 0 for n in numbers) or sum(numbers) <= 0:
+        raise ImproperlyConfigured(f"{name}={raw!r}: weights must be ≥ 0 and not all zero.")
+    return numbers

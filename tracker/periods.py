@@ -17,6 +17,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 class QuarterSchedule:
     year: int
     quarter: int
+    starts_on: date
+    ends_on: date
     opens_on: date
     due_on: date
     first_checkpoint_on: date
@@ -66,14 +68,27 @@ def quarter_schedule(
     due_on = day_in_quarter(year, quarter, due_month_of_quarter, due_day)
     opens_on = min(day_in_quarter(year, quarter, due_month_of_quarter, window_open_day), due_on)
     first_checkpoint = min(day_in_quarter(year, quarter, 2, first_checkpoint_day), due_on)
+    starts_on, ends_on = quarter_bounds(year, quarter)
     return QuarterSchedule(
         year=year,
         quarter=quarter,
+        starts_on=starts_on,
+        ends_on=ends_on,
         opens_on=opens_on,
         due_on=due_on,
         first_checkpoint_on=first_checkpoint,
         second_checkpoint_on=due_on,
     )
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    _check_quarter(quarter)
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def days_overdue(due_on: date, today: date) -> int:
+    """Whole days past the due date (0 on the due date itself and before it)."""
+    return max(0, (today - due_on).days)
 
 
 def local_today(now: datetime) -> date:

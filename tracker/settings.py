@@ -13,7 +13,16 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from tracker.env import database_from_url, env_bool, env_int, env_list, env_path, env_str
+from tracker.env import (
+    database_from_url,
+    env_bool,
+    env_decimal,
+    env_decimals,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("TRACKER_VAR_DIR", BASE_DIR / "var")
@@ -205,6 +214,29 @@ TRACKER_WINDOW_OPEN_DAY = env_int("TRACKER_WINDOW_OPEN_DAY", 1, minimum=1)
 TRACKER_FIRST_CHECKPOINT_DAY = env_int("TRACKER_FIRST_CHECKPOINT_DAY", 15, minimum=1)
 # 限时3日内: each rung of the problem-escalation ladder lasts this many days.
 TRACKER_ESCALATION_DAYS = env_int("TRACKER_ESCALATION_DAYS", 3, minimum=1)
+# Progress colours (DESIGN §3): thresholds are settings, never literals in the code.
+# Yellow (滞后) down to this pace (completion ÷ elapsed share); below it red (严重滞后).
+TRACKER_YELLOW_PACE = env_decimal("TRACKER_YELLOW_PACE", "0.9", minimum="0.01", maximum="1")
+# Growth and share targets: yellow within this many percentage points below the target.
+TRACKER_GROWTH_YELLOW_GAP_PP = env_decimal("TRACKER_GROWTH_YELLOW_GAP_PP", "1.0", minimum="0")
+# "左右" (about): a rate this many points short still meets the target; a level this share short.
+TRACKER_ABOUT_TOLERANCE_PP = env_decimal("TRACKER_ABOUT_TOLERANCE_PP", "0.5", minimum="0")
+TRACKER_ABOUT_TOLERANCE_RATIO = env_decimal(
+    "TRACKER_ABOUT_TOLERANCE_RATIO", "0.02", minimum="0", maximum="0.5"
+)
+# A rank target: yellow when at most this many places short.
+TRACKER_RANK_YELLOW_PLACES = env_int("TRACKER_RANK_YELLOW_PLACES", 2, minimum=0)
+# A qualitative task still 未启动 turns red once this share of its time has elapsed.
+TRACKER_NOT_STARTED_RED_AFTER = env_decimal(
+    "TRACKER_NOT_STARTED_RED_AFTER", "0.5", minimum="0", maximum="1"
+)
+# A missing report turns red (严重滞后) after this many days overdue; before that it is grey.
+TRACKER_OVERDUE_RED_DAYS = env_int("TRACKER_OVERDUE_RED_DAYS", 3, minimum=0)
+# Unit rankings: weights of (share of green/blue responsibilities, on-time submission rate,
+# problems closed in time).
+TRACKER_RANKING_WEIGHTS = env_decimals("TRACKER_RANKING_WEIGHTS", "0.6,0.3,0.1", count=3)
+# Evidence files (佐证材料): the largest accepted upload.
+TRACKER_EVIDENCE_MAX_BYTES = env_int("TRACKER_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Processed broker files older than this are deleted by the hourly prune.
 TRACKER_BROKER_PROCESSED_RETENTION = timedelta(days=1)
 

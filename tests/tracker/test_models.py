@@ -45,6 +45,8 @@ def period(document):
         document=document,
         year=2026,
         quarter=1,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 3, 31),
         opens_on=date(2026, 3, 1),
         due_on=date(2026, 3, 25),
         first_checkpoint_on=date(2026, 2, 15),
@@ -127,7 +129,14 @@ def test_one_responsibility_per_unit_and_assignment(assignment):
 
 
 def test_period_rules(document, period):
-    base = dict(document=document, year=2026, opens_on=date(2026, 6, 1), due_on=date(2026, 6, 25))
+    base = dict(
+        document=document,
+        year=2026,
+        starts_on=date(2026, 4, 1),
+        ends_on=date(2026, 6, 30),
+        opens_on=date(2026, 6, 1),
+        due_on=date(2026, 6, 25),
+    )
     cps = dict(first_checkpoint_on=date(2026, 5, 15), second_checkpoint_on=date(2026, 6, 25))
     violates(model=ReportingPeriod, quarter=1, **base, **cps)  # duplicate quarter
     violates(model=ReportingPeriod, quarter=5, **base, **cps)
@@ -136,10 +145,13 @@ def test_period_rules(document, period):
         quarter=2,
         document=document,
         year=2026,
+        starts_on=date(2026, 4, 1),
+        ends_on=date(2026, 6, 30),
         opens_on=date(2026, 6, 26),
         due_on=date(2026, 6, 25),
         **cps,
     )
+    violates(model=ReportingPeriod, **{**base, "quarter": 2, "ends_on": date(2026, 3, 1)}, **cps)
     violates(
         model=ReportingPeriod,
         quarter=2,

@@ -1,9 +1,9 @@
 """Saving and submitting a report: only the unit itself, not after the lock, never over someone
-else's newer save."""
+else's newer save, and never a number that makes no sense for its target."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -16,9 +16,10 @@ from tests.factories import (
     make_responsibility,
     make_target,
 )
-from tracker.models import AuditEvent, Problem, ProgressReport
+from tracker.models import AuditEvent, Problem, ProblemStep, ProgressReport, TargetValue
 from tracker.periods import SHANGHAI
 from tracker.services.progress_submit import (
+    ReportInput,
     ReportRefused,
     StaleReport,
     TargetInput,
@@ -31,34 +32,56 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setup(units, reporter):
     document = make_document()
-    periods = make_periods(document)
     task = make_assignment(document, title="固定资产投资增长14%")
     target = make_target(task, value="14")
     responsibility = make_responsibility(task, units["fgw"])
-    return {"resp": responsibility, "period": periods[0], "target": target}
+    periods = make_periods(document)
+    return {"resp": responsibility, "period": periods[0], "target": target, "periods": periods}
 
 
-def save(setup, actor, *, version=None, submit=True, at=None, problems="", value="3.5"):
+def save(setup, actor, *, version=None, submit=True, at=None, problems="", value="3.5", **kw):
+    if "values" in kw:
+        values = kw.pop("values")
+    else:
+        values = {setup["target"].pk: TargetInput(actual=Decimal(value))}
     return progress_report_save(
         responsibility=setup["resp"],
-        period=setup["period"],
+        period=kw.pop("period", setup["period"]),
         actor=actor,
-        values={setup["target"].pk: TargetInput(actual=Decimal(value))},
-        narrative="一季度完成投资增长3.5%",
-        problems_text=problems,
-        next_steps="加快项目开工",
+        report_input=ReportInput(
+            values=values,
+            narrative=kw.pop("narrative", "一季度完成投资增长3.5%"),
+            problems_text=problems,
+            next_steps="加快项目开工",
+            **kw,
+        ),
         expected_version=version,
         submit=submit,
         now=at,
     )
 
 
-def test_submit_on_time_stores_values_and_audits(setup, reporter):
+def test_submit_on_time_stores_values_colour_and_audits(setup, reporter):
     report = save(setup, reporter, at=datetime(2026, 3, 25, 23, 59, tzinfo=SHANGHAI))
     assert report.status == ProgressReport.Status.SUBMITTED
     assert not report.is_late
-    assert report.values.get().actual == Decimal("3.5")
+    value = report.values.get()
+    assert value.actual == Decimal("3.5")
+    # Growth 3.5% against 14%: 10.5 points short, whatever the quarter: red.
+    assert (value.colour, value.gap_pp, value.elapsed) == (
+        "red",
+        Decimal("-10.50"),
+        Decimal("0.25"),
+    )
+    assert report.colour == "red"
     assert AuditEvent.objects.filter(action="report.submit", object_id=str(report.pk)).exists()
+
+
+def test_a_draft_has_no_colour_until_submitted(setup, reporter):
+    report = save(setup, reporter, submit=False, value="14")
+    assert report.status == ProgressReport.Status.DRAFT
+    assert report.colour == ""
+    assert report.values.get().colour == "green"
 
 
 def test_a_submission_after_the_due_day_in_shanghai_is_late(setup, reporter):
@@ -75,6 +98,14 @@ def test_a_stale_save_is_refused_and_loses_nothing(setup, reporter):
     report = ProgressReport.objects.get()
     assert report.values.get().actual == Decimal("4")
     assert report.version == 2
+    assert report.status == ProgressReport.Status.DRAFT
+
+
+def test_a_second_first_save_is_stale_too(setup, reporter):
+    save(setup, reporter, submit=False)
+    with pytest.raises(StaleReport):
+        save(setup, reporter, version=None, submit=False, value="5")
+    assert ProgressReport.objects.get().values.get().actual == Decimal("3.5")
 
 
 def test_another_unit_cannot_write_the_report(setup, outsider, supervisor):
@@ -92,20 +123,79 @@ def test_a_locked_period_refuses_submissions(setup, reporter):
     assert not ProgressReport.objects.exists()
 
 
+def test_a_submitted_report_waits_for_review(setup, reporter):
+    report = save(setup, reporter)
+    with pytest.raises(ReportRefused, match="已报送"):
+        save(setup, reporter, version=report.version, value="5")
+    assert ProgressReport.objects.get().values.get().actual == Decimal("3.5")
+
+
 def test_a_target_of_another_assignment_is_refused(setup, reporter):
     stranger = make_target(make_assignment(setup["resp"].assignment.document, title="别的任务"))
     with pytest.raises(ReportRefused, match="不属于此任务"):
-        progress_report_save(
-            responsibility=setup["resp"],
-            period=setup["period"],
-            actor=reporter,
-            values={stranger.pk: TargetInput(actual=Decimal(1))},
-            narrative="",
-            problems_text="",
-            next_steps="",
-            expected_version=None,
-            submit=True,
-        )
+        save(setup, reporter, values={stranger.pk: TargetInput(actual=Decimal(1))})
+    assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit", "value", "message"),
+    [
+        ("share", "%", "101", "0 到 100"),
+        ("share", "%", "-1", "0 到 100"),
+        ("rank", "名", "0", "正整数"),
+        ("rank", "名", "2.5", "正整数"),
+        ("level", "万元", "-3", "不能为负数"),
+        ("count", "户", "-1", "不能为负数"),
+    ],
+)
+def test_a_number_that_makes_no_sense_for_its_target_is_refused(
+    setup, reporter, kind, unit, value, message
+):
+    target = make_target(setup["resp"].assignment, value="50", unit=unit, kind=kind)
+    with pytest.raises(ReportRefused) as refused:
+        save(setup, reporter, values={target.pk: TargetInput(actual=Decimal(value))})
+    assert message in refused.value.errors[f"target-{target.pk}"]
+    assert not ProgressReport.objects.exists()
+    assert not TargetValue.objects.exists()
+
+
+def test_growth_may_be_negative(setup, reporter):
+    report = save(setup, reporter, value="-2.3")
+    assert report.values.get().actual == Decimal("-2.3")
+
+
+def test_submitting_needs_a_narrative(setup, reporter):
+    with pytest.raises(ReportRefused) as refused:
+        save(setup, reporter, narrative="  ")
+    assert "进展情况" in refused.value.errors["narrative"]
+    save(setup, reporter, narrative="", submit=False)  # a draft may be empty
+
+
+def test_a_task_without_targets_needs_a_self_assessment(units, reporter):
+    document = make_document()
+    task = make_assignment(document, title="深化“放管服”改革")
+    responsibility = make_responsibility(task, units["fgw"])
+    period = make_periods(document)[1]
+    setup = {"resp": responsibility, "period": period, "target": None}
+    with pytest.raises(ReportRefused) as refused:
+        save(setup, reporter, values={})
+    assert "自评" in refused.value.errors["assessment"]
+    report = save(setup, reporter, values={}, assessment="in_progress")
+    assert report.colour == "green"
+
+
+def test_a_qualitative_target_takes_an_assessment_not_a_number(setup, reporter):
+    target = make_target(setup["resp"].assignment, value=None, kind="qualitative")
+    with pytest.raises(ReportRefused):
+        save(setup, reporter, values={target.pk: TargetInput(actual=Decimal(1))})
+    report = save(setup, reporter, values={target.pk: TargetInput(assessment="done")})
+    assert report.values.get().colour == "blue"
+
+
+def test_an_overlong_text_is_refused(setup, reporter):
+    with pytest.raises(ReportRefused) as refused:
+        save(setup, reporter, narrative="进" * 5001)
+    assert "narrative" in refused.value.errors
 
 
 def test_a_problem_in_a_submitted_report_starts_at_the_unit_with_three_days(setup, reporter):
@@ -114,4 +204,18 @@ def test_a_problem_in_a_submitted_report_starts_at_the_unit_with_three_days(setu
     problem = Problem.objects.get()
     assert problem.level == Problem.Level.UNIT
     assert problem.level_deadline == datetime(2026, 3, 23, 10, 0, tzinfo=SHANGHAI)
+    assert ProblemStep.objects.get().action == "raise"
     assert AuditEvent.objects.filter(action="problem.raise").exists()
+
+
+def test_a_period_after_the_assignment_ended_needs_no_report(units, reporter):
+    document = make_document()
+    task = make_assignment(document, title="一季度开门红")
+    task.deadline = date(2026, 3, 31)
+    task.save()
+    target = make_target(task, value="8")
+    responsibility = make_responsibility(task, units["fgw"])
+    periods = make_periods(document)
+    setup = {"resp": responsibility, "period": periods[1], "target": target}
+    with pytest.raises(ReportRefused, match="无需报送"):
+        save(setup, reporter)

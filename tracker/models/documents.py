@@ -97,6 +97,10 @@ class Assignment(models.Model):
     text = models.TextField(_("内容"), blank=True)
     category = models.CharField(_("指标属性"), max_length=4, choices=Category, blank=True)
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    # The last day the assignment is tracked: its deadline, or the end of the document's year.
+    # Set when the document is published; reports are expected for every quarter that starts on
+    # or before it, and a target's elapsed share (序时进度) runs from the document's year to it.
+    active_until = models.DateField(_("跟踪截止"), null=True, blank=True)
     # Where the assignment sits in Document.source_text, for side-by-side review.
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)

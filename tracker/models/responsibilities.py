@@ -54,6 +54,9 @@ class ReportingPeriod(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"))
+    # The quarter itself (first and last day); the reporting window lies inside or just after it.
+    starts_on = models.DateField(_("季度开始"))
+    ends_on = models.DateField(_("季度结束"))
     opens_on = models.DateField(_("开始填报"))
     due_on = models.DateField(_("报送截止"))
     # 一季两调度: the two dispatch checkpoints of the quarter.
@@ -80,6 +83,9 @@ class ReportingPeriod(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(opens_on__lte=F("due_on")), name="period_opens_before_due"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=F("ends_on")), name="period_quarter_ordered"
             ),
             models.CheckConstraint(
                 condition=Q(first_checkpoint_on__lte=F("second_checkpoint_on")),

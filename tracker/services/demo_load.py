@@ -27,7 +27,7 @@ from tracker.models import (
 from tracker.periods import SHANGHAI
 from tracker.services.document_import import document_import
 from tracker.services.document_publish import document_publish
-from tracker.services.progress_submit import TargetInput, progress_report_save
+from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
 from tracker.services.units import name_key, units_import_roster
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
@@ -183,10 +183,13 @@ def _submit(entry: dict[str, Any], *, index: int, warnings: list[str]) -> bool:
         responsibility=responsibility,
         period=period,
         actor=reporter,
-        values=values,
-        narrative=entry.get("narrative", ""),
-        problems_text=entry.get("problems", ""),
-        next_steps=entry.get("next_steps", ""),
+        report_input=ReportInput(
+            values=values,
+            narrative=entry.get("narrative", ""),
+            problems_text=entry.get("problems", ""),
+            next_steps=entry.get("next_steps", ""),
+            assessment=entry.get("assessment", "in_progress" if not targets else ""),
+        ),
         expected_version=existing.version if existing else None,
         submit=True,
         now=submitted_at,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.models import Document, ReportingPeriod, Responsibility, Unit, User
-from tracker.periods import quarter_schedule
+from tracker.models import Document, Responsibility, Unit, User
 from tracker.services.audit import audit_record
+from tracker.services.reporting_periods import assignments_activate, periods_ensure
 from tracker.services.units import UnitDirectory
 
 
@@ -48,7 +47,8 @@ def document_publish(*, document: Document, actor: User | None) -> PublishOutcom
         outcome.responsibilities_created = _create_responsibilities(
             document, directory, actor=actor, outcome=outcome
         )
-        outcome.periods_created = _create_periods(document)
+        assignments_activate(document)
+        outcome.periods_created = periods_ensure(document)
         outcome.units_created = directory.created
 
         if document.status == Document.Status.DRAFT:
@@ -108,40 +108,4 @@ def _create_responsibilities(
             if (assignment.pk, unit_id) not in existing
         )
     Responsibility.objects.bulk_create(new)
-    return len(new)
-
-
-def _create_periods(document: Document) -> int:
-    if document.year is None:  # checked by the caller; repeated for the type checker
-        raise PublishRefused(_("未识别出文件年度。"))
-    have = set(
-        ReportingPeriod.objects.filter(document=document, year=document.year).values_list(
-            "quarter", flat=True
-        )
-    )
-    new = []
-    for quarter in (1, 2, 3, 4):
-        if quarter in have:
-            continue
-        schedule = quarter_schedule(
-            document.year,
-            quarter,
-            due_month_of_quarter=document.due_month_of_quarter
-            or settings.TRACKER_DUE_MONTH_OF_QUARTER,
-            due_day=document.due_day or settings.TRACKER_DUE_DAY,
-            window_open_day=settings.TRACKER_WINDOW_OPEN_DAY,
-            first_checkpoint_day=settings.TRACKER_FIRST_CHECKPOINT_DAY,
-        )
-        new.append(
-            ReportingPeriod(
-                document=document,
-                year=schedule.year,
-                quarter=schedule.quarter,
-                opens_on=schedule.opens_on,
-                due_on=schedule.due_on,
-                first_checkpoint_on=schedule.first_checkpoint_on,
-                second_checkpoint_on=schedule.second_checkpoint_on,
-            )
-        )
-    ReportingPeriod.objects.bulk_create(new)
     return len(new)

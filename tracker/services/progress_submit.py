@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.access import can_edit_report
 from tracker.models import (
-    Problem,
+    Assessment,
+    Assignment,
     ProgressReport,
     ReportingPeriod,
     Responsibility,
@@ -24,14 +24,22 @@ from tracker.models import (
 )
 from tracker.periods import local_today
 from tracker.services.audit import audit_record
+from tracker.services.problems import problem_raise
+from tracker.services.progress_evaluate import report_evaluate
+from tracker.services.reporting_periods import report_is_editable
+
+# Long enough for a page of 进展情况; a pasted whole document is a mistake worth catching.
+TEXT_LIMIT = 5000
 
 
 class ReportRefused(Exception):
-    """The save cannot happen; nothing was changed. `message` is shown to the reporter."""
+    """The save cannot happen; nothing was changed. `message` is shown to the reporter, and
+    `errors` (field name → message) beside the fields that caused it."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, errors: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.errors = dict(errors or {})
 
 
 class StaleReport(ReportRefused):
@@ -45,70 +53,157 @@ class TargetInput:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class ReportInput:
+    """Everything a reporter enters in one save, keyed by target id for the values."""
+
+    values: Mapping[int, TargetInput] = field(default_factory=dict)
+    narrative: str = ""
+    problems_text: str = ""
+    next_steps: str = ""
+    assessment: str = ""
+
+
+def value_error(target: Target, entered: TargetInput) -> str | None:
+    """Why a value cannot be stored for this target, or None. The form has already turned the
+    text into a number (tracker.numbers); this is about what the number means."""
+    if target.kind == Target.Kind.QUALITATIVE:
+        if entered.actual is not None:
+            return _("定性指标只需选择自评，不填数值。")
+        if entered.assessment and entered.assessment not in Assessment.values:
+            return _("请选择有效的自评结果。")
+        return None
+    if entered.assessment:
+        return _("定量指标请填写累计完成值。")
+    actual = entered.actual
+    if actual is None:
+        return None
+    if not actual.is_finite():
+        return _("请填写有效的数字。")
+    if target.kind == Target.Kind.SHARE and target.measure_unit in ("%", "‰"):
+        ceiling = 1000 if target.measure_unit == "‰" else 100
+        if not 0 <= actual <= ceiling:
+            return _("比重/比率应在 0 到 %(ceiling)s%(unit)s 之间。") % {
+                "ceiling": ceiling,
+                "unit": target.measure_unit,
+            }
+    if target.kind == Target.Kind.RANK and (actual < 1 or actual != actual.to_integral_value()):
+        return _("位次应为正整数（如 3 表示第3名）。")
+    if (
+        target.kind in (Target.Kind.LEVEL, Target.Kind.COUNT)
+        and actual < 0
+        and "净" not in target.indicator
+    ):
+        return _("累计完成值不能为负数（增速请填在增速类指标中）。")
+    return None
+
+
+def _validate(
+    report_input: ReportInput, targets: dict[int, Target], *, submit: bool, has_targets: bool
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for target_id, entered in report_input.values.items():
+        problem = value_error(targets[target_id], entered)
+        if problem:
+            errors[f"target-{target_id}"] = problem
+        if len(entered.note) > 500:
+            errors[f"note-{target_id}"] = _("说明不超过500字。")
+    for name in ("narrative", "problems_text", "next_steps"):
+        if len(getattr(report_input, name)) > TEXT_LIMIT:
+            errors[name] = _("不超过%(limit)s字。") % {"limit": TEXT_LIMIT}
+    if report_input.assessment and report_input.assessment not in Assessment.values:
+        errors["assessment"] = _("请选择有效的自评结果。")
+    if submit and not report_input.narrative.strip():
+        errors["narrative"] = _("报送前请填写进展情况。")
+    if submit and not has_targets and not report_input.assessment:
+        errors["assessment"] = _("该任务没有量化指标，报送前请选择自评结果。")
+    return errors
+
+
 def progress_report_save(
     *,
     responsibility: Responsibility,
     period: ReportingPeriod,
     actor: User,
-    values: Mapping[int, TargetInput],
-    narrative: str,
-    problems_text: str,
-    next_steps: str,
+    report_input: ReportInput,
     expected_version: int | None,
     submit: bool,
     now: datetime | None = None,
 ) -> ProgressReport:
     """Save (and optionally submit) the report of `responsibility` for `period`.
 
-    `values` maps target ids of the responsibility's assignment to what the reporter entered.
-    `expected_version` is the version the editor loaded (None for a report not yet created); a
-    different current version means a concurrent edit, refused with StaleReport.
-    `now` lets a back-filled report carry its real submission time.
+    `report_input.values` maps target ids of the responsibility's assignment to what the reporter
+    entered. `expected_version` is the version the editor loaded (None for a report not yet
+    created); a different current version means a concurrent edit, refused with StaleReport.
+    `now` lets a back-filled report carry its real submission time. Every refusal raises
+    ReportRefused before anything is written.
     """
     now = now or timezone.now()
     if not can_edit_report(actor, responsibility):
         raise ReportRefused(_("只能填报本单位承担的任务。"))
-    if period.document_id != responsibility.assignment.document_id:
+    # Read afresh: publishing may have set the tracked span since the caller loaded it.
+    assignment = Assignment.objects.select_related("document").get(pk=responsibility.assignment_id)
+    responsibility.assignment = assignment
+    if period.document_id != assignment.document_id:
         raise ReportRefused(_("该报送周期不属于此任务所在的文件。"))
-    targets = {t.pk: t for t in Target.objects.filter(assignment_id=responsibility.assignment_id)}
-    unknown = set(values) - set(targets)
-    if unknown:
+    if assignment.active_until is not None and period.starts_on > assignment.active_until:
+        raise ReportRefused(_("该任务的完成时限已过，本季度无需报送。"))
+    targets = {t.pk: t for t in Target.objects.filter(assignment_id=assignment.pk)}
+    if set(report_input.values) - set(targets):
         raise ReportRefused(_("填报的指标不属于此任务。"))
+    errors = _validate(report_input, targets, submit=submit, has_targets=bool(targets))
+    if errors:
+        raise ReportRefused(_("填报内容有误，请按提示修改后再保存。"), errors)
 
     with transaction.atomic():
-        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
-        if period.is_locked:
-            raise ReportRefused(_("本季度报送已锁定，如需补报请联系督查人员。"))
         report, created = ProgressReport.objects.select_for_update().get_or_create(
             responsibility=responsibility, period=period
         )
+        # The period is read inside the transaction: a lock committed meanwhile is seen.
+        report.period = ReportingPeriod.objects.get(pk=period.pk)
+        report.responsibility = responsibility
         current_version = None if created else report.version
         if current_version is not None and expected_version != current_version:
             raise StaleReport(
                 _(
                     "该报告已被他人修改（当前版本 %(current)s，您编辑的是版本 %(yours)s），"
-                    "请刷新后重新填写。"
+                    "您填写的内容尚未保存，请复制后刷新页面再提交。"
                 )
                 % {"current": current_version, "yours": expected_version or "—"}
             )
-        if report.status == ProgressReport.Status.APPROVED:
-            raise ReportRefused(_("报告已审核通过，不能再修改。"))
+        if not report_is_editable(None if created else report, report.period):
+            if report.period.is_locked and report.status in (
+                ProgressReport.Status.DRAFT,
+                ProgressReport.Status.RETURNED,
+            ):
+                raise ReportRefused(_("本季度报送已锁定，如需补报请联系督查人员重新开放。"))
+            raise ReportRefused(
+                _("报告已%(status)s，不能再修改。") % {"status": report.get_status_display()}
+            )
 
-        before = {"status": report.status, "version": report.version} if not created else None
-        report.narrative = narrative.strip()
-        report.problems_text = problems_text.strip()
-        report.next_steps = next_steps.strip()
+        before = None if created else {"status": report.status, "version": report.version}
+        report.narrative = report_input.narrative.strip()
+        report.problems_text = report_input.problems_text.strip()
+        report.next_steps = report_input.next_steps.strip()
+        report.assessment = report_input.assessment
         if submit:
+            if report.submitted_at is None:
+                # Timeliness is decided by the first submission; a resubmission after a return
+                # does not make an on-time report late.
+                report.is_late = local_today(now) > report.period.due_on
             report.status = ProgressReport.Status.SUBMITTED
             report.submitted_at = now
             report.submitted_by = actor
-            report.is_late = local_today(now) > period.due_on
         if not created:
             report.version += 1
+        values = _store_values(report, report_input.values)
+        evaluated = report_evaluate(report, values, targets)
+        TargetValue.objects.bulk_update(
+            evaluated, ["elapsed", "completion", "pace", "gap_pp", "met", "colour"]
+        )
         report.save()
-        _store_values(report, values)
-        if submit and report.problems_text:
-            _raise_problem(report, actor=actor, now=now)
+        if submit:
+            problem_raise(report=report, description=report.problems_text, actor=actor, now=now)
         audit_record(
             actor=actor,
             action="report.submit" if submit else "report.save",
@@ -118,52 +213,39 @@ def progress_report_save(
                 "status": report.status,
                 "version": report.version,
                 "is_late": report.is_late,
+                "colour": report.colour,
                 "values": {
                     str(pk): str(v.actual) if v.actual is not None else v.assessment
-                    for pk, v in values.items()
+                    for pk, v in report_input.values.items()
                 },
             },
         )
     return report
 
 
-def _store_values(report: ProgressReport, values: Mapping[int, TargetInput]) -> None:
+def _store_values(report: ProgressReport, values: Mapping[int, TargetInput]) -> list[TargetValue]:
+    """Write what was entered and return every value row the report now has."""
     existing = {v.target_id: v for v in report.values.all()}
     changed, new = [], []
     for target_id, entered in values.items():
         row = existing.get(target_id)
         if row is None:
-            new.append(
-                TargetValue(
-                    report=report,
-                    target_id=target_id,
-                    actual=entered.actual,
-                    assessment=entered.assessment,
-                    note=entered.note,
-                )
+            row = TargetValue(
+                report=report,
+                target_id=target_id,
+                actual=entered.actual,
+                assessment=entered.assessment,
+                note=entered.note.strip(),
             )
+            new.append(row)
+            existing[target_id] = row
         else:
-            row.actual, row.assessment, row.note = entered.actual, entered.assessment, entered.note
+            row.actual, row.assessment, row.note = (
+                entered.actual,
+                entered.assessment,
+                entered.note.strip(),
+            )
             changed.append(row)
     TargetValue.objects.bulk_create(new)
     TargetValue.objects.bulk_update(changed, ["actual", "assessment", "note"])
-
-
-def _raise_problem(report: ProgressReport, *, actor: User, now: datetime) -> None:
-    """A problem written in a submitted report starts at the reporting unit with its time limit."""
-    if report.problems.filter(description=report.problems_text).exists():
-        return
-    problem = Problem.objects.create(
-        report=report,
-        unit_id=report.responsibility.unit_id,
-        description=report.problems_text,
-        level=Problem.Level.UNIT,
-        raised_at=now,
-        level_deadline=now + timedelta(days=settings.TRACKER_ESCALATION_DAYS),
-    )
-    audit_record(
-        actor=actor,
-        action="problem.raise",
-        obj=problem,
-        after={"level": problem.level, "deadline": problem.level_deadline},
-    )
+    return list(existing.values())

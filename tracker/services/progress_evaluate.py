@@ -1,0 +1,138 @@
+"""What a report's numbers mean: each value's completion, pace and colour (tracker.progress),
+stored beside the value so dashboards can count colours in SQL rather than loop in Python."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+
+from tracker import progress
+from tracker.models import Assignment, ProgressReport, ReportingPeriod, Target, TargetValue
+
+
+def thresholds() -> progress.Thresholds:
+    return progress.Thresholds(
+        yellow_pace=settings.TRACKER_YELLOW_PACE,
+        growth_yellow_gap_pp=settings.TRACKER_GROWTH_YELLOW_GAP_PP,
+        about_tolerance_pp=settings.TRACKER_ABOUT_TOLERANCE_PP,
+        about_tolerance_ratio=settings.TRACKER_ABOUT_TOLERANCE_RATIO,
+        rank_yellow_places=settings.TRACKER_RANK_YELLOW_PLACES,
+        qualitative_not_started_red_after=settings.TRACKER_NOT_STARTED_RED_AFTER,
+        overdue_red_days=settings.TRACKER_OVERDUE_RED_DAYS,
+    )
+
+
+def ranking_weights() -> progress.RankingWeights:
+    green, on_time, problems = settings.TRACKER_RANKING_WEIGHTS
+    return progress.RankingWeights(
+        green_share=green, on_time_rate=on_time, problems_closed_rate=problems
+    )
+
+
+def target_spec(target: Target) -> progress.TargetSpec:
+    return progress.TargetSpec(
+        kind=target.kind,
+        comparator=target.comparator,
+        direction=target.direction,
+        value=target.value,
+        value_high=target.value_high,
+    )
+
+
+def assignment_span(assignment: Assignment, year: int) -> tuple[date, date]:
+    """From the start of the document's year to the assignment's last tracked day."""
+    return date(year, 1, 1), assignment.active_until or date(year, 12, 31)
+
+
+def elapsed_for(assignment: Assignment, period: ReportingPeriod, year: int) -> progress.Decimal:
+    start, end = assignment_span(assignment, year)
+    return progress.elapsed_share(period_end=period.ends_on, span_start=start, span_end=end)
+
+
+def report_evaluate(
+    report: ProgressReport, values: Iterable[TargetValue], targets: dict[int, Target]
+) -> list[TargetValue]:
+    """Assess every value of a report and set the report's colour (saved by the caller with the
+    report). Returns the values, updated in memory, for one bulk_update."""
+    assignment = report.responsibility.assignment
+    period = report.period
+    elapsed = elapsed_for(assignment, period, assignment.document.year or period.year)
+    limits = thresholds()
+    colours = []
+    evaluated = []
+    for value in values:
+        outcome = progress.assess(
+            target_spec(targets[value.target_id]),
+            value.actual,
+            elapsed=elapsed,
+            thresholds=limits,
+            assessment=value.assessment,
+            judgement=value.judgement,
+        )
+        value.elapsed = elapsed
+        value.completion = outcome.completion
+        value.pace = outcome.pace
+        value.gap_pp = outcome.gap_pp
+        value.met = outcome.met
+        value.colour = outcome.colour.value
+        colours.append(outcome.colour)
+        evaluated.append(value)
+    if not targets:
+        # A task without numbers is judged on the unit's own assessment and the reviewer's view.
+        colours.append(
+            progress.assess(
+                progress.TargetSpec(kind="qualitative", comparator="=", direction="increase"),
+                None,
+                elapsed=elapsed,
+                thresholds=limits,
+                assessment=report.assessment,
+                judgement=report.judgement,
+            ).colour
+        )
+    report.colour = progress.combine(colours).value if report.is_submitted else ""
+    return evaluated
+
+
+_VALUE_FIELDS = ["elapsed", "completion", "pace", "gap_pp", "met", "colour"]
+
+
+def report_evaluate_and_store(report: ProgressReport) -> None:
+    """Recompute one report's derived figures from what is stored (after a review or a change of
+    thresholds)."""
+    targets = {t.pk: t for t in report.responsibility.assignment.targets.all()}
+    values = report_evaluate(report, list(report.values.all()), targets)
+    TargetValue.objects.bulk_update(values, _VALUE_FIELDS)
+    ProgressReport.objects.filter(pk=report.pk).update(colour=report.colour)
+
+
+def progress_recompute(*, period_ids: Iterable[int] | None = None, batch: int = 500) -> int:
+    """Recompute every stored report's colours (after thresholds change); returns the count.
+
+    Works in batches so a province's 200,000 reports never sit in memory at once; each batch is
+    its own transaction, so a run interrupted half-way leaves every report consistent.
+    """
+    reports = ProgressReport.objects.exclude(status=ProgressReport.Status.DRAFT).order_by("pk")
+    if period_ids is not None:
+        reports = reports.filter(period_id__in=list(period_ids))
+    last = 0
+    done = 0
+    while True:
+        chunk = list(
+            reports.filter(pk__gt=last)
+            .select_related("responsibility__assignment__document", "period")
+            .prefetch_related("values", "responsibility__assignment__targets")[:batch]
+        )
+        if not chunk:
+            return done
+        with transaction.atomic():
+            values: list[TargetValue] = []
+            for report in chunk:
+                targets = {t.pk: t for t in report.responsibility.assignment.targets.all()}
+                values.extend(report_evaluate(report, list(report.values.all()), targets))
+            TargetValue.objects.bulk_update(values, _VALUE_FIELDS, batch_size=batch)
+            ProgressReport.objects.bulk_update(chunk, ["colour"], batch_size=batch)
+        done += len(chunk)
+        last = chunk[-1].pk
