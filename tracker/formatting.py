@@ -1,0 +1,65 @@
+"""Figures and dates as a Chinese civil servant expects to read them. Standard library only.
+
+"2026年6月25日", "95.3%", "4.8万元", "增长6.1%", "下降0.8个百分点" — used by pages, e-mails and the
+exported analysis alike, so the same figure reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from tracker.periods import SHANGHAI
+
+QUARTER_NAMES = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
+CUMULATIVE_NAMES = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
+
+
+def cn_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(SHANGHAI).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(SHANGHAI)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return f"{year}年{QUARTER_NAMES[quarter]}"
+
+
+def number(value: Decimal | float | int | None, places: int | None = None) -> str:
+    """A figure without trailing zeros ("4.80" → "4.8"), grouped when large ("12,345.6")."""
+    if value is None:
+        return ""
+    d = Decimal(str(value))
+    if places is not None:
+        d = d.quantize(Decimal(1).scaleb(-places))
+    text = f"{d:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def percent(share: Decimal | float | None, places: int = 1) -> str:
+    """A share (0.953) as a percentage ("95.3%")."""
+    if share is None:
+        return "—"
+    d = Decimal(str(share)) * 100
+    return f"{d.quantize(Decimal(1).scaleb(-places)):f}%"
+
+
+def signed_points(gap: Decimal | None) -> str:
+    """A gap in percentage points: "高0.3个百分点" / "低1.2个百分点" / "持平"."""
+    if gap is None:
+        return "—"
+    if gap == 0:
+        return "持平"
+    word = "高" if gap > 0 else "低"
+    return f"{word}{number(abs(gap), 2)}个百分点"

@@ -1,0 +1,512 @@
+"""The quarter in figures: colours, completion, reporting rates, rankings and the lists a
+supervisor acts on.
+
+Everything is counted in SQL. The unit of account is a *slot*: a responsibility that owes a report
+for the quarter (its assignment is still tracked when the quarter starts), joined to that report
+if there is one. A scope is one quarter (year, quarter) of one document or of every document, so
+each responsibility meets at most one period and one report in it. Python only loops over rows
+that are already aggregated (units, targets, colours), never over reports, so the number of
+queries and the work in Python do not grow with the data (DESIGN §8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from tracker import progress
+from tracker.access import AnyUser, visible_problems, visible_responsibilities
+from tracker.models import (
+    Colour,
+    Problem,
+    ProgressReport,
+    ReportingPeriod,
+    Responsibility,
+    Target,
+    TargetValue,
+    Unit,
+)
+from tracker.periods import previous_quarter, quarter_bounds
+from tracker.services.progress_evaluate import ranking_weights
+
+SUBMITTED = (
+    ProgressReport.Status.SUBMITTED,
+    ProgressReport.Status.RETURNED,
+    ProgressReport.Status.APPROVED,
+)
+# Worst first: the order in which a supervisor reads a list.
+COLOUR_ORDER = (Colour.RED, Colour.YELLOW, Colour.GREEN, Colour.BLUE, Colour.GREY)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One quarter, of one document or of all documents, optionally narrowed to units."""
+
+    year: int
+    quarter: int
+    document_id: int | None = None
+    unit_id: int | None = None
+    level: str | None = None
+
+    @property
+    def starts_on(self) -> date:
+        return quarter_bounds(self.year, self.quarter)[0]
+
+    def previous(self) -> Scope:
+        year, quarter = previous_quarter(self.year, self.quarter)
+        return Scope(year, quarter, self.document_id, self.unit_id, self.level)
+
+    @classmethod
+    def of(cls, period: ReportingPeriod, **narrow: object) -> Scope:
+        return cls(period.year, period.quarter, period.document_id, **narrow)  # type: ignore[arg-type]
+
+
+def scope_periods(scope: Scope) -> QuerySet[ReportingPeriod]:
+    periods = ReportingPeriod.objects.filter(year=scope.year, quarter=scope.quarter)
+    if scope.document_id is not None:
+        periods = periods.filter(document_id=scope.document_id)
+    return periods
+
+
+def slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
+    """Responsibilities owing a report in the scope, annotated with their period and report:
+    `slot_period_id`, `slot_due_on`, `slot_status`, `slot_colour` (with overdue reports red and
+    missing ones grey), `slot_submitted`, `slot_on_time`, `slot_overdue`, `slot_report_id`."""
+    period_ids = list(scope_periods(scope).values_list("pk", flat=True))
+    red_before = today - timedelta(days=settings.TRACKER_OVERDUE_RED_DAYS)
+    queryset = (
+        visible_responsibilities(user)
+        .annotate(
+            slot_period=FilteredRelation(
+                "assignment__document__periods",
+                condition=Q(assignment__document__periods__pk__in=period_ids),
+            ),
+            slot_report=FilteredRelation("reports", condition=Q(reports__period_id__in=period_ids)),
+        )
+        .filter(slot_period__isnull=False)
+        .filter(
+            Q(assignment__active_until__isnull=True)
+            | Q(assignment__active_until__gte=scope.starts_on)
+        )
+        .annotate(
+            slot_period_id=F("slot_period__pk"),
+            slot_due_on=F("slot_period__due_on"),
+            slot_report_id=F("slot_report__pk"),
+            slot_status=F("slot_report__status"),
+            slot_is_late=F("slot_report__is_late"),
+            slot_submitted_at=F("slot_report__submitted_at"),
+        )
+        .annotate(
+            slot_colour=Case(
+                When(slot_report__status__in=SUBMITTED, then=F("slot_report__colour")),
+                When(slot_period__due_on__lt=red_before, then=Value(Colour.RED.value)),
+                default=Value(Colour.GREY.value),
+                output_field=CharField(),
+            )
+        )
+    )
+    if scope.unit_id is not None:
+        queryset = queryset.filter(unit_id=scope.unit_id)
+    if scope.level:
+        queryset = queryset.filter(unit__level=scope.level)
+    return queryset
+
+
+def _submitted_q() -> Q:
+    return Q(slot_report__status__in=SUBMITTED)
+
+
+def _counts(today: date) -> dict[str, Count]:
+    """The aggregates every breakdown shares."""
+    submitted = _submitted_q()
+    overdue = ~submitted & Q(slot_period__due_on__lt=today)
+    counts = {
+        "expected": Count("pk"),
+        "submitted": Count("pk", filter=submitted),
+        "on_time": Count("pk", filter=submitted & Q(slot_report__is_late=False)),
+        "late": Count("pk", filter=submitted & Q(slot_report__is_late=True)),
+        "overdue": Count("pk", filter=overdue),
+        "due": Count("pk", filter=Q(slot_period__due_on__lt=today) | submitted),
+    }
+    for colour in Colour:
+        counts[colour.value] = Count("pk", filter=Q(slot_colour=colour.value))
+    return counts
+
+
+@dataclass
+class Tally:
+    """Counts of one group of slots (a unit, a level, an assignment, the whole scope)."""
+
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    due: int = 0
+    colours: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Tally:
+        return cls(
+            expected=int(row["expected"] or 0),
+            submitted=int(row["submitted"] or 0),
+            on_time=int(row["on_time"] or 0),
+            late=int(row["late"] or 0),
+            overdue=int(row["overdue"] or 0),
+            due=int(row["due"] or 0),
+            colours={c.value: int(row[c.value] or 0) for c in Colour},
+        )
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.submitted
+
+    @property
+    def reporting_rate(self) -> Decimal | None:
+        """Submitted ÷ expected (DHIS2's reporting rate)."""
+        return _share(self.submitted, self.expected)
+
+    @property
+    def timeliness(self) -> Decimal | None:
+        """On time ÷ expected (DHIS2's reporting rate on time)."""
+        return _share(self.on_time, self.expected)
+
+    @property
+    def good_share(self) -> Decimal | None:
+        """Share of slots that are blue or green (on track or done)."""
+        return _share(self.colours.get("blue", 0) + self.colours.get("green", 0), self.expected)
+
+    @property
+    def colour(self) -> Colour:
+        """The worst colour present, grey only when nothing else is."""
+        return Colour(progress.combine(progress.Colour(c) for c, n in self.colours.items() if n))
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
+
+
+def scope_tally(user: AnyUser, scope: Scope, *, today: date) -> Tally:
+    """The whole scope in one row (the document's colour distribution and reporting rate)."""
+    row = slots(user, scope, today=today).aggregate(**_counts(today))
+    return Tally.from_row(row)
+
+
+@dataclass(frozen=True)
+class UnitTally:
+    unit_id: int
+    unit_name: str
+    level: str
+    tally: Tally
+
+
+def tally_by_unit(user: AnyUser, scope: Scope, *, today: date) -> list[UnitTally]:
+    """Completeness, timeliness and colours per unit (one query)."""
+    rows = (
+        slots(user, scope, today=today)
+        .values("unit_id", "unit__name", "unit__level")
+        .annotate(**_counts(today))
+        .order_by("unit__name")
+    )
+    return [
+        UnitTally(row["unit_id"], row["unit__name"], row["unit__level"], Tally.from_row(row))
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class LevelTally:
+    level: str
+    label: str
+    units: int
+    tally: Tally
+
+
+def tally_by_level(user: AnyUser, scope: Scope, *, today: date) -> list[LevelTally]:
+    """The same by unit level (市级/县区级/镇街级), as DHIS2 rolls reporting rates up."""
+    rows = (
+        slots(user, scope, today=today)
+        .values("unit__level")
+        .annotate(units=Count("unit_id", distinct=True), **_counts(today))
+        .order_by("unit__level")
+    )
+    labels = dict(Unit.Level.choices)
+    return [
+        LevelTally(
+            row["unit__level"],
+            str(labels.get(row["unit__level"], row["unit__level"])),
+            row["units"],
+            Tally.from_row(row),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class AssignmentTally:
+    assignment_id: int
+    ref: str
+    title: str
+    tally: Tally
+
+
+def tally_by_assignment(user: AnyUser, scope: Scope, *, today: date) -> list[AssignmentTally]:
+    rows = (
+        slots(user, scope, today=today)
+        .values("assignment_id", "assignment__ref", "assignment__title", "assignment__position")
+        .annotate(**_counts(today))
+        .order_by("assignment__document_id", "assignment__position")
+    )
+    return [
+        AssignmentTally(
+            row["assignment_id"],
+            row["assignment__ref"],
+            row["assignment__title"],
+            Tally.from_row(row),
+        )
+        for row in rows
+    ]
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One indicator of a document with what its lead unit reported for the period (the compiled
+    report's figure)."""
+
+    target: Target
+    unit_name: str | None
+    actual: Decimal | None
+    assessment: str
+    completion: Decimal | None
+    pace: Decimal | None
+    gap_pp: Decimal | None
+    elapsed: Decimal | None
+    colour: Colour
+    previous_actual: Decimal | None
+
+
+def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
+    """Every target of the period's document with the lead unit's value for the period and for
+    the previous quarter (three queries)."""
+    targets = list(
+        Target.objects.filter(document_id=period.document_id, assignment__isnull=False)
+        .select_related("assignment")
+        .order_by("assignment__position", "position")
+    )
+    previous = ReportingPeriod.objects.filter(
+        document_id=period.document_id,
+        year=previous_quarter(period.year, period.quarter)[0],
+        quarter=previous_quarter(period.year, period.quarter)[1],
+    ).first()
+    period_ids = [period.pk] + ([previous.pk] if previous else [])
+    values = (
+        TargetValue.objects.filter(
+            report__period_id__in=period_ids,
+            report__status__in=SUBMITTED,
+            report__responsibility__role=Responsibility.Role.LEAD,
+            report__responsibility__in=visible_responsibilities(user),
+            target__document_id=period.document_id,
+        )
+        .select_related("report__responsibility__unit")
+        .order_by("report__responsibility__unit__name", "pk")
+    )
+    current: dict[int, TargetValue] = {}
+    earlier: dict[int, TargetValue] = {}
+    for value in values:
+        bucket = current if value.report.period_id == period.pk else earlier
+        bucket.setdefault(value.target_id, value)
+    rows = []
+    for target in targets:
+        found = current.get(target.pk)
+        before = earlier.get(target.pk)
+        rows.append(
+            TargetRow(
+                target=target,
+                unit_name=found.report.responsibility.unit.name if found else None,
+                actual=found.actual if found else None,
+                assessment=found.assessment if found else "",
+                completion=found.completion if found else None,
+                pace=found.pace if found else None,
+                gap_pp=found.gap_pp if found else None,
+                elapsed=found.elapsed if found else None,
+                colour=Colour(found.colour) if found else Colour.GREY,
+                previous_actual=before.actual if before else None,
+            )
+        )
+    return rows
+
+
+# --- rankings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    previous_rank: int | None
+    change: int | None
+    score: Decimal
+    unit_id: int
+    unit_name: str
+    level: str
+    good_share: Decimal | None
+    on_time_rate: Decimal | None
+    problems_in_time: Decimal | None
+    tally: Tally
+
+
+def _problem_rates(user: AnyUser, scope: Scope) -> dict[int, Decimal]:
+    rows = (
+        visible_problems(user)
+        .filter(report__period__in=scope_periods(scope))
+        .values("unit_id")
+        .annotate(total=Count("pk"), in_time=Count("pk", filter=Q(resolved_in_time=True)))
+    )
+    return {row["unit_id"]: Decimal(row["in_time"]) / Decimal(row["total"]) for row in rows}
+
+
+def _ranking_inputs(
+    user: AnyUser, scope: Scope, *, today: date
+) -> tuple[list[UnitTally], list[progress.UnitScoreInput], dict[int, Decimal]]:
+    tallies = tally_by_unit(user, scope, today=today)
+    problems = _problem_rates(user, scope)
+    inputs = [
+        progress.UnitScoreInput(
+            key=t.unit_id,
+            green_share=t.tally.good_share or Decimal(0),
+            on_time_rate=t.tally.timeliness or Decimal(0),
+            problems_closed_rate=problems.get(t.unit_id),
+        )
+        for t in tallies
+    ]
+    return tallies, inputs, problems
+
+
+def rankings(user: AnyUser, scope: Scope, *, today: date) -> list[RankingRow]:
+    """Units ranked for the quarter, each with its rank in the previous quarter (DESIGN §3)."""
+    weights = ranking_weights()
+    tallies, inputs, problems = _ranking_inputs(user, scope, today=today)
+    _, previous_inputs, _ = _ranking_inputs(user, scope.previous(), today=today)
+    previous = {r.key: r.rank for r in progress.rank_units(previous_inputs, weights=weights)}
+    by_unit = {t.unit_id: t for t in tallies}
+    rows = []
+    for r in progress.rank_units(inputs, weights=weights, previous=previous):
+        unit = by_unit[r.key]
+        rows.append(
+            RankingRow(
+                rank=r.rank,
+                previous_rank=r.previous_rank,
+                change=r.change,
+                score=r.score,
+                unit_id=unit.unit_id,
+                unit_name=unit.unit_name,
+                level=unit.level,
+                good_share=unit.tally.good_share,
+                on_time_rate=unit.tally.timeliness,
+                problems_in_time=problems.get(r.key),
+                tally=unit.tally,
+            )
+        )
+    return rows
+
+
+# --- lists a supervisor acts on ---------------------------------------------------------------
+
+
+def red_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
+    """Responsibilities that are red (严重滞后) in the scope, worst first; paginate the result."""
+    return (
+        slots(user, scope, today=today)
+        .filter(slot_colour=Colour.RED.value)
+        .select_related("unit", "assignment")
+        .order_by("slot_due_on", "assignment__position", "unit__name")
+    )
+
+
+def yellow_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
+    return (
+        slots(user, scope, today=today)
+        .filter(slot_colour=Colour.YELLOW.value)
+        .select_related("unit", "assignment")
+        .order_by("assignment__position", "unit__name")
+    )
+
+
+def overdue_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
+    """Reports past their due date and not submitted (逾期未报), longest overdue first."""
+    return (
+        slots(user, scope, today=today)
+        .filter(~_submitted_q(), slot_period__due_on__lt=today)
+        .select_related("unit", "assignment")
+        .order_by("slot_due_on", "unit__name", "assignment__position")
+    )
+
+
+def late_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
+    """Reports submitted after their due date (逾期报送)."""
+    return (
+        slots(user, scope, today=today)
+        .filter(_submitted_q(), slot_report__is_late=True)
+        .select_related("unit", "assignment")
+        .order_by("unit__name", "assignment__position")
+    )
+
+
+def problems_past_limit(user: AnyUser, *, now: datetime) -> QuerySet[Problem]:
+    """Open problems past the time limit of the level they are at (超期未办结)."""
+    return (
+        visible_problems(user)
+        .filter(resolved_at__isnull=True, level_deadline__lt=now)
+        .select_related("unit", "report__responsibility__assignment", "report__period")
+        .order_by("level_deadline", "pk")
+    )
+
+
+def open_problems(user: AnyUser, scope: Scope | None = None) -> QuerySet[Problem]:
+    problems = visible_problems(user).filter(resolved_at__isnull=True)
+    if scope is not None:
+        problems = problems.filter(report__period__in=scope_periods(scope))
+    return problems.select_related(
+        "unit", "report__responsibility__assignment", "report__period"
+    ).order_by("level_deadline", "pk")
+
+
+def colour_trend(
+    user: AnyUser, scope: Scope, *, today: date, quarters: Iterable[int] = (1, 2, 3, 4)
+) -> list[tuple[int, Tally]]:
+    """The colour distribution of each quarter of the scope's year (one query per quarter)."""
+    return [
+        (
+            q,
+            scope_tally(
+                user,
+                Scope(scope.year, q, scope.document_id, scope.unit_id, scope.level),
+                today=today,
+            ),
+        )
+        for q in quarters
+    ]
+
+
+def sorted_colours(colours: Sequence[str]) -> list[str]:
+    return sorted(colours, key=lambda c: COLOUR_ORDER.index(Colour(c)))

@@ -1,0 +1,229 @@
+"""The quarter's analysis (一季一分析) of one document: every figure the bulletin prints, as a
+JSON-safe dict, so the page, the .xlsx and the .docx render the same content and a published
+bulletin can be frozen as it was."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Q
+
+from tracker.access import AnyUser, visible_actions, visible_problems
+from tracker.formatting import (
+    CUMULATIVE_NAMES,
+    cn_date,
+    cn_datetime,
+    number,
+    percent,
+    quarter_label,
+    signed_points,
+)
+from tracker.models import Colour, ReportingPeriod, Target
+from tracker.selectors.aggregates import (
+    Scope,
+    Tally,
+    late_slots,
+    open_problems,
+    overdue_slots,
+    rankings,
+    red_slots,
+    scope_tally,
+    target_rows,
+    yellow_slots,
+)
+
+BULLETIN_FORMAT = 1
+
+
+def _tally_dict(tally: Tally) -> dict[str, Any]:
+    return {
+        "expected": tally.expected,
+        "submitted": tally.submitted,
+        "on_time": tally.on_time,
+        "late": tally.late,
+        "missing": tally.missing,
+        "overdue": tally.overdue,
+        "reporting_rate": percent(tally.reporting_rate),
+        "timeliness": percent(tally.timeliness),
+        "colours": {c.value: tally.colours.get(c.value, 0) for c in Colour},
+    }
+
+
+def target_text(target: Target) -> str:
+    """The target as the document states it: "≥4.8万元", "增长6%左右", "≤5.5%"."""
+    if target.value is None:
+        return target.text[:60] or target.indicator
+    shown = number(target.value)
+    if target.value_high is not None:
+        shown += "—" + number(target.value_high)
+    shown += target.measure_unit
+    if target.kind == Target.Kind.GROWTH:
+        shown = "增长" + shown
+    elif target.kind == Target.Kind.DECREASE:
+        shown = "下降" + shown
+    elif target.kind == Target.Kind.RANK:
+        shown = "第" + shown
+    suffix = {">=": "以上", ">": "以上（超过）", "~": "左右", "<=": "以内", "<": "以下"}
+    return shown + suffix.get(target.comparator, "")
+
+
+def _slot_row(slot: Any) -> dict[str, Any]:
+    return {
+        "ref": slot.assignment.ref,
+        "title": slot.assignment.title,
+        "unit": slot.unit.name,
+        "role": slot.get_role_display(),
+        "status": slot.slot_status or "",
+        "due_on": cn_date(slot.slot_due_on),
+    }
+
+
+def _by_unit(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["unit"]] = counts.get(row["unit"], 0) + 1
+    return [
+        {"unit": unit, "count": n}
+        for unit, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+    ]
+
+
+def bulletin_content(
+    user: AnyUser, period: ReportingPeriod, *, today: date, now: datetime
+) -> dict[str, Any]:
+    """Everything the quarter's analysis shows, computed now for `user`'s view of the data."""
+    scope = Scope.of(period)
+    document = period.document
+    tally = scope_tally(user, scope, today=today)
+    targets = []
+    for row in target_rows(user, period):
+        target = row.target
+        targets.append(
+            {
+                "ref": target.assignment.ref if target.assignment else "",
+                "assignment": target.assignment.title if target.assignment else "",
+                "indicator": target.indicator,
+                "target": target_text(target),
+                "measure_unit": target.measure_unit,
+                "kind": target.kind,
+                "lead_unit": row.unit_name or "",
+                "actual": number(row.actual) if row.actual is not None else "",
+                "previous_actual": number(row.previous_actual)
+                if row.previous_actual is not None
+                else "",
+                "completion": percent(row.completion) if row.completion is not None else "",
+                "pace": percent(row.pace) if row.pace is not None else "",
+                "gap": signed_points(row.gap_pp) if row.gap_pp is not None else "",
+                "elapsed": percent(row.elapsed, 0) if row.elapsed is not None else "",
+                "colour": row.colour.value,
+                "colour_label": str(row.colour.label),
+            }
+        )
+    red = [_slot_row(s) for s in red_slots(user, scope, today=today)]
+    yellow = [_slot_row(s) for s in yellow_slots(user, scope, today=today)]
+    late = [_slot_row(s) for s in late_slots(user, scope, today=today)]
+    missing = [_slot_row(s) for s in overdue_slots(user, scope, today=today)]
+    ranking = [
+        {
+            "rank": r.rank,
+            "previous_rank": r.previous_rank,
+            "change": r.change,
+            "unit": r.unit_name,
+            "score": number(r.score * 100, 1),
+            "good_share": percent(r.good_share),
+            "on_time_rate": percent(r.on_time_rate),
+            "problems_in_time": percent(r.problems_in_time),
+            "expected": r.tally.expected,
+        }
+        for r in rankings(user, scope, today=today)
+    ]
+    problems = [
+        {
+            "unit": p.unit.name,
+            "ref": p.report.responsibility.assignment.ref,
+            "description": p.description,
+            "level": p.get_level_display(),
+            "raised_at": cn_date(p.raised_at),
+            "deadline": cn_datetime(p.level_deadline),
+            "past_limit": p.level_deadline < now,
+        }
+        for p in open_problems(user, scope)
+    ]
+    problem_counts = (
+        visible_problems(user)
+        .filter(report__period=period)
+        .aggregate(
+            raised=Count("pk"),
+            resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+            in_time=Count("pk", filter=Q(resolved_in_time=True)),
+        )
+    )
+    actions = [
+        {
+            "kind": a.get_kind_display(),
+            "unit": a.unit.name,
+            "reason": a.reason,
+            "date": cn_date(a.created_at),
+            "author": str(a.author) if a.author else "系统",
+        }
+        for a in visible_actions(user)
+        .filter(period=period)
+        .select_related("unit", "author")
+        .order_by("created_at", "pk")
+    ]
+    content: dict[str, Any] = {
+        "format": BULLETIN_FORMAT,
+        "document": {
+            "id": document.pk,
+            "title": document.title,
+            "issuer": document.issuer,
+            "year": document.year,
+        },
+        "period": {
+            "id": period.pk,
+            "year": period.year,
+            "quarter": period.quarter,
+            "label": quarter_label(period.year, period.quarter),
+            "cumulative": CUMULATIVE_NAMES[period.quarter],
+            "due_on": cn_date(period.due_on),
+            "locked": period.is_locked,
+        },
+        "as_of": cn_date(today),
+        "summary": _tally_dict(tally),
+        "targets": targets,
+        "red": red,
+        "yellow": yellow,
+        "late": late,
+        "missing": missing,
+        "late_units": _by_unit(late),
+        "missing_units": _by_unit(missing),
+        "rankings": ranking,
+        "problems": problems,
+        "problem_counts": problem_counts,
+        "actions": actions,
+    }
+    content["summary_text"] = bulletin_headline(content)
+    return content
+
+
+def bulletin_headline(content: dict[str, Any]) -> str:
+    """The opening paragraph of the analysis, written from its figures (综述)."""
+    s = content["summary"]
+    colours = s["colours"]
+    period = content["period"]
+    parts = [
+        f"{period['label']}，{content['document']['title']}共涉及应报送责任事项{s['expected']}项，"
+        f"已报送{s['submitted']}项（报送率{s['reporting_rate']}），"
+        f"其中按时报送{s['on_time']}项、逾期报送{s['late']}项，未报送{s['missing']}项。",
+        f"从进度看，已完成{colours['blue']}项、进度正常{colours['green']}项、"
+        f"滞后{colours['yellow']}项、严重滞后{colours['red']}项、未填报{colours['grey']}项。",
+    ]
+    if content["rankings"]:
+        top = "、".join(r["unit"] for r in content["rankings"][:3])
+        parts.append(f"综合排名靠前的单位为{top}。")
+    pc = content["problem_counts"]
+    parts.append(
+        f"本季度共反映问题{pc['raised']}个，已办结{pc['resolved']}个（其中按时办结{pc['in_time']}个）。"
+    )
+    return "".join(parts)
