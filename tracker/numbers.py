@@ -65,6 +65,9 @@ def parse_actual(text: str, unit: str = "") -> Decimal:
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
         raise NumberError(f"“{text.strip()}”不是数字。") from None
     rest = rest.strip()
+    if rest[:1] in tuple("0123456789.eE+-"):
+        # "1.2.3", "1e5", "3-5": not a plain number, whatever follows.
+        raise NumberError(f"“{text.strip()}”不是数字，请只填写一个数（如 12.5）。")
     want = unicodedata.normalize("NFKC", unit or "").strip()
     if rest and rest != want:
         given_mult, given_base = _split_unit(rest)
