@@ -9,7 +9,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
 export TRACKER_ADDR
 
-.PHONY: run test test-fast test-services lint bench install install-dev clean
+.PHONY: run test test-fast test-services lint bench install install-dev clean vendor
 
 # pip is bootstrapped from PyPI when the system Python has no ensurepip (Debian without the
 # python3-venv package), so a fresh machine needs nothing but Python 3.11 and make.
@@ -74,3 +74,20 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) var
+
+## make vendor: refresh the browser libraries in tracker/static/vendor/ from the npm registry.
+## They are committed, so neither `make run` nor a production server needs npm or a CDN; this
+## target is how they got there, with each file checked against the sha256 recorded here.
+ECHARTS_VERSION := 6.1.0
+ECHARTS_SHA256 := 61f13280aba3161f77fc801bf5f9c786f55f10432153a0683fc5cc0700b013d5
+HTMX_VERSION := 2.0.11
+HTMX_SHA256 := d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
+vendor:
+	@tmp=$$(mktemp -d) && cd $$tmp && \
+	  npm pack --silent echarts@$(ECHARTS_VERSION) htmx.org@$(HTMX_VERSION) >/dev/null && \
+	  mkdir e h && tar xzf echarts-$(ECHARTS_VERSION).tgz -C e && tar xzf htmx.org-$(HTMX_VERSION).tgz -C h && \
+	  echo "$(ECHARTS_SHA256)  e/package/dist/echarts.common.min.js" | sha256sum -c - && \
+	  echo "$(HTMX_SHA256)  h/package/dist/htmx.min.js" | sha256sum -c - && \
+	  cp e/package/dist/echarts.common.min.js e/package/LICENSE $(CURDIR)/tracker/static/vendor/echarts/ && \
+	  cp h/package/dist/htmx.min.js h/package/LICENSE $(CURDIR)/tracker/static/vendor/htmx/ && \
+	  rm -rf $$tmp

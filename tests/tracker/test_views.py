@@ -54,7 +54,7 @@ def test_home_sends_each_role_to_its_page(client, reporter, supervisor):
     client.force_login(reporter)
     assert client.get(reverse("home"))["Location"] == reverse("my-tasks")
     client.force_login(supervisor)
-    assert client.get(reverse("home"))["Location"] == reverse("document-list")
+    assert client.get(reverse("home"))["Location"] == reverse("dashboard")
 
 
 def test_my_tasks_lists_the_units_responsibilities_with_this_quarters_status(client, reporter, doc):

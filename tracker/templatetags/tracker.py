@@ -1,0 +1,61 @@
+"""Template filters that make figures, dates and colours read the same on every page (the same
+helpers the exported analysis and the e-mails use)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from tracker import formatting
+from tracker.models import Colour
+
+register = template.Library()
+
+
+@register.filter
+def cn_date(value: date | datetime | None) -> str:
+    return formatting.cn_date(value) or "—"
+
+
+@register.filter
+def cn_datetime(value: datetime | None) -> str:
+    return formatting.cn_datetime(value) or "—"
+
+
+@register.filter
+def num(value: Decimal | float | int | None) -> str:
+    return formatting.number(value) if value is not None else "—"
+
+
+@register.filter
+def pct(value: Decimal | float | None) -> str:
+    return formatting.percent(value)
+
+
+@register.filter
+def points(value: Decimal | None) -> str:
+    return formatting.signed_points(value)
+
+
+@register.filter
+def quarter(period: Any) -> str:
+    """A ReportingPeriod as "2026年二季度"."""
+    return formatting.quarter_label(period.year, period.quarter) if period else "—"
+
+
+@register.simple_tag
+def colour_badge(colour: str | None) -> str:
+    """A traffic light with its word beside it: colour alone never carries the meaning."""
+    key = colour or Colour.GREY.value
+    label = Colour(key).label if key in Colour.values else _("未知")
+    return format_html('<span class="light {}"><i aria-hidden="true"></i>{}</span>', key, label)
+
+
+@register.filter
+def get(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
