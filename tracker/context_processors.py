@@ -13,10 +13,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_authenticated:
         return {}
-    leads = (
-        bool(user.unit_id)
-        and Responsibility.objects.filter(
-            unit_id=user.unit_id, role=Responsibility.Role.LEAD
+    leads = False
+    if user.unit_id is not None:
+        unit_id: int = user.unit_id
+        leads = Responsibility.objects.filter(
+            unit_id=unit_id, role=Responsibility.Role.LEAD
         ).exists()
-    )
     return {"nav_supervisor": user.is_supervisor, "nav_leads": leads}
