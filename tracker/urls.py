@@ -5,13 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tracker import views
-from tracker.views import dashboard, documents, work
+from tracker.views import dashboard, documents, review, work
 
 urlpatterns = [
     path("", views.home, name="home"),
     *work.urlpatterns,
     *documents.urlpatterns,
     *dashboard.urlpatterns,
+    *review.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
