@@ -26,10 +26,16 @@ from tracker.selectors.aggregates import (
 )
 from tracker.selectors.work import (
     TaskRow,
+    assignment_reports,
     current_period,
     document_assignments,
     documents_for_user,
+    led_assignments,
+    previous_actuals,
+    previous_period,
+    review_queue,
     tasks_for_user,
+    unit_reports,
     units_needing_review,
 )
 
@@ -41,6 +47,12 @@ __all__ = [
     "Tally",
     "TargetRow",
     "TaskRow",
+    "assignment_reports",
+    "led_assignments",
+    "previous_actuals",
+    "previous_period",
+    "review_queue",
+    "unit_reports",
     "UnitTally",
     "colour_trend",
     "current_period",

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from tracker.access import AnyUser, visible_documents, visible_responsibilities
+from tracker.access import (
+    AnyUser,
+    visible_documents,
+    visible_reports,
+    visible_responsibilities,
+)
 from tracker.models import (
     Assignment,
     Document,
     ProgressReport,
     ReportingPeriod,
     Responsibility,
+    TargetValue,
     Unit,
     User,
 )
+from tracker.periods import previous_quarter
 
 
 def current_period(periods: list[ReportingPeriod], today: date) -> ReportingPeriod | None:
@@ -105,3 +113,115 @@ def units_needing_review() -> QuerySet[Unit]:
         .annotate(responsibility_total=Count("responsibilities"))
         .order_by("name")
     )
+
+
+def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
+    year, quarter = previous_quarter(period.year, period.quarter)
+    return ReportingPeriod.objects.filter(
+        document_id=period.document_id, year=year, quarter=quarter
+    ).first()
+
+
+def previous_actuals(responsibility_id: int, period: ReportingPeriod) -> dict[int, Any]:
+    """Last quarter's cumulative actual per target of one responsibility (two queries), shown as
+    "上季度累计" beside this quarter's figure."""
+    earlier = previous_period(period)
+    if earlier is None:
+        return {}
+    return dict(
+        TargetValue.objects.filter(
+            report__responsibility_id=responsibility_id, report__period=earlier
+        ).values_list("target_id", "actual")
+    )
+
+
+def assignment_reports(
+    user: AnyUser, assignment_id: int, period: ReportingPeriod
+) -> list[Responsibility]:
+    """Every visible responsibility of an assignment with its report for the period attached as
+    `.report` (None when missing): what a lead unit compiles from. Two queries."""
+    responsibilities = list(
+        visible_responsibilities(user)
+        .filter(assignment_id=assignment_id)
+        .select_related("unit")
+        .order_by("role", "unit__name")
+    )
+    reports = {
+        r.responsibility_id: r
+        for r in ProgressReport.objects.filter(
+            responsibility__in=[x.pk for x in responsibilities], period=period
+        ).prefetch_related("values")
+    }
+    for responsibility in responsibilities:
+        responsibility.report = reports.get(responsibility.pk)  # type: ignore[attr-defined]
+    return responsibilities
+
+
+def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
+    """牵头任务: each assignment the user's unit leads in a published document, with the quarter
+    being reported and every responsible unit's report status for it. Four queries."""
+    if not isinstance(user, User) or user.unit_id is None:
+        return []
+    unit_id: int = user.unit_id
+    led = list(
+        Assignment.objects.filter(
+            responsibilities__unit_id=unit_id,
+            responsibilities__role=Responsibility.Role.LEAD,
+            document__status=Document.Status.PUBLISHED,
+        )
+        .select_related("document")
+        .order_by("document_id", "position")
+    )
+    periods_by_document: dict[int, list[ReportingPeriod]] = {}
+    for period in ReportingPeriod.objects.filter(document_id__in={a.document_id for a in led}):
+        periods_by_document.setdefault(period.document_id, []).append(period)
+    current = {d: current_period(ps, today) for d, ps in periods_by_document.items()}
+    responsibilities = list(
+        Responsibility.objects.filter(assignment__in=led)
+        .select_related("unit")
+        .order_by("role", "unit__name")
+    )
+    reports = {
+        (r.responsibility_id, r.period_id): r
+        for r in ProgressReport.objects.filter(
+            responsibility__in=[r.pk for r in responsibilities],
+            period_id__in=[p.pk for p in current.values() if p is not None],
+        )
+    }
+    document_of = {a.pk: a.document_id for a in led}
+    by_assignment: dict[int, list[tuple[Responsibility, ProgressReport | None]]] = {}
+    for responsibility in responsibilities:
+        this_period = current.get(document_of[responsibility.assignment_id])
+        report = reports.get((responsibility.pk, this_period.pk)) if this_period else None
+        by_assignment.setdefault(responsibility.assignment_id, []).append((responsibility, report))
+    return [
+        {
+            "assignment": assignment,
+            "period": current.get(assignment.document_id),
+            "units": by_assignment.get(assignment.pk, []),
+        }
+        for assignment in led
+    ]
+
+
+def unit_reports(user: AnyUser) -> QuerySet[ProgressReport]:
+    """The user's unit's reports, newest quarter first (历史填报); paginate the result."""
+    if not isinstance(user, User) or user.unit_id is None:
+        return ProgressReport.objects.none()
+    return (
+        ProgressReport.objects.filter(responsibility__unit_id=user.unit_id)
+        .select_related("responsibility__assignment__document", "period")
+        .order_by("-period__year", "-period__quarter", "responsibility__assignment__position")
+    )
+
+
+def review_queue(
+    user: AnyUser, *, status: str, document_id: int | None = None
+) -> QuerySet[ProgressReport]:
+    """Reports in one review state (报送待审 by default), oldest submission first."""
+    reports = visible_reports(user).filter(status=status)
+    if document_id is not None:
+        reports = reports.filter(period__document_id=document_id)
+    return reports.select_related(
+        "responsibility__unit", "responsibility__assignment__document", "period"
+    ).order_by("submitted_at", "pk")

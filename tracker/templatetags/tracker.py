@@ -27,19 +27,30 @@ def cn_datetime(value: datetime | None) -> str:
     return formatting.cn_datetime(value) or "—"
 
 
-@register.filter
-def num(value: Decimal | float | int | None) -> str:
-    return formatting.number(value) if value is not None else "—"
+def _figure(value: Any) -> Decimal | None:
+    """A template may hand a filter "" (a missing attribute) instead of a number."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
 
 
 @register.filter
-def pct(value: Decimal | float | None) -> str:
-    return formatting.percent(value)
+def num(value: Any) -> str:
+    figure = _figure(value)
+    return formatting.number(figure) if figure is not None else "—"
 
 
 @register.filter
-def points(value: Decimal | None) -> str:
-    return formatting.signed_points(value)
+def pct(value: Any) -> str:
+    return formatting.percent(_figure(value))
+
+
+@register.filter
+def points(value: Any) -> str:
+    return formatting.signed_points(_figure(value))
 
 
 @register.filter

@@ -3,21 +3,289 @@ lead unit's view of its co-units."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from tracker import selectors
-from tracker.views.common import current_user, today
+from tracker import access, progress, selectors
+from tracker.forms.reports import ReportForm, initial_for, value_field
+from tracker.models import ProgressReport, ReportingPeriod, Responsibility, Target, User
+from tracker.numbers import NumberError, parse_actual
+from tracker.services.evidence import (
+    ACCEPTED_EXTENSIONS,
+    EvidenceRefused,
+    evidence_attach,
+    evidence_remove,
+    human_size,
+)
+from tracker.services.progress_evaluate import elapsed_for, target_spec, thresholds
+from tracker.services.progress_submit import (
+    ReportInput,
+    ReportRefused,
+    StaleReport,
+    progress_report_save,
+)
+from tracker.services.reporting_periods import report_is_editable
+from tracker.views.common import current_user, paginate, today
 
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     rows = selectors.tasks_for_user(current_user(request), today=today())
-    return render(request, "tracker/my_tasks.html", {"rows": rows})
+    return render(request, "tracker/my_tasks.html", {"rows": rows, "today": today()})
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.unit_reports(current_user(request)))
+    return render(request, "tracker/history.html", {"page": page})
+
+
+@login_required
+def lead_tasks(request: HttpRequest) -> HttpResponse:
+    rows = selectors.led_assignments(current_user(request), today=today())
+    return render(request, "tracker/lead_tasks.html", {"rows": rows})
+
+
+def _work_context(
+    user: User, responsibility_id: int, period_id: int
+) -> tuple[Responsibility, ReportingPeriod, ProgressReport | None]:
+    """The responsibility and period of a work page, for the unit's own people only: a lead
+    unit or a supervisor reads the report page instead."""
+    responsibility = access.responsibility_for_user(user, responsibility_id)
+    if not access.can_edit_report(user, responsibility):
+        raise Http404
+    period = access.period_for_user(user, period_id)
+    if period.document_id != responsibility.assignment.document_id:
+        raise Http404
+    report = (
+        ProgressReport.objects.filter(responsibility=responsibility, period=period)
+        .prefetch_related("values")
+        .first()
+    )
+    return responsibility, period, report
+
+
+def _render_work(
+    request: HttpRequest,
+    responsibility: Responsibility,
+    period: ReportingPeriod,
+    report: ProgressReport | None,
+    form: ReportForm,
+    *,
+    conflict: ProgressReport | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = current_user(request)
+    assignment = responsibility.assignment
+    co_units = (
+        selectors.assignment_reports(user, assignment.pk, period)
+        if responsibility.role == Responsibility.Role.LEAD
+        else []
+    )
+    return render(
+        request,
+        "tracker/work.html",
+        {
+            "responsibility": responsibility,
+            "assignment": assignment,
+            "period": period,
+            "report": report,
+            "form": form,
+            "editable": report_is_editable(report, period),
+            "previous": selectors.previous_actuals(responsibility.pk, period),
+            "previous_period": selectors.previous_period(period),
+            "values": {v.target_id: v for v in report.values.all()} if report else {},
+            "co_units": [r for r in co_units if r.pk != responsibility.pk],
+            "evidence": report.evidence.order_by("uploaded_at") if report else [],
+            "accept": ",".join(ACCEPTED_EXTENSIONS),
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+@login_required
+def report_work(request: HttpRequest, responsibility_id: int, period_id: int) -> HttpResponse:
+    """填报: the unit writes, saves and submits its report for one quarter."""
+    user = current_user(request)
+    responsibility, period, report = _work_context(user, responsibility_id, period_id)
+    targets = list(responsibility.assignment.targets.order_by("position"))
+    if request.method != "POST":
+        form = ReportForm(initial=initial_for(report, targets), targets=targets)
+        return _render_work(request, responsibility, period, report, form)
+
+    form = ReportForm(request.POST, targets=targets)
+    submit = request.POST.get("action") == "submit"
+    if not form.is_valid():
+        return _render_work(request, responsibility, period, report, form, status=400)
+    try:
+        saved = progress_report_save(
+            responsibility=responsibility,
+            period=period,
+            actor=user,
+            report_input=form.report_input(),
+            expected_version=form.cleaned_data.get("version"),
+            submit=submit,
+        )
+    except StaleReport as exc:
+        # The typed figures stay in the form and the newer saved version is shown beside them;
+        # the form now carries the current version, so saving again is a deliberate overwrite.
+        data = request.POST.copy()
+        data["version"] = str(report.version) if report else ""
+        form.data = data
+        form.add_error(None, exc.message)
+        return _render_work(
+            request, responsibility, period, report, form, conflict=report, status=409
+        )
+    except ReportRefused as exc:
+        form.add_error(None, exc.message)
+        form.add_service_errors(exc.errors)
+        return _render_work(request, responsibility, period, report, form, status=400)
+    messages.success(
+        request,
+        _("已报送，等待审核。")
+        if submit
+        else _("草稿已保存（版本 %(v)s）。") % {"v": saved.version},
+    )
+    return redirect("report-work", responsibility_id=responsibility.pk, period_id=period.pk)
+
+
+@login_required
+@require_POST
+def report_preview(request: HttpRequest, responsibility_id: int, period_id: int) -> HttpResponse:
+    """The completion, 序时进度 and light of what is being typed, before anything is saved
+    (htmx swaps the computed cells in place, so the inputs keep focus)."""
+    user = current_user(request)
+    responsibility, period, _report = _work_context(user, responsibility_id, period_id)
+    assignment = responsibility.assignment
+    elapsed = elapsed_for(assignment, period, assignment.document.year or period.year)
+    limits = thresholds()
+    cells = []
+    for target in assignment.targets.exclude(kind=Target.Kind.QUALITATIVE).order_by("position"):
+        text = request.POST.get(value_field(target), "").strip()
+        outcome, error = None, ""
+        if text:
+            try:
+                actual = parse_actual(text, target.measure_unit)
+                outcome = progress.assess(
+                    target_spec(target), actual, elapsed=elapsed, thresholds=limits
+                )
+            except (NumberError, ValueError) as exc:
+                error = str(exc)
+        cells.append({"target": target, "outcome": outcome, "error": error})
+    return render(request, "tracker/partials/preview_cells.html", {"cells": cells})
+
+
+def _evidence_list(
+    request: HttpRequest,
+    report: ProgressReport | None,
+    error: str = "",
+    status: int = 200,
+    *,
+    back: tuple[int, int],
+) -> HttpResponse:
+    """The evidence list fragment for htmx; without JavaScript, back to the work page."""
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("佐证材料已更新。"))
+        return redirect("report-work", responsibility_id=back[0], period_id=back[1])
+    return render(
+        request,
+        "tracker/partials/evidence.html",
+        {
+            "report": report,
+            "evidence": report.evidence.order_by("uploaded_at") if report else [],
+            "editable": report is not None and report_is_editable(report, report.period),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, responsibility_id: int, period_id: int) -> HttpResponse:
+    """Attach a file; a report not yet saved is first saved as an empty draft to hold it."""
+    user = current_user(request)
+    responsibility, period, report = _work_context(user, responsibility_id, period_id)
+    back = (responsibility.pk, period.pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _evidence_list(request, report, _("请选择要上传的文件。"), 400, back=back)
+    limit = settings.TRACKER_EVIDENCE_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        # Checked before reading, so an oversized upload is never read into memory.
+        message = _("文件过大（%(size)s），单个文件不超过 %(limit)s。") % {
+            "size": human_size(upload.size),
+            "limit": human_size(limit),
+        }
+        return _evidence_list(request, report, message, 400, back=back)
+    try:
+        if report is None:
+            report = progress_report_save(
+                responsibility=responsibility,
+                period=period,
+                actor=user,
+                report_input=ReportInput(),
+                expected_version=None,
+                submit=False,
+            )
+        evidence_attach(
+            report=report, actor=user, filename=upload.name or "file", data=upload.read()
+        )
+    except (EvidenceRefused, ReportRefused) as exc:
+        return _evidence_list(request, report, exc.message, 400, back=back)
+    return _evidence_list(request, report, back=back)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = access.evidence_for_user(current_user(request), pk)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    evidence = access.evidence_for_user(user, pk)
+    report = evidence.report
+    back = (report.responsibility_id, report.period_id)
+    try:
+        evidence_remove(evidence=evidence, actor=user)
+    except EvidenceRefused as exc:
+        return _evidence_list(request, report, exc.message, 400, back=back)
+    return _evidence_list(request, report, back=back)
 
 
 urlpatterns = [
     path("tasks/", my_tasks, name="my-tasks"),
+    path("tasks/history/", history, name="report-history"),
+    path("lead/", lead_tasks, name="lead-tasks"),
+    path("work/<int:responsibility_id>/<int:period_id>/", report_work, name="report-work"),
+    path(
+        "work/<int:responsibility_id>/<int:period_id>/preview/",
+        report_preview,
+        name="report-preview",
+    ),
+    path(
+        "work/<int:responsibility_id>/<int:period_id>/evidence/",
+        evidence_upload,
+        name="evidence-upload",
+    ),
+    path("evidence/<int:pk>/", evidence_download, name="evidence-download"),
+    path("evidence/<int:pk>/delete/", evidence_delete, name="evidence-delete"),
 ]
