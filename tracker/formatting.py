@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from tracker.periods import SHANGHAI
 
@@ -63,3 +64,22 @@ def signed_points(gap: Decimal | None) -> str:
         return "持平"
     word = "高" if gap > 0 else "低"
     return f"{word}{number(abs(gap), 2)}个百分点"
+
+
+_COMPARATOR_WORDS = {">=": "以上", ">": "以上（超过）", "~": "左右", "<=": "以内", "<": "以下"}
+
+
+def target_text(target: Any) -> str:
+    """A target as the document states it: "4.8万元以上", "增长6%左右", "5.5%以内".
+
+    Takes anything with the Target model's fields (indicator, value, value_high, measure_unit,
+    kind, comparator, text), so this module stays free of Django.
+    """
+    if target.value is None:
+        return (target.text or "")[:60] or target.indicator
+    shown = number(target.value)
+    if target.value_high is not None:
+        shown += "—" + number(target.value_high)
+    shown += target.measure_unit
+    prefix = {"growth": "增长", "decrease": "下降", "rank": "第"}.get(target.kind, "")
+    return prefix + shown + _COMPARATOR_WORDS.get(target.comparator, "")

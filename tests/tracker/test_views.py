@@ -102,3 +102,9 @@ def test_english_is_available(client, reporter, doc):
     assert response.status_code == 302
     page = client.get(reverse("my-tasks")).content.decode()
     assert '<html lang="en">' in page
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(client, reporter, doc):
+    client.force_login(reporter)
+    page = client.get(reverse("my-tasks"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page

@@ -18,8 +18,9 @@ from tracker.formatting import (
     percent,
     quarter_label,
     signed_points,
+    target_text,
 )
-from tracker.models import Colour, ReportingPeriod, Target
+from tracker.models import Colour, ReportingPeriod
 from tracker.selectors.aggregates import (
     Scope,
     Tally,
@@ -48,24 +49,6 @@ def _tally_dict(tally: Tally) -> dict[str, Any]:
         "timeliness": percent(tally.timeliness),
         "colours": {c.value: tally.colours.get(c.value, 0) for c in Colour},
     }
-
-
-def target_text(target: Target) -> str:
-    """The target as the document states it: "≥4.8万元", "增长6%左右", "≤5.5%"."""
-    if target.value is None:
-        return target.text[:60] or target.indicator
-    shown = number(target.value)
-    if target.value_high is not None:
-        shown += "—" + number(target.value_high)
-    shown += target.measure_unit
-    if target.kind == Target.Kind.GROWTH:
-        shown = "增长" + shown
-    elif target.kind == Target.Kind.DECREASE:
-        shown = "下降" + shown
-    elif target.kind == Target.Kind.RANK:
-        shown = "第" + shown
-    suffix = {">=": "以上", ">": "以上（超过）", "~": "左右", "<=": "以内", "<": "以下"}
-    return shown + suffix.get(target.comparator, "")
 
 
 def _slot_row(slot: Any) -> dict[str, Any]:

@@ -54,6 +54,12 @@ def points(value: Any) -> str:
 
 
 @register.filter
+def target_text(target: Any) -> str:
+    """A target as the document states it ("4.8万元以上", "增长6%左右")."""
+    return formatting.target_text(target)
+
+
+@register.filter
 def quarter(period: Any) -> str:
     """A ReportingPeriod as "2026年二季度"."""
     return formatting.quarter_label(period.year, period.quarter) if period else "—"

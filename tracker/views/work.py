@@ -105,6 +105,7 @@ def _render_work(
             "evidence": report.evidence.order_by("uploaded_at") if report else [],
             "accept": ",".join(ACCEPTED_EXTENSIONS),
             "conflict": conflict,
+            "elapsed": elapsed_for(assignment, period, assignment.document.year or period.year),
         },
         status=status,
     )
