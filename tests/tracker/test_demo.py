@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tracker.models import Document, Problem, ProgressReport, Unit, User
+from tracker.models import Document, Problem, ProgressReport, SupervisionAction, Unit, User
 from tracker.services.demo_load import DEMO_PASSWORD, demo_load
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +18,14 @@ def test_demo_loads_documents_people_and_reports():
     assert outcome.loaded
     assert outcome.warnings == []
     assert Document.objects.filter(status="published").count() == 2
-    assert outcome.reports_submitted == ProgressReport.objects.filter(status="submitted").count()
+    assert outcome.reports_submitted == ProgressReport.objects.exclude(status="draft").count()
     assert outcome.reports_submitted >= 30
+    # Supervisors approved the first half-year, returned one Q3 report, locked Q1 and Q2.
+    assert ProgressReport.objects.filter(status="approved", period__quarter__lte=2).exists()
+    assert not ProgressReport.objects.filter(status="submitted", period__quarter__lte=2).exists()
+    assert ProgressReport.objects.get(status="returned").period.quarter == 3
+    assert SupervisionAction.objects.count() == 2
+    assert Problem.objects.filter(resolved_at__isnull=False).count() == 1
     assert ProgressReport.objects.filter(is_late=True).exists()
     assert Problem.objects.count() == 2
     # One reporter per unit (the jurisdiction itself has none), a supervisor and an administrator.

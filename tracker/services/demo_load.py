@@ -19,15 +19,22 @@ from django.db import transaction
 from tracker.models import (
     Assignment,
     Document,
+    Problem,
+    ProgressReport,
     ReportingPeriod,
     Responsibility,
+    SupervisionAction,
     Unit,
     User,
 )
 from tracker.periods import SHANGHAI
 from tracker.services.document_import import document_import
 from tracker.services.document_publish import document_publish
+from tracker.services.problems import problem_resolve, problems_escalate_due
+from tracker.services.progress_review import progress_review_approve, progress_review_return
 from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
+from tracker.services.reporting_periods import period_lock
+from tracker.services.supervision import supervision_action_record
 from tracker.services.units import name_key, units_import_roster
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
@@ -71,8 +78,72 @@ def demo_load(*, only_if_empty: bool = False) -> DemoOutcome:
     for index, entry in enumerate(progress):
         if _submit(entry, index=index, warnings=outcome.warnings):
             outcome.reports_submitted += 1
+    _review(outcome)
     outcome.logins = demo_logins()
     return outcome
+
+
+# One Q3 report goes back to its unit, so the demo shows a return and its reason.
+_RETURNED = ("yunjiang-2026-county-development-plan.txt", "二.(一).11", 3)
+_RETURN_REASON = "社会消费品零售总额增速与统计部门快报数据不一致，请核实后重新报送。"
+
+
+def _review(outcome: DemoOutcome) -> None:
+    """What supervisors did with the demo's reports: the first two quarters approved and locked,
+    one third-quarter report returned, a 督办 and a 通报 recorded, one problem settled and the
+    others left to climb the ladder."""
+    supervisor = User.objects.get(username=SUPERVISOR_USERNAME)
+    for document in outcome.documents:
+        for period in document.periods.filter(year=2026).order_by("quarter"):
+            reviewed_at = datetime.combine(
+                period.due_on + timedelta(days=4), time(10, 0), tzinfo=SHANGHAI
+            )
+            for report in period.reports.filter(status=ProgressReport.Status.SUBMITTED):
+                key = (document.source_name, report.responsibility.assignment.ref, period.quarter)
+                if period.quarter <= 2:
+                    progress_review_approve(report=report, actor=supervisor, now=reviewed_at)
+                elif key == _RETURNED:
+                    progress_review_return(
+                        report=report, actor=supervisor, reason=_RETURN_REASON, now=reviewed_at
+                    )
+            if period.quarter <= 2 and not period.is_locked:
+                period_lock(
+                    period=period,
+                    actor=supervisor,
+                    now=datetime.combine(
+                        period.due_on + timedelta(days=7), time(18, 0), tzinfo=SHANGHAI
+                    ),
+                )
+    plan = next((d for d in outcome.documents if d.source_name == _RETURNED[0]), None)
+    if plan is not None and not SupervisionAction.objects.exists():
+        q2, q3 = plan.periods.get(year=2026, quarter=2), plan.periods.get(year=2026, quarter=3)
+        industry = Unit.objects.filter(name="云江市工业和信息化局").first()
+        environment = Unit.objects.filter(name="云江市生态环境局").first()
+        if industry is not None:
+            supervision_action_record(
+                kind=SupervisionAction.Kind.URGE,
+                unit=industry,
+                period=q2,
+                reason="二季度规模以上工业增加值进展未按时报送，请于3个工作日内补报并说明原因。",
+                actor=supervisor,
+            )
+        if environment is not None:
+            supervision_action_record(
+                kind=SupervisionAction.Kind.NOTICE,
+                unit=environment,
+                period=q3,
+                reason="上半年空气质量优良天数比率低于序时进度，予以通报。",
+                actor=supervisor,
+            )
+    first_problem = Problem.objects.order_by("raised_at").first()
+    if first_problem is not None and first_problem.resolved_at is None:
+        problem_resolve(
+            problem=first_problem,
+            actor=supervisor,
+            resolution="已召开专题调度会，明确由市自然资源局牵头办理用地报批，列入下季度重点督办。",
+            now=first_problem.raised_at + timedelta(days=2),
+        )
+    problems_escalate_due()
 
 
 def demo_logins() -> list[Login]:
