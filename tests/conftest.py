@@ -70,14 +70,14 @@ _skipped_required: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if IN_CI and report.skipped and ({"services", "corpus"} & set(report.keywords)):
+    if IN_CI and report.skipped and ({"services", "corpus", "browser"} & set(report.keywords)):
         _skipped_required.append(report.nodeid)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _skipped_required:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-        print("\nCI=true: these service/corpus tests were skipped, which CI counts as failure:")
+        print("\nCI=true: these required tests were skipped, which CI counts as failure:")
         for nodeid in _skipped_required:
             print(f"  {nodeid}")
 
