@@ -10,6 +10,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tracker import formatting
 from tracker.models import Colour
@@ -76,3 +77,29 @@ def colour_badge(colour: str | None) -> str:
 @register.filter
 def get(mapping: dict[Any, Any] | None, key: Any) -> Any:
     return mapping.get(key) if mapping else None
+
+
+# The audit trail's action codes as a civil servant would name them.
+_ACTIONS = {
+    "report.save": _lazy("保存草稿"),
+    "report.submit": _lazy("报送"),
+    "report.return": _lazy("退回"),
+    "report.approve": _lazy("审核通过"),
+    "report.reopen": _lazy("重新开放"),
+    "problem.raise": _lazy("提出问题"),
+    "problem.escalate": _lazy("问题升级"),
+    "problem.resolve": _lazy("问题办结"),
+    "evidence.attach": _lazy("上传佐证材料"),
+    "evidence.remove": _lazy("删除佐证材料"),
+    "period.lock": _lazy("锁定报送"),
+    "period.unlock": _lazy("解除锁定"),
+    "document.import": _lazy("导入文件"),
+    "document.publish": _lazy("发布文件"),
+    "bulletin.publish": _lazy("发布季度分析"),
+    "bulletin.withdraw": _lazy("撤回季度分析"),
+}
+
+
+@register.filter
+def audit_label(action: str) -> str:
+    return str(_ACTIONS.get(action, action))
