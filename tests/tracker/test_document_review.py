@@ -218,7 +218,7 @@ def test_a_published_document_cannot_be_edited(draft, supervisor):
 
 @pytest.fixture
 def district(db) -> Unit:
-    return Unit.objects.create(name="区发展和改革局", level=Unit.Level.COUNTY)
+    return Unit.objects.create(name="云江区发展和改革局", level=Unit.Level.COUNTY)
 
 
 def test_unknown_names_get_suggestions(draft, district, units):
@@ -247,7 +247,7 @@ def test_mapping_an_unknown_name_creates_an_audited_alias(draft, district, super
     )
     assert alias.unit == district
     event = AuditEvent.objects.get(action="unitalias.create")
-    assert event.after["unit_name"] == "区发展和改革局"
+    assert event.after["unit_name"] == "云江区发展和改革局"
     mentions = {m.mention: m for m in review.document_unit_mentions(draft)}
     assert mentions["区发改局"].units == [district]
 

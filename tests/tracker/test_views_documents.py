@@ -34,7 +34,7 @@ def draft(units, supervisor) -> Document:
 
 @pytest.fixture
 def district(db) -> Unit:
-    return Unit.objects.create(name="区发展和改革局", level=Unit.Level.COUNTY)
+    return Unit.objects.create(name="云江区发展和改革局", level=Unit.Level.COUNTY)
 
 
 def first(document: Document) -> Assignment:
@@ -612,13 +612,13 @@ def test_the_units_page_lists_names_with_suggestions_and_maps_one(
     client.force_login(supervisor)
     url = reverse("document-units", args=[draft.pk])
     page = client.get(url).content.decode()
-    assert "区发改局" in page and "对应到 区发展和改革局" in page
+    assert "区发改局" in page and "对应到 云江区发展和改革局" in page
     assert "市发展改革委" in page and "云江市发展和改革委员会" in page
     response = client.post(url, {"mention": "区发改局", "action": "map", "unit": district.pk})
     assert response.status_code == 302
     assert UnitAlias.objects.get(alias="区发改局").unit == district
     page = client.get(url).content.decode()
-    assert "已将“区发改局”对应到“区发展和改革局”" in page
+    assert "已将“区发改局”对应到“云江区发展和改革局”" in page
     event = AuditEvent.objects.get(action="unitalias.create")
     assert event.after["alias"] == "区发改局"
 
@@ -654,7 +654,7 @@ def test_mapping_a_known_name_again_is_refused(client, supervisor, draft, distri
     client.force_login(supervisor)
     response = client.post(
         reverse("document-units", args=[draft.pk]),
-        {"mention": "市发展改革委", "action": "map", "name": "区发展和改革局"},
+        {"mention": "市发展改革委", "action": "map", "name": "云江区发展和改革局"},
     )
     assert "已对应到“云江市发展和改革委员会”" in response.content.decode()
     assert UnitAlias.objects.get(alias="市发展改革委").unit.name == "云江市发展和改革委员会"
@@ -839,3 +839,21 @@ def test_nested_spans_give_the_inner_assignment_its_own_mark():
 def test_spans_beyond_the_text_are_clipped():
     segments = source_segments("abc", [(1, 1, 99), (2, 50, 60)])
     assert [(s.text, s.assignment_id) for s in segments] == [("a", None), ("bc", 1)]
+
+
+@pytest.mark.corpus
+def test_a_corpus_plan_goes_through_review(client, supervisor, units, corpus):
+    path = corpus / "lincang-2023-county-development-plan.txt"
+    client.force_login(supervisor)
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    response = client.post(reverse("document-import"), {"file": upload}, follow=True)
+    document = Document.objects.get()
+    assert document.assignments.count() > 50
+    page = response.content.decode()
+    assert page.count('id="span-') == document.assignments.exclude(span_start=None).count()
+    units_page = client.get(reverse("document-units", args=[document.pk])).content.decode()
+    assert "未识别的名称" in units_page
+    outcome = client.post(reverse("document-reextract", args=[document.pk]), follow=True)
+    assert "新增 0 项，更新 0 项" in outcome.content.decode()
+    publish = client.get(reverse("document-publish", args=[document.pk])).content.decode()
+    assert "将新建的责任分工" in publish
