@@ -5,6 +5,7 @@ says what is wrong and loses nothing the user typed."""
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -320,6 +321,8 @@ def test_pasted_text_without_tasks_is_refused_and_kept(client, supervisor):
 
 def test_nothing_chosen_or_both_chosen_is_explained(client, supervisor):
     client.force_login(supervisor)
+    page = client.post(reverse("document-import")).content.decode()
+    assert "请选择一个文件，或把文件全文粘贴到文本框中" in page
     page = client.post(reverse("document-import"), {"text": "  "}).content.decode()
     assert "请选择一个文件，或把文件全文粘贴到文本框中" in page
     response = client.post(
@@ -497,6 +500,26 @@ def test_a_stale_edit_shows_the_conflict_keeps_the_input_and_can_overwrite(
     client.post(url, again, **HX)
     assignment.refresh_from_db()
     assert assignment.title == "我的标题" and assignment.version == 3
+
+
+def test_a_target_deleted_by_another_reviewer_comes_back_if_this_one_insists(
+    client, supervisor, draft
+):
+    client.force_login(supervisor)
+    assignment = first(draft)
+    mine, theirs = edit_form(client, assignment), edit_form(client, assignment)
+    prefix = f"a{assignment.pk}"
+    url = reverse("document-assignment-edit", args=[draft.pk, assignment.pk])
+    theirs[f"{prefix}t-0-DELETE"] = "on"
+    client.post(url, theirs, **HX)
+    assert not assignment.targets.exists()
+
+    mine[f"{prefix}t-0-value"] = "6.8"
+    page = client.post(url, mine, **HX).content.decode()
+    assert "已被他人修改" in page and 'value="6.8"' in page
+    client.post(url, form_fields(page), **HX)
+    target = assignment.targets.get()
+    assert (target.value, target.indicator, target.edited) == (Decimal("6.8"), "地区生产总值", True)
 
 
 def test_editing_without_javascript_uses_full_pages(client, supervisor, draft):
@@ -736,8 +759,9 @@ def test_archive_needs_a_reason(client, supervisor, draft):
     client.force_login(supervisor)
     url = reverse("document-archive", args=[draft.pk])
     assert "归档原因" in client.get(url).content.decode()
-    response = client.post(url, {"reason": ""})
-    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    for data in ({"reason": ""}, {}):
+        response = client.post(url, data)
+        assert response.status_code == 200 and "errorlist" in response.content.decode()
     response = client.post(url, {"reason": "已被2027年方案替代"}, follow=True)
     page = response.content.decode()
     assert "文件已归档" in page and "已被2027年方案替代" in page

@@ -860,10 +860,10 @@ def _targets_apply(assignment: Assignment, edits: Sequence[TargetEdit]) -> list[
     existing = {t.pk: t for t in assignment.targets.all()} if assignment.pk else {}
     next_position = max((t.position for t in existing.values()), default=0)
     for edit in edits:
-        if edit.target_id is not None:
-            target = existing.get(edit.target_id)
-            if target is None:
-                raise StaleEdit(_stale_message(), current=assignment)
+        target = existing.get(edit.target_id) if edit.target_id is not None else None
+        if edit.target_id is not None and target is None and edit.values is None:
+            continue  # deleted already, as asked
+        if target is not None:
             if edit.values is None:
                 if target.extracted_key:
                     assignment.dismissed_targets = _union(
@@ -883,6 +883,8 @@ def _targets_apply(assignment: Assignment, edits: Sequence[TargetEdit]) -> list[
                 target.save()
                 changes.append({"before": before, "after": after})
         elif edit.values is not None:
+            # A new target, or one deleted by someone else since (the version check came first,
+            # so this reviewer saw the conflict and saves again): either way the reviewer's.
             next_position += 1
             target = Target(
                 document_id=assignment.document_id,

@@ -104,7 +104,11 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_import_view(request: HttpRequest) -> HttpResponse:
     user = _reviewer(request)
-    form = DocumentImportForm(request.POST or None, request.FILES or None)
+    form = (
+        DocumentImportForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else DocumentImportForm()
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload is not None:
@@ -385,16 +389,12 @@ def _target_formset(prefix: str, assignment: Assignment | None, data: Any = None
     return TargetFormSet(data, initial=initial, prefix=prefix)
 
 
-def _target_edits(formset: Any, assignment: Assignment | None) -> list[review.TargetEdit]:
-    """The formset's rows as edits: unchanged rows are left out, ticked rows are deletions."""
-    known = {t.pk for t in assignment.targets.all()} if assignment else set()
+def _target_edits(formset: Any) -> list[review.TargetEdit]:
+    """The formset's rows as edits: unchanged rows are left out, ticked rows are deletions.
+    Whether each target still exists is the service's to check, after the version."""
     edits = []
     for target_form in formset.forms:
         target_id = target_form.cleaned_data.get("id") if target_form.cleaned_data else None
-        if target_id is not None and target_id not in known:
-            raise review.StaleEdit(
-                _("该任务的指标已被他人修改。您的修改未保存，仍保留在表单中。"), current=None
-            )
         if target_form.cleaned_data.get("DELETE"):
             if target_id is not None:
                 edits.append(review.TargetEdit(target_id, None))
@@ -447,7 +447,7 @@ def assignment_edit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRe
                 actor=user,
                 version=form.cleaned_data["version"] or 0,
                 changes=form.changes(),
-                targets=_target_edits(formset, assignment),
+                targets=_target_edits(formset),
             )
         except review.StaleEdit as exc:
             error, current = exc.message, exc.current
@@ -531,7 +531,7 @@ def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user,
                 values=form.changes(),
                 after=after,
-                targets=_target_edits(formset, None),
+                targets=_target_edits(formset),
             )
         except review.ReviewRefused as exc:
             error = exc.message
@@ -774,7 +774,7 @@ def document_reextract(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_archive(request: HttpRequest, pk: int) -> HttpResponse:
     user, document = _document(request, pk)
-    form = ArchiveForm(request.POST or None)
+    form = ArchiveForm(request.POST) if request.method == "POST" else ArchiveForm()
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
