@@ -27,7 +27,7 @@
     if (!(target instanceof Element)) return;
     var link = target.closest("[data-goto-span]");
     if (link) {
-      if (highlight(link.getAttribute("data-goto-span"), true)) event.preventDefault();
+      if (highlight(link.getAttribute("data-goto-span"), false)) event.preventDefault();
       return;
     }
     var dismiss = target.closest("[data-dismiss]");
@@ -59,19 +59,16 @@
     }
   });
 
-  // After htmx swaps in a form or a card, move focus there so keyboard users are not lost.
-  document.body.addEventListener("htmx:afterSwap", function (event) {
-    var el = event.detail && event.detail.elt;
-    if (!(el instanceof Element)) return;
-    var swapped = el.matches("form.editing, article.assignment") ? el : null;
-    if (!swapped) {
-      var forms = el.querySelectorAll ? el.querySelectorAll("form.editing") : [];
-      swapped = forms.length ? forms[forms.length - 1] : null;
-    }
-    if (!swapped) return;
-    var field = swapped.querySelector("[aria-invalid='true'], .alert, input:not([type=hidden]), textarea");
-    if (swapped.matches("article")) swapped.focus();
-    else if (field) field.focus();
+  // A fragment htmx swapped in marks itself with data-focus-here: move focus there (the first
+  // field in error, else the first field, else the element) so keyboard users are not lost.
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var el = document.querySelector("[data-focus-here]");
+    if (!el) return;
+    el.removeAttribute("data-focus-here");
+    var field = el.matches("form")
+      ? el.querySelector("[aria-invalid='true'], input:not([type=hidden]), textarea, select")
+      : null;
+    (field || el).focus();
   });
 
   // Opening the page at #span-N or #a-N highlights that assignment.
