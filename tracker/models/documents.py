@@ -49,6 +49,17 @@ class Document(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # Set when a large document is handed to the background publisher; the review page shows
+    # "正在发布" and refuses edits until the worker has published it.
+    publish_requested_at = models.DateTimeField(_("提交发布时间"), null=True, blank=True)
+    archive_reason = models.TextField(_("归档原因"), blank=True)
+    # Review state. Metadata fields a reviewer corrected, which re-extraction leaves alone.
+    edited_fields = models.JSONField(_("人工修改的字段"), default=list, blank=True)
+    # Extracted assignments (by Assignment.extracted_key) the reviewer deleted: re-extraction
+    # must not bring them back.
+    dismissed_assignments = models.JSONField(_("已删除的识别任务"), default=list, blank=True)
+    # Unknown unit names the reviewer confirmed as new units, to be created when publishing.
+    new_unit_names = models.JSONField(_("确认新建的单位名称"), default=list, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -107,6 +118,17 @@ class Assignment(models.Model):
     # Unit names exactly as the document wrote them; publishing maps them to Units.
     lead_units_text = models.JSONField(_("牵头单位(原文)"), default=list, blank=True)
     responsible_units_text = models.JSONField(_("责任单位(原文)"), default=list, blank=True)
+    # Review state. `version` grows with every saved edit, so a reviewer saving over a page that
+    # another reviewer has changed since is told instead of silently overwriting.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    # Fields a reviewer corrected; re-extraction keeps them.
+    edited_fields = models.JSONField(_("人工修改的字段"), default=list, blank=True)
+    added_by_reviewer = models.BooleanField(_("人工添加"), default=False)
+    # What the extractor called this assignment (its ref, else its title), the identity
+    # re-extraction matches on even after a reviewer corrected the ref. Empty when added by hand.
+    extracted_key = models.CharField(_("抽取标识"), max_length=200, blank=True)
+    # Extracted targets (by Target.extracted_key) the reviewer deleted.
+    dismissed_targets = models.JSONField(_("已删除的识别指标"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("任务")
@@ -180,6 +202,11 @@ class Target(models.Model):
     )
     scope = models.CharField(_("适用范围"), max_length=100, blank=True)
     text = models.TextField(_("原文"), blank=True)
+    # Changed or added by a reviewer: re-extraction keeps it as it is.
+    edited = models.BooleanField(_("人工修改"), default=False)
+    # The extracted target's identity (its source phrase and indicator), so re-extraction
+    # recognises it after a reviewer edited it. Empty when added by hand.
+    extracted_key = models.CharField(_("抽取标识"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("目标")

@@ -40,6 +40,12 @@ def _rejection_message(code: str) -> str:
         "binary": _("文件不是文本文件（可能是图片、压缩包或其他二进制文件）。"),
         "encoding": _("无法识别文件的文字编码（支持 UTF-8 和 GB18030/GBK）。"),
         "unsupported": _("暂不支持该文件格式，请另存为 .txt 文本后再导入。"),
+        "corrupt": _("文件已损坏或格式不完整，无法读取；请用原软件重新另存后再导入。"),
+        "no_text": _(
+            "PDF 文件没有文字层（可能是扫描件），无法识别文字；请导入 Word 原件或文本，"
+            "或把文字粘贴到下方文本框。"
+        ),
+        "too_large": _("文件过大（解压后的文字超过限制），请拆分后再导入，或另存为 .txt。"),
     }
     return messages.get(code, _("无法读取该文件。"))
 
@@ -50,17 +56,40 @@ def source_digest(text: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def document_import(*, data: bytes, source_name: str, actor: User | None) -> ImportOutcome:
+def prepare_source(text: str) -> str:
+    """The text stored as Document.source_text, which extraction reads and spans refer to.
+
+    Extractor 2 cleans text first (extraction.prepare_text) and reports spans in the cleaned
+    text; once it is merged this returns `extraction.prepare_text(text)`.
+    """
+    return text
+
+
+def assignment_key(item: Mapping[str, Any]) -> str:
+    """An extracted assignment's identity across extractions: its ref, else its title."""
+    ref = str(item.get("ref") or "").strip()
+    return (ref or "title:" + str(item.get("title") or item.get("text") or "").strip())[:200]
+
+
+def target_key(raw: Mapping[str, Any]) -> str:
+    """An extracted target's identity across extractions: its source phrase and indicator."""
+    return f"{raw.get('text') or ''}|{raw.get('indicator') or ''}"[:300]
+
+
+def document_import(
+    *, data: bytes, source_name: str, actor: User | None, title: str = ""
+) -> ImportOutcome:
     """Store `data` as a draft document, or return the copy already imported.
 
-    Raises DocumentRejected, changing nothing, for a file that is empty, binary, undecodable or
-    has neither recognisable assignments nor targets.
+    `title`, when given, is used instead of the title the extractor finds. Raises
+    DocumentRejected, changing nothing, for a file that is empty, binary, undecodable or has
+    neither recognisable assignments nor targets.
     """
     try:
         text = extraction.decode_document(data, source_name)
     except UnreadableDocument as exc:
         raise DocumentRejected(_rejection_message(exc.code), code=exc.code) from exc
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = prepare_source(text.replace("\r\n", "\n").replace("\r", "\n"))
     digest = source_digest(text)
 
     existing = Document.objects.filter(source_sha256=digest).first()
@@ -82,7 +111,12 @@ def document_import(*, data: bytes, source_name: str, actor: User | None) -> Imp
     try:
         with transaction.atomic():
             document = _store(
-                result, text=text, digest=digest, source_name=source_name, actor=actor
+                result,
+                text=text,
+                digest=digest,
+                source_name=source_name,
+                actor=actor,
+                title=title.strip(),
             )
     except IntegrityError:
         # Another import of the same text committed first; theirs is the copy.
@@ -94,56 +128,42 @@ def document_import(*, data: bytes, source_name: str, actor: User | None) -> Imp
 
 
 def _store(
-    result: Mapping[str, Any], *, text: str, digest: str, source_name: str, actor: User | None
+    result: Mapping[str, Any],
+    *,
+    text: str,
+    digest: str,
+    source_name: str,
+    actor: User | None,
+    title: str,
 ) -> Document:
-    issued_on = _parse_date(result.get("date"))
-    year = _plausible_year(result.get("year")) or (issued_on.year if issued_on else None)
-    rule = next(
-        (r for r in result.get("reporting") or [] if r.get("frequency") == "quarterly"), None
+    metadata = metadata_values(result)
+    metadata["title"] = _clip(
+        title or metadata["title"] or PurePath(source_name).stem or _("未命名文件"), 300
     )
     document = Document.objects.create(
-        title=_clip(result.get("title") or PurePath(source_name).stem or _("未命名文件"), 300),
-        issuer=_clip(result.get("issuer") or "", 200),
-        issued_on=issued_on,
-        year=year,
+        **metadata,
         source_name=_clip(PurePath(source_name).name, 255),
         source_text=text,
         source_sha256=digest,
         extraction_version=extraction.EXTRACTION_VERSION,
         extraction=result,
-        due_month_of_quarter=_in_range((rule or {}).get("month_of_quarter"), 1, 3),
-        due_day=_in_range((rule or {}).get("day"), 1, 31),
+        # A title typed by the person importing is theirs: re-extraction keeps it.
+        edited_fields=["title"] if title else [],
         imported_by=actor,
     )
     assignments = Assignment.objects.bulk_create(
         [
-            Assignment(
-                document=document,
-                position=position,
-                ref=_clip(item.get("ref") or "", 60),
-                number=_clip(str(item.get("number") or ""), 20),
-                section=list(item.get("section") or []),
-                title=_clip(item.get("title") or item.get("text") or "", 500),
-                text=item.get("text") or "",
-                category=item.get("category")
-                if item.get("category") in Assignment.Category
-                else "",
-                deadline=_parse_date(item.get("deadline")),
-                span_start=_span(item, 0),
-                span_end=_span(item, 1),
-                lead_units_text=list(item.get("lead_units") or []),
-                responsible_units_text=list(item.get("responsible_units") or []),
-            )
+            Assignment(document=document, position=position, **assignment_values(item))
             for position, item in enumerate(result["assignments"], start=1)
         ]
     )
     targets = [
-        _target(document, None, position, raw)
+        target_from_extraction(document, None, position, raw)
         for position, raw in enumerate(result.get("targets") or [], start=1)
     ]
     for assignment, item in zip(assignments, result["assignments"], strict=True):
         targets.extend(
-            _target(document, assignment, position, raw)
+            target_from_extraction(document, assignment, position, raw)
             for position, raw in enumerate(item.get("targets") or [], start=1)
         )
     Target.objects.bulk_create(targets)
@@ -161,9 +181,43 @@ def _store(
     return document
 
 
-def _target(
-    document: Document, assignment: Assignment | None, position: int, raw: dict[str, Any]
+def metadata_values(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The extracted document metadata as Document field values; `title` may be empty."""
+    issued_on = _parse_date(result.get("date"))
+    rules: list[Mapping[str, Any]] = list(result.get("reporting") or [])
+    rule = next((r for r in rules if r.get("frequency") == "quarterly"), {})
+    return {
+        "title": _clip(result.get("title") or "", 300),
+        "issuer": _clip(result.get("issuer") or "", 200),
+        "issued_on": issued_on,
+        "year": _plausible_year(result.get("year")) or (issued_on.year if issued_on else None),
+        "due_month_of_quarter": _in_range(rule.get("month_of_quarter"), 1, 3),
+        "due_day": _in_range(rule.get("day"), 1, 31),
+    }
+
+
+def assignment_values(item: Mapping[str, Any]) -> dict[str, Any]:
+    """An extracted assignment as Assignment field values (all but document and position)."""
+    return {
+        "ref": _clip(item.get("ref") or "", 60),
+        "number": _clip(str(item.get("number") or ""), 20),
+        "section": list(item.get("section") or []),
+        "title": _clip(item.get("title") or item.get("text") or "", 500),
+        "text": item.get("text") or "",
+        "category": item.get("category") if item.get("category") in Assignment.Category else "",
+        "deadline": _parse_date(item.get("deadline")),
+        "span_start": _span(item, 0),
+        "span_end": _span(item, 1),
+        "lead_units_text": list(item.get("lead_units") or []),
+        "responsible_units_text": list(item.get("responsible_units") or []),
+        "extracted_key": assignment_key(item),
+    }
+
+
+def target_from_extraction(
+    document: Document, assignment: Assignment | None, position: int, raw: Mapping[str, Any]
 ) -> Target:
+    """An extracted target as an unsaved Target, its figures checked against the model's rules."""
     value = _decimal(raw.get("value"))
     value_high = _decimal(raw.get("value_high"))
     if value is None or (value_high is not None and value_high < value):
@@ -186,6 +240,7 @@ def _target(
         direction=_choice(raw.get("direction"), Target.Direction, Target.Direction.INCREASE),
         scope=_clip(raw.get("scope") or "", 100),
         text=raw.get("text") or "",
+        extracted_key=target_key(raw),
     )
 
 
@@ -226,7 +281,7 @@ def _in_range(value: Any, low: int, high: int) -> int | None:
     return value if isinstance(value, int) and low <= value <= high else None
 
 
-def _span(item: dict[str, Any], index: int) -> int | None:
+def _span(item: Mapping[str, Any], index: int) -> int | None:
     span = item.get("span")
     if isinstance(span, list | tuple) and len(span) == 2 and all(isinstance(v, int) for v in span):
         return max(0, span[index])
