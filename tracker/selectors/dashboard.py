@@ -38,6 +38,17 @@ from tracker.selectors.aggregates import (
     slots,
 )
 
+# Columns a list row never shows and that can be large (a document's whole text and the
+# extractor's output): left in the database rather than read and decoded for every row.
+_DOCUMENT_BULK = ("source_text", "extraction")
+_ASSIGNMENT_BULK = ("text", "section", "lead_units_text", "responsible_units_text")
+
+
+def without_bulk(prefix: str, fields: tuple[str, ...]) -> list[str]:
+    """`fields` under the relation path `prefix`, for QuerySet.defer()."""
+    return [f"{prefix}__{name}" if prefix else name for name in fields]
+
+
 # What a figure counts, by the name the dashboard's links carry (?show=…).
 SHOW_CHOICES = ("expected", "submitted", "on_time", "late", "overdue", "missing")
 
@@ -70,8 +81,15 @@ def slot_list(
     queryset = slots(user, scope, today=today).filter(_show_q(show, today))
     if colour:
         queryset = queryset.filter(slot_colour=colour)
-    return queryset.select_related("unit", "assignment__document").order_by(
-        "slot_due_on", "assignment__document__title", "assignment__position", "unit__name", "pk"
+    return (
+        queryset.select_related("unit", "assignment__document")
+        .defer(
+            *without_bulk("assignment", _ASSIGNMENT_BULK),
+            *without_bulk("assignment__document", _DOCUMENT_BULK),
+        )
+        .order_by(
+            "slot_due_on", "assignment__document__title", "assignment__position", "unit__name", "pk"
+        )
     )
 
 
@@ -174,7 +192,12 @@ def quarter_breakdown(
     """What `tally_by_level` gives, and the same per document (every document with a period in
     the quarter, with or without slots): one query grouped by document and level, plus the
     periods. `units_by_level` is the number of units per level (the rankings have it)."""
-    periods = list(scope_periods(scope).select_related("document").order_by("document__title"))
+    periods = list(
+        scope_periods(scope)
+        .select_related("document")
+        .defer(*without_bulk("document", _DOCUMENT_BULK))
+        .order_by("document__title")
+    )
     by_document: dict[int, Tally] = {}
     by_level: dict[str, Tally] = {}
     for row in (
@@ -358,7 +381,17 @@ def problems_past_limit_in(
 ) -> QuerySet[Problem]:
     """Open problems past their level's time limit (whatever quarter raised them), narrowed to a
     document, a unit or a unit level. Paginate the result."""
-    problems = problems_past_limit(user, now=now).select_related("report__period__document")
+    problems = (
+        problems_past_limit(user, now=now)
+        .select_related("report__period__document")
+        .defer(
+            "report__narrative",
+            "report__problems_text",
+            "report__next_steps",
+            *without_bulk("report__responsibility__assignment", _ASSIGNMENT_BULK),
+            *without_bulk("report__period__document", _DOCUMENT_BULK),
+        )
+    )
     if document_id is not None:
         problems = problems.filter(report__period__document_id=document_id)
     if unit_id is not None:

@@ -112,6 +112,7 @@ class Board:
                 quarter=self.filters.quarter,
             )
             .select_related("document")
+            .defer("document__source_text", "document__extraction")
             .first()
         )
 
