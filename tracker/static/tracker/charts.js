@@ -26,9 +26,12 @@
           center: ["50%", "45%"],
           stillShowZeroSum: false,
           label: { formatter: "{b}\n{c}" },
-          data: data.map(function (d) {
-            return { name: d.name, value: d.value, url: d.url, itemStyle: { color: d.color } };
-          }),
+          // Empty slices would only crowd the labels; the table beside the chart lists all five.
+          data: data
+            .filter(function (d) { return d.value > 0; })
+            .map(function (d) {
+              return { name: d.name, value: d.value, url: d.url, itemStyle: { color: d.color } };
+            }),
         },
       ],
     };
