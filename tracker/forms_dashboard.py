@@ -11,7 +11,10 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -59,12 +62,59 @@ class DashboardFilters:
         return params
 
 
+class QuickSelect(forms.Select):
+    """A <select> written out in Python: Django renders each <option> through a template, which
+    with a province's thousands of units would cost more than the rest of the page."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        selected = {str(v) for v in self.format_value(value)}
+        groups = []
+        for group_label, options in self._grouped():
+            html = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (key, mark_safe(" selected") if str(key) in selected else "", label)
+                    for key, label in options
+                ),
+            )
+            groups.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_label, html)
+                if group_label is not None
+                else html
+            )
+        final = self.build_attrs(self.attrs, attrs)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(final),
+            mark_safe("".join(groups)),  # noqa: S308 - each part is built by format_html above
+        )
+
+    def _grouped(self) -> list[tuple[str | None, list[tuple[Any, str]]]]:
+        grouped: list[tuple[str | None, list[tuple[Any, str]]]] = []
+        for key, label in self.choices:
+            if isinstance(label, list | tuple):
+                grouped.append((str(key), [(k, str(v)) for k, v in label]))
+            elif grouped and grouped[-1][0] is None:
+                grouped[-1][1].append((key, str(label)))
+            else:
+                grouped.append((None, [(key, str(label))]))
+        return grouped
+
+
 class DashboardFilterForm(forms.Form):
     document = forms.TypedChoiceField(
-        label=gettext_lazy("文件"), coerce=int, required=False, empty_value=None
+        label=gettext_lazy("文件"), coerce=int, required=False, empty_value=None, widget=QuickSelect
     )
     year = forms.TypedChoiceField(
-        label=gettext_lazy("年度"), coerce=int, required=False, empty_value=None
+        label=gettext_lazy("年度"), coerce=int, required=False, empty_value=None, widget=QuickSelect
     )
     quarter = forms.TypedChoiceField(
         label=gettext_lazy("季度"),
@@ -72,12 +122,13 @@ class DashboardFilterForm(forms.Form):
         required=False,
         empty_value=None,
         choices=QUARTER_CHOICES,
+        widget=QuickSelect,
     )
     unit = forms.TypedChoiceField(
-        label=gettext_lazy("单位"), coerce=int, required=False, empty_value=None
+        label=gettext_lazy("单位"), coerce=int, required=False, empty_value=None, widget=QuickSelect
     )
-    level = forms.ChoiceField(label=gettext_lazy("单位层级"), required=False)
-    colour = forms.ChoiceField(label=gettext_lazy("进度状态"), required=False)
+    level = forms.ChoiceField(label=gettext_lazy("单位层级"), required=False, widget=QuickSelect)
+    colour = forms.ChoiceField(label=gettext_lazy("进度状态"), required=False, widget=QuickSelect)
 
     def __init__(self, *args: Any, choices: FilterChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
