@@ -587,3 +587,17 @@ def test_query_counts_do_not_grow_with_the_data(signed_in, supervisor):
     large = _dashboard_query_counts(signed_in, *build(units=15, tasks=40, per_unit=True))
     assert small == large
     assert max(small.values()) <= 40, small
+
+
+def test_the_filters_show_what_is_in_effect_with_units_grouped_by_level(signed_in, data):
+    document, q2 = data
+    unit = Unit.objects.get(name=f"测试单位{document.pk}-001")
+    Unit.objects.create(name="<b>新区</b>管委会", level="town")
+    page = _page(
+        signed_in.get(reverse("dashboard"), {"unit": unit.pk, "colour": "red", "year": "x"})
+    )
+    assert f'<option value="{unit.pk}" selected>{unit.name}</option>' in page
+    assert '<option value="red" selected>严重滞后</option>' in page
+    assert '<option value="2026" selected>2026年</option>' in page  # the default, not "x"
+    assert '<optgroup label="县(区)级">' in page and '<optgroup label="镇(街道)级">' in page
+    assert "&lt;b&gt;新区&lt;/b&gt;管委会" in page and "<b>新区</b>" not in page
