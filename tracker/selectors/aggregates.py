@@ -304,6 +304,8 @@ class TargetRow:
     elapsed: Decimal | None
     colour: Colour
     previous_actual: Decimal | None
+    # The lead unit's report the figure comes from, for drilling down from the figure.
+    report_id: int | None = None
 
 
 def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
@@ -352,6 +354,7 @@ def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
                 elapsed=found.elapsed if found else None,
                 colour=Colour(found.colour) if found else Colour.GREY,
                 previous_actual=before.actual if before else None,
+                report_id=found.report_id if found else None,
             )
         )
     return rows
