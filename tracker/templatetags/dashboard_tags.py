@@ -13,8 +13,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from tracker import formatting
-from tracker.models import Target
-from tracker.selectors import bulletin
 
 register = template.Library()
 
@@ -69,9 +67,3 @@ def qs(base: Mapping[str, Any], **changes: Any) -> str:
         elif value != "":
             params[key] = str(value)
     return "?" + urlencode(params) if params else ""
-
-
-@register.filter
-def target_text(target: Target) -> str:
-    """The target as the document states it ("4.8万元以上", "增长6%左右"), as the analysis does."""
-    return bulletin.target_text(target)
