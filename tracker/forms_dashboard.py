@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from tracker.access import AnyUser, visible_documents
 from tracker.models import Colour, Document, ReportingPeriod, Unit
-from tracker.periods import quarter_of
+from tracker.periods import reporting_quarter
 from tracker.selectors.aggregates import Scope
 
 # The years a filter may ask for (the document year's own plausible range).
@@ -194,15 +195,25 @@ def dashboard_filters(
             _("筛选条件“%(label)s”的值“%(value)s”无效，已改用默认值。")
             % {"label": bound.fields[name].label, "value": data.get(name, "")[:40]}
         )
+    default_year, default_quarter = default_quarter_for(today)
     filters = DashboardFilters(
-        year=cleaned.get("year") or today.year,
-        quarter=cleaned.get("quarter") or quarter_of(today),
+        year=cleaned.get("year") or default_year,
+        quarter=cleaned.get("quarter") or default_quarter,
         document_id=cleaned.get("document"),
         unit_id=cleaned.get("unit"),
         level=cleaned.get("level") or None,
         colour=cleaned.get("colour") or None,
     )
     return filters_form(filters, choices), filters, notes
+
+
+def default_quarter_for(today: date) -> tuple[int, int]:
+    """The quarter whose reporting window has opened (with the default reporting rule)."""
+    return reporting_quarter(
+        today,
+        due_month_of_quarter=settings.TRACKER_DUE_MONTH_OF_QUARTER,
+        window_open_day=settings.TRACKER_WINDOW_OPEN_DAY,
+    )
 
 
 def filters_form(filters: DashboardFilters, choices: FilterChoices) -> DashboardFilterForm:

@@ -91,6 +91,16 @@ def days_overdue(due_on: date, today: date) -> int:
     return max(0, (today - due_on).days)
 
 
+def reporting_quarter(
+    today: date, *, due_month_of_quarter: int = 3, window_open_day: int = 1
+) -> tuple[int, int]:
+    """The quarter a supervisor looks at on `today`: the latest whose reporting window has
+    opened. Early in a quarter nothing is reported for it yet, so the previous one is shown."""
+    year, quarter = today.year, quarter_of(today)
+    opens = day_in_quarter(year, quarter, due_month_of_quarter, window_open_day)
+    return (year, quarter) if today >= opens else previous_quarter(year, quarter)
+
+
 def local_today(now: datetime) -> date:
     """The Shanghai calendar day of an aware instant: a day starts at 16:00 UTC the day before."""
     if now.tzinfo is None:

@@ -11,6 +11,7 @@ from tracker.periods import (
     quarter_bounds,
     quarter_of,
     quarter_schedule,
+    reporting_quarter,
 )
 
 
@@ -103,3 +104,16 @@ def test_every_schedule_is_ordered_and_inside_its_quarter(
     first, last = quarter_bounds(year, quarter)
     assert first <= s.opens_on <= s.due_on <= last
     assert first <= s.first_checkpoint_on <= s.second_checkpoint_on == s.due_on
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 11, 23), (2026, 3)),  # Q4's window opens on 1 December
+        (date(2026, 12, 1), (2026, 4)),
+        (date(2026, 2, 10), (2025, 4)),  # across the year boundary
+        (date(2026, 3, 1), (2026, 1)),
+    ],
+)
+def test_reporting_quarter_is_the_latest_whose_window_opened(today, expected):
+    assert reporting_quarter(today) == expected

@@ -25,9 +25,8 @@ from django.utils.translation import gettext_lazy
 
 from tracker import selectors
 from tracker.formatting import QUARTER_NAMES
-from tracker.forms_dashboard import dashboard_filters
+from tracker.forms_dashboard import dashboard_filters, default_quarter_for
 from tracker.models import Colour, ProgressReport, ReportingPeriod, Unit
-from tracker.periods import quarter_of
 from tracker.selectors import RankingRow, Scope
 from tracker.views import analysis
 from tracker.views.common import current_user, now, supervisor_required, today
@@ -354,7 +353,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "colour_chart": _colour_chart(board, tally),
         "trend_chart": _trend_chart(board, trend),
         "ranking_chart": _ranking_chart(board),
-        "current_quarter": (scope.year, scope.quarter) == (day.year, quarter_of(day)),
+        "current_quarter": (scope.year, scope.quarter) == default_quarter_for(day),
         "previous_query": board.query(year=scope.previous().year, quarter=scope.previous().quarter),
     }
     if board.filters.document_id is None:
