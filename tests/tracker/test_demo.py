@@ -13,16 +13,18 @@ from tracker.services.demo_load import DEMO_PASSWORD, demo_load
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_loads_documents_people_and_reports():
+def test_demo_loads_documents_people_and_reports_once(client):
     outcome = demo_load()
     assert outcome.loaded
     assert outcome.warnings == []
     assert Document.objects.filter(status="published").count() == 2
     assert outcome.reports_submitted == ProgressReport.objects.exclude(status="draft").count()
     assert outcome.reports_submitted >= 30
-    # Supervisors approved the first half-year, returned one Q3 report, locked Q1 and Q2.
+    # Supervisors approved the lead units' first half-year, returned one Q3 report, locked Q1-Q2.
     assert ProgressReport.objects.filter(status="approved", period__quarter__lte=2).exists()
-    assert not ProgressReport.objects.filter(status="submitted", period__quarter__lte=2).exists()
+    assert not ProgressReport.objects.filter(
+        status="submitted", period__quarter__lte=2, responsibility__role="lead"
+    ).exists()
     assert ProgressReport.objects.get(status="returned").period.quarter == 3
     assert SupervisionAction.objects.count() == 2
     assert Problem.objects.filter(resolved_at__isnull=False).count() == 1
@@ -34,17 +36,16 @@ def test_demo_loads_documents_people_and_reports():
     assert User.objects.get(username="supervisor").check_password(DEMO_PASSWORD)
     assert User.objects.get(username="admin").is_superuser
     assert Unit.objects.filter(needs_review=True).values_list("name", flat=True).get() == "市数据局"
-
-
-def test_loading_twice_adds_nothing():
-    demo_load()
+    assert client.login(username="fgw", password=DEMO_PASSWORD)
+    assert "地区生产总值" in client.get("/tasks/").content.decode()
+    # Loading again adds nothing.
     before = (
         Document.objects.count(),
         ProgressReport.objects.count(),
         User.objects.count(),
         Unit.objects.count(),
     )
-    demo_load()
+    assert not demo_load().warnings
     assert (
         Document.objects.count(),
         ProgressReport.objects.count(),
@@ -64,10 +65,3 @@ def test_command_prints_the_logins_and_skips_a_loaded_database():
     call_command("load_demo", "--if-empty", stdout=out)
     assert "未重复载入" in out.getvalue()
     assert "supervisor" in out.getvalue()
-
-
-def test_a_demo_reporter_can_sign_in_and_see_tasks(client):
-    demo_load()
-    assert client.login(username="fgw", password=DEMO_PASSWORD)
-    page = client.get("/tasks/").content.decode()
-    assert "地区生产总值" in page

@@ -143,7 +143,9 @@ def test_resubmitting_the_same_problem_text_does_not_raise_it_twice(world, outsi
         responsibility=world["co"],
         period=world["period"],
         actor=outsider,
-        report_input=ReportInput(narrative="已补充", problems_text="用地指标不足"),
+        report_input=ReportInput(
+            narrative="已补充", problems_text="用地指标不足", assessment="in_progress"
+        ),
         expected_version=returned.version,
         submit=True,
         now=RAISED + timedelta(days=1),

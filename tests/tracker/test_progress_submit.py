@@ -219,3 +219,12 @@ def test_a_period_after_the_assignment_ended_needs_no_report(units, reporter):
     setup = {"resp": responsibility, "period": periods[1], "target": target}
     with pytest.raises(ReportRefused, match="无需报送"):
         save(setup, reporter)
+
+
+def test_a_report_without_figures_is_judged_on_its_overall_assessment(setup, reporter):
+    with pytest.raises(ReportRefused) as refused:
+        save(setup, reporter, values={})
+    assert "总体自评" in refused.value.errors["assessment"]
+    report = save(setup, reporter, values={}, assessment="in_progress")
+    assert report.colour == "green"
+    assert not report.values.exists()

@@ -76,8 +76,9 @@ class ReportForm(forms.Form):
                 label=_("说明"), required=False, max_length=500
             )
         if self.targets:
-            # Self-assessment belongs to tasks without targets; with targets the values decide.
-            del self.fields["assessment"]
+            # With targets the figures decide; the overall view counts when a unit gives none
+            # (a co-unit reporting its part of the work in words).
+            self.fields["assessment"].label = _("总体自评（未填写指标数值时作为进度依据）")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

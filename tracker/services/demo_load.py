@@ -7,6 +7,7 @@ so the demo exercises the product rather than bypassing it. Loading twice change
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -14,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from tracker.models import (
@@ -24,6 +26,7 @@ from tracker.models import (
     ReportingPeriod,
     Responsibility,
     SupervisionAction,
+    Target,
     Unit,
     User,
 )
@@ -78,9 +81,120 @@ def demo_load(*, only_if_empty: bool = False) -> DemoOutcome:
     for index, entry in enumerate(progress):
         if _submit(entry, index=index, warnings=outcome.warnings):
             outcome.reports_submitted += 1
+    outcome.reports_submitted += _generate_reports(outcome.documents)
     _review(outcome)
     outcome.logins = demo_logins()
     return outcome
+
+
+def _draw(*parts: object) -> float:
+    """A repeatable number in [0, 1) for one slot, so every load of the demo is the same."""
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+# How the quarters went in the demo city: the share of slots not reported at all, and reported
+# after the due date. The third quarter is the one supervisors are still chasing.
+_MISSING = {1: 0.04, 2: 0.06, 3: 0.12}
+_LATE = {1: 0.06, 2: 0.08, 3: 0.10}
+
+
+def _generated_actual(target: Target, elapsed: Decimal, luck: float) -> Decimal:
+    """A plausible cumulative figure: most units on pace, some a little behind, a few far."""
+    value = target.value or Decimal(0)
+    if target.kind in (Target.Kind.GROWTH, Target.Kind.SHARE, Target.Kind.DECREASE):
+        offset = Decimal("0.4") if luck < 0.55 else Decimal("-0.3") if luck < 0.85 else Decimal(-2)
+        if target.direction == Target.Direction.DECREASE and target.kind != Target.Kind.DECREASE:
+            offset = -offset
+        actual = value + offset
+        if target.kind == Target.Kind.SHARE:
+            actual = min(max(actual, Decimal(0)), Decimal(100))
+        return actual.quantize(Decimal("0.1"))
+    if target.kind == Target.Kind.RANK:
+        return max(Decimal(1), value + (-1 if luck < 0.7 else 2))
+    factor = Decimal("1.04") if luck < 0.55 else Decimal("0.93") if luck < 0.85 else Decimal("0.7")
+    if target.direction == Target.Direction.DECREASE:
+        factor = Decimal(2) - factor  # a ceiling: using less is better
+    places = Decimal(1) if target.kind == Target.Kind.COUNT and value >= 50 else Decimal("0.01")
+    return (value * elapsed * factor).quantize(places)
+
+
+def _generate_reports(documents: list[Document]) -> int:
+    """Reports for every slot of the first three quarters that the hand-written ones leave
+    open, so the dashboards look like a city at work: lead units give figures, co-units their
+    part in words with an overall assessment; a few are late, a few missing."""
+    reporters = {u.unit_id: u for u in User.objects.filter(role=User.Role.REPORTER)}
+    written = 0
+    for document in documents:
+        periods = list(document.periods.filter(year=2026, quarter__lte=3).order_by("quarter"))
+        done = set(
+            ProgressReport.objects.filter(period__in=periods).values_list(
+                "responsibility_id", "period_id"
+            )
+        )
+        responsibilities = list(
+            Responsibility.objects.filter(assignment__document=document)
+            .select_related("assignment__document", "unit")
+            .prefetch_related("assignment__targets")
+        )
+        for period in periods:
+            elapsed = Decimal(period.quarter) / 4
+            for responsibility in responsibilities:
+                reporter = reporters.get(responsibility.unit_id)
+                if reporter is None or (responsibility.pk, period.pk) in done:
+                    continue
+                key = (responsibility.pk, period.quarter)
+                if _draw("missing", *key) < _MISSING[period.quarter]:
+                    continue
+                luck = _draw("luck", *key)
+                late = _draw("late", *key) < _LATE[period.quarter]
+                days = -2 if late else 1 + int(_draw("day", *key) * 6)
+                at = datetime.combine(
+                    period.due_on - timedelta(days=days),
+                    time(9 + int(luck * 8), 15),
+                    tzinfo=SHANGHAI,
+                )
+                assignment = responsibility.assignment
+                targets = list(assignment.targets.all())
+                lead = responsibility.role == Responsibility.Role.LEAD
+                values = {
+                    t.pk: TargetInput(actual=_generated_actual(t, elapsed, luck))
+                    for t in targets
+                    if lead and t.value is not None
+                }
+                assessment = (
+                    ""
+                    if values
+                    else "done"
+                    if luck > 0.97
+                    else "not_started"
+                    if luck < 0.04
+                    else "in_progress"
+                )
+                progress_report_save(
+                    responsibility=responsibility,
+                    period=period,
+                    actor=reporter,
+                    report_input=ReportInput(
+                        values=values,
+                        narrative=_narrative(responsibility, period.quarter, lead),
+                        next_steps="按照年度目标任务倒排工期，加强调度，确保按时序推进。",
+                        assessment=assessment,
+                    ),
+                    expected_version=None,
+                    submit=True,
+                    now=at,
+                )
+                written += 1
+    return written
+
+
+def _narrative(responsibility: Responsibility, quarter: int, lead: bool) -> str:
+    span = {1: "一季度", 2: "上半年", 3: "前三季度"}[quarter]
+    title = responsibility.assignment.title
+    if lead:
+        return f"{span}，牵头推进“{title}”，会同各责任单位按月调度，主要指标总体符合序时进度。"
+    return f"{span}，按照职责分工配合推进“{title}”，本单位承担的工作已按计划开展。"
 
 
 # One Q3 report goes back to its unit, so the demo shows a return and its reason.
@@ -89,16 +203,22 @@ _RETURN_REASON = "社会消费品零售总额增速与统计部门快报数据�
 
 
 def _review(outcome: DemoOutcome) -> None:
-    """What supervisors did with the demo's reports: the first two quarters approved and locked,
-    one third-quarter report returned, a 督办 and a 通报 recorded, one problem settled and the
-    others left to climb the ladder."""
+    """What supervisors did with the demo's reports: the lead units' first two quarters approved
+    and locked, one third-quarter report returned, a 督办 and a 通报 recorded, one problem
+    settled and the others left to climb the ladder."""
     supervisor = User.objects.get(username=SUPERVISOR_USERNAME)
     for document in outcome.documents:
         for period in document.periods.filter(year=2026).order_by("quarter"):
             reviewed_at = datetime.combine(
                 period.due_on + timedelta(days=4), time(10, 0), tzinfo=SHANGHAI
             )
-            for report in period.reports.filter(status=ProgressReport.Status.SUBMITTED):
+            # Supervisors approve the lead units' compiled reports; co-units' input is the lead
+            # unit's to read, so it stays as submitted.
+            leads = period.reports.filter(
+                status=ProgressReport.Status.SUBMITTED,
+                responsibility__role=Responsibility.Role.LEAD,
+            ).select_related("responsibility__assignment")
+            for report in leads:
                 key = (document.source_name, report.responsibility.assignment.ref, period.quarter)
                 if period.quarter <= 2:
                     progress_review_approve(report=report, actor=supervisor, now=reviewed_at)
@@ -173,11 +293,12 @@ def _reporter_username(entry: dict[str, Any]) -> str:
 
 
 def _create_people(roster: dict[str, Any]) -> None:
+    # Every demo account shares the published demo password, so it is hashed once: at full
+    # strength a hash takes half a second, which twenty accounts would spend ten times over.
+    hashed = make_password(DEMO_PASSWORD)
+
     def person(username: str, **fields: Any) -> None:
-        user, created = User.objects.get_or_create(username=username, defaults=fields)
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+        User.objects.get_or_create(username=username, defaults={**fields, "password": hashed})
 
     person(
         ADMIN_USERNAME,
@@ -259,7 +380,7 @@ def _submit(entry: dict[str, Any], *, index: int, warnings: list[str]) -> bool:
             narrative=entry.get("narrative", ""),
             problems_text=entry.get("problems", ""),
             next_steps=entry.get("next_steps", ""),
-            assessment=entry.get("assessment", "in_progress" if not targets else ""),
+            assessment=entry.get("assessment", "in_progress" if not values else ""),
         ),
         expected_version=existing.version if existing else None,
         submit=True,

@@ -80,8 +80,9 @@ def report_evaluate(
         value.colour = outcome.colour.value
         colours.append(outcome.colour)
         evaluated.append(value)
-    if not targets:
-        # A task without numbers is judged on the unit's own assessment and the reviewer's view.
+    if not targets or all(colour == progress.Colour.GREY for colour in colours):
+        # A task without numbers, or a report that gives none (a co-unit reporting its part in
+        # words), is judged on the unit's own assessment and the reviewer's view.
         colours.append(
             progress.assess(
                 progress.TargetSpec(kind="qualitative", comparator="=", direction="increase"),

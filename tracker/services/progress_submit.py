@@ -115,8 +115,13 @@ def _validate(
         errors["assessment"] = _("请选择有效的自评结果。")
     if submit and not report_input.narrative.strip():
         errors["narrative"] = _("报送前请填写进展情况。")
-    if submit and not has_targets and not report_input.assessment:
-        errors["assessment"] = _("该任务没有量化指标，报送前请选择自评结果。")
+    gave_figures = any(v.actual is not None or v.assessment for v in report_input.values.values())
+    if submit and not report_input.assessment and not gave_figures:
+        errors["assessment"] = (
+            _("请填写指标的累计完成值，或选择总体自评。")
+            if has_targets
+            else _("该任务没有量化指标，报送前请选择自评结果。")
+        )
     return errors
 
 

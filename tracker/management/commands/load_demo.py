@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from tracker.models import Document
 from tracker.services.demo_load import DEMO_PASSWORD, demo_load
 
 
@@ -21,6 +22,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not (options["if_empty"] and Document.objects.exists()):
+            self.stdout.write("正在载入演示数据（导入、发布两份文件并生成前三季度的报告，约需半分钟）……")
+            self.stdout.flush()
         outcome = demo_load(only_if_empty=options["if_empty"])
         if outcome.loaded:
             for document in outcome.documents:
