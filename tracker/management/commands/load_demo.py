@@ -23,7 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not (options["if_empty"] and Document.objects.exists()):
-            self.stdout.write("正在载入演示数据（导入、发布两份文件并生成前三季度的报告，约需半分钟）……")
+            self.stdout.write(
+                "正在载入演示数据（导入、发布两份文件并生成前三季度的报告，约需半分钟）……"
+            )
             self.stdout.flush()
         outcome = demo_load(only_if_empty=options["if_empty"])
         if outcome.loaded:
