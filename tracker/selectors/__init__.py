@@ -24,6 +24,15 @@ from tracker.selectors.aggregates import (
     target_rows,
     yellow_slots,
 )
+from tracker.selectors.notifications import (
+    PreviewDigest,
+    PreviewNotice,
+    ReminderPreview,
+    reminder_digests,
+    reminders_failed,
+    reminders_preview,
+    reminders_sent,
+)
 from tracker.selectors.work import (
     TaskRow,
     current_period,
@@ -36,7 +45,10 @@ from tracker.selectors.work import (
 __all__ = [
     "AssignmentTally",
     "LevelTally",
+    "PreviewDigest",
+    "PreviewNotice",
     "RankingRow",
+    "ReminderPreview",
     "Scope",
     "Tally",
     "TargetRow",
@@ -52,6 +64,10 @@ __all__ = [
     "problems_past_limit",
     "rankings",
     "red_slots",
+    "reminder_digests",
+    "reminders_failed",
+    "reminders_preview",
+    "reminders_sent",
     "scope_periods",
     "scope_tally",
     "slots",
