@@ -240,11 +240,24 @@ def _sweep(now: datetime) -> tuple[float, int, int, int]:
     from tracker.services.reminders import reminders_sweep
 
     queued: list[int] = []
-    with CaptureQueriesContext(connection) as captured:
+    spent: list[tuple[float, str]] = []
+
+    def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append((time.perf_counter() - started, " ".join(sql.split())[:60]))
+
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timed):
         started = time.perf_counter()
         result = reminders_sweep(now=now, enqueue=queued.extend)
         seconds = time.perf_counter() - started
+    _last_breakdown[:] = sorted(spent, reverse=True)[:3]
     return seconds, len(captured), result.claimed, len(queued)
+
+
+_last_breakdown: list[tuple[float, str]] = []
 
 
 def _raw_insert(period_id: int, now: datetime) -> tuple[float, int]:
@@ -349,6 +362,8 @@ def _measure(size: int, period_id: int) -> dict[str, float]:
         f"  [rounds: sweep {', '.join(f'{t:.2f}' for t in sweeps)};"
         f" raw {', '.join(f'{t:.2f}' for t in raws)}]"
     )
+    for spent, statement in _last_breakdown:
+        print(f"    {spent:6.2f} s  {statement}…")
     return {"queries": queries, "ratio": ratio}
 
 
