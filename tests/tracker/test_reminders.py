@@ -247,6 +247,23 @@ def test_an_urge_is_recorded_once_however_often_it_is_processed(world):
     assert SupervisionAction.objects.filter(author=None).count() == 1
 
 
+def test_an_urge_the_supervision_service_refuses_is_recorded_failed_not_retried(world):
+    other = make_periods(make_document())[1]
+    urge = ReminderLog.objects.create(
+        recipient="",
+        item_key=f"responsibility:{world['co'].pk}",
+        period=other,  # not the responsibility's document: supervision refuses it
+        kind="urge",
+        responsibility=world["co"],
+        claimed_at=at(6, 28),
+    )
+    assert reminders.urges_record_pending(now=at(6, 28)) == 0
+    urge.refresh_from_db()
+    assert urge.status == "failed" and "不是该单位" in urge.error
+    assert not SupervisionAction.objects.exists()
+    assert reminders.urges_record_pending(now=at(6, 28, 10)) == 0
+
+
 def test_a_locked_period_is_no_longer_chased(world):
     period_lock(period=world["period"], actor=world["supervisor"], now=at(6, 26, 8))
     assert sweep_and_send(at(6, 26)) == []

@@ -80,6 +80,7 @@ from tracker.models import (
 )
 from tracker.periods import SHANGHAI, days_overdue, local_today
 from tracker.services.problems import problems_due_for_escalation, problems_escalate_due
+from tracker.services.supervision import ActionRefused, supervision_action_record
 
 SUBMITTED = (
     ProgressReport.Status.SUBMITTED,
@@ -751,32 +752,38 @@ def urge_record_one(*, log_id: int, now: datetime) -> bool:
     """Turn one urge claim into its SupervisionAction; False when another sweep did it first.
     The claim flips to sent and the action is written in one transaction, so a crash leaves
     both undone and the next sweep does both."""
-    from tracker.services.supervision import supervision_action_record
-
-    with transaction.atomic():
-        done = ReminderLog.objects.filter(
-            pk=log_id, kind=NoticeKind.URGE, status=DeliveryStatus.CLAIMED
-        ).update(status=DeliveryStatus.SENT, sent_at=now, attempts=1)
-        if not done:
-            return False
-        log = ReminderLog.objects.select_related(
-            "period", "responsibility__unit", "responsibility__assignment"
-        ).get(pk=log_id)
-        responsibility = log.responsibility
-        if responsibility is None:
-            return False
-        overdue = days_overdue(log.period.due_on, local_today(now))
-        supervision_action_record(
-            kind="urge",
-            unit=responsibility.unit,
-            period=log.period,
-            reason=(
-                f"{log.period}《{responsibility.assignment.title}》进展报告逾期{overdue}日未报送，"
-                "系统自动督办。"
-            ),
-            actor=None,
-            responsibility=responsibility,
+    try:
+        with transaction.atomic():
+            done = ReminderLog.objects.filter(
+                pk=log_id, kind=NoticeKind.URGE, status=DeliveryStatus.CLAIMED
+            ).update(status=DeliveryStatus.SENT, sent_at=now, attempts=1)
+            if not done:
+                return False
+            log = ReminderLog.objects.select_related(
+                "period", "responsibility__unit", "responsibility__assignment"
+            ).get(pk=log_id)
+            responsibility = log.responsibility
+            if responsibility is None:  # urges are claimed for responsibilities only
+                raise ActionRefused("没有对应的责任分工。")
+            overdue = days_overdue(log.period.due_on, local_today(now))
+            supervision_action_record(
+                kind="urge",
+                unit=responsibility.unit,
+                period=log.period,
+                reason=(
+                    f"{log.period}《{responsibility.assignment.title}》进展报告逾期{overdue}日"
+                    "未报送，系统自动督办。"
+                ),
+                actor=None,
+                responsibility=responsibility,
+            )
+    except ActionRefused as refused:
+        # Refused now is refused next time too: recorded as failed, so it does not come back
+        # in every sweep, and visible to supervisors with the reason.
+        ReminderLog.objects.filter(pk=log_id, status=DeliveryStatus.CLAIMED).update(
+            status=DeliveryStatus.FAILED, attempts=1, error=refused.message
         )
+        return False
     return True
 
 
