@@ -99,20 +99,6 @@ OPTIONAL = {
     NoticeKind.CHECKPOINT_2: "checkpoints",
 }
 MANDATORY = "mandatory"
-# Kinds that belong to a calendar day, held back until TRACKER_REMINDER_SEND_FROM.
-DAY_BOUND = {
-    NoticeKind.WINDOW_OPEN,
-    NoticeKind.DUE_7,
-    NoticeKind.DUE_3,
-    NoticeKind.DUE_1,
-    NoticeKind.DUE_DAY,
-    NoticeKind.OVERDUE,
-    NoticeKind.ESCALATE_LEAD,
-    NoticeKind.ESCALATE_SUPERVISOR,
-    NoticeKind.URGE,
-    NoticeKind.CHECKPOINT_1,
-    NoticeKind.CHECKPOINT_2,
-}
 # Supervisors are one audience; a unit's recipients are audience unit_id; one person (a returned
 # report's submitter) is audience -user_id.
 SUPERVISORS = 0
@@ -253,10 +239,11 @@ _ITEM = (
 _NO_ID = "CAST(NULL AS BIGINT)"
 
 
-def _item_head(kind: str, today: date, **columns: str) -> Sql:
+def _item_head(kind: str, today: date, *, key_params: Sequence[Any] = (), **columns: str) -> Sql:
+    """SELECT of the item columns; `key_params` fill the placeholders of the key expression."""
     return Sql(
         "SELECT " + _ITEM.format(**columns),
-        [kind, OPTIONAL.get(NoticeKind(kind), MANDATORY), _day(today)],
+        [*key_params, kind, OPTIONAL.get(NoticeKind(kind), MANDATORY), _day(today)],
     )
 
 
@@ -274,20 +261,20 @@ def _slot_items(
     """Slots of the periods (see the module docstring), as items of `kind`. `audience` may use
     `lr`, the assignment's lead responsibility, when `lead_of_assignment` joins it."""
     key = "'responsibility:' || CAST(r.id AS TEXT)"
-    params: list[Any] = []
+    key_params: list[Any] = []
     if kind == NoticeKind.OVERDUE:
+        # The daily chaser is claimed once per item and day.
         key += " || %s"
-        params.append(f"@{today.isoformat()}")
-    head = Sql(
-        "SELECT "
-        + _ITEM.format(
-            audience=audience,
-            key=key,
-            period="p.id",
-            responsibility="r.id",
-            problem=_NO_ID,
-        ),
-        [*params, kind, OPTIONAL.get(NoticeKind(kind), MANDATORY), _day(today)],
+        key_params.append(f"@{today.isoformat()}")
+    head = _item_head(
+        kind,
+        today,
+        key_params=key_params,
+        audience=audience,
+        key=key,
+        period="p.id",
+        responsibility="r.id",
+        problem=_NO_ID,
     )
     body = Sql(
         f"FROM {_t(Responsibility)} r"
