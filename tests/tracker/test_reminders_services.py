@@ -184,6 +184,27 @@ def worker(env: dict[str, str], *, concurrency: int = 1) -> Iterator[subprocess.
         print(output[-6000:])  # shown by pytest when the test fails
 
 
+@pytest.fixture
+def queue() -> Iterator[str]:
+    """A queue of the test's own; afterwards its broker keys go, with the unacknowledged
+    messages a killed worker left behind (Redis would otherwise restore them, an hour later,
+    into a queue nobody reads)."""
+    name = f"test-cal-{uuid.uuid4().hex[:8]}"
+    yield name
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        return
+    import json
+
+    import redis
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+    for tag, payload in client.hgetall("unacked").items():
+        if json.loads(payload)[-1] == name:  # [message, exchange, routing key]
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
+
+
 def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -242,11 +263,11 @@ def all_sent() -> bool:
 # --- the tests ---------------------------------------------------------------------------------
 
 
-def test_the_embedded_worker_sends_the_days_digests_through_the_filesystem_broker():
+def test_the_embedded_worker_sends_the_days_digests_through_the_filesystem_broker(queue):
     if not settings.CELERY_BROKER_URL.startswith("filesystem://") or connection.vendor != "sqlite":
         pytest.skip("the embedded stack: filesystem broker and SQLite")
     expected = a_quarter_due_in_seven_days()
-    mailbox, port, queue = Mailbox(), free_port(), f"test-cal-{uuid.uuid4().hex[:8]}"
+    mailbox, port = Mailbox(), free_port()
     with smtp_server(mailbox, port), worker(worker_env(queue, port), concurrency=2):
         reminders_sweep.apply_async(queue=queue)
         wait_for(lambda: mailbox.recipients() >= expected, timeout=45, what="every mail")
@@ -255,10 +276,10 @@ def test_the_embedded_worker_sends_the_days_digests_through_the_filesystem_broke
 
 
 @pytest.mark.services
-def test_sweeps_fired_at_once_by_two_beats_send_every_message_once():
+def test_sweeps_fired_at_once_by_two_beats_send_every_message_once(queue):
     assert connection.vendor == "postgresql"
     expected = a_quarter_due_in_seven_days()
-    mailbox, port, queue = Mailbox(), free_port(), f"test-cal-{uuid.uuid4().hex[:8]}"
+    mailbox, port = Mailbox(), free_port()
     env = worker_env(queue, port)
     with smtp_server(mailbox, port), worker(env, concurrency=2), worker(env, concurrency=2):
         for _ in range(4):
@@ -302,9 +323,9 @@ def test_concurrent_sweeps_in_threads_claim_each_notice_exactly_once(settings):
 
 
 @pytest.mark.services
-def test_a_worker_killed_mid_sweep_then_restarted_delivers_everything_once_by_message_id():
+def test_a_worker_killed_mid_sweep_then_restarted_delivers_everything_once_by_message_id(queue):
     expected = a_quarter_due_in_seven_days()
-    mailbox, port, queue = Mailbox(delay=0.8), free_port(), f"test-cal-{uuid.uuid4().hex[:8]}"
+    mailbox, port = Mailbox(delay=0.8), free_port()
     env = worker_env(queue, port)
     with smtp_server(mailbox, port):
         with worker(env) as first:
@@ -342,10 +363,10 @@ def test_a_worker_killed_mid_sweep_then_restarted_delivers_everything_once_by_me
 
 
 @pytest.mark.services
-def test_smtp_down_then_up_records_failures_then_delivers_after_retries():
+def test_smtp_down_then_up_records_failures_then_delivers_after_retries(queue):
     expected = a_quarter_due_in_seven_days()
     supervisor = User.objects.get(username="dcs")
-    mailbox, port, queue = Mailbox(), free_port(), f"test-cal-{uuid.uuid4().hex[:8]}"
+    mailbox, port = Mailbox(), free_port()
     with worker(worker_env(queue, port)):
         reminders_sweep.apply_async(queue=queue)
 
