@@ -17,9 +17,11 @@ from tracker.models import (
     AuditEvent,
     Document,
     Evidence,
+    NoticePreference,
     Problem,
     ProblemStep,
     ProgressReport,
+    ReminderDigest,
     ReminderLog,
     ReportingPeriod,
     Responsibility,
@@ -28,6 +30,7 @@ from tracker.models import (
     TargetValue,
     Unit,
     UnitAlias,
+    UnitContact,
     UnitGroup,
     User,
 )
@@ -393,19 +396,27 @@ class AppendOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(AppendOnlyAdmin):
+    """What the calendar claimed and sent, to whom and when; failures keep their last error."""
+
     list_display = [
+        "claimed_at",
         "recipient",
         "kind",
         "item_key",
         "period",
         "status",
         "attempts",
-        "claimed_at",
         "sent_at",
+        "short_error",
     ]
-    list_filter = ["status", "kind"]
-    search_fields = ["recipient", "item_key", "message_id", "error"]
-    list_select_related = ["period"]
+    list_filter = ["status", "kind", "period__year", "period__quarter", "period__document"]
+    search_fields = ["recipient", "item_key", "message_id", "error", "sweep"]
+    list_select_related = ["period__document"]
+    date_hierarchy = "claimed_at"
+
+    @admin.display(description=_("错误"))
+    def short_error(self, log: ReminderLog) -> str:
+        return log.error[:80]
 
 
 @admin.register(AnalysisBulletin)
@@ -421,3 +432,55 @@ class AuditEventAdmin(AppendOnlyAdmin):
     list_filter = ["action", ("content_type", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["actor_name", "action", "object_repr", "object_id"]
     date_hierarchy = "created_at"
+
+
+@admin.register(UnitContact)
+class UnitContactAdmin(AuditedAdmin):
+    list_display = [
+        "email",
+        "name",
+        "unit",
+        "is_active",
+        "notify_window_open",
+        "notify_reminders",
+        "notify_checkpoints",
+        "language",
+    ]
+    list_filter = ["is_active", "language", "unit__level"]
+    search_fields = ["email", "name", "unit__name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(NoticePreference)
+class NoticePreferenceAdmin(AuditedAdmin):
+    list_display = [
+        "user",
+        "notify_window_open",
+        "notify_reminders",
+        "notify_checkpoints",
+        "language",
+        "updated_at",
+    ]
+    list_filter = ["language"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(AppendOnlyAdmin):
+    """The e-mails themselves: one per recipient per sweep, with its Message-ID."""
+
+    list_display = [
+        "claimed_at",
+        "recipient",
+        "item_count",
+        "status",
+        "attempts",
+        "sent_at",
+        "message_id",
+    ]
+    list_filter = ["status", "language"]
+    search_fields = ["recipient", "message_id", "sweep", "error"]
+    date_hierarchy = "claimed_at"

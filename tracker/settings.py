@@ -7,7 +7,7 @@ var/, Celery on kombu's filesystem transport under var/, e-mails written as file
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -158,13 +158,52 @@ if EMAIL_HOST:
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
     if EMAIL_USE_TLS and EMAIL_USE_SSL:
         raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are mutually exclusive.")
-    # A hung SMTP server must not hold a worker forever; the send is retried with backoff.
-    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15, minimum=1)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# A hung SMTP server must not hold a worker forever; the send is retried with backoff.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "任务调度系统 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- The calendar's e-mails (tracker/services/reminders.py) ----------------------------------
+# Notices tied to a day (window open, 7/3/1 days before, due day, overdue, escalation,
+# checkpoints) go out from this Shanghai time on; the first sweep after it sends the day's
+# digest, later sweeps catch up if the machine was off. Returned reports and problems go at once.
+try:
+    TRACKER_REMINDER_SEND_FROM = time.fromisoformat(env_str("TRACKER_REMINDER_SEND_FROM", "08:30"))
+except ValueError:
+    raise ImproperlyConfigured("TRACKER_REMINDER_SEND_FROM must be a time such as 08:30.") from None
+# A claimed e-mail not sent this long after it was due to start (a worker died, a queued task
+# was lost) is queued again by the next sweep. Also the sender's lease, so it must outlast one
+# send task's hard time limit, or a slow send could be doubled by a requeue.
+TRACKER_REMINDER_RECLAIM_SECONDS = env_int("TRACKER_REMINDER_RECLAIM_SECONDS", 600, minimum=2)
+TRACKER_REMINDER_SEND_TIME_LIMIT = env_int("TRACKER_REMINDER_SEND_TIME_LIMIT", 120, minimum=1)
+if TRACKER_REMINDER_RECLAIM_SECONDS <= TRACKER_REMINDER_SEND_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "TRACKER_REMINDER_RECLAIM_SECONDS must exceed TRACKER_REMINDER_SEND_TIME_LIMIT."
+    )
+# SMTP failures: attempts in all, and the exponential backoff between them (with jitter).
+TRACKER_REMINDER_MAX_ATTEMPTS = env_int("TRACKER_REMINDER_MAX_ATTEMPTS", 8, minimum=1)
+TRACKER_REMINDER_RETRY_BASE_SECONDS = env_int("TRACKER_REMINDER_RETRY_BASE_SECONDS", 60, minimum=1)
+TRACKER_REMINDER_RETRY_MAX_SECONDS = env_int("TRACKER_REMINDER_RETRY_MAX_SECONDS", 1800, minimum=1)
+# The daily overdue chaser stops after this many days (the period is normally locked by then).
+TRACKER_REMINDER_OVERDUE_MAX_DAYS = env_int("TRACKER_REMINDER_OVERDUE_MAX_DAYS", 30, minimum=1)
+# Overdue this many days: co-units' missing reports go to the lead unit (the lead unit's own
+# go straight to the supervisors); then, this many days overdue, to the supervisors with a 督办.
+TRACKER_REMINDER_ESCALATE_LEAD_DAYS = env_int("TRACKER_REMINDER_ESCALATE_LEAD_DAYS", 3, minimum=1)
+TRACKER_REMINDER_ESCALATE_SUPERVISOR_DAYS = env_int(
+    "TRACKER_REMINDER_ESCALATE_SUPERVISOR_DAYS", 6, minimum=1
+)
+# The second dispatch checkpoint is caught up for this many days after its day.
+TRACKER_REMINDER_CATCH_UP_DAYS = env_int("TRACKER_REMINDER_CATCH_UP_DAYS", 2, minimum=0)
+# Automatic 督办 records written per sweep (each is a few writes); the rest wait for the next.
+TRACKER_REMINDER_URGE_BATCH = env_int("TRACKER_REMINDER_URGE_BATCH", 200, minimum=1)
+# The right-hand side of every Message-ID the calendar sends.
+TRACKER_REMINDER_MESSAGE_ID_DOMAIN = env_str(
+    "TRACKER_REMINDER_MESSAGE_ID_DOMAIN",
+    SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost",
+)
 
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
@@ -182,7 +221,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": True,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # An unacknowledged message (acks_late) goes back to the queue after this long. It must
+    # exceed the longest retry countdown, or Redis hands a waiting retry to a second worker; a
+    # redelivered send is harmless anyway (the sender's lease refuses it) but wasteful.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": max(3600, 2 * TRACKER_REMINDER_RETRY_MAX_SECONDS)
+    }
 # Several deployments (or a test run) can share one Redis by using different queue names.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "tracker")
 CELERY_TASK_SERIALIZER = "json"
@@ -197,10 +241,31 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic jobs are declared here and only here; each one is an idempotent sweep.
+# The sweep claims what is due, queues one send per recipient, requeues stalled sends, escalates
+# problems past their limit and records the automatic 督办; it runs every ten minutes, off the
+# hour, and the daily digest entry runs the same sweep at the hour the day's notices start.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "reminders-sweep": {
+        "task": "tracker.tasks.reminders_sweep",
+        "schedule": crontab(minute="5-59/10"),
+    },
+    "reminders-daily-digest": {
+        "task": "tracker.tasks.reminders_sweep",
+        "schedule": crontab(
+            hour=TRACKER_REMINDER_SEND_FROM.hour, minute=TRACKER_REMINDER_SEND_FROM.minute
+        ),
+    },
     "prune-processed-broker-messages": {
         "task": "tracker.tasks.broker_processed_prune",
         "schedule": crontab(minute=17),
+    },
+}
+# A sweep is one set-based claim (seconds even for a province); a send is one SMTP exchange.
+CELERY_TASK_ANNOTATIONS = {
+    "tracker.tasks.reminders_sweep": {"soft_time_limit": 240, "time_limit": 300},
+    "tracker.tasks.reminder_digest_send": {
+        "soft_time_limit": max(1, TRACKER_REMINDER_SEND_TIME_LIMIT - 10),
+        "time_limit": TRACKER_REMINDER_SEND_TIME_LIMIT,
     },
 }
 

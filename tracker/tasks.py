@@ -5,11 +5,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
+from django.utils import timezone
 
 from tracker.models import Document, User
 from tracker.services.document_publish import document_publish as publish_service
+from tracker.services.reminders import reminders_sweep as sweep_service
+from tracker.services.reminders_send import DigestSendFailed, reminder_digest_send_one
 
 
 @shared_task(name="tracker.tasks.document_publish", acks_late=True)
@@ -41,3 +44,37 @@ def broker_processed_prune() -> int:
         except FileNotFoundError:
             continue  # another worker pruned it first
     return removed
+
+
+@shared_task(name="tracker.tasks.reminders_sweep", acks_late=True)
+def reminders_sweep() -> int:
+    """The calendar's periodic sweep (beat: every ten minutes and at the daily digest hour).
+
+    acks_late is safe: a sweep is idempotent, so running it again after a crash claims only what
+    the first run had not. The digests it claims are queued after its transaction commits.
+    """
+    result = sweep_service(now=timezone.now(), enqueue=digests_enqueue)
+    return len(result.digest_ids)
+
+
+def digests_enqueue(digest_ids: list[int]) -> None:
+    for digest_id in digest_ids:
+        reminder_digest_send.delay(digest_id)
+
+
+@shared_task(name="tracker.tasks.reminder_digest_send", bind=True, acks_late=True, max_retries=None)
+def reminder_digest_send(self: Task, digest_id: int) -> bool:
+    """Send one digest, retrying SMTP failures after the backoff the service chose and recorded.
+
+    acks_late is safe: the service sends only under its lease and never after the digest is
+    recorded as sent. The service, not Celery, counts attempts (TRACKER_REMINDER_MAX_ATTEMPTS),
+    because a digest may also come back through a sweep's requeue after a lost task; and it
+    chooses the countdown, because it records when the next attempt is due so that a sweep does
+    not requeue a digest that is only waiting out its backoff.
+    """
+    try:
+        return reminder_digest_send_one(digest_id=digest_id)
+    except DigestSendFailed as exc:
+        if exc.retry_in is None:
+            return False
+        raise self.retry(countdown=exc.retry_in, exc=exc) from exc

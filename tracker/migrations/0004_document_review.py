@@ -18,7 +18,7 @@ def fill_extracted_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0002_quarterly_cycle"),
+        ("tracker", "0003_calendar"),
     ]
 
     operations = [

@@ -2,7 +2,16 @@
 
 from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
-from tracker.models.notifications import ReminderLog
+from tracker.models.notifications import (
+    DeliveryStatus,
+    NoticeKind,
+    NoticeLanguage,
+    NoticePreference,
+    ReminderDay,
+    ReminderDigest,
+    ReminderLog,
+    UnitContact,
+)
 from tracker.models.problems import Problem, ProblemStep
 from tracker.models.progress import (
     Assessment,
@@ -23,12 +32,18 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Colour",
+    "DeliveryStatus",
     "Document",
     "Evidence",
     "Judgement",
+    "NoticeKind",
+    "NoticeLanguage",
+    "NoticePreference",
     "Problem",
     "ProblemStep",
     "ProgressReport",
+    "ReminderDay",
+    "ReminderDigest",
     "ReminderLog",
     "ReportingPeriod",
     "Responsibility",
@@ -36,6 +51,7 @@ __all__ = [
     "Target",
     "TargetValue",
     "Unit",
+    "UnitContact",
     "UnitAlias",
     "UnitGroup",
     "User",

@@ -1,0 +1,503 @@
+"""Sending one claimed digest: take the lease, render, hand it to SMTP, record the outcome.
+
+The crash windows, in order, and what each leaves behind:
+
+1. claim committed, send task never queued or lost → the digest stays `claimed`; the next sweep
+   after TRACKER_REMINDER_RECLAIM_SECONDS queues it again;
+2. lease taken, worker dies before or during the SMTP exchange → nothing was accepted; the lease
+   expires and a sweep queues it again;
+3. SMTP accepted the message, worker dies before recording it → the one unavoidable duplicate:
+   the resend carries the same Message-ID (it is derived from the claim key), so a mail client
+   or a test sees the same message twice, not two messages;
+4. recorded as sent → never sent again.
+
+A lease is a conditional UPDATE (status still unsent, no live lease), so a redelivered task, a
+requeued digest and its original never send concurrently. SMTP errors are recorded on the
+digest and its items (status `retrying` with the error, visible to supervisors at once) and
+retried with exponential backoff and jitter; after TRACKER_REMINDER_MAX_ATTEMPTS, or on a
+permanent refusal (5xx), the digest is `failed`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import smtplib
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from tracker.emails import DEFAULT_LANGUAGE, build_message
+from tracker.formatting import cn_date, cn_datetime, number, quarter_label
+from tracker.models import (
+    Colour,
+    DeliveryStatus,
+    NoticeKind,
+    NoticePreference,
+    ProgressReport,
+    ReminderDigest,
+    ReminderLog,
+    Responsibility,
+    Target,
+    TargetValue,
+    UnitContact,
+)
+from tracker.periods import days_overdue, local_today
+from tracker.services.reminders import SUBMITTED
+
+TEMPLATE = "reminder_digest"
+
+# Sections in the order a reader acts on them: what is worst first.
+SECTION_ORDER = (
+    NoticeKind.RETURNED,
+    NoticeKind.PROBLEM_LEADER,
+    NoticeKind.PROBLEM_LEAD,
+    NoticeKind.ESCALATE_SUPERVISOR,
+    NoticeKind.ESCALATE_LEAD,
+    NoticeKind.OVERDUE,
+    NoticeKind.DUE_DAY,
+    NoticeKind.DUE_1,
+    NoticeKind.DUE_3,
+    NoticeKind.DUE_7,
+    NoticeKind.WINDOW_OPEN,
+    NoticeKind.CHECKPOINT_2,
+    NoticeKind.CHECKPOINT_1,
+)
+
+# (title, introduction) per kind and language.
+SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
+    "zh-hans": {
+        NoticeKind.RETURNED: ("报告被退回", "以下进展报告被退回，请按退回意见修改后重新报送。"),
+        NoticeKind.PROBLEM_LEADER: (
+            "问题已上报分管领导",
+            "以下问题经牵头部门3日内仍未解决，已上报分管领导，请督查跟进。",
+        ),
+        NoticeKind.PROBLEM_LEAD: (
+            "问题已上报牵头部门",
+            "以下问题责任单位3日内未能解决，已上报贵单位（牵头部门），请限时3日内协调解决。",
+        ),
+        NoticeKind.ESCALATE_SUPERVISOR: (
+            "逾期未报送，已自动督办",
+            "以下进展报告逾期未报送，系统已自动记录督办。",
+        ),
+        NoticeKind.ESCALATE_LEAD: (
+            "责任单位逾期未报送",
+            "贵单位牵头的以下任务中，责任单位逾期未报送进展，请督促报送。",
+        ),
+        NoticeKind.OVERDUE: ("逾期未报送", "以下进展报告已超过报送截止日期，请尽快报送。"),
+        NoticeKind.DUE_DAY: ("今日报送截止", "以下进展报告今日截止报送，请抓紧报送。"),
+        NoticeKind.DUE_1: ("明日报送截止", "以下进展报告明日截止报送。"),
+        NoticeKind.DUE_3: ("距报送截止还有3天", "以下进展报告3天后截止报送。"),
+        NoticeKind.DUE_7: ("距报送截止还有7天", "以下进展报告7天后截止报送。"),
+        NoticeKind.WINDOW_OPEN: ("本季度开始填报", "以下任务的本季度进展报告已开始填报。"),
+        NoticeKind.CHECKPOINT_2: (
+            "第二次调度",
+            "按照“一季两调度”要求，请核对贵单位牵头任务的指标进展。",
+        ),
+        NoticeKind.CHECKPOINT_1: (
+            "第一次调度",
+            "按照“一季两调度”要求，请核对贵单位牵头任务的指标进展。",
+        ),
+    },
+    "en": {
+        NoticeKind.RETURNED: (
+            "Report returned",
+            "These reports were returned; please revise them and submit again.",
+        ),
+        NoticeKind.PROBLEM_LEADER: (
+            "Problem escalated to the leader in charge",
+            "The lead department did not settle these problems in time.",
+        ),
+        NoticeKind.PROBLEM_LEAD: (
+            "Problem escalated to your department",
+            "The responsible unit did not settle these problems within 3 days.",
+        ),
+        NoticeKind.ESCALATE_SUPERVISOR: (
+            "Overdue: escalated to supervision",
+            "These reports are overdue; a supervision action (督办) has been recorded.",
+        ),
+        NoticeKind.ESCALATE_LEAD: (
+            "Co-units overdue",
+            "Co-units of assignments you lead have not reported; please chase them.",
+        ),
+        NoticeKind.OVERDUE: ("Overdue", "These reports are past their due date."),
+        NoticeKind.DUE_DAY: ("Due today", "These reports are due today."),
+        NoticeKind.DUE_1: ("Due tomorrow", "These reports are due tomorrow."),
+        NoticeKind.DUE_3: ("Due in 3 days", "These reports are due in 3 days."),
+        NoticeKind.DUE_7: ("Due in 7 days", "These reports are due in 7 days."),
+        NoticeKind.WINDOW_OPEN: ("Reporting is open", "Reporting for this quarter has opened."),
+        NoticeKind.CHECKPOINT_2: (
+            "Second dispatch checkpoint",
+            "Please check the indicators of the assignments you lead.",
+        ),
+        NoticeKind.CHECKPOINT_1: (
+            "First dispatch checkpoint",
+            "Please check the indicators of the assignments you lead.",
+        ),
+    },
+}
+COLOUR_EN = {
+    Colour.BLUE: "Done",
+    Colour.GREEN: "On track",
+    Colour.YELLOW: "Lagging",
+    Colour.RED: "Seriously lagging",
+    Colour.GREY: "Not reported",
+}
+ROLE_EN = {Responsibility.Role.LEAD: "lead", Responsibility.Role.CO: "co-unit"}
+
+
+class DigestSendFailed(Exception):
+    """The SMTP exchange failed and was recorded. `retry_in` seconds until the next attempt,
+    None when there is none (attempts used up, or a permanent refusal)."""
+
+    def __init__(self, message: str, *, retry_in: float | None) -> None:
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
+def message_id_for(digest: ReminderDigest) -> str:
+    """The Message-ID of a digest, a function of its claim key (sweep, recipient) only."""
+    mailbox = hashlib.sha256(digest.recipient.lower().encode()).hexdigest()[:16]
+    return f"<reminders.{digest.sweep}.{mailbox}@{settings.TRACKER_REMINDER_MESSAGE_ID_DOMAIN}>"
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds before attempt `attempt` + 1: exponential, capped, with half of it random so that
+    mails failing together (the server was down) do not come back together."""
+    ceiling = min(
+        settings.TRACKER_REMINDER_RETRY_MAX_SECONDS,
+        settings.TRACKER_REMINDER_RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0),
+    )
+    return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not a secret
+
+
+def reminder_digest_send_one(*, digest_id: int, now: datetime | None = None) -> bool:
+    """Send one digest if it still needs sending. True when this call delivered it; False when
+    there was nothing to do (sent already, being sent elsewhere, or not due yet). Raises
+    DigestSendFailed after recording an SMTP failure."""
+    now = now or timezone.now()
+    if not _lease(digest_id, now):
+        return False
+    digest = ReminderDigest.objects.get(pk=digest_id)
+    try:
+        message = digest_message(digest, today=local_today(now))
+    except Exception as exc:
+        # A rendering bug will not fix itself on retry: record it and let it be seen.
+        _record_failure(digest, exc, now=now, final=True, retry_in=None)
+        raise
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        final = digest.attempts >= settings.TRACKER_REMINDER_MAX_ATTEMPTS or _permanent(exc)
+        retry_in = None if final else retry_delay(digest.attempts)
+        _record_failure(digest, exc, now=now, final=final, retry_in=retry_in)
+        raise DigestSendFailed(f"{type(exc).__name__}: {exc}", retry_in=retry_in) from exc
+    _record_sent(digest)
+    return True
+
+
+def _lease(digest_id: int, now: datetime) -> bool:
+    unsent = Q(status__in=(DeliveryStatus.CLAIMED, DeliveryStatus.RETRYING))
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    # A redelivered task must not cut a retry's backoff short (a second of slack for clocks).
+    due = Q(next_attempt_at__lte=now + timedelta(seconds=1))
+    taken = ReminderDigest.objects.filter(unsent & free & due, pk=digest_id).update(
+        lease_until=now + timedelta(seconds=settings.TRACKER_REMINDER_RECLAIM_SECONDS),
+        attempts=F("attempts") + 1,
+    )
+    return bool(taken)
+
+
+def _permanent(exc: Exception) -> bool:
+    """A 5xx answer (no such mailbox, refused sender) will be the same next time."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def _record_failure(
+    digest: ReminderDigest,
+    exc: Exception,
+    *,
+    now: datetime,
+    final: bool,
+    retry_in: float | None,
+) -> None:
+    """The attempt started at `now` failed; the next (if any) is due `retry_in` seconds later."""
+    status = DeliveryStatus.FAILED if final else DeliveryStatus.RETRYING
+    error = f"{timezone.now().isoformat(timespec='seconds')} {type(exc).__name__}: {exc}"[:2000]
+    fields: dict[str, Any] = {"status": status, "lease_until": None, "error": error}
+    if retry_in is not None:
+        fields["next_attempt_at"] = now + timedelta(seconds=retry_in)
+    with transaction.atomic():
+        ReminderDigest.objects.filter(pk=digest.pk).update(**fields)
+        _items(digest).update(status=status, attempts=digest.attempts, error=error)
+
+
+def _record_sent(digest: ReminderDigest) -> None:
+    sent_at = timezone.now()
+    with transaction.atomic():
+        ReminderDigest.objects.filter(pk=digest.pk).update(
+            status=DeliveryStatus.SENT,
+            sent_at=sent_at,
+            lease_until=None,
+            error="",
+            message_id=message_id_for(digest),
+        )
+        _items(digest).update(
+            status=DeliveryStatus.SENT,
+            sent_at=sent_at,
+            attempts=digest.attempts,
+            error="",
+            message_id=message_id_for(digest),
+        )
+
+
+def _items(digest: ReminderDigest) -> Any:
+    return ReminderLog.objects.filter(sweep=digest.sweep, recipient=digest.recipient)
+
+
+# --- the message -------------------------------------------------------------------------------
+
+
+def recipient_language(email: str) -> str:
+    """The language a recipient chose: as a unit contact, else as a user; Chinese by default."""
+    found = (
+        UnitContact.objects.filter(email=email, is_active=True)
+        .values_list("language", flat=True)
+        .first()
+    ) or (
+        NoticePreference.objects.filter(user__email=email, user__is_active=True)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return found if found in SECTIONS else DEFAULT_LANGUAGE
+
+
+def digest_message(digest: ReminderDigest, *, today: date) -> EmailMultiAlternatives:
+    language = digest.language or recipient_language(digest.recipient)
+    if digest.language != language:
+        ReminderDigest.objects.filter(pk=digest.pk).update(language=language)
+        digest.language = language
+    context = digest_context(digest, today=today, language=language)
+    return build_message(
+        TEMPLATE,
+        context,
+        to=[digest.recipient],
+        message_id=message_id_for(digest),
+        language=language,
+        headers={"X-Tracker-Notice": ",".join(s["kind"] for s in context["sections"])},
+    )
+
+
+def digest_context(digest: ReminderDigest, *, today: date, language: str) -> dict[str, Any]:
+    """The JSON-safe context of a digest: its items by section, each with its link. A fixed
+    number of queries whatever the number of items."""
+    items = list(
+        _items(digest)
+        .exclude(kind=NoticeKind.URGE)
+        .select_related(
+            "period__document",
+            "responsibility__unit",
+            "responsibility__assignment",
+            "problem__unit",
+        )
+        .order_by("pk")
+    )
+    reports = _reports(items)
+    indicators = _indicators([i for i in items if i.kind in _CHECKPOINTS])
+    site = settings.SITE_URL
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        by_kind.setdefault(item.kind, []).append(
+            _item_context(item, reports, indicators, today=today, language=language, site=site)
+        )
+    titles = SECTIONS[language]
+    sections: list[dict[str, Any]] = [
+        {
+            "kind": str(kind),
+            "title": titles[kind][0],
+            "intro": titles[kind][1],
+            "items": sorted(by_kind[kind], key=lambda row: (row["document"], row["sort"])),
+        }
+        for kind in SECTION_ORDER
+        if kind in by_kind
+    ]
+    return {
+        "recipient": digest.recipient,
+        "count": sum(len(section["items"]) for section in sections),
+        "headline": sections[0]["title"] if sections else "",
+        "more_sections": len(sections) > 1,
+        "sections": sections,
+        "today": _day(today, language),
+        "site_url": site,
+        "tasks_url": f"{site}/tasks/",
+        "dashboard_url": f"{site}/dashboard/",
+    }
+
+
+_CHECKPOINTS = (NoticeKind.CHECKPOINT_1, NoticeKind.CHECKPOINT_2)
+_LATE = (NoticeKind.OVERDUE, NoticeKind.ESCALATE_LEAD, NoticeKind.ESCALATE_SUPERVISOR)
+
+
+def _reports(items: list[ReminderLog]) -> dict[tuple[int, int], ProgressReport]:
+    keys = {(i.responsibility_id, i.period_id) for i in items if i.responsibility_id}
+    if not keys:
+        return {}
+    found = ProgressReport.objects.filter(
+        responsibility_id__in={r for r, _ in keys}, period_id__in={p for _, p in keys}
+    ).only("pk", "responsibility_id", "period_id", "status", "return_reason")
+    return {(r.responsibility_id, r.period_id): r for r in found}
+
+
+def _indicators(items: list[ReminderLog]) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    """(responsibility, period) → the assignment's targets with the lead unit's latest submitted
+    value up to that period: what a checkpoint shows."""
+    if not items:
+        return {}
+    assignment_ids = {i.responsibility.assignment_id for i in items if i.responsibility}
+    targets = list(
+        Target.objects.filter(assignment_id__in=assignment_ids).order_by(
+            "assignment_id", "position"
+        )
+    )
+    values = (
+        TargetValue.objects.filter(
+            report__responsibility_id__in={i.responsibility_id for i in items},
+            report__status__in=SUBMITTED,
+        )
+        .select_related("report__period")
+        .order_by("-report__period__year", "-report__period__quarter")
+    )
+    latest: dict[tuple[int, int], list[TargetValue]] = {}
+    for stored in values:
+        latest.setdefault((stored.report.responsibility_id, stored.target_id), []).append(stored)
+    result: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for item in items:
+        if item.responsibility is None:
+            continue
+        period = item.period
+        rows = []
+        for target in targets:
+            if target.assignment_id != item.responsibility.assignment_id:
+                continue
+            value = next(
+                (
+                    v
+                    for v in latest.get((item.responsibility.pk, target.pk), [])
+                    if (v.report.period.year, v.report.period.quarter)
+                    <= (period.year, period.quarter)
+                ),
+                None,
+            )
+            rows.append(
+                {
+                    "indicator": target.indicator or target.text,
+                    "actual": number(value.actual) if value and value.actual is not None else "",
+                    "unit": target.measure_unit,
+                    "colour": value.colour if value else Colour.GREY.value,
+                    "as_of": quarter_label(value.report.period.year, value.report.period.quarter)
+                    if value
+                    else "",
+                }
+            )
+        result[(item.responsibility.pk, item.period_id)] = rows
+    return result
+
+
+def _item_context(
+    item: ReminderLog,
+    reports: dict[tuple[int, int], ProgressReport],
+    indicators: dict[tuple[int, int], list[dict[str, Any]]],
+    *,
+    today: date,
+    language: str,
+    site: str,
+) -> dict[str, Any]:
+    period = item.period
+    responsibility = item.responsibility
+    report = reports.get((item.responsibility_id or 0, item.period_id))
+    row: dict[str, Any] = {
+        "kind": item.kind,
+        "document": period.document.title,
+        "period": _quarter(period.year, period.quarter, language),
+        "due_on": _day(period.due_on, language),
+        "days_overdue": days_overdue(period.due_on, today) if item.kind in _LATE else 0,
+        "sort": "",
+        "ref": "",
+        "title": "",
+        "unit": "",
+        "role": "",
+        "url": f"{site}/tasks/",
+        "reason": "",
+        "problem": "",
+        "level_deadline": "",
+        "indicators": [],
+    }
+    if responsibility is not None:
+        assignment = responsibility.assignment
+        row.update(
+            sort=f"{assignment.position:06d}{responsibility.unit.name}",
+            ref=assignment.ref,
+            title=assignment.title,
+            unit=responsibility.unit.name,
+            role=(
+                ROLE_EN[Responsibility.Role(responsibility.role)]
+                if language == "en"
+                else str(responsibility.get_role_display())
+            ),
+        )
+    if item.kind == NoticeKind.ESCALATE_SUPERVISOR:
+        row["url"] = f"{site}/dashboard/"
+    elif item.kind in (NoticeKind.RETURNED, NoticeKind.ESCALATE_LEAD) and report is not None:
+        row["url"] = f"{site}/reports/{report.pk}/"
+        row["reason"] = report.return_reason if item.kind == NoticeKind.RETURNED else ""
+    elif item.problem is not None:
+        row["url"] = f"{site}/problems/{item.problem.pk}/"
+        row["problem"] = item.problem.description
+        row["unit"] = item.problem.unit.name
+        row["level_deadline"] = (
+            cn_datetime(item.problem.level_deadline)
+            if language != "en"
+            else item.problem.level_deadline.isoformat(timespec="minutes")
+        )
+    if item.kind in _CHECKPOINTS:
+        row["indicators"] = [
+            {**ind, "colour_label": _colour(ind["colour"], language)}
+            for ind in indicators.get((item.responsibility_id or 0, item.period_id), [])
+        ]
+    return row
+
+
+def _colour(colour: str, language: str) -> str:
+    if language == "en":
+        return COLOUR_EN[Colour(colour)]
+    return str(Colour(colour).label)
+
+
+def _day(value: date, language: str) -> str:
+    if language == "en":
+        return f"{value.day} {value:%b} {value.year}"
+    return cn_date(value)
+
+
+def _quarter(year: int, quarter: int, language: str) -> str:
+    return f"Q{quarter} {year}" if language == "en" else quarter_label(year, quarter)
+
+
+def digests_send_inline(digest_ids: Iterable[int], *, now: datetime | None = None) -> int:
+    """Send digests in this process (the management command without a worker); how many were
+    delivered. A failure is recorded and the next one is tried."""
+    sent = 0
+    for digest_id in digest_ids:
+        try:
+            sent += reminder_digest_send_one(digest_id=digest_id, now=now)
+        except DigestSendFailed:
+            continue
+    return sent
