@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable
 
 from extraction import dates, structure, targets, units
-from extraction.normalize import detect_script, tidy, working_copy
+from extraction.normalize import tidy, working_copy
+from extraction.prepare import prepare
 from extraction.structure import Line, Node
 from extraction.types import Assignment, Category, Extraction, Script, Target
 
@@ -53,8 +54,9 @@ def extract_strict(text: str) -> Extraction:
     """extract() without the safety net, for tests that must see every failure."""
     if not isinstance(text, str):
         raise TypeError(f"extract() takes str, not {type(text).__name__}")
-    script: Script = "traditional" if detect_script(text) == "traditional" else "simplified"
-    norm = working_copy(text, traditional=script == "traditional")
+    # Every offset and every string "as written" refers to the prepared text from here on.
+    text, script = prepare(text)
+    norm = working_copy(text)
     lines = structure.split_lines(norm)
     table_rows = structure.find_tables(lines)
     roots, _ = structure.build_tree(lines, frozenset(row.line.start for row in table_rows))

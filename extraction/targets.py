@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from extraction import segment
-from extraction.normalize import simplify, tidy
+from extraction.normalize import tidy
 from extraction.types import Comparator, Direction, Kind, Target
 
 _NUM = r"\d+(?:\.\d+)?"
@@ -366,7 +366,7 @@ def _mentions(norm: str, a: int, b: int, start: int, mask: list[bool]) -> list[_
             value, high, after = high, None, "以内"
         elif before.endswith("前") and rank:
             after = "以内"
-        found.append(_Mention(m.start(), end, m.end(), value, high, simplify(unit), after, rank))
+        found.append(_Mention(m.start(), end, m.end(), value, high, unit, after, rank))
     return found
 
 
@@ -489,7 +489,7 @@ def _target(
     text: str,
 ) -> Target:
     return {
-        "indicator": simplify(indicator),
+        "indicator": indicator,
         "value": mention.value,
         "value_high": mention.value_high,
         "unit": mention.unit,

@@ -58,7 +58,7 @@ def test_unreadable_file_exits_2(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     docx = tmp_path / "plan.docx"
     docx.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
-    for path, code in ((empty, "empty"), (docx, "unsupported")):
+    for path, code in ((empty, "empty"), (docx, "corrupt")):
         result = run("--json", str(path))
         assert result.returncode == 2
         assert result.stdout == ""

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extraction import extract
+from extraction import extract, prepare_text
 from extraction.pipeline import extract_strict
 
 INLINE = """荆州市某区人民政府关于印发某某任务分工方案的通知
@@ -169,13 +169,14 @@ def test_separate_title_layout() -> None:
     assert second["targets"] == []
 
 
-def test_spans_are_offsets_in_the_callers_text() -> None:
+def test_spans_are_offsets_in_the_prepared_text() -> None:
     text = "\ufeff" + INLINE.replace("\n", "\r\n").replace("(", "（").replace(")", "）")
     result = extract(text)
+    prepared = prepare_text(text)
     assert len(result["assignments"]) == 3
     for item in result["assignments"]:
         start, end = item["span"]
-        assert text[start:end].startswith(item["number"])
+        assert prepared[start:end].startswith(item["number"])
     assert result["assignments"][2]["responsible_units"] == ["区住建局", "各镇", "各街道"]
 
 
@@ -342,7 +343,7 @@ def test_traditional_document() -> None:
     result = extract(text)
     assert result["script"] == "traditional"
     item = result["assignments"][0]
-    assert item["lead_units"] == ["經濟發展局"]  # as written
+    assert item["lead_units"] == ["经济发展局"]  # as written, in simplified characters
     assert [(t["indicator"], t["unit"]) for t in item["targets"]] == [
         ("地区生产总值", "%"),  # indicators in simplified characters
         ("居民消费价格", "%"),
