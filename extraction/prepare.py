@@ -50,6 +50,9 @@ _MOJIBAKE = re.compile(
 )
 
 
+_LATIN = re.compile("[\u0080-\u02ff]")
+
+
 def _mojibake_byte(ch: str) -> int:
     code = ord(ch)
     if code < 0x100:
@@ -63,8 +66,10 @@ def _repair(match: re.Match[str]) -> str:
         fixed = bytes(_mojibake_byte(ch) for ch in run).decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
         return ""
-    # A repair that yields control characters or more mojibake was a coincidence; drop the run.
-    if _JUNK.search(fixed) or _MOJIBAKE.search(fixed):
+    # Kept only when it restores Chinese text or its punctuation (“ ” — …).  A Latin letter
+    # ("Ã©" → "é") has no place in these documents, and a repair that yields control characters
+    # or more mojibake was a coincidence: such runs are dropped.
+    if _JUNK.search(fixed) or _MOJIBAKE.search(fixed) or _LATIN.search(fixed):
         return ""
     return fixed
 

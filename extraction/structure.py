@@ -292,6 +292,31 @@ def signature(lines: list[Line]) -> tuple[list[Line], str] | None:
     return None
 
 
+# "——2024年1月18日在青川市第七届人民代表大会第四次会议上" under a work report's title.
+_SPEECH = re.compile(r"^[-—–\s(]*(.{8,16}?日)\s?在.{2,60}?(?:会议|大会)上")
+
+
+def _speech_date(lines: list[Line]) -> str | None:
+    for line in lines[:12]:
+        m = _SPEECH.match(line.text)
+        if m:
+            found = dates.parse_date(m[1].replace(" ", ""))
+            if found:
+                return found
+    return None
+
+
+_REPORT_ISSUER = re.compile(
+    r"^(?:\d{4}\s?年|[〇○零一二三四五六七八九]{4}年)?(.{2,24}?政府)工作报告"
+)
+
+
+def issuer_in_title(title: str) -> tuple[int, int] | None:
+    """Offsets of "青川市人民政府" in "2024年青川市人民政府工作报告": a report's issuer."""
+    m = _REPORT_ISSUER.match(title)
+    return (m.start(1), m.end(1)) if m else None
+
+
 def find_issuer_and_date(
     norm: str, lines: list[Line]
 ) -> tuple[tuple[int, int] | list[Line] | None, str | None]:
@@ -302,7 +327,10 @@ def find_issuer_and_date(
     """
     sig = signature(lines)
     date = (
-        _date_after(norm, _META_DATE) or (sig[1] if sig else None) or _date_after(norm, _PUBLISHED)
+        _date_after(norm, _META_DATE)
+        or (sig[1] if sig else None)
+        or _speech_date(lines)
+        or _date_after(norm, _PUBLISHED)
     )
     m = _META_ISSUER.search(norm)
     if m:
@@ -321,9 +349,17 @@ _TITLE_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})年(?!�
 _MULTI_YEAR_PLAN = re.compile(r"五年规划|十[一二三四五六]五|\d{4}\s?[-—~至]\s?\d{4}")
 
 
-def find_year(title: str | None, date: str | None) -> int | None:
-    """The plan year from the title ("2023年…方案"); a multi-year plan falls back to its date."""
-    if title and not _MULTI_YEAR_PLAN.search(title):
+_ANY_YEAR = re.compile(r"(?<!\d)(20\d{2})\s?年")
+
+
+def find_year(title: str | None, date: str | None, text: str = "") -> int | None:
+    """The plan year from the title ("2023年…方案"); a multi-year plan falls back to its date.
+
+    A document with neither a year in its title nor a date (a bare table) takes the year its
+    text names most often ("2024年6月底前"); the latest wins a tie.
+    """
+    multi_year = bool(title and _MULTI_YEAR_PLAN.search(title))
+    if title and not multi_year:
         m = _TITLE_YEAR.search(title)
         if m and 1990 <= int(m[1]) <= 2100:
             return int(m[1])
@@ -332,12 +368,21 @@ def find_year(title: str | None, date: str | None) -> int | None:
             digits = [dates.cn_number(ch) for ch in cn[1]]
             if all(d is not None for d in digits):
                 return int("".join(str(d) for d in digits))
-    return int(date[:4]) if date else None
+    if date:
+        return int(date[:4])
+    if multi_year:
+        return None
+    counts: dict[int, int] = {}
+    for m in _ANY_YEAR.finditer(text):
+        counts[int(m[1])] = counts.get(int(m[1]), 0) + 1
+    return max(counts, key=lambda y: (counts[y], y)) if counts else None
 
 
 # --- tables -----------------------------------------------------------------------------------
 
 _CELL_SEP = re.compile(r"\t|\|")
+# Columns aligned with spaces (a table pasted from a fixed-width view): two or more spaces.
+_SPACE_SEP = re.compile(r" {2,}")
 _HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", re.compile(r"^(序号|编号|序)$")),
     ("lead", re.compile(r"牵头|主责")),
@@ -362,11 +407,11 @@ class TableRow:
     sections: list[tuple[str, str]]  # (ref token, heading text) of the section rows above
 
 
-def _cells(line: Line) -> list[Cell]:
+def _cells(line: Line, separator: re.Pattern[str] = _CELL_SEP) -> list[Cell]:
     cells: list[Cell] = []
     pos = 0
     text = line.text
-    for m in [*_CELL_SEP.finditer(text), None]:
+    for m in [*separator.finditer(text), None]:
         end = m.start() if m else len(text)
         raw = text[pos:end]
         lead = len(raw) - len(raw.lstrip())
@@ -379,6 +424,31 @@ def _cells(line: Line) -> list[Cell]:
     if cells and not cells[-1].text and text.endswith("|"):
         cells = cells[:-1]
     return cells
+
+
+def _display_column(line: Line, offset: int) -> int:
+    """Screen column of an offset: a Chinese character takes two columns in a fixed-width view."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in line.text[: offset - line.start])
+
+
+def _aligned(line: Line, header: list[int]) -> list[Cell]:
+    """Cells of a space-aligned row, each put under the header column it starts beneath.
+
+    A row with an empty cell has fewer cells than the header; its cells keep their columns.
+    """
+    cells = _cells(line, _SPACE_SEP)
+    if len(cells) == len(header):
+        return cells
+    out = [Cell(line.end, line.end, "") for _ in header]
+    for cell in cells:
+        column = _display_column(line, cell.start)
+        index = max((i for i, start in enumerate(header) if start <= column + 1), default=0)
+        if out[index].text:
+            merged = out[index]
+            out[index] = Cell(merged.start, cell.end, merged.text + " " + cell.text)
+        else:
+            out[index] = cell
+    return out
 
 
 def _header_roles(cells: list[Cell]) -> dict[int, str] | None:
@@ -394,21 +464,39 @@ def _header_roles(cells: list[Cell]) -> dict[int, str] | None:
     return None
 
 
+def _split_row(line: Line, spaced: list[int] | None) -> list[Cell]:
+    if _CELL_SEP.search(line.text):
+        return _cells(line)
+    if spaced is not None and _SPACE_SEP.search(line.text):
+        return _aligned(line, spaced)
+    return []
+
+
 def find_tables(lines: list[Line]) -> list[TableRow]:
-    """Rows of task tables pasted as text (cells split by tabs or "|") under a header row that
-    names the task and unit columns.  Section rows (一、… alone in a row) give the rows a path."""
+    """Rows of task tables pasted as text (cells split by tabs, "|" or runs of spaces) under a
+    header row that names the task and unit columns.  Section rows (一、… alone in a row) give
+    the rows a path."""
     rows: list[TableRow] = []
     roles: dict[int, str] | None = None
+    # Screen columns of a space-aligned header's cells; None for tab- or "|"-separated tables.
+    spaced: list[int] | None = None
     sections: list[tuple[str, str]] = []
     for line in lines:
-        cells = _cells(line) if _CELL_SEP.search(line.text) else []
-        if len(cells) >= 3:
-            header = _header_roles(cells)
-            if header and not any(c.text and c.text[0].isdigit() for c in cells[:1]):
-                roles, sections = header, []
+        if _CELL_SEP.search(line.text):
+            candidates, layout = _cells(line), None
+        elif _SPACE_SEP.search(line.text):
+            candidates = _cells(line, _SPACE_SEP)
+            layout = [_display_column(line, c.start) for c in candidates]
+        else:
+            candidates, layout = [], None
+        if len(candidates) >= 3:
+            header = _header_roles(candidates)
+            if header and not any(c.text and c.text[0].isdigit() for c in candidates[:1]):
+                roles, spaced, sections = header, layout, []
                 continue
         if roles is None:
             continue
+        cells = _split_row(line, spaced)
         filled = [c for c in cells if c.text] if cells else []
         heading_text = filled[0].text if len(filled) == 1 else line.text if not cells else ""
         numbered = match_numbering(heading_text) if heading_text else None

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from extraction import extract, prepare_text
 from extraction.pipeline import extract_strict
+from tests.extraction import schema
 
 INLINE = """荆州市某区人民政府关于印发某某任务分工方案的通知
 发布时间:2022-03-28
@@ -46,80 +47,9 @@ SEPARATE = """1.人均地区生产总值及增速
 责任单位:各县(区)党委和政府
 """
 
-TOP_KEYS = {"title", "issuer", "date", "year", "script", "targets", "reporting", "assignments"}
-ASSIGNMENT_KEYS = {
-    "ref",
-    "number",
-    "section",
-    "title",
-    "text",
-    "lead_units",
-    "responsible_units",
-    "targets",
-    "deadline",
-    "category",
-    "span",
-}
-TARGET_KEYS = {
-    "indicator",
-    "value",
-    "value_high",
-    "unit",
-    "comparator",
-    "kind",
-    "direction",
-    "text",
-    "scope",
-}
-
 
 def check_schema(result: dict, text: str) -> None:
-    assert set(result) == TOP_KEYS
-    assert result["title"] is None or isinstance(result["title"], str)
-    assert result["issuer"] is None or isinstance(result["issuer"], str)
-    assert result["date"] is None or len(result["date"]) == 10
-    assert result["year"] is None or isinstance(result["year"], int)
-    assert result["script"] in ("simplified", "traditional")
-    for rule in result["reporting"]:
-        assert rule["frequency"] in ("quarterly", "monthly", "yearly")
-        assert rule["month_of_quarter"] in (None, 1, 2, 3)
-        assert rule["day"] is None or isinstance(rule["day"], int)
-        assert isinstance(rule["text"], str)
-    for target in result["targets"]:
-        check_target(target)
-    for item in result["assignments"]:
-        assert set(item) == ASSIGNMENT_KEYS
-        for key in ("ref", "number", "title", "text"):
-            assert isinstance(item[key], str)
-        assert all(isinstance(s, str) for s in item["section"])
-        assert all(isinstance(u, str) and u for u in item["lead_units"])
-        assert all(isinstance(u, str) and u for u in item["responsible_units"])
-        assert item["deadline"] is None or len(item["deadline"]) == 10
-        assert item["category"] in (None, "预期性", "约束性")
-        start, end = item["span"]
-        assert 0 <= start <= end <= len(text)
-        for target in item["targets"]:
-            check_target(target)
-
-
-def check_target(target: dict) -> None:
-    assert set(target) == TARGET_KEYS
-    assert isinstance(target["indicator"], str)
-    assert target["value"] is None or isinstance(target["value"], float)
-    assert target["value_high"] is None or isinstance(target["value_high"], float)
-    assert isinstance(target["unit"], str)
-    assert target["comparator"] in (">=", ">", "~", "<=", "<", "=")
-    assert target["kind"] in (
-        "growth",
-        "level",
-        "share",
-        "decrease",
-        "count",
-        "rank",
-        "qualitative",
-    )
-    assert target["direction"] in ("increase", "decrease")
-    assert target["scope"] is None
+    schema.check_schema(result, prepare_text(text))
 
 
 def test_inline_layout() -> None:
@@ -213,7 +143,7 @@ def test_extract_logs_and_returns_empty_on_internal_error(
     monkeypatch.setattr("extraction.pipeline.structure.build_tree", boom)
     with caplog.at_level(logging.ERROR, logger="extraction.pipeline"):
         result = extract(INLINE)
-    assert result["assignments"] == [] and set(result) == TOP_KEYS
+    assert result["assignments"] == [] and set(result) == schema.TOP_KEYS
     assert "extraction failed" in caplog.text
 
 

@@ -80,7 +80,6 @@ def test_values_and_units_as_written(text: str, value: float, unit: str) -> None
         "在爱国卫生“7个专项行动”基础上",
         "紧紧抓住培养人才、吸引人才、使用人才3个环节",
         "比重0.012%(高企净增5户、企业法人总量41621户)",
-        "打造两个200亿元以上产业",
         "实施500千伏输变电工程",
         "召开第5次全体会议",
         "问题限时3天内办结",
@@ -92,6 +91,12 @@ def test_values_and_units_as_written(text: str, value: float, unit: str) -> None
 def test_numbers_that_are_not_targets(text: str) -> None:
     values = [t["value"] for t in targets_in(text)]
     assert values in ([], [0.012]), values
+
+
+def test_chinese_numeral_counts_with_a_qualified_noun() -> None:
+    target = one("打造两个200亿元以上产业")
+    assert (target["indicator"], target["value"], target["unit"]) == ("200亿元以上产业", 2.0, "个")
+    assert targets_in("坚决做到两个维护,深化三项制度改革,统一规划") == []
 
 
 def test_scope_number_inside_indicator_is_kept_in_name() -> None:
@@ -171,7 +176,7 @@ def test_values_per_place_share_one_indicator() -> None:
     )
     assert [t["value"] for t in found] == [4.1, 2.1, 2.1]
     assert {t["indicator"] for t in found} == {"每千人口拥有执业(助理)医师"}
-    assert all(t["scope"] is None for t in found)
+    assert [t["scope"] for t in found] == ["临翔区", "云县", "凤庆县"]
 
 
 @pytest.mark.parametrize(
