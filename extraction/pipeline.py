@@ -23,6 +23,12 @@ _NOT_TASKS = re.compile(
 # headline targets, not a task.  Only the section itself: in a work report "二、主要目标任务"
 # may also head the year's tasks as sub-sections.
 _TARGETS_ONLY = re.compile(r"(主要|预期|发展|年度|总体)?目标(任务)?$")
+# The closing words of a plan ("2023年全市经济社会发展工作任务繁重,意义重大。各地区各部门要…"),
+# written as one more paragraph of its last section.
+_CLOSING = re.compile(
+    r"^(?:\d{4}年|今年|新的一年)?[^。]{0,24}(任务艰巨|任务繁重|意义重大|责任重大|使命光荣|任重道远)|"
+    r"^各(地区|地|部门|单位|级|旗县|县|区|乡镇)|^各位代表"
+)
 # Bullets and dashes that open a paragraph ("——全员招引项目。…") are not part of its title.
 _PARAGRAPH_MARK = re.compile(r"^[—\-–·•●○◆◇■□▪►▸※\s]+")
 _TITLE_GROWTH = re.compile(r"(及其?增速|及增长率|及增幅|增速|增长率|增幅|数据)$")
@@ -182,6 +188,8 @@ def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None
             path = [*node.ancestors(), node]
             if any(_NOT_TASKS.search(own(n).title_norm) for n in path):
                 continue
+            if _NOT_TASKS.search(path[0].part):
+                continue
             if _TARGETS_ONLY.search(item.title_norm):
                 continue
             paragraphs = _paragraphs(item)
@@ -240,6 +248,8 @@ def _paragraphs(item: _Analysed) -> list[_Analysed]:
     out: list[_Analysed] = []
     for line in node.lines:
         if len(line.text) < 4:
+            continue
+        if _CLOSING.search(line.text):
             continue
         mark = _PARAGRAPH_MARK.match(line.text)
         skip = mark.end() if mark else 0

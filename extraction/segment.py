@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -68,9 +69,14 @@ def get_tokenizer() -> POSTokenizer:
         return _tokenizer
 
 
-def pos_cut(text: str) -> list[tuple[str, str]]:
-    """(word, part-of-speech flag) pairs for a short phrase."""
-    return [(pair.word, pair.flag) for pair in get_tokenizer().cut(text)]
+@lru_cache(maxsize=32768)
+def pos_cut(text: str) -> tuple[tuple[str, str], ...]:
+    """(word, part-of-speech flag) pairs for a short phrase.
+
+    Cached: the rules ask about the same short phrases (indicator heads, place names) many
+    times per document and across documents.  lru_cache is safe to share between threads.
+    """
+    return tuple((pair.word, pair.flag) for pair in get_tokenizer().cut(text))
 
 
 def cut(text: str) -> list[str]:

@@ -50,6 +50,7 @@ class Node:
     title: str = ""  # working-copy title, numbering and unit clause removed
     title_start: int = 0
     title_end: int = 0
+    part: str = ""  # the unnumbered part heading above a top-level node ("2023年工作安排")
 
     @property
     def end(self) -> int:
@@ -103,6 +104,19 @@ def _token(style: str, number: str) -> str:
     return number
 
 
+# Unnumbered headings that divide a work report into parts ("2022年工作回顾", "2023年工作安排",
+# "加强政府自身建设"): numbering starts again under each, and what stands under a review is not
+# a task.
+_PART_HEADING = re.compile(
+    r"^(?:\d{4}年|[^,,。;;::!!??]{0,10})?(?:工作回顾|回顾|工作安排|重点工作|主要任务|目标任务|"
+    r"工作任务|政府自身建设|保障措施|工作要求|总体要求)[^,,。;;::!!??]{0,6}$"
+)
+
+
+def is_part_heading(text: str) -> bool:
+    return len(text) <= 24 and bool(_PART_HEADING.match(text))
+
+
 # Lines that end a document's body: an attachment list or a bare date under a signature.
 _END_OF_BODY = re.compile(r"^(附件\s*[::\d]|附件$|\(此件.{0,8}\)$)")
 
@@ -119,10 +133,14 @@ def build_tree(
     preamble: list[Line] = []
     current: Node | None = None
     closed = False
+    part = ""
     for line in lines:
         if line.start in skip or is_debris(line.text):
             continue
         numbered = match_numbering(line.text)
+        if numbered is None and is_part_heading(line.text):
+            part, stack, current, closed = line.text, [], None, False
+            continue
         if numbered is None:
             if current is None:
                 preamble.append(line)
@@ -159,6 +177,7 @@ def build_tree(
             node.parent = stack[-1]
             stack[-1].children.append(node)
         else:
+            node.part = part
             roots.append(node)
         stack.append(node)
         current = node

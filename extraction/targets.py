@@ -176,7 +176,11 @@ _BEFORE = re.compile(_alternation(tuple(_BEFORE_WORDS)))
 _ADJACENT: dict[str, Comparator] = {"约": "~", "超": ">"}
 
 _QUALIFIER_OK_NEXT = re.compile(r"(和|与|及|或|等|目标|的目标|[,;。、():“”\s]|$)")
-_PLAN_PARTS = re.compile(r"^[^,;。]{0,4}(行动|方面|环节|原则|战略|理念|领域|步骤|阶段)")
+_PLAN_PARTS = re.compile(r"^[^,;。]{0,8}(行动|方面|环节|原则|战略|理念|领域|步骤|阶段)")
+# A count the sentence is built around, not a goal: "以10个示范村为引领", "不少于4座的标准".
+_FRAMED = re.compile(r"[^,;。]{0,12}为(引领|抓手|重点|依托|载体|牵引|示范|突破口)")
+_OPENS_WITH_YI = re.compile(r"\s*(?:坚持|继续|持续)?以(?!上|下|内|及|便|免|来)")
+_STANDARD_AFTER = re.compile(r"^的(标准|要求|规定|原则|比例|规模)")
 _TIME_LIMIT_UNITS = {"天", "个工作日", "工作日", "个月", "小时", "分钟"}
 # "压缩至1个工作日以内" sets a target in days; "限时3日内办结" is a rule, not a target.
 _SHORTEN_TO = re.compile(r"(压缩|缩短|压减|减少|控制|降低|降)(至|到|在)\s?$")
@@ -193,11 +197,12 @@ _CN_SPAN = re.compile(r"[一二三四五六七八九十两]+年(?:累计|内|来
 _TAIL = re.compile(
     r"(同比增长|同比增加|同比|年均增长|年均增速|年均|比上年增长|比上年|较上年|增长|增速|增幅|涨幅|"
     r"提高到|提高至|提高|提升到|提升至|提升|增加到|增加至|增加|下降到|下降至|下降|降低到|降低至|降低|减少|"
+    r"降到|降至|"
     r"压缩至|压缩到|缩短至|缩短到|压减至|压减到|压缩|缩短|"
     r"达到|达|为|是|控制在|控制|保持在|保持|稳定在|稳定|在|"
     r"(?:超过|突破|高于|低于|不低于|不少于|不超过|不高于|至少|约为|约)(?:全国|全省|全市|全区|平均水平|省平均)*|"
     r"完成|实现|力争|争取|确保|预计|预期|目标任务为|目标任务|目标值为|目标值|目标为|目标|任务为|"
-    r"累计|合计|共计|总计|大约|分别|净增|新增|突破|超)$"
+    r"累计|合计|共计|总计|大约|分别|净增|新增|突破|超|再|均|各|共)$"
 )
 _LEAD = re.compile(
     r"^(其中|全市|全区|全县|全州|全盟|全旗|全省|全镇|全年|今年|明年|当年|年内|力争|争取|确保|预计|计划|"
@@ -278,7 +283,10 @@ _LEAD_VERBS = {
     "下达",
     "计划",
 }
-_DROP_FLAGS = {"d", "ad", "p", "c", "u", "y", "e", "o", "uj", "ul", "uz", "ug", "x"}
+# Adverbs, prepositions, conjunctions and particles opening a phrase are not the indicator.
+# (Not interjections or onomatopoeia: jieba gives those tags to rare characters of place names,
+# "嘎查村" → 嘎/o.)
+_DROP_FLAGS = {"d", "ad", "p", "c", "u", "uj", "ul", "uz", "ug", "x"}
 _KIND_ONLY = re.compile(r"^(增速|增幅|增长|涨幅|增长率|同比|年均)?$")
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}(县|区|市|镇|乡|旗|州|盟)$")
 _PLACE_TAIL = re.compile(r"[\u4e00-\u9fff]{1,4}(县|区|市|镇|乡|旗)$")
@@ -291,7 +299,17 @@ _NOT_PLACE = re.compile(
 
 
 def _is_place(text: str) -> bool:
-    return bool(_PLACE.match(text)) and not _NOT_PLACE.search(text)
+    """A place name ("云县", "临翔区", "北山县"): the suffix pattern, and jieba reads the name
+    (or the name before the suffix) as a proper noun, which "棚户区" or "开发区" are not."""
+    if not _PLACE.match(text) or _NOT_PLACE.search(text):
+        return False
+    words = segment.pos_cut(text)
+    if len(words) == 1:
+        return words[0][1] in _PROPER
+    return len(words) == 2 and words[0][1] in _PROPER and len(words[1][0]) == 1
+
+
+_PROPER = {"ns", "nr", "nz", "nt"}
 
 
 # "提高到58%" names the level to reach; "提高2个百分点" and "增长7%" name a growth.
@@ -413,6 +431,10 @@ def _mentions(norm: str, a: int, b: int, start: int, mask: list[bool]) -> list[_
             continue
         if base in _COUNT_SET and not rank and _PLAN_PARTS.match(following):
             continue
+        if _STANDARD_AFTER.match(following):
+            continue
+        if _OPENS_WITH_YI.match(norm, a, m.start()) and _FRAMED.match(norm, end, b):
+            continue
         value = _number(m["v1"])
         high = _number(m["v2"]) if m["v2"] else None
         if value is None or (m["v2"] and high is None):
@@ -469,6 +491,8 @@ def _strip_lead(text: str) -> str:
         if len(text) - drop - len(word) < 3:
             break  # "开工项目" stays whole rather than becoming "项目"
         drop += len(word)
+    if drop and text[drop : drop + 1] == "好" and len(text) - drop > 3:
+        drop += 1  # "实施好房地产项目": 好 completes the verb
     return _LEAD.sub("", text[drop:])
 
 
@@ -585,7 +609,17 @@ def _counted_after(norm: str, mention: _Mention, b: int) -> str:
     qualified = re.match(rf"{_NUM}\s?{_UNIT}(以上|以下|及以上)?(?=[\u4e00-\u9fff])", text)
     if not text or not ("\u4e00" <= text[0] <= "\u9fff" or text[0] == "“" or qualified):
         return ""
-    return _balance(text[:24])
+    head = qualified.end() if qualified else 0
+    # Whole words up to about 30 characters, stopping where a second thing begins
+    # ("3个源网荷储一体化项目和锦联…风电项目"): a conjunction or another amount.
+    taken = head
+    for word, flag in segment.pos_cut(text[head : head + 40]):
+        if taken > head and (flag == "c" or word[0].isdigit()):
+            break
+        if taken + len(word) > head + 30:
+            break
+        taken += len(word)
+    return _balance(text[:taken])
 
 
 def _split_subject(subject: str, n: int) -> list[str]:
