@@ -17,12 +17,14 @@ from extraction.errors import UnreadableDocument
 from extraction.normalize import decode_document, read_document
 from extraction.pipeline import extract, extract_strict
 from extraction.prepare import prepare_text
+from extraction.unitnames import canonical_unit_name
 
 EXTRACTION_VERSION = "2.0"
 
 __all__ = [
     "EXTRACTION_VERSION",
     "UnreadableDocument",
+    "canonical_unit_name",
     "decode_document",
     "extract",
     "extract_strict",

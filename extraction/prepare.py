@@ -174,7 +174,8 @@ def _char_class(ch: str) -> int:
     return 0
 
 
-def _script_counts(text: str) -> tuple[int, int]:
+def script_counts(text: str) -> tuple[int, int]:
+    """(traditional-only, simplified-only) characters in `text`."""
     trad = simp = 0
     for ch in text:
         if ch >= "\u3400":
@@ -186,7 +187,7 @@ def _script_counts(text: str) -> tuple[int, int]:
 
 def detect_script(text: str) -> Script:
     """ "traditional" only when traditional-only characters clearly outnumber simplified ones."""
-    trad, simp = _script_counts(text[:50000])
+    trad, simp = script_counts(text[:50000])
     return "traditional" if trad >= 5 and trad > 2 * simp else "simplified"
 
 
@@ -198,7 +199,7 @@ def _simplify_lines(text: str) -> str:
     """
     out = []
     for line in text.split("\n"):
-        trad, simp = _script_counts(line)
+        trad, simp = script_counts(line)
         out.append(to_simplified(line) if trad >= 2 and simp == 0 else line)
     return "\n".join(out)
 

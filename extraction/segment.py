@@ -53,6 +53,12 @@ def _build() -> POSTokenizer:
     userdict = resources.files("extraction").joinpath("data/userdict.txt")
     with resources.as_file(userdict) as path:
         base.load_userdict(str(path))
+    # Department names and their short forms, so that a unit mention splits into its prefix and
+    # the department ("区" + "发改局"); see unitnames.py.
+    from extraction.unitnames import aliases
+
+    for name in aliases():
+        base.add_word(name, 200000, "nt")
     tokenizer = jieba.posseg.POSTokenizer(base)
     tokenizer.makesure_userdict_loaded()
     return tokenizer
