@@ -119,18 +119,32 @@ _PAGE_FURNITURE = re.compile(
     r"\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$"
 )
 _SENTENCE_END = re.compile(r"[。;;::!!??)）”]$")
-_STARTS_BLOCK = re.compile(
+_NUMBERED = (
     r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,3}[.、．]|"
-    r"[\u2460-\u2473]|第[一二三四五六七八九十\d]+[章节条部]|"
-    r"(?:牵头|责任|配合|协办|主责)(?:单位|部门)|附件)"
+    r"[\u2460-\u2473]|第[一二三四五六七八九十\d]+[章节条部])"
 )
+_STARTS_ITEM = re.compile(_NUMBERED)
+_STARTS_BLOCK = re.compile(_NUMBERED + r"|^\s*(?:(?:牵头|责任|配合|协办|主责)(?:单位|部门)|附件)")
+
+
+def _open_bracket(line: str) -> bool:
+    """A bracket left open at the end of a line: the clause goes on below ("(牵头单位:…;")."""
+    return line.count("(") + line.count("（") > line.count(")") + line.count("）")
+
+
+def _continues(previous: str, text: str, full: int) -> bool:
+    if _open_bracket(previous):
+        return not _STARTS_ITEM.match(text)
+    wrapped = len(previous) >= max(8, full - 3)
+    return wrapped and not _SENTENCE_END.search(previous) and not _STARTS_BLOCK.match(text)
 
 
 def _unwrap(lines: list[str]) -> list[str]:
     """Join the lines a PDF broke at the page width back into paragraphs.
 
-    A line is a hard wrap when it is about as long as the page's longest lines and does not end
-    a sentence, and the next line does not open a new item or unit clause.
+    A line is a hard wrap when it is about as long as the page's longest lines (or leaves a
+    bracket open), does not end a sentence, and the next line does not open a new item or unit
+    clause.
     """
     lengths = sorted(len(line.strip()) for line in lines if line.strip())
     if not lengths:
@@ -139,13 +153,7 @@ def _unwrap(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         text = line.strip()
-        if (
-            out
-            and text
-            and len(out[-1]) >= max(8, full - 3)
-            and not _SENTENCE_END.search(out[-1])
-            and not _STARTS_BLOCK.match(text)
-        ):
+        if out and text and _continues(out[-1], text, full):
             out[-1] += text
         else:
             out.append(text)
