@@ -74,8 +74,8 @@ def test_plain_table_for_people(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "标题: 某某任务分工方案" in result.stdout
     assert "一.1" in result.stdout and "区发改局" in result.stdout
-    assert "地区生产总值 ~ 6%" in result.stdout
-    assert "城镇新增就业 >= 3000人" in result.stdout
+    assert "地区生产总值 约 6%" in result.stdout
+    assert "城镇新增就业 ≥ 3000人" in result.stdout
 
 
 def test_import_does_not_pull_in_django_or_the_tracker() -> None:
