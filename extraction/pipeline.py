@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 # Sections that frame a plan rather than assign work; used only when no item names a unit.
 _NOT_TASKS = re.compile(
     r"保障措施|工作要求|组织实施|分工原则|工作原则|基本原则|指导思想|总体要求|目标要求|工作回顾|"
-    r"回顾|组织领导|实施步骤|附则|背景|工作目标"
+    r"回顾|组织领导|实施步骤|附则|背景|工作目标$"
 )
 # A section that only states the targets ("二、2024年目标任务"); they are the document's
 # headline targets, not a task.  Only the section itself: in a work report "二、主要目标任务"

@@ -187,7 +187,8 @@ _SHORTEN_TO = re.compile(r"(压缩|缩短|压减|减少|控制|降低|降)(至|�
 
 _YEAR = re.compile(r"(?:到|至|截至|截止到?)?\d{4}\s?年(?:度|底|末)?(?:前)?")
 _WHEN = re.compile(
-    r"(?<!\d)\d{1,2}\s?月(?:\d{1,2}\s?日)?(?:底|末)?(?:前|之前|以前)?|年内|年底前|年底|年末前|年末"
+    r"(?<!\d)\d{1,2}\s?月(?:\d{1,2}\s?日)?(?:底|末|份)?(?:前|之前|以前)?|年内|年底前|年底|年末前|年末|"
+    r"(?:第|前)?[一二三四1-4]\s?季度(?:末|底)?(?:前)?|[上下]半年(?:末|底)?(?:前)?"
 )
 # A sub-point's own numbering at the start of the clause: "(1)新开工项目…".
 _NUMBERING = re.compile(
@@ -211,7 +212,8 @@ _LEAD = re.compile(
 )
 # Verbs that open an object phrase ("完成民间投资…", "认定国家高新技术企业…").  A closed list
 # rather than jieba's "v" tag, which also covers modifiers that belong to the indicator
-# (脱贫人口, 转移就业).
+# (脱贫人口, 转移就业).  Each is a word of jieba's dictionary (data/userdict.txt adds the few
+# it lacks), because phrases are cut without its HMM.
 _LEAD_VERBS = {
     "完成",
     "实现",
@@ -481,7 +483,8 @@ def _strip_lead(text: str) -> str:
     text = _LEAD.sub("", text)
     if not text:
         return text
-    words = segment.pos_cut(text)
+    # Lead verbs and particles are all dictionary words, so the HMM has nothing to add here.
+    words = segment.pos_cut(text, hmm=False)
     drop = 0
     for word, flag in words[:-1]:
         if word in "“《(":
