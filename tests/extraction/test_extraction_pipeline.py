@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import logging
-import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from extraction import extract, prepare_text
 from extraction.pipeline import extract_strict
@@ -145,64 +142,6 @@ def test_extract_logs_and_returns_empty_on_internal_error(
         result = extract(INLINE)
     assert result["assignments"] == [] and set(result) == schema.TOP_KEYS
     assert "extraction failed" in caplog.text
-
-
-# --- properties -------------------------------------------------------------------------------
-
-_ALPHABET = st.sampled_from(
-    list("一二三四五六七八九十()()、,,。;;::%%.．-—~ \n\t0123456789")
-    + ["牵头单位", "责任单位", "配合单位", "万元", "亿元", "以上", "左右", "以内", "控制在", "分别"]
-    + ["增长", "各镇", "街道", "“", "”", "《", "》", "到2025年", "6月底前", "(一)", "1.", "一、"]
-    + ["\x00", "\ufeff", "\u3000", "①", "²", "㎡", "臺", "發"]
-)
-_PIECES = st.lists(_ALPHABET, max_size=80).map("".join)
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.text(max_size=300), _PIECES))
-def test_never_raises_on_random_text(text: str) -> None:
-    check_schema(extract_strict(text), text)
-
-
-def _mutate(text: str, rng: random.Random) -> str:
-    lines = text.split("\n")
-    for _ in range(rng.randint(1, 6)):
-        op = rng.choice(["shuffle", "delete", "duplicate", "insert", "cut"])
-        if op == "shuffle" and len(lines) > 1:
-            i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
-            lines[i], lines[j] = lines[j], lines[i]
-        elif op == "delete" and lines:
-            del lines[rng.randrange(len(lines))]
-        elif op == "duplicate" and lines:
-            i = rng.randrange(len(lines))
-            lines.insert(i, lines[i])
-        elif op == "insert" and lines:
-            i = rng.randrange(len(lines))
-            pos = rng.randrange(len(lines[i]) + 1)
-            lines[i] = lines[i][:pos] + rng.choice("()(、;:。%1一“\n牵头单位:") + lines[i][pos:]
-        elif op == "cut" and lines:
-            i = rng.randrange(len(lines))
-            lines[i] = lines[i][: rng.randrange(len(lines[i]) + 1)]
-    return "\n".join(lines)
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(min_value=0, max_value=2**32 - 1), st.sampled_from(["inline", "separate"]))
-def test_never_raises_on_mutated_documents(seed: int, which: str) -> None:
-    text = _mutate(INLINE if which == "inline" else SEPARATE, random.Random(seed))
-    check_schema(extract_strict(text), text)
-
-
-@pytest.mark.corpus
-@settings(max_examples=25, deadline=None)
-@given(st.integers(min_value=0, max_value=2**32 - 1))
-def test_never_raises_on_mutated_corpus(corpus_documents, seed: int) -> None:
-    rng = random.Random(seed)
-    name = rng.choice(
-        ["lincang-2023-county-development-plan.txt", "shashi-14th-fyp-task-division.txt"]
-    )
-    text = _mutate(corpus_documents.text(name), rng)
-    check_schema(extract_strict(text), text)
 
 
 def test_unit_lines_after_sub_points_belong_to_the_item() -> None:
