@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from extraction import segment
 from extraction.normalize import tidy
+from extraction.structure import match_numbering
 from extraction.types import Comparator, Direction, Kind, Target
 
 _NUM = r"\d+(?:\.\d+)?"
@@ -757,13 +758,13 @@ def _respectively(
 # --- document headline targets ----------------------------------------------------------------
 
 _HEADLINE = re.compile(
-    r"(主要预期目标|主要目标|预期目标|主要发展目标|发展目标|主要指标|年度目标)(任务)?(建议)?\s?"
-    r"(是|为|如下|:)\s?:?"
+    r"(主要预期目标|主要目标|预期目标|主要发展目标|发展目标|主要指标|年度目标)(任务)?(建议)?[ \t]?"
+    r"(是|为|如下|:)[ \t]?:?"
 )
 # A section of its own for the targets: "一、主要目标" and the paragraph under it.
 _TARGET_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\)|\d{1,2}\s*[.、])?"
-    r"\s*(?:\d{4}年)?(?:主要预期目标|主要目标|预期目标|发展目标|工作目标|目标任务|年度目标|总体目标)"
+    r"[^,;。]{0,20}(?:主要预期目标|主要目标|预期目标|发展目标|工作目标|目标任务|年度目标|总体目标)"
     r"\s*[::]?\s*$"
 )
 # A work report that states the year's targets without naming them as such: "综合考虑各方面因素,
@@ -790,6 +791,9 @@ def find_headline_targets(raw: str, norm: str) -> list[Target]:
     for m in re.finditer(r"[^\n]+", norm):
         if _TARGET_HEADING.match(m.group()):
             start = m.end() + 1
+            line_end = norm.find("\n", start)
+            if match_numbering(norm[start : line_end if line_end >= 0 else len(norm)].strip()):
+                continue  # numbered items under the heading are assignments, not a headline
             end = _sentence_end(norm, start, stop_at_newline=False)
             found = find_targets(raw, norm, start, end)
             if len(found) >= 2:
