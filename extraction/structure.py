@@ -403,6 +403,8 @@ _CELL_SEP = re.compile(r"\t|\|")
 # Columns aligned with spaces (a table pasted from a fixed-width view): two or more spaces.
 _SPACE_SEP = re.compile(r" {2,}")
 _HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # The official in charge ("牵头领导", "责任领导", "分管领导") is a person, not a unit column.
+    ("leader", re.compile(r"领导|负责人|联系人|责任人")),
     ("number", re.compile(r"^(序号|编号|序)$")),
     ("lead", re.compile(r"牵头|主责")),
     ("responsible", re.compile(r"责任单位|责任部门|配合|参与|协办|协同")),

@@ -436,6 +436,13 @@ def _mentions(norm: str, a: int, b: int, start: int, mask: list[bool]) -> list[_
             continue
         if _STANDARD_AFTER.match(following):
             continue
+        if (
+            base == "人"
+            and unit[0] in "万千百亿"
+            and after in ("以上", "以下", "及以上")
+            and not _QUALIFIER_OK_NEXT.match(following)
+        ):
+            continue  # "30万人以上县(市、区)": a population class of what follows, not a count
         if _OPENS_WITH_YI.match(norm, a, m.start()) and _FRAMED.match(norm, end, b):
             continue
         value = _number(m["v1"])
