@@ -278,7 +278,11 @@ def find_title(
 
 _META_DATE = re.compile(r"成文日期\s*[::|]?\s*")
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|印发日期|发文日期)\s*[::|]?\s*")
-_META_ISSUER = re.compile(r"(?:发布机构|发文机关|发文单位)\s*[::|]\s*([^|\n]{2,40}?)\s*(?:\||\n|$)")
+# The value ends at the next cell: "|", a tab or a run of spaces (a metadata line laid out as
+# "时间:2026-02-18     发布机构:云江市发展和改革委员会     浏览: 次").
+_META_ISSUER = re.compile(
+    r"(?:发布机构|发文机关|发文单位)\s*[::|]\s*([^|\n\t]{2,40}?)(?:\s*\||\t| {2,}|\s*\n|\s*$)"
+)
 _NOTICE_ISSUER = re.compile(r"^(.{2,30}?(?:人民政府|政府|办公室|办公厅|委员会))(?:办公室)?关于印发")
 
 

@@ -82,3 +82,31 @@ def test_jieba_logging_is_silenced() -> None:
     assert result.returncode == 0, result.stderr
     assert "Building prefix dict" not in result.stderr
     assert "Loading model" not in result.stderr
+
+
+def test_threads_share_one_converter_and_get_the_same_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """OpenCC converters are built once per process, like the tokenizer, whichever thread
+    asks first; extraction in parallel threads gives what it gives alone."""
+    from extraction import extract, prepare
+    from tests.extraction.test_extraction_documents import DOCUMENTS
+
+    monkeypatch.setattr(prepare, "_converters", {})
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DOCUMENTS.glob("*.txt"))]
+    expected = [extract(text) for text in texts]
+    built = dict(prepare._converters)
+    barrier = threading.Barrier(4)
+    results: dict[int, list[object]] = {}
+
+    def worker(n: int) -> None:
+        barrier.wait()
+        results[n] = [extract(text) for text in texts]
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(results[n] == expected for n in range(4))
+    assert all(prepare._converters[k] is built[k] for k in built)

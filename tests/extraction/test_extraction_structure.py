@@ -174,3 +174,8 @@ def test_space_aligned_row_with_an_empty_cell_keeps_its_columns() -> None:
     assert [r.cells["lead"].text for r in rows] == ["县住建局", "县城管局"]
     assert [r.cells["deadline"].text for r in rows] == ["年内", ""]
     assert rows[1].cells["responsible"].text == "各乡镇"
+
+
+def test_metadata_issuer_ends_at_a_run_of_spaces() -> None:
+    text = "时间:2026-02-18     发布机构:云江市发展和改革委员会     浏览: 次\n某某方案\n"
+    assert extract(text)["issuer"] == "云江市发展和改革委员会"
