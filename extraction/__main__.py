@@ -96,6 +96,8 @@ def _target_text(target: Target) -> str:
         shown += f"—{target['value_high']:g}"
     scope = f"[{target['scope']}]" if target["scope"] else ""
     arrow = "↓" if target["direction"] == "decrease" else ""
+    if value is None:
+        return f"{scope}{target['indicator']}(定性){arrow}"
     return (
         f"{scope}{target['indicator']} {_COMPARATORS[target['comparator']]} "
         f"{shown}{target['unit']}{arrow}"

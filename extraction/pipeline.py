@@ -355,6 +355,8 @@ def _assignment(
         found = targets.find_targets(
             raw, norm, item.title_start, item.title_end, context=item.title_norm
         )
+    if not found:
+        found = _qualitative(item, raw, norm, fallback, section_titles)
     deadline_text = _without(norm, item.body_start, item.end, excluded)
     return {
         "ref": ".".join(n.token for n in [*ancestors, node]),
@@ -369,6 +371,24 @@ def _assignment(
         "category": _category(item, section_titles),
         "span": [node.start, item.end],
     }
+
+
+def _qualitative(
+    item: _Analysed, raw: str, norm: str, indicator: str, section_titles: list[str]
+) -> list[Target]:
+    """The target of an item that sets one in words only.
+
+    Either the item says so ("2023年目标任务:进一步缩小差距", "目标:不发生"), or it is an item
+    of an indicator list ("(二)约束性指标" / "7.居民人均可支配收入增长与经济增长基本同步").
+    """
+    span = targets.statement_span(norm, item.body_start, item.end)
+    if span:
+        text = tidy(raw[span[0] : span[1]])
+    elif any("指标" in title for title in section_titles):
+        text = item.title
+    else:
+        return []
+    return [targets.qualitative(indicator, text, item.title_norm)]
 
 
 def _table_assignment(

@@ -192,10 +192,12 @@ def _signature_like(text: str) -> bool:
 
 _DOC_SUFFIX = re.compile(
     r"(方案|计划|规划|纲要|意见|办法|通知|报告|要点|清单|细则|决定|规定|措施|安排|分工|公告|通告|"
-    r"任务书|责任书|实施方案|工作方案|责任分工|分工表|任务表|清单表|台账)$"
+    r"任务书|责任书|实施方案|工作方案|责任分工|台账|"
+    r"(?:分工|任务|分解|清单|指标|考核|责任|进度|明细|一览|汇总|计划)表)$"
 )
 _STRONG_SUFFIX = re.compile(
-    r"(方案|计划|规划|纲要|意见|办法|通知|报告|要点|清单|细则|决定|规定|任务书|责任书|分工表|任务表)$"
+    r"(方案|计划|规划|纲要|意见|办法|通知|报告|要点|清单|细则|决定|规定|任务书|责任书|"
+    r"(?:分工|任务|分解|指标|考核|责任)表)$"
 )
 _TITLE_STOP = re.compile(r"[。,,;;::!!??|]")
 _ORG_SUFFIX = re.compile(
@@ -206,11 +208,16 @@ _DATE_LINE = re.compile(
 )
 
 
+_ATTACHMENT_MARK = re.compile(r"^附件\s*[\d一二三四五六七八九十]*\s*[::]?$")
+
+
 def _title_like(text: str) -> bool:
     if not text or len(text) > 40 or _TITLE_STOP.search(text):
         return False
     if match_numbering(text) or is_debris(text) or _DATE_LINE.match(text.replace(" ", "")):
         return False
+    if _ATTACHMENT_MARK.match(text):
+        return False  # "附件" / "附件2" above an attached table's title
     return not text.startswith(("(", "【", "[", "<"))
 
 

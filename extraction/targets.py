@@ -762,6 +762,41 @@ def _respectively(
     return out
 
 
+# --- qualitative targets ----------------------------------------------------------------------
+
+# "2023年目标任务:进一步缩小差距", "目标:不发生": a target stated without a number.
+_STATEMENT = re.compile(r"(?:\d{4}\s?年)?(?:工作|年度)?目标(?:任务)?\s?[:]\s?([^。;\n]{2,80})")
+# Words of a statement, or of an indicator naming an adverse event ("发生…事件", "政务失信"),
+# that make a qualitative target lower-is-better.
+_LOWER_BETTER = re.compile(
+    r"不发生|未发生|不出现|杜绝|零发生|为0|消除|下降|减少|降低|压减|控制|遏制|防范|逆指标|"
+    r"^发生|^出现|失信|不力|事件"
+)
+
+
+def statement_span(norm: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where an item states its target in words ("目标:…"), if it does."""
+    m = _STATEMENT.search(norm, start, end)
+    return (m.start(1), m.end(1)) if m else None
+
+
+def qualitative(title: str, text: str, context: str) -> Target:
+    """A target with no number ("与经济增长基本同步", "不发生"): the reporter assesses it."""
+    indicator = _clean(title)[0] or title
+    lower = any(_LOWER_BETTER.search(words) for words in (text, context, indicator))
+    return {
+        "indicator": indicator,
+        "value": None,
+        "value_high": None,
+        "unit": "",
+        "comparator": "=",
+        "kind": "qualitative",
+        "direction": "decrease" if lower or _INVERSE.search(indicator) else "increase",
+        "text": text,
+        "scope": None,
+    }
+
+
 # --- document headline targets ----------------------------------------------------------------
 
 _HEADLINE = re.compile(

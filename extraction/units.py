@@ -165,7 +165,8 @@ def _unlabelled(norm: str, start: int, end: int) -> list[UnitClause]:
 
 # --- splitting --------------------------------------------------------------------------------
 
-_SEPARATORS = "、,;,; \t"
+# "/" too: "各县(区)人民政府/市统计局" (width is folded in the working copy).
+_SEPARATORS = "、,;,; \t/"
 _DUTY_SUFFIX = re.compile(
     r"(按照?(各自)?(职责|职能)(职责)?(分工)?(负责|落实)?|根据职责分工负责|分别负责|负责落实|负责|牵头|配合)$"
 )

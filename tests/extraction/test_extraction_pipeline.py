@@ -93,7 +93,14 @@ def test_separate_title_layout() -> None:
         ("人均地区生产总值", 4.8, "万元", ">=")
     ]
     assert second["lead_units"] == ["市人力资源社会保障局", "市农业农村局"]
-    assert second["targets"] == []
+    # A target set in words only is a qualitative target, lower-is-better by its title's mark.
+    (qualitative,) = second["targets"]
+    assert (qualitative["indicator"], qualitative["value"], qualitative["kind"]) == (
+        "城乡居民人均可支配收入比",
+        None,
+        "qualitative",
+    )
+    assert (qualitative["direction"], qualitative["text"]) == ("decrease", "进一步缩小差距")
 
 
 def test_spans_are_offsets_in_the_prepared_text() -> None:
