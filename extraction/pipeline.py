@@ -207,6 +207,12 @@ def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None
         if id(node) in inherited:
             continue
         descendants = node.walk()[1:]
+        if item.has_units and not node.children:
+            paragraphs = _paragraphs(item)
+            if paragraphs and all(para.has_units for para in paragraphs):
+                # An annual plan whose paragraphs each end with their own units.
+                chosen.extend((para, para) for para in paragraphs)
+                continue
         if item.has_units:
             if item.hoisted:
                 chosen.append((item, item))
@@ -226,8 +232,7 @@ def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None
         if sum(s.has_units for s in siblings) * 2 > len(siblings):
             # An item that lost its unit line in a list where the others have one.
             chosen.append((item, None))
-    order = {id(item.node): i for i, item in enumerate(analysed)}
-    chosen.sort(key=lambda pair: order[id(pair[0].node)])
+    chosen.sort(key=lambda pair: pair[0].node.start)
     return chosen
 
 

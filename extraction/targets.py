@@ -494,11 +494,13 @@ def _strip_lead(text: str) -> str:
     # Lead verbs and particles are all dictionary words, so the HMM has nothing to add here.
     words = segment.pos_cut(text, hmm=False)
     drop = 0
-    for word, flag in words[:-1]:
+    for i, (word, flag) in enumerate(words[:-1]):
         if word in "“《(":
             break
         if word not in _LEAD_VERBS and flag not in _DROP_FLAGS:
             break
+        if len(word) == 1 and flag in ("d", "ad") and len(words[i + 1][0]) == 1:
+            break  # a word jieba does not know, cut into characters: "普|惠|小|微|贷款"
         if len(text) - drop - len(word) < 3:
             break  # "开工项目" stays whole rather than becoming "项目"
         drop += len(word)
