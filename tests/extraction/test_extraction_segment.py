@@ -110,3 +110,27 @@ def test_threads_share_one_converter_and_get_the_same_results(
         thread.join()
     assert all(results[n] == expected for n in range(4))
     assert all(prepare._converters[k] is built[k] for k in built)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_child_after_fork_can_convert_even_if_the_converter_lock_was_held(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from extraction import prepare
+
+    monkeypatch.setattr(prepare, "_converters", {})  # the child must build its own
+    read_end, write_end = os.pipe()
+    with prepare._converter_lock:  # another thread holding the lock at fork time
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            os.close(read_end)
+            try:
+                ok = prepare.to_simplified("經濟發展") == "经济发展"
+                os.write(write_end, b"1" if ok else b"0")
+            finally:
+                os._exit(0)
+    os.close(write_end)
+    _, status = os.waitpid(pid, 0)
+    assert os.read(read_end, 1) == b"1"
+    os.close(read_end)
+    assert status == 0
