@@ -297,8 +297,9 @@ _PLACE_TAIL = re.compile(r"[\u4e00-\u9fff]{1,4}(县|区|市|镇|乡|旗)$")
 _NOT_PLACE = re.compile(
     r"^[全各本该我每分市县区乡镇][县区市镇乡旗]$|^(主|中心|老|新)城区$|(小区|园区|景区|社区|片区|街区|校区|厂区|矿区|库区|山区|"
     r"辖区|示范区|保护区|开发区|功能区|试验区|集聚区|服务区|管理区|城市|都市|超市|夜市|集市|上市|"
-    r"城乡|乡镇|城镇|村镇|小镇|重镇|强县|大县|强市|大市|强区|地区|林区|牧区|园区)$"
+    r"城乡|乡镇|城镇|村镇|小镇|重镇|强县|大县|强市|大市|强区|地区|林区|牧区)$"
 )
+_PROPER = {"ns", "nr", "nz", "nt"}
 
 
 def _is_place(text: str) -> bool:
@@ -310,9 +311,6 @@ def _is_place(text: str) -> bool:
     if len(words) == 1:
         return words[0][1] in _PROPER
     return len(words) == 2 and words[0][1] in _PROPER and len(words[1][0]) == 1
-
-
-_PROPER = {"ns", "nr", "nz", "nt"}
 
 
 # "提高到58%" names the level to reach; "提高2个百分点" and "增长7%" name a growth.
