@@ -132,11 +132,12 @@ def _open_bracket(line: str) -> bool:
     return line.count("(") + line.count("（") > line.count(")") + line.count("）")
 
 
-def _continues(previous: str, text: str, full: int) -> bool:
-    if _open_bracket(previous):
+def _continues(paragraph: str, last_line: str, text: str, full: int) -> bool:
+    """Whether `text` goes on the paragraph built so far, whose last physical line is given."""
+    if _open_bracket(paragraph):
         return not _STARTS_ITEM.match(text)
-    wrapped = len(previous) >= max(8, full - 3)
-    return wrapped and not _SENTENCE_END.search(previous) and not _STARTS_BLOCK.match(text)
+    wrapped = len(last_line) >= max(8, full - 3)
+    return wrapped and not _SENTENCE_END.search(paragraph) and not _STARTS_BLOCK.match(text)
 
 
 def _unwrap(lines: list[str]) -> list[str]:
@@ -151,12 +152,14 @@ def _unwrap(lines: list[str]) -> list[str]:
         return lines
     full = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
     out: list[str] = []
+    last_line = ""
     for line in lines:
         text = line.strip()
-        if out and text and _continues(out[-1], text, full):
+        if out and text and _continues(out[-1], last_line, text, full):
             out[-1] += text
         else:
             out.append(text)
+        last_line = text
     return out
 
 

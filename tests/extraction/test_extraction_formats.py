@@ -164,3 +164,38 @@ def test_read_document_dispatches_by_content(tmp_path: Path) -> None:
 
 def test_oversized_input_is_refused() -> None:
     assert _refusal(b"a" * 50_000_001, "big.txt").code == "too_large"
+
+
+def _draft(result: dict) -> list[tuple]:
+    return [
+        (
+            a["ref"],
+            a["title"],
+            a["lead_units"],
+            a["responsible_units"],
+            [(t["value"], t["unit"], t["comparator"], t["indicator"]) for t in a["targets"]],
+        )
+        for a in result["assignments"]
+    ]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    "filename",
+    ["lincang-2023-county-development-plan.txt", "shashi-14th-fyp-task-division.txt"],
+)
+def test_corpus_documents_read_the_same_from_word_and_from_a_wrapped_pdf(
+    corpus_documents, filename: str
+) -> None:
+    text = corpus_documents.text(filename)
+    expected = _draft(extract(text))
+    document = docx.Document()
+    for line in text.split("\n"):
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert _draft(extract(decode_document(buffer.getvalue(), "a.docx"))) == expected
+    # A PDF's text layer breaks every line at the page width; the reader joins them again.
+    lines = [line[i : i + 38] for line in text.split("\n") for i in range(0, max(len(line), 1), 38)]
+    pages = [lines[i : i + 45] for i in range(0, len(lines), 45)]
+    assert _draft(extract(decode_document(text_pdf(pages), "a.pdf"))) == expected
