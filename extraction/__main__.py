@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from extraction import EXTRACTION_VERSION, extract, read_document
 from extraction.errors import UnreadableDocument
-from extraction.types import Extraction, Target
+from extraction.types import Extraction, ReportingRule, Target
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,7 +55,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # --- plain-text table -------------------------------------------------------------------------
 
-_COLUMNS = (("编号", 10), ("标题", 24), ("牵头单位", 18), ("责任单位", 26), ("指标", 34))
+_COLUMNS = (
+    ("编号", 9),
+    ("标题", 24),
+    ("牵头单位", 16),
+    ("责任单位", 22),
+    ("时限", 10),
+    ("指标", 36),
+)
+_COMPARATORS = {">=": "≥", ">": ">", "~": "约", "<=": "≤", "<": "<", "=": "="}
+_FREQUENCIES = {"quarterly": "每季度", "monthly": "每月", "yearly": "每年"}
 
 
 def _width(text: str) -> int:
@@ -85,23 +94,41 @@ def _target_text(target: Target) -> str:
     shown = "" if value is None else f"{value:g}"
     if target["value_high"] is not None:
         shown += f"—{target['value_high']:g}"
-    return f"{target['indicator']} {target['comparator']} {shown}{target['unit']}"
+    scope = f"[{target['scope']}]" if target["scope"] else ""
+    arrow = "↓" if target["direction"] == "decrease" else ""
+    if value is None:
+        return f"{scope}{target['indicator']}(定性){arrow}"
+    return (
+        f"{scope}{target['indicator']} {_COMPARATORS[target['comparator']]} "
+        f"{shown}{target['unit']}{arrow}"
+    )
+
+
+def _rule_text(rule: ReportingRule) -> str:
+    when = _FREQUENCIES[rule["frequency"]]
+    if rule["month_of_quarter"]:
+        when += f"第{rule['month_of_quarter']}个月"
+    if rule["day"]:
+        when += f"{rule['day']}日前"
+    return f"{when}  ({rule['text']})"
 
 
 def render_table(path: str, result: Extraction) -> str:
+    """The draft as a person checks it: one row per assignment, targets listed in the last
+    column (↓ marks a lower-is-better target, [云县] a per-place one)."""
+    script = "  繁体原文(已转简体)" if result["script"] == "traditional" else ""
     out = [
         f"== {path}",
         f"标题: {result['title'] or '-'}",
         f"发文: {result['issuer'] or '-'}  日期: {result['date'] or '-'}"
-        f"  年度: {result['year'] or '-'}",
+        f"  年度: {result['year'] or '-'}{script}",
     ]
     if result["targets"]:
         out.append("主要目标: " + ";".join(_target_text(t) for t in result["targets"]))
     for rule in result["reporting"]:
-        out.append(
-            f"报送: {rule['frequency']} 季度第{rule['month_of_quarter'] or '-'}月 "
-            f"{rule['day'] or '-'}日  ({rule['text']})"
-        )
+        out.append(f"报送: {_rule_text(rule)}")
+    if result["escalation_days"]:
+        out.append(f"问题办结时限: {result['escalation_days']}日")
     out.append(f"任务 {len(result['assignments'])} 项")
     header = " | ".join(_pad(name, width) for name, width in _COLUMNS)
     out.append(header)
@@ -112,6 +139,7 @@ def render_table(path: str, result: Extraction) -> str:
             item["title"],
             "、".join(item["lead_units"]),
             "、".join(item["responsible_units"]),
+            item["deadline"] or "",
             "\n".join(_target_text(t) for t in item["targets"]),
         ]
         wrapped = [_wrap(cell, width) for cell, (_, width) in zip(cells, _COLUMNS, strict=True)]

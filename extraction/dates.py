@@ -100,13 +100,14 @@ _YEAR_MONTH = re.compile(
     r"(到|至|截至)?\s?(\d{4})\s?年\s?(\d{1,2})\s?月\s?(?:(\d{1,2})\s?日)?\s?(底|末|前|之前|以前)?"
 )
 _MONTH = re.compile(
-    r"(?<![\d年])(\d{1,2})\s?月\s?(?:(\d{1,2})\s?日)?\s?(底前|末前|底|末|前|之前|以前)"
+    r"(?<![\d年])(\d{1,2})\s?月\s?(?:(\d{1,2})\s?日)?\s?(底前|末前|底|末|前|之前|以前|份)"
 )
 _THIS_YEAR = re.compile(
     r"(?<![\d年〇一二三四五六七八九十两])(?:年内|年底前|年底|年末前|年末|今年底|今年内)"
 )
-_QUARTER = re.compile(r"(?:第)?([一二三四])季度\s?(?:末|底)")
-_HALF = re.compile(r"上半年\s?(?:末|底)")
+# "一季度", "第二季度末", "前三季度": the end of that quarter.  "每季度" has no number.
+_QUARTER = re.compile(r"(?<![每各])(?:第|前)?([一二三四1-4])\s?季度")
+_HALF = re.compile(r"(上|下)半年")
 
 
 def find_deadline(text: str, year: int | None) -> str | None:
@@ -131,14 +132,21 @@ def find_deadline(text: str, year: int | None) -> str | None:
                 found.append(value)
         if _THIS_YEAR.search(text):
             found.append(f"{year}-12-31")
-        for m in _QUARTER.finditer(text):
-            quarter = _CN_DIGIT[m[1]]
-            value = month_end(year, quarter * 3)
-            if value:
-                found.append(value)
-        if _HALF.search(text):
-            found.append(f"{year}-06-30")
+        found.extend(period_ends(text, year))
     return max(found) if found else None
+
+
+def period_ends(text: str, year: int) -> list[str]:
+    """Ends of the quarters and half-years `text` names ("一季度" → 03-31, "上半年" → 06-30)."""
+    found: list[str] = []
+    for m in _QUARTER.finditer(text):
+        quarter = _CN_DIGIT.get(m[1]) or int(m[1])
+        value = month_end(year, quarter * 3)
+        if value:
+            found.append(value)
+    for m in _HALF.finditer(text):
+        found.append(f"{year}-06-30" if m[1] == "上" else f"{year}-12-31")
+    return found
 
 
 # --- reporting rules --------------------------------------------------------------------------
@@ -206,3 +214,24 @@ def find_reporting_rules(text: str) -> list[ReportingRule]:
         if not any(rule["frequency"] == freq for rule in rules):
             add(freq, None, None, m.start(), m.end())
     return rules
+
+
+# --- time limits ------------------------------------------------------------------------------
+
+# "限时3日内办结", "3个工作日内答复": how long a problem may stay open at one level before it
+# goes up the ladder.
+_TIME_LIMIT = re.compile(
+    r"(限时|限期)?\s?(\d{1,2}|[一二三四五六七八九十两]{1,3})\s?个?\s?(?:工作日|日|天)\s?"
+    r"(?:内|之内|以内)\s?(办结|解决|答复|反馈|处理|处置|整改|回复|化解)?"
+)
+
+
+def find_escalation_days(text: str) -> int | None:
+    """Days in the document's first time limit for settling a problem ("限时3日内办结")."""
+    for m in _TIME_LIMIT.finditer(text):
+        # "3天内" alone may be any span; a limit says 限时 or names what must be settled.
+        if m[1] or m[3]:
+            days = cn_number(m[2])
+            if days:
+                return days
+    return None

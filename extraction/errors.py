@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-UnreadableCode = Literal["empty", "binary", "encoding", "unsupported"]
+# empty: nothing but blanks; binary: not text; encoding: neither UTF-8 nor GB18030;
+# unsupported: a format that is not read (.doc, .wps, .xls, images, encrypted PDF);
+# corrupt: a broken .docx/.pdf; no_text: a PDF without a text layer (a scan);
+# too_large: more text (or decompressed data) than a document can reasonably hold.
+UnreadableCode = Literal[
+    "empty", "binary", "encoding", "unsupported", "corrupt", "no_text", "too_large"
+]
 
 
 class UnreadableDocument(ValueError):

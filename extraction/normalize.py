@@ -1,9 +1,9 @@
-"""Bytes → text, and text → a same-length "working" copy that the rules read.
+"""Bytes → text, and prepared text → a same-length "working" copy that the rules read.
 
 Every rule in the package runs on the working copy, while every string reported "as written"
-(titles, unit names, assignment text) is sliced from the caller's text at the same offsets.
-That is why normalisation maps one character to exactly one character: offsets, and so the
-assignment spans, stay valid in the caller's text.
+(titles, unit names, assignment text) is sliced from the prepared text (see prepare.py) at the
+same offsets.  That is why this normalisation maps one character to exactly one character:
+offsets, and so the assignment spans, stay valid in the prepared text.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from functools import lru_cache
-from importlib import resources
 
+from extraction import formats
 from extraction.errors import UnreadableDocument
 
 _BLANK = " \t\r\n\f\v\u3000\ufeff\xa0\u200b"
@@ -30,13 +29,11 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF8", "image"),
 )
 _FORMAT_NAMES = {
-    "zip": "Word/Excel(.docx/.xlsx 等压缩包格式)",
-    "pdf": "PDF",
     "ole": "旧版 Word/Excel/WPS(.doc/.xls/.wps)",
     "rtf": "RTF",
     "image": "图片",
 }
-_BINARY_EXTENSIONS = {".docx", ".doc", ".pdf", ".xlsx", ".xls", ".wps", ".ofd", ".rtf", ".zip"}
+_BINARY_EXTENSIONS = {".doc", ".xls", ".wps", ".et", ".dps", ".ofd", ".rtf", ".ppt", ".xlsx"}
 
 
 def read_document(path: str | os.PathLike[str]) -> str:
@@ -47,50 +44,70 @@ def read_document(path: str | os.PathLike[str]) -> str:
 
 
 def decode_document(data: bytes, filename: str = "") -> str:
-    """Decode an uploaded text document: UTF-8 (BOM or not), then GB18030.
+    """The text of an uploaded document, as written (prepare_text cleans it afterwards).
 
-    UTF-16 with a byte-order mark is accepted too, because Windows Notepad's "Unicode" saves it.
-    Raises UnreadableDocument for empty, binary, undecodable or not-yet-supported input.
+    Plain text: UTF-8 (BOM or not), then GB18030; UTF-16 with a byte-order mark too, because
+    Windows Notepad's "Unicode" saves it.  Word .docx: paragraphs in order, table rows as
+    tab-separated lines.  PDF: the text layer.  Raises UnreadableDocument for empty, binary,
+    undecodable, broken, oversized or unsupported input (legacy .doc/.wps/.xls among them).
     """
+    if len(data) > _MAX_BYTES:
+        raise UnreadableDocument("too_large", "文件过大(超过 50 MB),请拆分后再导入。")
     if not data.strip():
-        raise UnreadableDocument("empty", "文件内容为空(或只有空白字符),没有可以抽取的文字。")
+        raise UnreadableDocument("empty", _EMPTY_MESSAGE)
     ext = os.path.splitext(filename)[1].lower()
-    for magic, kind in _MAGIC:
-        if data.startswith(magic):
-            if kind == "image":
-                # A picture is not a document format we could ever read; say so plainly.
-                raise UnreadableDocument("binary", "文件是图片,不是文本文件,请导入文件原文。")
-            raise UnreadableDocument("unsupported", _unsupported_message(_FORMAT_NAMES[kind], ext))
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    kind = next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
+    if kind is None and b"%PDF-" in data[:1024]:
+        kind = "pdf"  # some writers put a few bytes before the header
+    if kind == "zip":
+        text = formats.docx_text(data)
+    elif kind == "pdf":
+        text = formats.pdf_text(data)
+    elif kind == "image":
+        # A picture is not a document format that could ever be read; say so plainly.
+        raise UnreadableDocument("binary", "文件是图片,不是文本文件,请导入文件原文。")
+    elif kind is not None:
+        raise UnreadableDocument("unsupported", _unsupported_message(_FORMAT_NAMES[kind]))
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise UnreadableDocument("encoding", _ENCODING_MESSAGE) from None
     else:
         if b"\x00" in data:
+            if ext in (".docx", ".pdf"):
+                raise UnreadableDocument(
+                    "corrupt", f"{ext} 文件已损坏,无法读取;请重新另存后再导入。"
+                )
             if ext in _BINARY_EXTENSIONS:
-                raise UnreadableDocument("unsupported", _unsupported_message(ext, ext))
+                raise UnreadableDocument("unsupported", _unsupported_message(ext))
             raise UnreadableDocument(
                 "binary", "文件含有二进制内容(空字节),不是纯文本文件,请另存为 .txt 后再导入。"
             )
         text = _decode_text(data)
+    if len(text) > formats.MAX_TEXT_CHARS:
+        raise UnreadableDocument("too_large", "文件文字过多,请拆分后再导入。")
     if _control_share(text) > 0.01:
         raise UnreadableDocument(
             "binary", "文件含有大量控制字符,看起来不是纯文本文件,请另存为 .txt 后再导入。"
         )
     if not text.strip(_BLANK):
-        raise UnreadableDocument("empty", "文件内容为空(或只有空白字符),没有可以抽取的文字。")
+        raise UnreadableDocument("empty", _EMPTY_MESSAGE)
     return text[1:] if text.startswith("\ufeff") else text
 
 
+_MAX_BYTES = 50_000_000
+_EMPTY_MESSAGE = "文件内容为空(或只有空白字符),没有可以抽取的文字。"
 _ENCODING_MESSAGE = (
     "无法识别文件编码:既不是 UTF-8 也不是 GB18030/GBK。请用 UTF-8 编码另存后再导入。"
 )
 
 
-def _unsupported_message(what: str, ext: str) -> str:
-    shown = what or ext or "该格式"
-    return f"暂不支持 {shown} 文件(.docx/.pdf 等格式尚未支持),请先另存为纯文本(.txt)再导入。"
+def _unsupported_message(what: str) -> str:
+    return (
+        f"暂不支持 {what or '该格式'} 文件。请用 Word 或 WPS 另存为 .docx(或纯文本 .txt)"
+        "后再导入;.pdf 需带文字层。"
+    )
 
 
 def _decode_text(data: bytes) -> str:
@@ -142,19 +159,6 @@ _SPECIAL = {
 }
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> dict[str, str]:
-    table: dict[str, str] = {}
-    text = resources.files("extraction").joinpath("data/t2s.txt").read_text("utf-8")
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        for pair in line.split():
-            if len(pair) == 2 and pair[0] != pair[1]:
-                table[pair[0]] = pair[1]
-    return table
-
-
 def _map_char(ch: str) -> str:
     special = _SPECIAL.get(ch)
     if special is not None:
@@ -168,36 +172,23 @@ def _map_char(ch: str) -> str:
     return folded if len(folded) == 1 else ch
 
 
-def detect_script(text: str) -> str:
-    """ "traditional" only when traditional-only characters clearly outnumber simplified ones."""
-    table = _t2s()
-    simplified = set(table.values())
-    trad = simp = 0
-    for ch in text[:50000]:
-        if ch in table:
-            trad += 1
-        elif ch in simplified:
-            simp += 1
-    return "traditional" if trad >= 10 and trad > 3 * simp else "simplified"
+class _Folding(dict[int, str]):
+    """str.translate table filled on demand: each character is mapped once per process."""
+
+    def __missing__(self, code: int) -> str:
+        mapped = self[code] = _map_char(chr(code))
+        return mapped
 
 
-def working_copy(text: str, *, traditional: bool = False) -> str:
+_FOLDING = _Folding()
+
+
+def working_copy(text: str) -> str:
     """Same length as `text`: full-width forms folded, odd spaces and dashes unified."""
-    table = _t2s() if traditional else {}
-    out = []
-    for ch in text:
-        mapped = _map_char(ch)
-        out.append(table.get(mapped, mapped))
-    result = "".join(out)
+    result = text.translate(_FOLDING)
     if len(result) != len(text):  # pragma: no cover - guarded by the one-to-one maps above
         raise AssertionError("working copy must keep offsets")
     return result
-
-
-def simplify(text: str) -> str:
-    """Traditional → simplified for strings the contract wants in simplified characters."""
-    table = _t2s()
-    return "".join(table.get(ch, ch) for ch in text)
 
 
 def tidy(text: str) -> str:

@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable
 
 from extraction import dates, structure, targets, units
-from extraction.normalize import detect_script, tidy, working_copy
+from extraction.normalize import tidy, working_copy
+from extraction.prepare import prepare
 from extraction.structure import Line, Node
 from extraction.types import Assignment, Category, Extraction, Script, Target
 
@@ -16,8 +17,20 @@ logger = logging.getLogger(__name__)
 # Sections that frame a plan rather than assign work; used only when no item names a unit.
 _NOT_TASKS = re.compile(
     r"保障措施|工作要求|组织实施|分工原则|工作原则|基本原则|指导思想|总体要求|目标要求|工作回顾|"
-    r"回顾|组织领导|实施步骤|附则|背景|工作目标"
+    r"回顾|组织领导|实施步骤|附则|背景|工作目标$"
 )
+# A section that only states the targets ("二、2024年目标任务"); they are the document's
+# headline targets, not a task.  Only the section itself: in a work report "二、主要目标任务"
+# may also head the year's tasks as sub-sections.
+_TARGETS_ONLY = re.compile(r"(主要|预期|发展|年度|总体)?目标(任务)?$")
+# The closing words of a plan ("2023年全市经济社会发展工作任务繁重,意义重大。各地区各部门要…"),
+# written as one more paragraph of its last section.
+_CLOSING = re.compile(
+    r"^(?:\d{4}年|今年|新的一年)?[^。]{0,24}(任务艰巨|任务繁重|意义重大|责任重大|使命光荣|任重道远)|"
+    r"^各(地区|地|部门|单位|级|旗县|县|区|乡镇)|^各位代表"
+)
+# Bullets and dashes that open a paragraph ("——全员招引项目。…") are not part of its title.
+_PARAGRAPH_MARK = re.compile(r"^[—\-–·•●○◆◇■□▪►▸※\s]+")
 _TITLE_GROWTH = re.compile(r"(及其?增速|及增长率|及增幅|增速|增长率|增幅|数据)$")
 _INVERSE_NOTE = re.compile(r"[((]逆指标[))]")
 
@@ -31,6 +44,7 @@ def empty_result(script: Script = "simplified") -> Extraction:
         "script": script,
         "targets": [],
         "reporting": [],
+        "escalation_days": None,
         "assignments": [],
     }
 
@@ -53,8 +67,9 @@ def extract_strict(text: str) -> Extraction:
     """extract() without the safety net, for tests that must see every failure."""
     if not isinstance(text, str):
         raise TypeError(f"extract() takes str, not {type(text).__name__}")
-    script: Script = "traditional" if detect_script(text) == "traditional" else "simplified"
-    norm = working_copy(text, traditional=script == "traditional")
+    # Every offset and every string "as written" refers to the prepared text from here on.
+    text, script = prepare(text)
+    norm = working_copy(text)
     lines = structure.split_lines(norm)
     table_rows = structure.find_tables(lines)
     roots, _ = structure.build_tree(lines, frozenset(row.line.start for row in table_rows))
@@ -62,9 +77,10 @@ def extract_strict(text: str) -> Extraction:
 
     first_heading = roots[0].start if roots else len(norm)
     title_norm = _metadata(text, norm, lines, first_heading, result)
-    result["year"] = structure.find_year(title_norm, result["date"])
+    result["year"] = structure.find_year(title_norm, result["date"], norm)
     result["targets"] = targets.find_headline_targets(text, norm)
     result["reporting"] = dates.find_reporting_rules(norm)
+    result["escalation_days"] = dates.find_escalation_days(norm)
 
     analysed = [_Analysed(node, text, norm) for root in roots for node in root.walk()]
     assignments = [
@@ -75,8 +91,20 @@ def extract_strict(text: str) -> Extraction:
         _table_assignment(row, i, text, norm, result["year"]) for i, row in enumerate(table_rows)
     )
     assignments.sort(key=lambda a: a["span"][0])
+    period_end = _period_end(title_norm, result["year"])
+    for item in assignments:
+        item["deadline"] = item["deadline"] or period_end
     result["assignments"] = assignments
     return result
+
+
+def _period_end(title: str | None, year: int | None) -> str | None:
+    """A plan for one quarter or half-year ("2024年一季度…工作方案") is due at that period's end;
+    its tasks that name no deadline of their own inherit it."""
+    if not title or year is None:
+        return None
+    ends = dates.period_ends(title, year)
+    return max(ends) if ends else None
 
 
 def _metadata(
@@ -98,6 +126,10 @@ def _metadata(
     elif issuer:
         result["issuer"] = "、".join(raw[line.start : line.end].strip() for line in issuer)
     result["date"] = date
+    if result["issuer"] is None and result["title"]:
+        span = structure.issuer_in_title(result["title"])
+        if span:
+            result["issuer"] = result["title"][span[0] : span[1]]
     return title_norm
 
 
@@ -106,11 +138,14 @@ class _Analysed:
 
     def __init__(self, node: Node, raw: str, norm: str) -> None:
         self.node = node
+        self.raw, self.norm = raw, norm
         self.clauses = units.find_clauses(norm, node.body_start, node.end)
         head_end = node.head.end
         cut = min((c.start for c in self.clauses if c.start < head_end), default=head_end)
         head = norm[node.body_start : cut]
         sentence_end = head.find("。")
+        # Text after the numbering on the same line: "1.加快项目建设。完成投资…".
+        self.has_sentence = sentence_end >= 0
         self.inline = sentence_end >= 0 or not node.lines
         colon = head.find(":")
         if 2 <= colon <= 25 and (sentence_end < 0 or colon < sentence_end):
@@ -148,12 +183,21 @@ def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None
         chosen: list[tuple[_Analysed, _Analysed | None]] = []
         for item in analysed:
             node = item.node
-            if node.children or node.parent is None:
+            if node.children:
                 continue
             path = [*node.ancestors(), node]
             if any(_NOT_TASKS.search(own(n).title_norm) for n in path):
                 continue
-            chosen.append((item, None))
+            if _NOT_TASKS.search(path[0].part):
+                continue
+            if _TARGETS_ONLY.search(item.title_norm):
+                continue
+            paragraphs = _paragraphs(item)
+            if paragraphs:
+                chosen.extend((para, None) for para in paragraphs)
+            elif node.parent is not None or item.has_sentence:
+                # A top-level heading is a task only when its own line carries the task.
+                chosen.append((item, None))
         return chosen
 
     chosen = []
@@ -163,6 +207,12 @@ def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None
         if id(node) in inherited:
             continue
         descendants = node.walk()[1:]
+        if item.has_units and not node.children:
+            paragraphs = _paragraphs(item)
+            if paragraphs and all(para.has_units for para in paragraphs):
+                # An annual plan whose paragraphs each end with their own units.
+                chosen.extend((para, para) for para in paragraphs)
+                continue
         if item.has_units:
             if item.hoisted:
                 chosen.append((item, item))
@@ -182,9 +232,44 @@ def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None
         if sum(s.has_units for s in siblings) * 2 > len(siblings):
             # An item that lost its unit line in a list where the others have one.
             chosen.append((item, None))
-    order = {id(item.node): i for i, item in enumerate(analysed)}
-    chosen.sort(key=lambda pair: order[id(pair[0].node)])
+    chosen.sort(key=lambda pair: pair[0].node.start)
     return chosen
+
+
+def _paragraphs(item: _Analysed) -> list[_Analysed]:
+    """The paragraphs under a heading, each one a task, when they carry the work.
+
+    An annual plan (国民经济和社会发展计划) numbers only its sections; each paragraph under a
+    section opens with its task ("扩大有效投资。实施重点项目400个以上…") and sets its targets.
+    So do the sub-sections of a work report's year plan.  A top-level section, or a heading with
+    two or more paragraphs, yields one assignment per paragraph: ref "一.1", "一.2", …, titled by
+    the paragraph's first sentence.  A sub-heading with a single paragraph stays one assignment.
+    """
+    node = item.node
+    if item.inline or not node.lines:
+        return []
+    if node.parent is not None and len(node.lines) < 2:
+        return []
+    out: list[_Analysed] = []
+    for line in node.lines:
+        if len(line.text) < 4:
+            continue
+        if _CLOSING.search(line.text):
+            continue
+        mark = _PARAGRAPH_MARK.match(line.text)
+        skip = mark.end() if mark else 0
+        number = str(len(out) + 1)
+        paragraph = Node(
+            style="paragraph",
+            token=number,
+            number=number,
+            start=line.start,
+            head=line,
+            body_start=line.start + skip,
+            parent=node,
+        )
+        out.append(_Analysed(paragraph, item.raw, item.norm))
+    return out
 
 
 def _hoist_trailing_units(analysed: list[_Analysed], own: Callable[[Node], _Analysed]) -> None:
@@ -275,6 +360,8 @@ def _assignment(
         found = targets.find_targets(
             raw, norm, item.title_start, item.title_end, context=item.title_norm
         )
+    if not found:
+        found = _qualitative(item, raw, norm, fallback, section_titles)
     deadline_text = _without(norm, item.body_start, item.end, excluded)
     return {
         "ref": ".".join(n.token for n in [*ancestors, node]),
@@ -289,6 +376,24 @@ def _assignment(
         "category": _category(item, section_titles),
         "span": [node.start, item.end],
     }
+
+
+def _qualitative(
+    item: _Analysed, raw: str, norm: str, indicator: str, section_titles: list[str]
+) -> list[Target]:
+    """The target of an item that sets one in words only.
+
+    Either the item says so ("2023年目标任务:进一步缩小差距", "目标:不发生"), or it is an item
+    of an indicator list ("(二)约束性指标" / "7.居民人均可支配收入增长与经济增长基本同步").
+    """
+    span = targets.statement_span(norm, item.body_start, item.end)
+    if span:
+        text = tidy(raw[span[0] : span[1]])
+    elif any("指标" in title for title in section_titles):
+        text = item.title
+    else:
+        return []
+    return [targets.qualitative(indicator, text, item.title_norm)]
 
 
 def _table_assignment(

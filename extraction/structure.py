@@ -50,6 +50,7 @@ class Node:
     title: str = ""  # working-copy title, numbering and unit clause removed
     title_start: int = 0
     title_end: int = 0
+    part: str = ""  # the unnumbered part heading above a top-level node ("2023年工作安排")
 
     @property
     def end(self) -> int:
@@ -103,6 +104,19 @@ def _token(style: str, number: str) -> str:
     return number
 
 
+# Unnumbered headings that divide a work report into parts ("2022年工作回顾", "2023年工作安排",
+# "加强政府自身建设"): numbering starts again under each, and what stands under a review is not
+# a task.
+_PART_HEADING = re.compile(
+    r"^(?:\d{4}年|[^,,。;;::!!??]{0,10})?(?:工作回顾|回顾|工作安排|重点工作|主要任务|目标任务|"
+    r"工作任务|政府自身建设|保障措施|工作要求|总体要求)[^,,。;;::!!??]{0,6}$"
+)
+
+
+def is_part_heading(text: str) -> bool:
+    return len(text) <= 24 and bool(_PART_HEADING.match(text))
+
+
 # Lines that end a document's body: an attachment list or a bare date under a signature.
 _END_OF_BODY = re.compile(r"^(附件\s*[::\d]|附件$|\(此件.{0,8}\)$)")
 
@@ -119,10 +133,14 @@ def build_tree(
     preamble: list[Line] = []
     current: Node | None = None
     closed = False
+    part = ""
     for line in lines:
         if line.start in skip or is_debris(line.text):
             continue
         numbered = match_numbering(line.text)
+        if numbered is None and is_part_heading(line.text):
+            part, stack, current, closed = line.text, [], None, False
+            continue
         if numbered is None:
             if current is None:
                 preamble.append(line)
@@ -159,6 +177,7 @@ def build_tree(
             node.parent = stack[-1]
             stack[-1].children.append(node)
         else:
+            node.part = part
             roots.append(node)
         stack.append(node)
         current = node
@@ -173,10 +192,12 @@ def _signature_like(text: str) -> bool:
 
 _DOC_SUFFIX = re.compile(
     r"(方案|计划|规划|纲要|意见|办法|通知|报告|要点|清单|细则|决定|规定|措施|安排|分工|公告|通告|"
-    r"任务书|责任书|实施方案|工作方案|责任分工|分工表|任务表|清单表|台账)$"
+    r"任务书|责任书|实施方案|工作方案|责任分工|台账|"
+    r"(?:分工|任务|分解|清单|指标|考核|责任|进度|明细|一览|汇总|计划)表)$"
 )
 _STRONG_SUFFIX = re.compile(
-    r"(方案|计划|规划|纲要|意见|办法|通知|报告|要点|清单|细则|决定|规定|任务书|责任书|分工表|任务表)$"
+    r"(方案|计划|规划|纲要|意见|办法|通知|报告|要点|清单|细则|决定|规定|任务书|责任书|"
+    r"(?:分工|任务|分解|指标|考核|责任)表)$"
 )
 _TITLE_STOP = re.compile(r"[。,,;;::!!??|]")
 _ORG_SUFFIX = re.compile(
@@ -187,11 +208,16 @@ _DATE_LINE = re.compile(
 )
 
 
+_ATTACHMENT_MARK = re.compile(r"^附件\s*[\d一二三四五六七八九十]*\s*[::]?$")
+
+
 def _title_like(text: str) -> bool:
     if not text or len(text) > 40 or _TITLE_STOP.search(text):
         return False
     if match_numbering(text) or is_debris(text) or _DATE_LINE.match(text.replace(" ", "")):
         return False
+    if _ATTACHMENT_MARK.match(text):
+        return False  # "附件" / "附件2" above an attached table's title
     return not text.startswith(("(", "【", "[", "<"))
 
 
@@ -259,7 +285,11 @@ def find_title(
 
 _META_DATE = re.compile(r"成文日期\s*[::|]?\s*")
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|印发日期|发文日期)\s*[::|]?\s*")
-_META_ISSUER = re.compile(r"(?:发布机构|发文机关|发文单位)\s*[::|]\s*([^|\n]{2,40}?)\s*(?:\||\n|$)")
+# The value ends at the next cell: "|", a tab or a run of spaces (a metadata line laid out as
+# "时间:2026-02-18     发布机构:云江市发展和改革委员会     浏览: 次").
+_META_ISSUER = re.compile(
+    r"(?:发布机构|发文机关|发文单位)\s*[::|]\s*([^|\n\t]{2,40}?)(?:\s*\||\t| {2,}|\s*\n|\s*$)"
+)
 _NOTICE_ISSUER = re.compile(r"^(.{2,30}?(?:人民政府|政府|办公室|办公厅|委员会))(?:办公室)?关于印发")
 
 
@@ -292,6 +322,31 @@ def signature(lines: list[Line]) -> tuple[list[Line], str] | None:
     return None
 
 
+# "——2024年1月18日在青川市第七届人民代表大会第四次会议上" under a work report's title.
+_SPEECH = re.compile(r"^[-—–\s(]*(.{8,16}?日)\s?在.{2,60}?(?:会议|大会)上")
+
+
+def _speech_date(lines: list[Line]) -> str | None:
+    for line in lines[:12]:
+        m = _SPEECH.match(line.text)
+        if m:
+            found = dates.parse_date(m[1].replace(" ", ""))
+            if found:
+                return found
+    return None
+
+
+_REPORT_ISSUER = re.compile(
+    r"^(?:\d{4}\s?年|[〇○零一二三四五六七八九]{4}年)?(.{2,24}?政府)工作报告"
+)
+
+
+def issuer_in_title(title: str) -> tuple[int, int] | None:
+    """Offsets of "青川市人民政府" in "2024年青川市人民政府工作报告": a report's issuer."""
+    m = _REPORT_ISSUER.match(title)
+    return (m.start(1), m.end(1)) if m else None
+
+
 def find_issuer_and_date(
     norm: str, lines: list[Line]
 ) -> tuple[tuple[int, int] | list[Line] | None, str | None]:
@@ -302,7 +357,10 @@ def find_issuer_and_date(
     """
     sig = signature(lines)
     date = (
-        _date_after(norm, _META_DATE) or (sig[1] if sig else None) or _date_after(norm, _PUBLISHED)
+        _date_after(norm, _META_DATE)
+        or (sig[1] if sig else None)
+        or _speech_date(lines)
+        or _date_after(norm, _PUBLISHED)
     )
     m = _META_ISSUER.search(norm)
     if m:
@@ -321,9 +379,17 @@ _TITLE_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})年(?!�
 _MULTI_YEAR_PLAN = re.compile(r"五年规划|十[一二三四五六]五|\d{4}\s?[-—~至]\s?\d{4}")
 
 
-def find_year(title: str | None, date: str | None) -> int | None:
-    """The plan year from the title ("2023年…方案"); a multi-year plan falls back to its date."""
-    if title and not _MULTI_YEAR_PLAN.search(title):
+_ANY_YEAR = re.compile(r"(?<!\d)(20\d{2})\s?年")
+
+
+def find_year(title: str | None, date: str | None, text: str = "") -> int | None:
+    """The plan year from the title ("2023年…方案"); a multi-year plan falls back to its date.
+
+    A document with neither a year in its title nor a date (a bare table) takes the year its
+    text names most often ("2024年6月底前"); the latest wins a tie.
+    """
+    multi_year = bool(title and _MULTI_YEAR_PLAN.search(title))
+    if title and not multi_year:
         m = _TITLE_YEAR.search(title)
         if m and 1990 <= int(m[1]) <= 2100:
             return int(m[1])
@@ -332,13 +398,24 @@ def find_year(title: str | None, date: str | None) -> int | None:
             digits = [dates.cn_number(ch) for ch in cn[1]]
             if all(d is not None for d in digits):
                 return int("".join(str(d) for d in digits))
-    return int(date[:4]) if date else None
+    if date:
+        return int(date[:4])
+    if multi_year:
+        return None
+    counts: dict[int, int] = {}
+    for m in _ANY_YEAR.finditer(text):
+        counts[int(m[1])] = counts.get(int(m[1]), 0) + 1
+    return max(counts, key=lambda y: (counts[y], y)) if counts else None
 
 
 # --- tables -----------------------------------------------------------------------------------
 
 _CELL_SEP = re.compile(r"\t|\|")
+# Columns aligned with spaces (a table pasted from a fixed-width view): two or more spaces.
+_SPACE_SEP = re.compile(r" {2,}")
 _HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # The official in charge ("牵头领导", "责任领导", "分管领导") is a person, not a unit column.
+    ("leader", re.compile(r"领导|负责人|联系人|责任人")),
     ("number", re.compile(r"^(序号|编号|序)$")),
     ("lead", re.compile(r"牵头|主责")),
     ("responsible", re.compile(r"责任单位|责任部门|配合|参与|协办|协同")),
@@ -362,11 +439,11 @@ class TableRow:
     sections: list[tuple[str, str]]  # (ref token, heading text) of the section rows above
 
 
-def _cells(line: Line) -> list[Cell]:
+def _cells(line: Line, separator: re.Pattern[str] = _CELL_SEP) -> list[Cell]:
     cells: list[Cell] = []
     pos = 0
     text = line.text
-    for m in [*_CELL_SEP.finditer(text), None]:
+    for m in [*separator.finditer(text), None]:
         end = m.start() if m else len(text)
         raw = text[pos:end]
         lead = len(raw) - len(raw.lstrip())
@@ -379,6 +456,31 @@ def _cells(line: Line) -> list[Cell]:
     if cells and not cells[-1].text and text.endswith("|"):
         cells = cells[:-1]
     return cells
+
+
+def _display_column(line: Line, offset: int) -> int:
+    """Screen column of an offset: a Chinese character takes two columns in a fixed-width view."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in line.text[: offset - line.start])
+
+
+def _aligned(line: Line, header: list[int]) -> list[Cell]:
+    """Cells of a space-aligned row, each put under the header column it starts beneath.
+
+    A row with an empty cell has fewer cells than the header; its cells keep their columns.
+    """
+    cells = _cells(line, _SPACE_SEP)
+    if len(cells) == len(header):
+        return cells
+    out = [Cell(line.end, line.end, "") for _ in header]
+    for cell in cells:
+        column = _display_column(line, cell.start)
+        index = max((i for i, start in enumerate(header) if start <= column + 1), default=0)
+        if out[index].text:
+            merged = out[index]
+            out[index] = Cell(merged.start, cell.end, merged.text + " " + cell.text)
+        else:
+            out[index] = cell
+    return out
 
 
 def _header_roles(cells: list[Cell]) -> dict[int, str] | None:
@@ -394,21 +496,39 @@ def _header_roles(cells: list[Cell]) -> dict[int, str] | None:
     return None
 
 
+def _split_row(line: Line, spaced: list[int] | None) -> list[Cell]:
+    if _CELL_SEP.search(line.text):
+        return _cells(line)
+    if spaced is not None and _SPACE_SEP.search(line.text):
+        return _aligned(line, spaced)
+    return []
+
+
 def find_tables(lines: list[Line]) -> list[TableRow]:
-    """Rows of task tables pasted as text (cells split by tabs or "|") under a header row that
-    names the task and unit columns.  Section rows (一、… alone in a row) give the rows a path."""
+    """Rows of task tables pasted as text (cells split by tabs, "|" or runs of spaces) under a
+    header row that names the task and unit columns.  Section rows (一、… alone in a row) give
+    the rows a path."""
     rows: list[TableRow] = []
     roles: dict[int, str] | None = None
+    # Screen columns of a space-aligned header's cells; None for tab- or "|"-separated tables.
+    spaced: list[int] | None = None
     sections: list[tuple[str, str]] = []
     for line in lines:
-        cells = _cells(line) if _CELL_SEP.search(line.text) else []
-        if len(cells) >= 3:
-            header = _header_roles(cells)
-            if header and not any(c.text and c.text[0].isdigit() for c in cells[:1]):
-                roles, sections = header, []
+        if _CELL_SEP.search(line.text):
+            candidates, layout = _cells(line), None
+        elif _SPACE_SEP.search(line.text):
+            candidates = _cells(line, _SPACE_SEP)
+            layout = [_display_column(line, c.start) for c in candidates]
+        else:
+            candidates, layout = [], None
+        if len(candidates) >= 3:
+            header = _header_roles(candidates)
+            if header and not any(c.text and c.text[0].isdigit() for c in candidates[:1]):
+                roles, spaced, sections = header, layout, []
                 continue
         if roles is None:
             continue
+        cells = _split_row(line, spaced)
         filled = [c for c in cells if c.text] if cells else []
         heading_text = filled[0].text if len(filled) == 1 else line.text if not cells else ""
         numbered = match_numbering(heading_text) if heading_text else None

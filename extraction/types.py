@@ -1,7 +1,9 @@
 """The output contract (DESIGN.md §7) as TypedDicts.
 
-`span` on an assignment and `scope` on a target go beyond §7: the tracker uses the span to
-show the source beside the draft, and `scope` is reserved for per-place targets.
+Beyond §7: `span` on an assignment (offsets into prepare_text(text), so the tracker can show
+the source beside the draft), `scope` on a target (the place a per-place target is set for,
+"云县" in "云县2.1人", else None), and `escalation_days` at the top (the document's time limit
+for settling a problem at one level, "限时3日内办结" → 3, else None).
 """
 
 from __future__ import annotations
@@ -57,4 +59,5 @@ class Extraction(TypedDict):
     script: Script
     targets: list[Target]
     reporting: list[ReportingRule]
+    escalation_days: int | None
     assignments: list[Assignment]

@@ -30,7 +30,8 @@ _RESP_LABELS = (
     "责任主体",
 )
 _LABELS = sorted(_LEAD_LABELS + _RESP_LABELS, key=len, reverse=True)
-LABEL = re.compile("(" + "|".join(_LABELS) + r")[ \t]*[::][ \t]*")
+# "牵头单位:", and the bracketed form some tables and notices use: "【牵头单位】".
+LABEL = re.compile("[【\\[]?(" + "|".join(_LABELS) + r")(?:[】\]][ \t]*[::]?|[ \t]*[::])[ \t]*")
 
 _OPEN = "([【“《‘"
 _CLOSE = ")]】”》’"
@@ -123,6 +124,20 @@ _ROLE_WORD = re.compile(r"(牵头|配合|参与|协同|协助|协办|负责)$")
 _PAREN = re.compile(r"\(([^()\n]{2,200})\)")
 
 
+# A unit's name ends in an organisation word; "(按程序负责)" or "(各自负责)" do not.
+_ORG_END = re.compile(
+    r"(局|委|办|厅|部|中心|公司|政府|院|所|站|队|会|处|室|组|馆|行|社|团|联|集团|管委会|街道|镇|乡|分局)$"
+)
+
+
+def _sole_unit(parts: list[tuple[int, int, str]]) -> bool:
+    """ "(县人社局负责)": a single unit in charge, named with 负责."""
+    if len(parts) != 1:
+        return False
+    piece = parts[0][2].strip()
+    return piece.endswith("负责") and bool(_ORG_END.search(piece[:-2]))
+
+
 def _unlabelled(norm: str, start: int, end: int) -> list[UnitClause]:
     """ "(区发改局牵头,区财政局、区住建局配合)": every part ends in a role word."""
     clauses: list[UnitClause] = []
@@ -136,7 +151,7 @@ def _unlabelled(norm: str, start: int, end: int) -> list[UnitClause]:
             pos += len(piece)
         if not parts or not all(_ROLE_WORD.search(p[2].strip()) for p in parts):
             continue
-        if not any(p[2].strip().endswith("牵头") for p in parts):
+        if not any(p[2].strip().endswith("牵头") for p in parts) and not _sole_unit(parts):
             continue
         for a, _, piece in parts:
             word = _ROLE_WORD.search(piece.strip())
@@ -150,7 +165,8 @@ def _unlabelled(norm: str, start: int, end: int) -> list[UnitClause]:
 
 # --- splitting --------------------------------------------------------------------------------
 
-_SEPARATORS = "、,;,; \t"
+# "/" too: "各县(区)人民政府/市统计局" (width is folded in the working copy).
+_SEPARATORS = "、,;,; \t/"
 _DUTY_SUFFIX = re.compile(
     r"(按照?(各自)?(职责|职能)(职责)?(分工)?(负责|落实)?|根据职责分工负责|分别负责|负责落实|负责|牵头|配合)$"
 )

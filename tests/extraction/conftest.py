@@ -9,9 +9,12 @@ import pytest
 from tests.conftest import CORPUS, IN_CI
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+# Every corpus document has a golden file: the three plans and the 24 work reports.
 GOLDEN_DOCUMENTS = {
     "lincang": "lincang-2023-county-development-plan.txt",
     "shashi": "shashi-14th-fyp-task-division.txt",
+    "tongliao": "tongliao-2023-annual-plan.txt",
+    **{f"report-{n:02d}": f"reports/{n:02d}.txt" for n in range(24)},
 }
 
 

@@ -58,7 +58,7 @@ def test_unreadable_file_exits_2(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     docx = tmp_path / "plan.docx"
     docx.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
-    for path, code in ((empty, "empty"), (docx, "unsupported")):
+    for path, code in ((empty, "empty"), (docx, "corrupt")):
         result = run("--json", str(path))
         assert result.returncode == 2
         assert result.stdout == ""
@@ -74,8 +74,8 @@ def test_plain_table_for_people(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "标题: 某某任务分工方案" in result.stdout
     assert "一.1" in result.stdout and "区发改局" in result.stdout
-    assert "地区生产总值 ~ 6%" in result.stdout
-    assert "城镇新增就业 >= 3000人" in result.stdout
+    assert "地区生产总值 约 6%" in result.stdout
+    assert "城镇新增就业 ≥ 3000人" in result.stdout
 
 
 def test_import_does_not_pull_in_django_or_the_tracker() -> None:
@@ -89,3 +89,23 @@ def test_import_does_not_pull_in_django_or_the_tracker() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_word_and_pdf_files(tmp_path: Path) -> None:
+    from tests.extraction.pdfmaker import scan_pdf, text_pdf
+    from tests.extraction.test_extraction_formats import PDF_PAGES, word_file
+
+    word = tmp_path / "方案.docx"
+    word.write_bytes(word_file())
+    pdf = tmp_path / "方案.pdf"
+    pdf.write_bytes(text_pdf(PDF_PAGES))
+    result = run("--json", str(word), str(pdf))
+    assert result.returncode == 0, result.stderr
+    from_word, from_pdf = json.loads(result.stdout)
+    assert from_word["title"] == "石桥镇2024年民生实事任务分工方案"
+    assert from_pdf["assignments"][0]["lead_units"] == ["县发改局"]
+    scan = tmp_path / "扫描件.pdf"
+    scan.write_bytes(scan_pdf())
+    refused = run("--json", str(scan))
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "[no_text]" in refused.stderr and "OCR" in refused.stderr

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.dates import cn_number, find_deadline, find_reporting_rules, parse_date
+from extraction.dates import (
+    cn_number,
+    find_deadline,
+    find_escalation_days,
+    find_reporting_rules,
+    parse_date,
+)
 
 
 @pytest.mark.parametrize(
@@ -79,3 +85,34 @@ def test_other_reporting_rules(text: str, expected: tuple[str, int | None, int |
 def test_no_rule_without_a_reporting_verb() -> None:
     assert find_reporting_rules("定期调度在每季度数据上报前和省季度通报后开展。") == []
     assert find_reporting_rules("每季度末月25日前完成监测。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一季度规模以上工业增加值同比增长10%", "2024-03-31"),
+        ("第二季度末前完成", "2024-06-30"),
+        ("前三季度完成投资", "2024-09-30"),
+        ("4月份集中开工", "2024-04-30"),
+        ("3月末前完成项目前期手续", "2024-03-31"),
+        ("上半年城镇新增就业800人", "2024-06-30"),
+        ("下半年启动", "2024-12-31"),
+        ("每季度调度一次", None),
+    ],
+)
+def test_periods_of_the_documents_year(text: str, expected: str | None) -> None:
+    assert find_deadline(text, 2024) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("企业反映的问题限时3日内办结", 3),
+        ("问题须在三个工作日内答复", 3),
+        ("县级层面限时3日内解决,否则提交市级部门", 3),
+        ("力争3天内完成", None),
+        ("没有时限", None),
+    ],
+)
+def test_escalation_days(text: str, days: int | None) -> None:
+    assert find_escalation_days(text) == days

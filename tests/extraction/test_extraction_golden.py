@@ -1,4 +1,4 @@
-"""The reviewed output for the two corpus documents (see update_golden.py to change it)."""
+"""The reviewed output for every corpus document (see update_golden.py to change it)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import json
 import pytest
 
 from extraction import extract
+from tests.extraction.conftest import GOLDEN_DOCUMENTS
 
-NAMES = ["lincang", "shashi"]
+NAMES = list(GOLDEN_DOCUMENTS)
+# The task-division documents, where every assignment names its units.
+WITH_UNITS = ["lincang", "shashi"]
 
 
 @pytest.mark.corpus
@@ -29,7 +32,7 @@ def test_golden(corpus_documents, name: str) -> None:
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", WITH_UNITS)
 def test_golden_spans_point_into_the_document(corpus_documents, name: str) -> None:
     text = corpus_documents.text(corpus_documents.golden_documents[name])
     for item in extract(text)["assignments"]:

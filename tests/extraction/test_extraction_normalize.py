@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from extraction import UnreadableDocument, decode_document, read_document
-from extraction.normalize import detect_script, is_debris, simplify, working_copy
+from extraction.normalize import is_debris, working_copy
+from extraction.prepare import detect_script, prepare_text
 
 SAMPLE = "1.地区生产总值增长6%。(牵头单位:区发改局)\n"
 
@@ -48,16 +49,17 @@ def test_many_control_characters_are_binary() -> None:
 @pytest.mark.parametrize(
     ("data", "filename"),
     [
-        (b"PK\x03\x04\x14\x00\x06\x00rest-of-zip", "方案.docx"),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "方案.pdf"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "方案.doc"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "方案.wps"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "表.xls"),
+        (b"{\\rtf1\\ansi hello}", "方案.rtf"),
     ],
 )
-def test_office_and_pdf_files_are_unsupported(data: bytes, filename: str) -> None:
+def test_legacy_office_files_are_unsupported(data: bytes, filename: str) -> None:
     with pytest.raises(UnreadableDocument) as info:
         decode_document(data, filename)
     assert info.value.code == "unsupported"
-    assert ".docx" in info.value.message and ".pdf" in info.value.message
+    assert ".docx" in info.value.message and ".txt" in info.value.message
     assert "暂不支持" in info.value.message
 
 
@@ -76,10 +78,10 @@ def test_read_document(tmp_path) -> None:
 
 
 def test_working_copy_keeps_length_and_folds_full_width() -> None:
-    text = "（一）稳增长：增长６．５％，\u3000１、２\r\n①"
+    text = "（一）稳增长：增长６．５％，\u3000１、２\n①"
     work = working_copy(text)
     assert len(work) == len(text)
-    assert work == "(一)稳增长:增长6.5%, 1、2\n\n①"
+    assert work == "(一)稳增长:增长6.5%, 1、2\n①"
 
 
 def test_working_copy_never_invents_digits() -> None:
@@ -87,14 +89,11 @@ def test_working_copy_never_invents_digits() -> None:
     assert working_copy(text) == text
 
 
-def test_traditional_detection_and_mapping() -> None:
+def test_traditional_detection() -> None:
     traditional = "臺北縣經濟發展計畫:地區生產總值增長5%,城鎮新增就業1萬人,財政收入穩定增長。" * 2
     assert detect_script(traditional) == "traditional"
     assert detect_script("地区生产总值增长5%,城镇新增就业1万人") == "simplified"
-    work = working_copy(traditional, traditional=True)
-    assert len(work) == len(traditional)
-    assert "地区生产总值增长" in work
-    assert simplify("萬元") == "万元"
+    assert prepare_text(traditional).startswith("台北县经济发展计划:地区生产总值增长5%")
 
 
 @pytest.mark.parametrize(

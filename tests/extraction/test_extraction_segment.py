@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -54,24 +55,31 @@ def test_concurrent_first_calls_build_once(monkeypatch: pytest.MonkeyPatch) -> N
     assert len({id(r) for r in results}) == 1
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_child_after_fork_can_segment_even_if_lock_was_held() -> None:
-    segment.get_tokenizer()
+def child_check_while_held(lock: threading.Lock, check: Callable[[], bool]) -> bool:
+    """Fork while `lock` is held (as by another thread at fork time); run `check` in the child."""
     read_end, write_end = os.pipe()
-    with segment._lock:  # another thread holding the lock at fork time
+    with lock:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             os.close(read_end)
             try:
-                ok = "发展改革委" in segment.cut("市发展改革委") and not segment._lock.locked()
-                os.write(write_end, b"1" if ok else b"0")
+                os.write(write_end, b"1" if check() else b"0")
             finally:
                 os._exit(0)
     os.close(write_end)
     _, status = os.waitpid(pid, 0)
-    assert os.read(read_end, 1) == b"1"
+    answer = os.read(read_end, 1)
     os.close(read_end)
-    assert status == 0
+    return answer == b"1" and status == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_child_after_fork_can_segment_even_if_lock_was_held() -> None:
+    segment.get_tokenizer()
+    assert child_check_while_held(
+        segment._lock,
+        lambda: "发展改革委" in segment.cut("市发展改革委") and not segment._lock.locked(),
+    )
 
 
 def test_jieba_logging_is_silenced() -> None:
@@ -82,3 +90,43 @@ def test_jieba_logging_is_silenced() -> None:
     assert result.returncode == 0, result.stderr
     assert "Building prefix dict" not in result.stderr
     assert "Loading model" not in result.stderr
+
+
+def test_threads_share_one_converter_and_get_the_same_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """OpenCC converters are built once per process, like the tokenizer, whichever thread
+    asks first; extraction in parallel threads gives what it gives alone."""
+    from extraction import extract, prepare
+    from tests.extraction.test_extraction_documents import DOCUMENTS
+
+    monkeypatch.setattr(prepare, "_converters", {})
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DOCUMENTS.glob("*.txt"))]
+    expected = [extract(text) for text in texts]
+    built = dict(prepare._converters)
+    barrier = threading.Barrier(4)
+    results: dict[int, list[object]] = {}
+
+    def worker(n: int) -> None:
+        barrier.wait()
+        results[n] = [extract(text) for text in texts]
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(results[n] == expected for n in range(4))
+    assert all(prepare._converters[k] is built[k] for k in built)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_child_after_fork_can_convert_even_if_the_converter_lock_was_held(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from extraction import prepare
+
+    monkeypatch.setattr(prepare, "_converters", {})  # the child must build its own
+    assert child_check_while_held(
+        prepare._converter_lock, lambda: prepare.to_simplified("經濟發展") == "经济发展"
+    )

@@ -152,3 +152,30 @@ def test_tables_with_header_and_section_rows() -> None:
         ("一", "地区生产总值增长"),
         ("二", "新增城镇就业"),
     ]
+
+
+def test_leader_column_is_not_a_unit_column() -> None:
+    text = (
+        "序号\t工作任务\t牵头领导\t牵头单位\t责任单位\t时间节点\n"
+        "1\t新建公园3个\t张某某\t县住建局\t县城管局\t2024年9月底\n"
+    )
+    (row,) = find_tables(split_lines(working_copy(text)))
+    assert (row.cells["lead"].text, row.cells["responsible"].text) == ("县住建局", "县城管局")
+    assert "leader" in row.cells and row.cells["deadline"].text == "2024年9月底"
+
+
+def test_space_aligned_row_with_an_empty_cell_keeps_its_columns() -> None:
+    text = (
+        "序号  工作任务              完成时限      牵头单位      责任单位\n"
+        "1     新建公园3个           年内          县住建局      县城管局\n"
+        "2     改造公厕20座                        县城管局      各乡镇\n"
+    )
+    rows = find_tables(split_lines(working_copy(text)))
+    assert [r.cells["lead"].text for r in rows] == ["县住建局", "县城管局"]
+    assert [r.cells["deadline"].text for r in rows] == ["年内", ""]
+    assert rows[1].cells["responsible"].text == "各乡镇"
+
+
+def test_metadata_issuer_ends_at_a_run_of_spaces() -> None:
+    text = "时间:2026-02-18     发布机构:云江市发展和改革委员会     浏览: 次\n某某方案\n"
+    assert extract(text)["issuer"] == "云江市发展和改革委员会"

@@ -80,7 +80,6 @@ def test_values_and_units_as_written(text: str, value: float, unit: str) -> None
         "在爱国卫生“7个专项行动”基础上",
         "紧紧抓住培养人才、吸引人才、使用人才3个环节",
         "比重0.012%(高企净增5户、企业法人总量41621户)",
-        "打造两个200亿元以上产业",
         "实施500千伏输变电工程",
         "召开第5次全体会议",
         "问题限时3天内办结",
@@ -92,6 +91,12 @@ def test_values_and_units_as_written(text: str, value: float, unit: str) -> None
 def test_numbers_that_are_not_targets(text: str) -> None:
     values = [t["value"] for t in targets_in(text)]
     assert values in ([], [0.012]), values
+
+
+def test_chinese_numeral_counts_with_a_qualified_noun() -> None:
+    target = one("打造两个200亿元以上产业")
+    assert (target["indicator"], target["value"], target["unit"]) == ("200亿元以上产业", 2.0, "个")
+    assert targets_in("坚决做到两个维护,深化三项制度改革,统一规划") == []
 
 
 def test_scope_number_inside_indicator_is_kept_in_name() -> None:
@@ -171,7 +176,7 @@ def test_values_per_place_share_one_indicator() -> None:
     )
     assert [t["value"] for t in found] == [4.1, 2.1, 2.1]
     assert {t["indicator"] for t in found} == {"每千人口拥有执业(助理)医师"}
-    assert all(t["scope"] is None for t in found)
+    assert [t["scope"] for t in found] == ["临翔区", "云县", "凤庆县"]
 
 
 @pytest.mark.parametrize(
@@ -228,4 +233,85 @@ def test_headline_targets_of_a_work_report() -> None:
 
 def test_no_headline_sentence_no_targets() -> None:
     text = "2023年目标任务:全市完成固定资产投资增长14%。"
+    assert find_headline_targets(text, working_copy(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "comparator"),
+    [
+        ("新增就业一万人", 1.0, "万人", "="),
+        ("培训农村劳动力两万人次", 2.0, "万人次", "="),
+        ("培育三家上市公司", 3.0, "家", "="),
+        ("新建十二所幼儿园", 12.0, "所", "="),
+        ("完成投资170多亿元", 170.0, "亿元", ">"),
+        ("新增就业1万余人", 1.0, "万人", ">"),
+        ("企业开办时间压缩至1个工作日以内", 1.0, "个工作日", "<="),
+    ],
+)
+def test_chinese_numerals_more_than_and_time_targets(
+    text: str, value: float, unit: str, comparator: str
+) -> None:
+    target = one(text)
+    assert (target["value"], target["unit"], target["comparator"]) == (value, unit, comparator)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "统一规划建设",
+        "建设一个平台",
+        "坚持两个毫不动摇",
+        "五年累计",
+        "以10个示范村为引领",
+        "按照建成区每平方公里公厕不少于4座的标准",
+        "实施16个乡村建设专项行动",
+        "支持30万人以上县(市、区)规划建设技工院校",
+    ],
+)
+def test_more_numbers_that_are_not_targets(text: str) -> None:
+    assert targets_in(text) == []
+
+
+def test_per_place_values_get_a_scope_only_when_each_has_a_place() -> None:
+    found = targets_in("每千人口执业(助理)医师数:东城区3.2人、西城区2.6人、北山县2.1人", "医师数")
+    assert [(t["scope"], t["value"]) for t in found] == [
+        ("东城区", 3.2),
+        ("西城区", 2.6),
+        ("北山县", 2.1),
+    ]
+    counted = targets_in("开工建设云县、永德县、耿马县、孟定镇5座生活垃圾焚烧(发电)厂")
+    assert [(t["scope"], t["value"]) for t in counted] == [(None, 5.0)]
+    # "小区" and "开发区" end like place names but are not places.
+    assert targets_in("改造城镇老旧小区120个")[0]["indicator"] == "城镇老旧小区"
+
+
+def test_inverse_mark_applies_to_the_titled_indicator_only() -> None:
+    found = targets_in(
+        "城镇调查失业率控制在5.5%以内,城镇新增就业1200人以上",
+        context="城镇调查失业率(逆指标)",
+    )
+    assert [t["direction"] for t in found] == ["decrease", "increase"]
+
+
+def test_reaching_a_level_is_not_a_growth() -> None:
+    assert one("常住人口城镇化率提高到58%")["kind"] == "share"
+    assert one("城镇化率提高2个百分点")["kind"] == "growth"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "综合考虑各方面因素,今年全市地区生产总值增长6%左右,一般公共预算收入增长5%,"
+        "固定资产投资增长10%以上。",
+        "一、主要目标\n地区生产总值增长6%左右,一般公共预算收入增长5%,固定资产投资增长10%以上。",
+        "主要预期目标:\n——地区生产总值增长6%左右;\n——一般公共预算收入增长5%;\n——固定资产投资增长10%以上。",
+    ],
+)
+def test_headline_targets_without_the_marker_sentence(text: str) -> None:
+    found = find_headline_targets(text, working_copy(text))
+    assert [(t["value"], t["comparator"]) for t in found] == [(6.0, "~"), (5.0, "="), (10.0, ">=")]
+
+
+def test_past_results_are_not_headline_targets() -> None:
+    text = "2023年,全市地区生产总值增长4.8%,一般公共预算收入增长3.2%,固定资产投资增长5%。"
     assert find_headline_targets(text, working_copy(text)) == []

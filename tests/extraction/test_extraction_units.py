@@ -109,3 +109,24 @@ def test_brackets_that_are_not_units_are_ignored() -> None:
         "lead": [],
         "responsible": [],
     }
+
+
+def test_bracketed_labels() -> None:
+    found = units_of(
+        "政务服务“一网通办”率达到95%。【牵头单位】县政务服务中心【责任单位】县直各部门"
+    )
+    assert found == {"lead": ["县政务服务中心"], "responsible": ["县直各部门"]}
+
+
+def test_sole_unit_named_with_fuze() -> None:
+    assert units_of("新增就业3000人以上(县人社局负责)") == {
+        "lead": [],
+        "responsible": ["县人社局"],
+    }
+    # A bracket ending in 负责 that names no unit is not a unit clause.
+    assert units_of("完成任务(按程序负责)") == {"lead": [], "responsible": []}
+
+
+def test_leadership_lines_are_not_unit_labels() -> None:
+    found = units_of("牵头领导:张某某\n牵头单位:县发改局\n责任单位:县财政局")
+    assert found == {"lead": ["县发改局"], "responsible": ["县财政局"]}
