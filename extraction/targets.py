@@ -200,7 +200,7 @@ _TAIL = re.compile(
     r"(同比增长|同比增加|同比|年均增长|年均增速|年均|比上年增长|比上年|较上年|增长|增速|增幅|涨幅|"
     r"提高到|提高至|提高|提升到|提升至|提升|增加到|增加至|增加|下降到|下降至|下降|降低到|降低至|降低|减少|"
     r"降到|降至|"
-    r"压缩至|压缩到|缩短至|缩短到|压减至|压减到|压缩|缩短|"
+    r"压缩至|压缩到|缩短至|缩短到|压减至|压减到|压缩|缩短|缩小至|缩小到|缩小|"
     r"达到|达|为|是|控制在|控制|保持在|保持|稳定在|稳定|在|"
     r"(?:超过|突破|高于|低于|不低于|不少于|不超过|不高于|至少|约为|约)(?:全国|全省|全市|全区|平均水平|省平均)*|"
     r"完成|实现|力争|争取|确保|预计|预期|目标任务为|目标任务|目标值为|目标值|目标为|目标|任务为|"
@@ -317,7 +317,7 @@ def _is_place(text: str) -> bool:
 _GROWTH_WORDS = re.compile(
     r"增长|增速|增幅|提高(?![到至])|提升(?![到至])|涨幅|增加(?![值到至])|年均增"
 )
-_DECREASE_WORDS = re.compile(r"下降|降低|减少|压减|缩减|降至|降到")
+_DECREASE_WORDS = re.compile(r"下降|降低|减少|压减|缩减|降至|降到|缩小")
 _SHARE_WORDS = re.compile(r"比重|占比|率|比例|覆盖|强度|份额")
 _INVERSE = re.compile(
     r"逆指标|失业率|能耗|排放|事故|物价|价格|消费指数|CPI|死亡|污染|发生率|负债|债务率|PM2\.5"
@@ -460,7 +460,27 @@ def _mentions(norm: str, a: int, b: int, start: int, mask: list[bool]) -> list[_
         elif before.endswith("前") and rank:
             after = "以内"
         found.append(_Mention(m.start(), end, m.end(), value, high, unit, after, rank))
+    taken = [(f.start, f.end) for f in found]
+    for m in _BARE_RATIO.finditer(norm, a, b):
+        at = m.start("value")
+        if mask[at - start] or any(s <= at < e for s, e in taken):
+            continue
+        after_m = _AFTER.match(norm, m.end(), b)
+        after = after_m[1] if after_m else None
+        end = after_m.end() if after_m else m.end()
+        value = _number(m["value"])
+        if value is not None:
+            found.append(_Mention(at, end, m.end(), value, None, "", after, False))
+    found.sort(key=lambda mention: mention.start)
     return found
+
+
+# "城乡居民人均可支配收入比缩小至2.1以内", "恩格尔系数降至30以下": a ratio or an index has no unit
+# of measure, so its number counts as a target only right after the indicator and a goal verb.
+_BARE_RATIO = re.compile(
+    r"(?:收入比|比值|系数|指数)(?:缩小|下降|降低|降|控制|保持|稳定|提高|提升|达到|达)?(?:至|到|在|为)?\s?"
+    r"(?P<value>\d+(?:\.\d+)?)(?![\d.%‰])"
+)
 
 
 def _before_comparator(seg: str) -> Comparator | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extraction.normalize import working_copy
+from extraction.pipeline import extract_strict
 from extraction.targets import find_headline_targets, find_targets
 from extraction.types import Target
 
@@ -315,3 +316,19 @@ def test_headline_targets_without_the_marker_sentence(text: str) -> None:
 def test_past_results_are_not_headline_targets() -> None:
     text = "2023年,全市地区生产总值增长4.8%,一般公共预算收入增长3.2%,固定资产投资增长5%。"
     assert find_headline_targets(text, working_copy(text)) == []
+
+
+def test_a_ratio_or_index_without_a_unit_is_a_target_after_its_goal_verb():
+    text = (
+        "1.城乡收入:城乡居民人均可支配收入比缩小至2.1以内,恩格尔系数降至30以下,"
+        "农村居民收入比上年增长8%。(牵头单位:市农业农村局)"
+    )
+    found = [
+        (t["indicator"], t["value"], t["unit"], t["comparator"], t["direction"])
+        for t in extract_strict(text)["assignments"][0]["targets"]
+    ]
+    assert found == [
+        ("城乡居民人均可支配收入比", 2.1, "", "<=", "decrease"),
+        ("恩格尔系数", 30.0, "", "<=", "decrease"),
+        ("农村居民收入", 8.0, "%", "=", "increase"),
+    ]

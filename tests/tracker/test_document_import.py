@@ -76,7 +76,8 @@ def test_line_endings_and_encoding_do_not_make_a_new_document():
     assert source_digest(text) == source_digest(text.replace("\n", "\r\n") + "\n\n")
 
 
-def _docx() -> bytes:
+def _broken_docx() -> bytes:
+    """A zip that calls itself a Word file but lacks the parts Word writes."""
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
@@ -89,14 +90,15 @@ def _docx() -> bytes:
         (b"", "empty", "空"),
         (b"   \n\t\n", "empty", "空"),
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary", "不是文本"),
-        (_docx(), "unsupported", "格式"),
+        (_broken_docx(), "corrupt", "损坏"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "unsupported", ".docx"),
         (
             "这是一段普通文字，没有任何编号任务。".encode(),
             "no_assignments",
             "未能从文件中识别出任何编号任务",
         ),
     ],
-    ids=["empty", "blank", "png", "docx", "no-tasks"],
+    ids=["empty", "blank", "png", "broken-docx", "legacy-doc", "no-tasks"],
 )
 def test_a_bad_file_is_refused_with_a_reason_and_changes_nothing(data, code, words):
     before = counts()
@@ -105,3 +107,31 @@ def test_a_bad_file_is_refused_with_a_reason_and_changes_nothing(data, code, wor
     assert caught.value.code == code
     assert words in caught.value.message
     assert counts() == before
+
+
+def test_a_word_file_imports(db):
+    import docx
+
+    paper = docx.Document()
+    paper.add_paragraph("云江市2026年重点工作任务分工方案")
+    paper.add_paragraph("一、稳增长")
+    paper.add_paragraph("1.固定资产投资增长6.5%。(牵头单位:市发展改革委;责任单位:市财政局)")
+    buffer = BytesIO()
+    paper.save(buffer)
+    outcome = document_import(data=buffer.getvalue(), source_name="方案.docx", actor=None)
+    assignment = outcome.document.assignments.get()
+    assert assignment.lead_units_text == ["市发展改革委"]
+    assert assignment.targets.get().value == 6.5
+
+
+def test_traditional_text_with_ruby_is_stored_prepared_and_spans_point_into_it(db):
+    text = (
+        "雲江市2026年重點工作任務分工方案\n一、穩增長\n"
+        "1.實(shí)現(xiàn)固定資產投資增長6.5%。(牽頭單位:市發展改革委)\n"
+    )
+    document = document_import(data=text.encode(), source_name="t.txt", actor=None).document
+    assert document.extraction["script"] == "traditional"
+    assert "实现固定资产投资增长6.5%" in document.source_text
+    assignment = document.assignments.get()
+    span = document.source_text[assignment.span_start : assignment.span_end]
+    assert span.startswith("1.实现固定资产投资") and assignment.lead_units_text == ["市发展改革委"]

@@ -39,7 +39,9 @@ def _rejection_message(code: str) -> str:
         "empty": _("文件是空的，没有可识别的文字。"),
         "binary": _("文件不是文本文件（可能是图片、压缩包或其他二进制文件）。"),
         "encoding": _("无法识别文件的文字编码（支持 UTF-8 和 GB18030/GBK）。"),
-        "unsupported": _("暂不支持该文件格式，请另存为 .txt 文本后再导入。"),
+        "unsupported": _(
+            "暂不支持该文件格式（旧版 .doc/.wps/.xls 等），请另存为 .docx、.pdf 或 .txt 后再导入。"
+        ),
         "corrupt": _("文件已损坏或格式不完整，无法读取；请用原软件重新另存后再导入。"),
         "no_text": _(
             "PDF 文件没有文字层（可能是扫描件），无法识别文字；请导入 Word 原件或文本，"
@@ -57,12 +59,9 @@ def source_digest(text: str) -> str:
 
 
 def prepare_source(text: str) -> str:
-    """The text stored as Document.source_text, which extraction reads and spans refer to.
-
-    Extractor 2 cleans text first (extraction.prepare_text) and reports spans in the cleaned
-    text; once it is merged this returns `extraction.prepare_text(text)`.
-    """
-    return text
+    """The text stored as Document.source_text: what the extractor reads (ruby and page garbage
+    removed, traditional characters simplified) and what every assignment's span points into."""
+    return extraction.prepare_text(text)
 
 
 def assignment_key(item: Mapping[str, Any]) -> str:
@@ -89,7 +88,8 @@ def document_import(
         text = extraction.decode_document(data, source_name)
     except UnreadableDocument as exc:
         raise DocumentRejected(_rejection_message(exc.code), code=exc.code) from exc
-    text = prepare_source(text.replace("\r\n", "\n").replace("\r", "\n"))
+    raw = text
+    text = prepare_source(raw)
     digest = source_digest(text)
 
     existing = Document.objects.filter(source_sha256=digest).first()
@@ -97,7 +97,9 @@ def document_import(
         return ImportOutcome(document=existing, created=False)
 
     # Extraction is CPU work; it runs before the transaction so no database lock is held meanwhile.
-    result = extraction.extract(text)
+    # Extracted from the text as it arrived, so the draft records whether it was traditional; the
+    # spans point into the prepared text stored below.
+    result = extraction.extract(raw)
     # A 政府工作报告 or an annual plan may carry only document-level targets; the reviewer then
     # turns them into assignments. A text with neither has nothing to track.
     if not result.get("assignments") and not result.get("targets"):

@@ -368,6 +368,8 @@ def document_reextract(*, document: Document, actor: User | None) -> ReextractOu
     """
     # Extraction is CPU work; it runs before the transaction so no lock is held meanwhile.
     result = extraction.extract(document.source_text)
+    # The stored text is already simplified; the script is what the file arrived in.
+    result["script"] = (document.extraction or {}).get("script", result["script"])
     with transaction.atomic():
         locked = _draft_for_update(document)
         outcome = ReextractOutcome(extraction_version=extraction.EXTRACTION_VERSION)

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 
+import extraction
 from tracker.models import Unit, UnitAlias, UnitGroup, User
 from tracker.services.audit import audit_record
 
@@ -32,12 +33,10 @@ def name_key(name: str) -> str:
 
 
 def unit_key(mention: str) -> str:
-    """The key a unit name is looked up by, for names in the directory and mentions alike.
-
-    Extractor 2 adds extraction.canonical_unit_name (one spelling for 市发改委 and 市发展改革委);
-    once it is merged this becomes `name_key(extraction.canonical_unit_name(mention))`.
-    """
-    return name_key(mention)
+    """The key a unit name is looked up by, for names in the directory and mentions alike: the
+    extractor's canonical name (市发改委 and 市发展改革委 are 市发展和改革委员会), without spaces
+    and width differences."""
+    return name_key(extraction.canonical_unit_name(mention))
 
 
 def guess_level(name: str) -> str:
