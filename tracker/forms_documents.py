@@ -28,7 +28,7 @@ _SECTION_SEPARATORS = re.compile(r"\s*(?:›|>|\n)\s*")
 
 
 def import_max_bytes() -> int:
-    return int(getattr(settings, "TRACKER_IMPORT_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.TRACKER_IMPORT_MAX_BYTES)
 
 
 class _Form(forms.Form):

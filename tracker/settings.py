@@ -301,6 +301,10 @@ TRACKER_OVERDUE_RED_DAYS = env_int("TRACKER_OVERDUE_RED_DAYS", 3, minimum=0)
 # Unit rankings: weights of (share of green/blue responsibilities, on-time submission rate,
 # problems closed in time).
 TRACKER_RANKING_WEIGHTS = env_decimals("TRACKER_RANKING_WEIGHTS", "0.6,0.3,0.1", count=3)
+# Importing: the largest document file accepted, and the size above which publishing runs in
+# the background on a Celery worker (a province's plan creates thousands of rows).
+TRACKER_IMPORT_MAX_BYTES = env_int("TRACKER_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+TRACKER_PUBLISH_BACKGROUND_ABOVE = env_int("TRACKER_PUBLISH_BACKGROUND_ABOVE", 300, minimum=1)
 # Evidence files (佐证材料): the largest accepted upload.
 TRACKER_EVIDENCE_MAX_BYTES = env_int("TRACKER_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Processed broker files older than this are deleted by the hourly prune.

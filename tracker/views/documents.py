@@ -41,15 +41,14 @@ from tracker.services.document_publish import PublishRefused, document_publish
 from tracker.services.units import UnitDirectory, unit_key
 from tracker.views.common import current_user, paginate, supervisor_required
 
-# Publishing creates a row per assignment × unit and the quarters' periods; above this many
-# assignments it runs on a Celery worker so the request does not time out.
-PUBLISH_IN_BACKGROUND_ABOVE = 300
 PASTED_SOURCE_NAME = "粘贴文本.txt"
 UNITS_PAGE_SIZE = 50
 
 
 def _publish_threshold() -> int:
-    return int(getattr(settings, "TRACKER_PUBLISH_BACKGROUND_ABOVE", PUBLISH_IN_BACKGROUND_ABOVE))
+    """Publishing creates a row per assignment × unit and the quarters' periods; above this
+    many assignments it runs on a Celery worker so the request does not time out."""
+    return int(settings.TRACKER_PUBLISH_BACKGROUND_ABOVE)
 
 
 # --- the list and the detail (every signed-in user, scoped) -------------------------------------
