@@ -26,7 +26,12 @@ from tracker.selectors.aggregates import Scope
 
 # The years a filter may ask for (the document year's own plausible range).
 YEARS = (1949, 2100)
-QUARTER_CHOICES = [(1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度")]
+QUARTER_CHOICES = [
+    (1, gettext_lazy("一季度")),
+    (2, gettext_lazy("二季度")),
+    (3, gettext_lazy("三季度")),
+    (4, gettext_lazy("四季度")),
+]
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         options: dict[str, list[Any]] = {
             "document": [("", _("全部文件")), *choices.documents],
-            "year": [(y, f"{y}年") for y in choices.years],
+            "year": [(y, _("%(year)s年") % {"year": y}) for y in choices.years],
             "unit": [("", _("全部单位")), *choices.units],
             "level": [("", _("全部层级")), *Unit.Level.choices],
             "colour": [("", _("全部状态")), *Colour.choices],

@@ -9,11 +9,13 @@ import os
 import uuid
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker.access import can_edit_report
 from tracker.models import Evidence, ProgressReport, User
@@ -29,32 +31,36 @@ class EvidenceRefused(Exception):
 
 @dataclass(frozen=True)
 class FileKind:
-    name: str
+    name: Any
     content_type: str
     extensions: tuple[str, ...]
 
 
-PDF = FileKind("PDF", "application/pdf", (".pdf",))
-PNG = FileKind("PNG 图片", "image/png", (".png",))
-JPEG = FileKind("JPEG 图片", "image/jpeg", (".jpg", ".jpeg"))
+PDF = FileKind(gettext_lazy("PDF"), "application/pdf", (".pdf",))
+PNG = FileKind(gettext_lazy("PNG 图片"), "image/png", (".png",))
+JPEG = FileKind(gettext_lazy("JPEG 图片"), "image/jpeg", (".jpg", ".jpeg"))
 DOCX = FileKind(
-    "Word 文档",
+    gettext_lazy("Word 文档"),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     (".docx",),
 )
 XLSX = FileKind(
-    "Excel 表格", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)
+    gettext_lazy("Excel 表格"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    (".xlsx",),
 )
 PPTX = FileKind(
-    "PowerPoint 演示文稿",
+    gettext_lazy("PowerPoint 演示文稿"),
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     (".pptx",),
 )
-OFD = FileKind("OFD 版式文件", "application/ofd", (".ofd",))
+OFD = FileKind(gettext_lazy("OFD 版式文件"), "application/ofd", (".ofd",))
 LEGACY_OFFICE = FileKind(
-    "旧版 Office/WPS 文件", "application/x-ole-storage", (".doc", ".xls", ".ppt", ".wps", ".et")
+    gettext_lazy("旧版 Office/WPS 文件"),
+    "application/x-ole-storage",
+    (".doc", ".xls", ".ppt", ".wps", ".et"),
 )
-TEXT = FileKind("文本文件", "text/plain", (".txt",))
+TEXT = FileKind(gettext_lazy("文本文件"), "text/plain", (".txt",))
 ACCEPTED = (PDF, PNG, JPEG, DOCX, XLSX, PPTX, OFD, LEGACY_OFFICE, TEXT)
 ACCEPTED_EXTENSIONS = tuple(ext for kind in ACCEPTED for ext in kind.extensions)
 

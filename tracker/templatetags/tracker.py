@@ -10,7 +10,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tracker import formatting
 from tracker.models import Colour
@@ -81,22 +81,22 @@ def get(mapping: dict[Any, Any] | None, key: Any) -> Any:
 
 # The audit trail's action codes as a civil servant would name them.
 _ACTIONS = {
-    "report.save": _lazy("保存草稿"),
-    "report.submit": _lazy("报送"),
-    "report.return": _lazy("退回"),
-    "report.approve": _lazy("审核通过"),
-    "report.reopen": _lazy("重新开放"),
-    "problem.raise": _lazy("提出问题"),
-    "problem.escalate": _lazy("问题升级"),
-    "problem.resolve": _lazy("问题办结"),
-    "evidence.attach": _lazy("上传佐证材料"),
-    "evidence.remove": _lazy("删除佐证材料"),
-    "period.lock": _lazy("锁定报送"),
-    "period.unlock": _lazy("解除锁定"),
-    "document.import": _lazy("导入文件"),
-    "document.publish": _lazy("发布文件"),
-    "bulletin.publish": _lazy("发布季度分析"),
-    "bulletin.withdraw": _lazy("撤回季度分析"),
+    "report.save": gettext_lazy("保存草稿"),
+    "report.submit": gettext_lazy("报送"),
+    "report.return": gettext_lazy("退回"),
+    "report.approve": gettext_lazy("审核通过"),
+    "report.reopen": gettext_lazy("重新开放"),
+    "problem.raise": gettext_lazy("提出问题"),
+    "problem.escalate": gettext_lazy("问题升级"),
+    "problem.resolve": gettext_lazy("问题办结"),
+    "evidence.attach": gettext_lazy("上传佐证材料"),
+    "evidence.remove": gettext_lazy("删除佐证材料"),
+    "period.lock": gettext_lazy("锁定报送"),
+    "period.unlock": gettext_lazy("解除锁定"),
+    "document.import": gettext_lazy("导入文件"),
+    "document.publish": gettext_lazy("发布文件"),
+    "bulletin.publish": gettext_lazy("发布季度分析"),
+    "bulletin.withdraw": gettext_lazy("撤回季度分析"),
 }
 
 

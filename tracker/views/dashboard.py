@@ -24,8 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tracker import selectors
-from tracker.formatting import QUARTER_NAMES
-from tracker.forms_dashboard import dashboard_filters, default_quarter_for
+from tracker.forms_dashboard import QUARTER_CHOICES, dashboard_filters, default_quarter_for
 from tracker.models import Colour, ProgressReport, ReportingPeriod, Unit
 from tracker.selectors import RankingRow, Scope
 from tracker.views import analysis
@@ -179,7 +178,7 @@ def _common(board: Board) -> dict[str, Any]:
         "status_labels": dict(ProgressReport.Status.choices),
         "level_labels": dict(Unit.Level.choices),
         "colour_labels": dict(Colour.choices),
-        "quarter_names": QUARTER_NAMES,
+        "quarter_names": quarter_names(),
     }
 
 
@@ -278,7 +277,7 @@ def _trend_chart(board: Board, trend: Sequence[tuple[int, selectors.Tally]]) -> 
     return {
         "count_name": _("事项数"),
         "line_name": _("正常及完成占比"),
-        "quarters": [QUARTER_NAMES[q] for q, _t in trend],
+        "quarters": [quarter_names()[q] for q, _t in trend],
         "series": [
             {
                 "key": colour.value,
@@ -323,6 +322,11 @@ def _slots_url(board: Board, **changes: Any) -> str:
 
 
 # --- pages ------------------------------------------------------------------------------------
+
+
+def quarter_names() -> dict[int, str]:
+    """一季度…四季度, in the interface language."""
+    return {number: str(name) for number, name in QUARTER_CHOICES}
 
 
 @supervisor_required

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker import access, selectors, tasks
@@ -208,15 +208,15 @@ class UnitChip:
 
 
 _FIELD_LABELS = {
-    "ref": _lazy("编号"),
-    "number": _lazy("序号"),
-    "section": _lazy("章节"),
-    "title": _lazy("标题"),
-    "text": _lazy("内容"),
-    "category": _lazy("指标属性"),
-    "deadline": _lazy("完成时限"),
-    "lead_units_text": _lazy("牵头单位"),
-    "responsible_units_text": _lazy("责任单位"),
+    "ref": gettext_lazy("编号"),
+    "number": gettext_lazy("序号"),
+    "section": gettext_lazy("章节"),
+    "title": gettext_lazy("标题"),
+    "text": gettext_lazy("内容"),
+    "category": gettext_lazy("指标属性"),
+    "deadline": gettext_lazy("完成时限"),
+    "lead_units_text": gettext_lazy("牵头单位"),
+    "responsible_units_text": gettext_lazy("责任单位"),
 }
 
 
