@@ -89,7 +89,6 @@ def slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
     `slot_period_id`, `slot_due_on`, `slot_status`, `slot_colour` (with overdue reports red and
     missing ones grey), `slot_submitted`, `slot_on_time`, `slot_overdue`, `slot_report_id`."""
     period_ids = list(scope_periods(scope).values_list("pk", flat=True))
-    red_before = today - timedelta(days=settings.TRACKER_OVERDUE_RED_DAYS)
     queryset = (
         visible_responsibilities(user)
         .annotate(
@@ -112,15 +111,24 @@ def slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
             slot_is_late=F("slot_report__is_late"),
             slot_submitted_at=F("slot_report__submitted_at"),
         )
-        .annotate(
-            slot_colour=Case(
-                When(slot_report__status__in=SUBMITTED, then=F("slot_report__colour")),
-                When(slot_period__due_on__lt=red_before, then=Value(Colour.RED.value)),
-                default=Value(Colour.GREY.value),
-                output_field=CharField(),
-            )
-        )
+        .annotate(slot_colour=slot_colour(today))
     )
+    return narrow_to_units(queryset, scope)
+
+
+def slot_colour(today: date) -> Case:
+    """A slot's light: its report's colour once submitted; a missing report is red when more
+    than TRACKER_OVERDUE_RED_DAYS overdue, grey before that."""
+    red_before = today - timedelta(days=settings.TRACKER_OVERDUE_RED_DAYS)
+    return Case(
+        When(slot_report__status__in=SUBMITTED, then=F("slot_report__colour")),
+        When(slot_period__due_on__lt=red_before, then=Value(Colour.RED.value)),
+        default=Value(Colour.GREY.value),
+        output_field=CharField(),
+    )
+
+
+def narrow_to_units(queryset: QuerySet[Any], scope: Scope) -> QuerySet[Any]:
     if scope.unit_id is not None:
         queryset = queryset.filter(unit_id=scope.unit_id)
     if scope.level:

@@ -10,19 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import (
-    Case,
-    CharField,
     F,
     FilteredRelation,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 
 from tracker.access import AnyUser, visible_responsibilities
@@ -33,8 +28,10 @@ from tracker.selectors.aggregates import (
     Scope,
     Tally,
     _counts,
+    narrow_to_units,
     problems_past_limit,
     scope_periods,
+    slot_colour,
     slots,
 )
 
@@ -113,7 +110,6 @@ def year_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
     period of its document in that year, joined to its report for that period. The annotations
     have the same names and meaning as in `slots`, plus `slot_quarter`, so a quarter's rows
     here are exactly `slots` of that quarter (tests hold the two together)."""
-    red_before = today - timedelta(days=settings.TRACKER_OVERDUE_RED_DAYS)
     period_q = Q(assignment__document__periods__year=scope.year)
     if scope.document_id is not None:
         period_q &= Q(assignment__document__periods__document_id=scope.document_id)
@@ -135,19 +131,10 @@ def year_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
         )
         .annotate(
             slot_quarter=F("slot_period__quarter"),
-            slot_colour=Case(
-                When(slot_report__status__in=SUBMITTED, then=F("slot_report__colour")),
-                When(slot_period__due_on__lt=red_before, then=Value(Colour.RED.value)),
-                default=Value(Colour.GREY.value),
-                output_field=CharField(),
-            ),
+            slot_colour=slot_colour(today),
         )
     )
-    if scope.unit_id is not None:
-        queryset = queryset.filter(unit_id=scope.unit_id)
-    if scope.level:
-        queryset = queryset.filter(unit__level=scope.level)
-    return queryset
+    return narrow_to_units(queryset, scope)
 
 
 def quarter_trend(

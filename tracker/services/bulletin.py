@@ -14,12 +14,11 @@ from tracker.models import AnalysisBulletin, ReportingPeriod, User
 from tracker.periods import local_today
 from tracker.selectors.bulletin import bulletin_content
 from tracker.services.audit import audit_record
+from tracker.services.errors import Refused
 
 
-class BulletinRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class BulletinRefused(Refused):
+    """The quarter's analysis cannot be published or withdrawn."""
 
 
 def bulletin_publish(

@@ -17,14 +17,14 @@ import extraction
 from extraction.errors import UnreadableDocument
 from tracker.models import Assignment, Document, Target, User
 from tracker.services.audit import audit_record
+from tracker.services.errors import Refused
 
 
-class DocumentRejected(Exception):
+class DocumentRejected(Refused):
     """The file cannot become a document. `message` is shown to the person who imported it."""
 
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message)
-        self.message = message
         self.code = code
 
 

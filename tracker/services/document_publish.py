@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 
 from tracker.models import Document, Responsibility, Unit, User
 from tracker.services.audit import audit_record
+from tracker.services.errors import Refused
 from tracker.services.reporting_periods import assignments_activate, periods_ensure
 from tracker.services.units import UnitDirectory
 
 
-class PublishRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class PublishRefused(Refused):
+    """The document cannot be published (archived, or no year yet)."""
 
 
 @dataclass

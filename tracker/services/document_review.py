@@ -43,6 +43,7 @@ from tracker.services.document_import import (
     target_from_extraction,
     target_key,
 )
+from tracker.services.errors import Refused
 from tracker.services.units import Suggestion, UnitDirectory, unit_key
 
 DOCUMENT_FIELDS = ("title", "issuer", "issued_on", "year", "due_month_of_quarter", "due_day")
@@ -79,12 +80,8 @@ _FULL_COMPARISON = 250_000
 _MATCH_WINDOW = 50
 
 
-class ReviewRefused(Exception):
+class ReviewRefused(Refused):
     """The change cannot be made; nothing was changed. `message` is shown to the reviewer."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class StaleEdit(ReviewRefused):

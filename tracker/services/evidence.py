@@ -20,13 +20,12 @@ from django.utils.translation import gettext_lazy
 from tracker.access import can_edit_report
 from tracker.models import Evidence, ProgressReport, User
 from tracker.services.audit import audit_record
+from tracker.services.errors import Refused
 from tracker.services.reporting_periods import report_is_editable
 
 
-class EvidenceRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class EvidenceRefused(Refused):
+    """The file cannot be attached or removed: its type, size, or the report's state."""
 
 
 @dataclass(frozen=True)

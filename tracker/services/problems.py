@@ -18,14 +18,13 @@ from django.utils.translation import gettext as _
 from tracker.access import can_resolve_problem
 from tracker.models import Problem, ProblemStep, ProgressReport, Responsibility, User
 from tracker.services.audit import audit_record
+from tracker.services.errors import Refused
 
 _LADDER = (Problem.Level.UNIT, Problem.Level.LEAD, Problem.Level.LEADER)
 
 
-class ProblemRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ProblemRefused(Refused):
+    """The problem cannot be resolved (no note, not the actor's, already closed)."""
 
 
 def _limit() -> timedelta:

@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 from tracker.access import can_approve_report, can_review_report
 from tracker.models import Judgement, ProgressReport, TargetValue, User
 from tracker.services.audit import audit_record
+from tracker.services.errors import Refused
 from tracker.services.progress_evaluate import report_evaluate_and_store
 
 
-class ReviewRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ReviewRefused(Refused):
+    """The report cannot be approved or returned in its state or by this person."""
 
 
 def _locked_report(report: ProgressReport, expected_version: int | None) -> ProgressReport:

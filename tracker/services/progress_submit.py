@@ -24,6 +24,7 @@ from tracker.models import (
 )
 from tracker.periods import local_today
 from tracker.services.audit import audit_record
+from tracker.services.errors import Refused
 from tracker.services.problems import problem_raise
 from tracker.services.progress_evaluate import report_evaluate
 from tracker.services.reporting_periods import report_is_editable
@@ -32,13 +33,12 @@ from tracker.services.reporting_periods import report_is_editable
 TEXT_LIMIT = 5000
 
 
-class ReportRefused(Exception):
+class ReportRefused(Refused):
     """The save cannot happen; nothing was changed. `message` is shown to the reporter, and
     `errors` (field name → message) beside the fields that caused it."""
 
     def __init__(self, message: str, errors: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.errors = dict(errors or {})
 
 

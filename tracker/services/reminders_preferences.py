@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from tracker.access import can_supervise
 from tracker.models import NoticeLanguage, NoticePreference, Unit, UnitContact, User
 from tracker.services.audit import audit_record, snapshot
+from tracker.services.errors import Refused
 
 
-class ContactRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ContactRefused(Refused):
+    """The contact or choice cannot be saved (another unit's, a bad address)."""
 
 
 def _check_language(language: str) -> None:

@@ -21,17 +21,14 @@ from tracker.models import (
 )
 from tracker.periods import quarter_schedule
 from tracker.services.audit import audit_record
+from tracker.services.errors import Refused
 
 # A plan names targets "到2035年" now and then; tracking stops at this many years of quarters.
 MAX_TRACKED_YEARS = 10
 
 
-class PeriodRefused(Exception):
+class PeriodRefused(Refused):
     """The calendar change cannot happen; nothing was changed. `message` is shown to the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def assignments_activate(document: Document) -> None:

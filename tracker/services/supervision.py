@@ -15,12 +15,11 @@ from tracker.models import (
     User,
 )
 from tracker.services.audit import audit_record
+from tracker.services.errors import Refused
 
 
-class ActionRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ActionRefused(Refused):
+    """The 督办/通报/面商/约谈 cannot be recorded as given."""
 
 
 def supervision_action_record(
