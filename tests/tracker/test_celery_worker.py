@@ -7,78 +7,30 @@ Redis with PostgreSQL (the production stack; the `services` group, required in C
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import uuid
-from contextlib import contextmanager
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.conftest import REPO
 from tests.factories import make_assignment, make_document
+from tests.workers import celery_worker, database_url
 from tracker.models import Document, Responsibility, Unit, UnitAlias
 from tracker.tasks import document_publish
 
 
-def database_url() -> str:
-    """The URL of the database this test run uses (the test database, not the configured one)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"] or "")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"])
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@contextmanager
-def celery_worker(queue: str):
+def celery_worker_for(queue: str):
+    """A worker for the test's own queue, on whatever database and broker this run uses."""
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="tracker.settings",
         DJANGO_SECRET_KEY="test",
         DATABASE_URL=database_url(),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        CELERY_TASK_DEFAULT_QUEUE=queue,
     )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tracker",
-            "worker",
-            "--queues",
-            queue,
-            "--pool",
-            "prefork",
-            "--concurrency",
-            "1",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "INFO",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        yield worker
-    finally:
-        worker.terminate()
-        try:
-            output, _ = worker.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
-        print(output)  # shown by pytest when the test fails
+    return celery_worker(env)
 
 
 def _draft_with_units():
@@ -94,7 +46,7 @@ def _draft_with_units():
 
 def _publish_through_worker(document: Document) -> None:
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    with celery_worker(queue) as worker:
+    with celery_worker_for(queue) as worker:
         document_publish.apply_async(args=[document.pk, None], queue=queue)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:

@@ -15,8 +15,6 @@ import email
 import os
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -33,9 +31,8 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from tests.conftest import REPO
 from tests.factories import make_assignment, make_document, make_responsibility
-from tests.tracker.test_celery_worker import database_url
+from tests.workers import celery_worker, database_url
 from tracker.models import (
     ReminderDay,
     ReminderDigest,
@@ -141,49 +138,6 @@ def worker_env(queue: str, smtp_port: int, **extra: str) -> dict[str, str]:
     )
 
 
-@contextmanager
-def worker(env: dict[str, str], *, concurrency: int = 1) -> Iterator[subprocess.Popen[str]]:
-    """A real `celery worker` (prefork) in its own process group, so a test can kill it whole,
-    as a crashed machine would lose it."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tracker",
-            "worker",
-            "--queues",
-            env["CELERY_TASK_DEFAULT_QUEUE"],
-            "--pool",
-            "prefork",
-            "--concurrency",
-            str(concurrency),
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "INFO",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-        try:
-            output, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            output, _ = process.communicate()
-        print(output[-6000:])  # shown by pytest when the test fails
-
-
 @pytest.fixture
 def queue() -> Iterator[str]:
     """A queue of the test's own; afterwards its broker keys go, with the unacknowledged
@@ -278,7 +232,7 @@ def test_the_embedded_worker_sends_the_days_digests_through_the_filesystem_broke
         pytest.skip("the embedded stack: filesystem broker and SQLite")
     expected = a_quarter_due_in_seven_days()
     mailbox, port = Mailbox(), free_port()
-    with smtp_server(mailbox, port), worker(worker_env(queue, port), concurrency=2):
+    with smtp_server(mailbox, port), celery_worker(worker_env(queue, port), concurrency=2):
         reminders_sweep.apply_async(queue=queue)
         wait_for(lambda: mailbox.recipients() >= expected, timeout=45, what="every mail")
         wait_for(all_sent, timeout=15, what="every digest recorded as sent")
@@ -291,7 +245,11 @@ def test_sweeps_fired_at_once_by_two_beats_send_every_message_once(queue):
     expected = a_quarter_due_in_seven_days()
     mailbox, port = Mailbox(), free_port()
     env = worker_env(queue, port)
-    with smtp_server(mailbox, port), worker(env, concurrency=2), worker(env, concurrency=2):
+    with (
+        smtp_server(mailbox, port),
+        celery_worker(env, concurrency=2),
+        celery_worker(env, concurrency=2),
+    ):
         for _ in range(4):
             reminders_sweep.apply_async(queue=queue)
         wait_for(lambda: mailbox.recipients() >= expected, timeout=45, what="every mail")
@@ -338,7 +296,7 @@ def test_a_worker_killed_mid_sweep_then_restarted_delivers_everything_once_by_me
     mailbox, port = Mailbox(delay=0.8), free_port()
     env = worker_env(queue, port)
     with smtp_server(mailbox, port):
-        with worker(env) as first:
+        with celery_worker(env) as first:
             reminders_sweep.apply_async(queue=queue)
             wait_for(lambda: len(mailbox.ids()) >= 3, timeout=45, what="three mails")
             # Dead in the middle of sending: the third message is at the server, unanswered.
@@ -348,7 +306,7 @@ def test_a_worker_killed_mid_sweep_then_restarted_delivers_everything_once_by_me
         taken_before_kill = {r.message_id for r in mailbox.received if r.at < killed_at}
         sent_before_restart = fresh(lambda: ReminderDigest.objects.filter(status="sent").count())
         assert sent_before_restart < UNITS
-        with worker(env) as second:
+        with celery_worker(env) as second:
             # The beat goes on: a sweep every two seconds requeues what the dead worker held.
             deadline = time.monotonic() + 50
             while not (mailbox.recipients() >= expected and all_sent()):
@@ -377,7 +335,7 @@ def test_smtp_down_then_up_records_failures_then_delivers_after_retries(queue):
     expected = a_quarter_due_in_seven_days()
     supervisor = User.objects.get(username="dcs")
     mailbox, port = Mailbox(), free_port()
-    with worker(worker_env(queue, port)):
+    with celery_worker(worker_env(queue, port)):
         reminders_sweep.apply_async(queue=queue)
 
         def failing_twice() -> bool:
