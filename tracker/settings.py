@@ -311,8 +311,11 @@ TRACKER_EVIDENCE_MAX_BYTES = env_int("TRACKER_EVIDENCE_MAX_BYTES", 20 * 1024 * 1
 TRACKER_BROKER_PROCESSED_RETENTION = timedelta(days=1)
 
 REST_FRAMEWORK = {
+    # Pages' sessions, and a user's name and password for programs (only ever over HTTPS in
+    # production: TRACKER_HTTPS).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -1,0 +1,115 @@
+"""The REST API: scoped by the same helpers as the pages (another unit's objects are 404), writes
+through the same service, the same errors for bad figures and stale saves."""
+
+from __future__ import annotations
+
+import base64
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    make_assignment,
+    make_document,
+    make_periods,
+    make_responsibility,
+    make_target,
+)
+from tracker.models import ProgressReport, Unit, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(units, reporter, outsider):
+    document = make_document()
+    task = make_assignment(document, title="城镇新增就业2.8万人")
+    target = make_target(task, value="2.8", unit="万人", kind="count")
+    lead = make_responsibility(task, units["fgw"], "lead")
+    co = make_responsibility(task, units["czj"], "co")
+    q2 = make_periods(document)[1]
+    stranger = User.objects.create_user(
+        "dan", password="pw-dan", role="reporter", unit=Unit.objects.create(name="云江市审计局")
+    )
+    return {"target": target, "lead": lead, "co": co, "q2": q2, "stranger": stranger}
+
+
+def post_report(client, world, who="lead", **fields):
+    body = {
+        "responsibility": world[who].pk,
+        "period": world["q2"].pk,
+        "values": [{"target": world["target"].pk, "actual": "1.5万人"}],
+        "narrative": "上半年新增就业1.5万人",
+        **fields,
+    }
+    return client.post(reverse("api-reports"), body, content_type="application/json")
+
+
+def test_a_unit_submits_through_the_api(client, reporter, world):
+    client.force_login(reporter)
+    response = post_report(client, world, submit=True)
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["status"] == "submitted" and data["colour"] == "green"
+    assert Decimal(data["values"][0]["actual"]) == Decimal("1.5")
+    assert client.get(reverse("api-report", args=[data["id"]])).status_code == 200
+
+
+def test_bad_figures_and_stale_saves_are_refused_with_nothing_changed(client, reporter, world):
+    client.force_login(reporter)
+    bad = post_report(client, world, values=[{"target": world["target"].pk, "actual": "1.5kg"}])
+    assert (
+        bad.status_code == 400
+        and "单位不对" in bad.json()["errors"][f"target-{world['target'].pk}"]
+    )
+    assert not ProgressReport.objects.exists()
+    first = post_report(client, world).json()
+    post_report(client, world, version=first["version"])
+    stale = post_report(client, world, version=first["version"], narrative="旧版本上的修改")
+    assert stale.status_code == 409 and "已被他人修改" in stale.json()["detail"]
+    assert ProgressReport.objects.get().narrative == "上半年新增就业1.5万人"
+
+
+def test_lists_are_scoped(client, reporter, outsider, supervisor, world):
+    client.force_login(outsider)
+    post_report(client, world, who="co", submit=True)
+    # The lead unit sees its co-unit's report; the co-unit does not see the lead's.
+    client.force_login(reporter)
+    post_report(client, world, submit=True)
+    assert len(client.get(reverse("api-reports")).json()["results"]) == 2
+    client.force_login(outsider)
+    assert len(client.get(reverse("api-reports")).json()["results"]) == 1
+    assert len(client.get(reverse("api-responsibilities")).json()["results"]) == 1
+    client.force_login(supervisor)
+    assert len(client.get(reverse("api-responsibilities")).json()["results"]) == 2
+    tally = client.get(reverse("api-quarter"), {"year": 2026, "quarter": 2}).json()
+    assert tally["expected"] == 2 and tally["submitted"] == 2
+
+
+def test_an_outsider_gets_404_and_changes_nothing(client, reporter, world):
+    client.force_login(reporter)
+    report = post_report(client, world, submit=True).json()
+    client.force_login(world["stranger"])
+    assert client.get(reverse("api-report", args=[report["id"]])).status_code == 404
+    assert post_report(client, world).status_code == 404
+    assert client.get(reverse("api-quarter"), {"year": 2026, "quarter": 2}).status_code == 404
+    assert client.get(reverse("api-reports")).json()["results"] == []
+    assert ProgressReport.objects.get().version == report["version"]
+
+
+def test_a_lead_unit_cannot_write_its_co_units_report(client, reporter, world):
+    client.force_login(reporter)
+    assert post_report(client, world, who="co").status_code == 404
+
+
+def test_programs_sign_in_with_basic_auth_and_anonymous_is_refused(client, reporter, world):
+    assert client.get(reverse("api-reports")).status_code in (401, 403)
+    token = base64.b64encode(b"bob:pw-bob").decode()
+    response = client.get(reverse("api-reports"), HTTP_AUTHORIZATION=f"Basic {token}")
+    assert response.status_code == 200
+
+
+def test_the_quarter_needs_year_and_quarter(client, supervisor, world):
+    client.force_login(supervisor)
+    assert client.get(reverse("api-quarter"), {"year": "abc"}).status_code == 400

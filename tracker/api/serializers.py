@@ -1,0 +1,129 @@
+"""What the API shows of each object, and how it reads a report submitted by a program."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from tracker.models import (
+    Assessment,
+    ProgressReport,
+    ReportingPeriod,
+    Responsibility,
+    Target,
+    TargetValue,
+)
+
+
+class TargetSerializer(serializers.ModelSerializer[Target]):
+    class Meta:
+        model = Target
+        fields = [
+            "id",
+            "indicator",
+            "value",
+            "value_high",
+            "measure_unit",
+            "comparator",
+            "kind",
+            "direction",
+        ]
+
+
+class PeriodSerializer(serializers.ModelSerializer[ReportingPeriod]):
+    document = serializers.CharField(source="document.title")
+
+    class Meta:
+        model = ReportingPeriod
+        fields = [
+            "id",
+            "document",
+            "year",
+            "quarter",
+            "opens_on",
+            "due_on",
+            "first_checkpoint_on",
+            "second_checkpoint_on",
+            "locked_at",
+        ]
+
+
+class ResponsibilitySerializer(serializers.ModelSerializer[Responsibility]):
+    unit = serializers.CharField(source="unit.name")
+    document = serializers.CharField(source="assignment.document.title")
+    ref = serializers.CharField(source="assignment.ref")
+    title = serializers.CharField(source="assignment.title")
+    deadline = serializers.DateField(source="assignment.deadline")
+    targets = TargetSerializer(source="assignment.targets", many=True)
+
+    class Meta:
+        model = Responsibility
+        fields = ["id", "unit", "role", "document", "ref", "title", "deadline", "targets"]
+
+
+class ValueSerializer(serializers.ModelSerializer[TargetValue]):
+    class Meta:
+        model = TargetValue
+        fields = [
+            "target",
+            "actual",
+            "assessment",
+            "note",
+            "completion",
+            "pace",
+            "gap_pp",
+            "elapsed",
+            "colour",
+        ]
+
+
+class ReportSerializer(serializers.ModelSerializer[ProgressReport]):
+    unit = serializers.CharField(source="responsibility.unit.name")
+    values = ValueSerializer(many=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "responsibility",
+            "period",
+            "unit",
+            "status",
+            "colour",
+            "version",
+            "is_late",
+            "submitted_at",
+            "narrative",
+            "problems_text",
+            "next_steps",
+            "assessment",
+            "return_reason",
+            "values",
+        ]
+
+
+class ValueInput(serializers.Serializer[dict[str, Any]]):
+    target = serializers.IntegerField()
+    actual = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    assessment = serializers.ChoiceField(
+        choices=Assessment.choices, required=False, allow_blank=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class ReportInputSerializer(serializers.Serializer[dict[str, Any]]):
+    """A save from a program: the same fields as the form, figures as text in the target's unit
+    ("4.8", "4.8万元"), parsed by the same rules."""
+
+    responsibility = serializers.IntegerField()
+    period = serializers.IntegerField()
+    version = serializers.IntegerField(required=False, allow_null=True)
+    submit = serializers.BooleanField(default=False)
+    values = ValueInput(many=True, required=False)
+    narrative = serializers.CharField(required=False, allow_blank=True)
+    problems_text = serializers.CharField(required=False, allow_blank=True)
+    next_steps = serializers.CharField(required=False, allow_blank=True)
+    assessment = serializers.ChoiceField(
+        choices=Assessment.choices, required=False, allow_blank=True
+    )

@@ -1,0 +1,195 @@
+"""API endpoints. Every fetch goes through tracker.access, every write through a service; an
+object another unit owns is 404, as on the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tracker import access, selectors
+from tracker.api.serializers import (
+    PeriodSerializer,
+    ReportInputSerializer,
+    ReportSerializer,
+    ResponsibilitySerializer,
+)
+from tracker.models import ProgressReport, ReportingPeriod, Responsibility, Target, User
+from tracker.numbers import NumberError, parse_actual
+from tracker.periods import local_today
+from tracker.selectors import Scope
+from tracker.services.progress_submit import (
+    ReportInput,
+    ReportRefused,
+    StaleReport,
+    TargetInput,
+    progress_report_save,
+)
+from tracker.views.common import now
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    if not isinstance(user, User):  # pragma: no cover - IsAuthenticated runs first
+        raise Http404
+    return user
+
+
+def _int(request: Request, name: str) -> int | None:
+    raw = str(request.query_params.get(name, "")).strip()
+    return int(raw) if raw.isdigit() else None
+
+
+class PeriodList(generics.ListAPIView[ReportingPeriod]):
+    serializer_class = PeriodSerializer
+
+    def get_queryset(self) -> QuerySet[ReportingPeriod]:
+        periods = access.visible_periods(_user(self.request)).select_related("document")
+        year = _int(self.request, "year")
+        if year is not None:
+            periods = periods.filter(year=year)
+        return periods.order_by("-year", "-quarter", "document_id")
+
+
+class ResponsibilityList(generics.ListAPIView[Responsibility]):
+    """The responsibilities the user may see: its unit's, and its co-units' where it leads."""
+
+    serializer_class = ResponsibilitySerializer
+
+    def get_queryset(self) -> QuerySet[Responsibility]:
+        responsibilities = access.visible_responsibilities(_user(self.request))
+        document = _int(self.request, "document")
+        if document is not None:
+            responsibilities = responsibilities.filter(assignment__document_id=document)
+        return (
+            responsibilities.select_related("unit", "assignment__document")
+            .prefetch_related("assignment__targets")
+            .order_by("assignment__document_id", "assignment__position", "unit__name")
+        )
+
+
+class ReportList(generics.ListCreateAPIView[ProgressReport]):
+    """GET: the reports the user may see (?period=, ?status=). POST: save or submit one."""
+
+    serializer_class = ReportSerializer
+
+    def get_queryset(self) -> QuerySet[ProgressReport]:
+        reports = access.visible_reports(_user(self.request))
+        period = _int(self.request, "period")
+        if period is not None:
+            reports = reports.filter(period_id=period)
+        state = self.request.query_params.get("status")
+        if state in ProgressReport.Status.values:
+            reports = reports.filter(status=state)
+        return (
+            reports.select_related("responsibility__unit")
+            .prefetch_related("values")
+            .order_by("period_id", "responsibility_id")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = _user(request)
+        data = ReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payload = data.validated_data
+        responsibility = access.responsibility_for_user(user, payload["responsibility"])
+        if not access.can_edit_report(user, responsibility):
+            raise Http404
+        period = access.period_for_user(user, payload["period"])
+        targets = {t.pk: t for t in Target.objects.filter(assignment=responsibility.assignment)}
+        values: dict[int, TargetInput] = {}
+        errors: dict[str, str] = {}
+        for item in payload.get("values", []):
+            target = targets.get(item["target"])
+            if target is None:
+                errors[f"target-{item['target']}"] = _("填报的指标不属于此任务。")
+                continue
+            actual = None
+            if (item.get("actual") or "").strip():
+                try:
+                    actual = parse_actual(item["actual"], target.measure_unit)
+                except NumberError as exc:
+                    errors[f"target-{target.pk}"] = str(exc)
+                    continue
+            values[target.pk] = TargetInput(
+                actual=actual, assessment=item.get("assessment") or "", note=item.get("note", "")
+            )
+        if errors:
+            return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            report = progress_report_save(
+                responsibility=responsibility,
+                period=period,
+                actor=user,
+                report_input=ReportInput(
+                    values=values,
+                    narrative=payload.get("narrative", ""),
+                    problems_text=payload.get("problems_text", ""),
+                    next_steps=payload.get("next_steps", ""),
+                    assessment=payload.get("assessment", ""),
+                ),
+                expected_version=payload.get("version"),
+                submit=payload["submit"],
+            )
+        except StaleReport as exc:
+            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        except ReportRefused as exc:
+            return Response(
+                {"detail": exc.message, "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class ReportDetail(generics.RetrieveAPIView[ProgressReport]):
+    serializer_class = ReportSerializer
+
+    def get_object(self) -> ProgressReport:
+        return access.report_for_user(_user(self.request), int(self.kwargs["pk"]))
+
+
+class QuarterTally(APIView):
+    """The quarter in figures (supervisors): ?year=&quarter=&document=."""
+
+    def get(self, request: Request) -> Response:
+        user = _user(request)
+        if not access.can_supervise(user):
+            raise Http404
+        today: date = local_today(now())
+        year, quarter = _int(request, "year"), _int(request, "quarter")
+        if year is None or quarter not in (1, 2, 3, 4):
+            return Response(
+                {"detail": _("year 与 quarter（1–4）为必填参数。")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        scope = Scope(year, quarter, _int(request, "document"))
+        tally = selectors.scope_tally(user, scope, today=today)
+        return Response(
+            {
+                "year": year,
+                "quarter": quarter,
+                "expected": tally.expected,
+                "submitted": tally.submitted,
+                "on_time": tally.on_time,
+                "late": tally.late,
+                "overdue": tally.overdue,
+                "reporting_rate": tally.reporting_rate,
+                "timeliness": tally.timeliness,
+                "colours": tally.colours,
+                "units": [
+                    {
+                        "unit": row.unit_name,
+                        "rank": row.rank,
+                        "previous_rank": row.previous_rank,
+                        "score": row.score,
+                    }
+                    for row in selectors.rankings(user, scope, today=today)
+                ],
+            }
+        )
