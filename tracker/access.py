@@ -152,14 +152,18 @@ def can_approve_report(user: AnyUser) -> bool:
 
 
 def can_resolve_problem(user: AnyUser, problem: Problem) -> bool:
-    """The raising unit, the lead unit of the assignment, or a supervisor may close a problem."""
+    """Who may close a problem depends on the rung it has reached: the raising unit while it is
+    still at the unit, the assignment's lead unit up to the department rung, supervisors always
+    (a problem before the leader in charge is theirs to settle)."""
     if _is_supervisor(user):
         return True
     unit_id = _unit_id(user)
-    if unit_id is None:
+    if unit_id is None or problem.level == Problem.Level.LEADER:
         return False
     responsibility = problem.report.responsibility
-    return unit_id == responsibility.unit_id or leads(user, responsibility.assignment_id)
+    if leads(user, responsibility.assignment_id):
+        return True
+    return unit_id == responsibility.unit_id and problem.level == Problem.Level.UNIT
 
 
 def can_import_documents(user: AnyUser) -> bool:

@@ -153,3 +153,16 @@ def test_a_roster_with_an_unknown_member_is_refused_whole():
     with pytest.raises(ValueError, match="不存在的县"):
         units_import_roster(roster=broken, actor=None)
     assert not Unit.objects.exists()
+
+
+def test_only_supervisors_publish_or_edit_a_draft(roster, reporter):
+    from tracker.services.document_review import ReviewRefused, assignment_delete
+
+    document = imported(PLAN)
+    with pytest.raises(PublishRefused, match="督查人员"):
+        document_publish(document=document, actor=reporter)
+    assignment = document.assignments.first()
+    with pytest.raises(ReviewRefused, match="督查人员"):
+        assignment_delete(assignment=assignment, actor=reporter, version=assignment.version)
+    document.refresh_from_db()
+    assert document.status == Document.Status.DRAFT and document.assignments.count() > 0

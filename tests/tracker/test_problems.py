@@ -181,3 +181,19 @@ def test_two_sweeps_at_once_escalate_once_on_postgresql(units, reporter, outside
         thread.join()
     assert sorted(results) == [False, True]
     assert ProblemStep.objects.filter(problem=problem, action="escalate").count() == 1
+
+
+def test_who_may_resolve_depends_on_the_rung(world, outsider, reporter, supervisor):
+    problem = raise_problem(world["co"], world["target"], world["period"], outsider)
+    problems_escalate_due(now=RAISED + timedelta(days=4))
+    problem.refresh_from_db()
+    assert problem.level == Problem.Level.LEAD
+    with pytest.raises(ProblemRefused, match="无权"):
+        problem_resolve(problem=problem, actor=outsider, resolution="自行处理")
+    problems_escalate_due(now=RAISED + timedelta(days=8))
+    problem.refresh_from_db()
+    assert problem.level == Problem.Level.LEADER
+    with pytest.raises(ProblemRefused, match="无权"):
+        problem_resolve(problem=problem, actor=reporter, resolution="牵头单位处理")
+    resolved = problem_resolve(problem=problem, actor=supervisor, resolution="分管领导协调解决")
+    assert resolved.resolved_by == supervisor

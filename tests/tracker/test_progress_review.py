@@ -191,3 +191,16 @@ def test_unlock_needs_a_reason_and_is_audited(world, supervisor):
         AuditEvent.objects.filter(object_id=str(period.pk)).values_list("action", flat=True)
     )
     assert sorted(actions) == ["period.lock", "period.unlock"]
+
+
+def test_after_the_lock_only_a_supervisor_returns_and_so_reopens(
+    world, reporter, outsider, supervisor
+):
+    co_report = submit(world, outsider, world["co"])
+    period_lock(period=world["period"], actor=supervisor)
+    with pytest.raises(ReviewRefused, match="督查人员"):
+        progress_review_return(report=co_report, actor=reporter, reason="数据有误")
+    co_report.refresh_from_db()
+    assert co_report.status == ProgressReport.Status.SUBMITTED and co_report.reopened_at is None
+    returned = progress_review_return(report=co_report, actor=supervisor, reason="数据有误")
+    assert returned.reopened_by == supervisor

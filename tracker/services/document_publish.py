@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker.access import can_import_documents
 from tracker.models import Document, Responsibility, Unit, User
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
@@ -34,6 +35,8 @@ def document_publish(*, document: Document, actor: User | None) -> PublishOutcom
 
     Safe to repeat: what exists is kept, what is missing is added, nothing is duplicated.
     """
+    if actor is not None and not can_import_documents(actor):
+        raise PublishRefused(_("只有督查人员和管理员可以发布文件。"))
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.status == Document.Status.ARCHIVED:

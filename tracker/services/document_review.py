@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import extraction
+from tracker.access import can_import_documents
 from tracker.models import (
     Assignment,
     Document,
@@ -93,6 +94,12 @@ class StaleEdit(ReviewRefused):
         self.current = current
 
 
+def _check_actor(actor: User | None) -> None:
+    """Only supervisors and administrators edit drafts; None is the system (a task, a command)."""
+    if actor is not None and not can_import_documents(actor):
+        raise ReviewRefused(_("只有督查人员和管理员可以审核、修改和发布文件。"))
+
+
 @dataclass(frozen=True)
 class TargetEdit:
     """One row of an assignment's target list: `target_id` None adds a target, `values` None
@@ -123,6 +130,7 @@ def document_metadata_update(
     `seen` is metadata_token() of the document as the reviewer's form showed it; when given and
     the metadata changed since, StaleEdit. Returns the names of the fields that changed.
     """
+    _check_actor(actor)
     with transaction.atomic():
         locked = _draft_for_update(document)
         if seen is not None and seen != metadata_token(locked):
@@ -162,6 +170,7 @@ def assignment_update(
     Changed fields join Assignment.edited_fields; changed or added targets are marked edited;
     deleted extracted targets are remembered so re-extraction does not bring them back.
     """
+    _check_actor(actor)
     with transaction.atomic():
         _draft_for_update(assignment.document)
         current = _assignment_for_update(assignment.pk)
@@ -195,6 +204,7 @@ def assignment_create(
     targets: Sequence[TargetEdit] = (),
 ) -> Assignment:
     """Add an assignment the extractor missed: after `after`, or at the end."""
+    _check_actor(actor)
     cleaned = _clean_assignment_changes(values)
     if not str(cleaned.get("title") or "").strip():
         raise ReviewRefused(_("请填写任务标题。"))
@@ -232,6 +242,7 @@ def assignment_create(
 
 def assignment_delete(*, assignment: Assignment, actor: User | None, version: int) -> None:
     """Delete an assignment (and its targets) from the draft, if nobody saved it meanwhile."""
+    _check_actor(actor)
     with transaction.atomic():
         document = _draft_for_update(assignment.document)
         current = _assignment_for_update(assignment.pk)
@@ -265,6 +276,7 @@ def unit_mention_map(
     Creates a UnitAlias, so every later document using the name resolves too. Refused, changing
     nothing, when the name already means something or the unit/group cannot take it.
     """
+    _check_actor(actor)
     if (unit is None) == (group is None):
         raise ReviewRefused(_("请选择一个单位或一个单位集合。"))
     alias = mention.strip()
@@ -317,6 +329,7 @@ def unit_mention_accept(
     *, document: Document, mention: str, actor: User | None, accept: bool = True
 ) -> None:
     """Confirm (or withdraw the confirmation) that an unknown name is a unit to be created."""
+    _check_actor(actor)
     name = mention.strip()
     with transaction.atomic():
         locked = _draft_for_update(document)
@@ -363,6 +376,7 @@ def document_reextract(*, document: Document, actor: User | None) -> ReextractOu
     kept; what the reviewer deleted stays deleted; new assignments are added; extracted ones the
     new extractor no longer finds are removed unless the reviewer touched them.
     """
+    _check_actor(actor)
     # Extraction is CPU work; it runs before the transaction so no lock is held meanwhile.
     result = extraction.extract(document.source_text)
     # The stored text is already simplified; the script is what the file arrived in.
@@ -643,6 +657,7 @@ def _make_room(document: Document, after_position: int) -> None:
 def document_publish_request(*, document: Document, actor: User | None) -> None:
     """Mark a draft as being published in the background; the caller queues the task after
     commit. Refused when the draft cannot be published or a request is still running."""
+    _check_actor(actor)
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.status != Document.Status.DRAFT:
@@ -667,6 +682,7 @@ def document_publish_request(*, document: Document, actor: User | None) -> None:
 
 def document_archive(*, document: Document, actor: User | None, reason: str) -> Document:
     """Archive a published document: it leaves the active lists; its records stay."""
+    _check_actor(actor)
     reason = reason.strip()
     if not reason:
         raise ReviewRefused(_("请填写归档原因。"))

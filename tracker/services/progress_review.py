@@ -65,7 +65,13 @@ def progress_review_approve(
             action="report.approve",
             obj=report,
             before=before,
-            after={"status": report.status, "version": report.version, "colour": report.colour},
+            after={
+                "status": report.status,
+                "version": report.version,
+                "colour": report.colour,
+                "judgements": {str(k): v for k, v in (judgements or {}).items()},
+                "report_judgement": report.judgement,
+            },
         )
     return report
 
@@ -98,6 +104,9 @@ def progress_review_return(
                 _("该报告当前状态为“%(status)s”，不能退回。")
                 % {"status": report.get_status_display()}
             )
+        if report.period.is_locked and not can_approve_report(actor):
+            # After the lock a return reopens the report, which is the supervisors' decision.
+            raise ReviewRefused(_("本季度报送已锁定，退回需由督查人员办理。"))
         before = {"status": report.status, "version": report.version}
         report.status = ProgressReport.Status.RETURNED
         report.return_reason = reason
