@@ -155,9 +155,13 @@ def test_a_roster_with_an_unknown_member_is_refused_whole():
     assert not Unit.objects.exists()
 
 
-def test_only_supervisors_publish_or_edit_a_draft(roster, reporter):
+def test_only_supervisors_publish_or_edit_a_draft(roster):
+    from tracker.models import User
     from tracker.services.document_review import ReviewRefused, assignment_delete
 
+    reporter = User.objects.create_user(
+        "clerk", role=User.Role.REPORTER, unit=Unit.objects.get(name="云江市财政局")
+    )
     document = imported(PLAN)
     with pytest.raises(PublishRefused, match="督查人员"):
         document_publish(document=document, actor=reporter)
