@@ -228,3 +228,13 @@ def test_a_report_without_figures_is_judged_on_its_overall_assessment(setup, rep
     report = save(setup, reporter, values={}, assessment="in_progress")
     assert report.colour == "green"
     assert not report.values.exists()
+
+
+def test_a_runaway_figure_is_refused_or_kept_within_the_columns(setup, reporter):
+    with pytest.raises(ReportRefused) as refused:
+        save(setup, reporter, value="12345678901234")
+    assert "±1000" in refused.value.errors[f"target-{setup['target'].pk}"]
+    tiny = make_target(setup["resp"].assignment, value="0.01", unit="亿元", kind="level")
+    report = save(setup, reporter, values={tiny.pk: TargetInput(actual=Decimal("9" * 13))})
+    value = ProgressReport.objects.get(pk=report.pk).values.get()
+    assert value.completion == Decimal("99999999") and value.colour == "blue"

@@ -459,3 +459,22 @@ def test_work_page_query_count_does_not_grow_with_co_units(client, reporter, wor
         unit = Unit.objects.create(name=f"协办单位{i}")
         make_responsibility(world["task"], unit, "co")
     assert count() == before
+
+
+def test_evidence_on_a_new_report_hands_the_form_its_version(client, reporter, world):
+    client.force_login(reporter)
+    url = reverse("evidence-upload", args=[world["lead"].pk, world["q2"].pk])
+    upload = SimpleUploadedFile("清单.pdf", PDF, content_type="application/pdf")
+    body = client.post(url, {"file": upload}, HTTP_HX_REQUEST="true").content.decode()
+    version = re.search(r'name="version" id="id_version" value="(\d+)" hx-swap-oob="true"', body)
+    assert version is not None
+    response = client.post(
+        work_url(world),
+        {
+            f"target-{world['target'].pk}": "6",
+            "narrative": "进展",
+            "version": version[1],
+            "action": "save",
+        },
+    )
+    assert response.status_code == 302

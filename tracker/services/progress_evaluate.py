@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -73,9 +74,9 @@ def report_evaluate(
             judgement=value.judgement,
         )
         value.elapsed = elapsed
-        value.completion = outcome.completion
-        value.pace = outcome.pace
-        value.gap_pp = outcome.gap_pp
+        value.completion = _fit(outcome.completion)
+        value.pace = _fit(outcome.pace)
+        value.gap_pp = _fit(outcome.gap_pp)
         value.met = outcome.met
         value.colour = outcome.colour.value
         colours.append(outcome.colour)
@@ -95,6 +96,17 @@ def report_evaluate(
         )
     report.colour = progress.combine(colours).value if report.is_submitted else ""
     return evaluated
+
+
+# The derived columns hold eight integer digits: a ratio beyond that (a target of 0.01 met a
+# million times over) is shown at the ceiling rather than breaking every page that reads it.
+_DERIVED_CEILING = Decimal("99999999")
+
+
+def _fit(figure: Decimal | None) -> Decimal | None:
+    if figure is None or abs(figure) <= _DERIVED_CEILING:
+        return figure
+    return _DERIVED_CEILING if figure > 0 else -_DERIVED_CEILING
 
 
 _VALUE_FIELDS = ["elapsed", "completion", "pace", "gap_pp", "met", "colour"]

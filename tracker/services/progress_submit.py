@@ -29,6 +29,8 @@ from tracker.services.problems import problem_raise
 from tracker.services.progress_evaluate import report_evaluate
 from tracker.services.reporting_periods import report_is_editable
 
+# A growth or decline beyond this many percent is a typing slip, not a figure.
+RATE_LIMIT = 1000
 # Long enough for a page of 进展情况; a pasted whole document is a mistake worth catching.
 TEXT_LIMIT = 5000
 
@@ -87,6 +89,8 @@ def value_error(target: Target, entered: TargetInput) -> str | None:
                 "ceiling": ceiling,
                 "unit": target.measure_unit,
             }
+    if target.kind in (Target.Kind.GROWTH, Target.Kind.DECREASE) and abs(actual) > RATE_LIMIT:
+        return _("增速、降幅应在 ±%(limit)s 以内，请核对是否多填了位数。") % {"limit": RATE_LIMIT}
     if target.kind == Target.Kind.RANK and (actual < 1 or actual != actual.to_integral_value()):
         return _("位次应为正整数（如 3 表示第3名）。")
     if (

@@ -190,6 +190,7 @@ def _evidence_list(
     status: int = 200,
     *,
     back: tuple[int, int],
+    new_version: int | None = None,
 ) -> HttpResponse:
     """The evidence list fragment for htmx; without JavaScript, back to the work page."""
     if not request.headers.get("HX-Request"):
@@ -206,6 +207,7 @@ def _evidence_list(
             "evidence": report.evidence.order_by("uploaded_at") if report else [],
             "editable": report is not None and report_is_editable(report, report.period),
             "error": error,
+            "new_version": new_version,
         },
         status=status,
     )
@@ -229,6 +231,7 @@ def evidence_upload(request: HttpRequest, responsibility_id: int, period_id: int
             "limit": human_size(limit),
         }
         return _evidence_list(request, report, message, 400, back=back)
+    created = report is None
     try:
         if report is None:
             report = progress_report_save(
@@ -244,7 +247,11 @@ def evidence_upload(request: HttpRequest, responsibility_id: int, period_id: int
         )
     except (EvidenceRefused, ReportRefused) as exc:
         return _evidence_list(request, report, exc.message, 400, back=back)
-    return _evidence_list(request, report, back=back)
+    # The upload saved a new empty draft to hold the file: the open form must now name that
+    # version, or its next save would look like someone else's edit.
+    return _evidence_list(
+        request, report, back=back, new_version=report.version if created else None
+    )
 
 
 @login_required
