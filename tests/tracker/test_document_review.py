@@ -491,3 +491,17 @@ def test_a_background_publish_request_freezes_the_draft(draft, supervisor):
     with pytest.raises(review.ReviewRefused, match="已提交发布"):
         review.document_publish_request(document=draft, actor=supervisor)
     assert AuditEvent.objects.filter(action="document.publish_request").count() == 1
+
+
+def test_a_form_opened_before_re_extraction_is_stale_after_it(units, supervisor, monkeypatch):
+    document = document_import(data=SMALL.encode(), source_name="s.txt", actor=supervisor).document
+    first = document.assignments.order_by("position").first()
+    version = first.version
+    newer_extractor(monkeypatch)
+    review.document_reextract(document=document, actor=supervisor)
+    first.refresh_from_db()
+    assert first.version > version
+    with pytest.raises(review.StaleEdit):
+        review.assignment_update(
+            assignment=first, actor=supervisor, version=version, changes={"title": "人工标题"}
+        )

@@ -541,8 +541,6 @@ def _reextract_assignment(
         if getattr(assignment, name) != values[name]:
             setattr(assignment, name, values[name])
             changed.append(name)
-    if changed:
-        assignment.save(update_fields=changed)
     targets_changed = _reextract_targets(
         assignment.document,
         assignment,
@@ -551,7 +549,15 @@ def _reextract_assignment(
         dismissed=set(assignment.dismissed_targets),
         outcome=outcome,
     )
-    return targets_changed or bool(set(changed) - {"span_start", "span_end", "extracted_key"})
+    visible = targets_changed or bool(set(changed) - {"span_start", "span_end", "extracted_key"})
+    if visible:
+        # A form opened before the re-extraction must not save over what it changed (nor
+        # re-create, from its stale rows, targets the re-extraction replaced).
+        assignment.version += 1
+        changed.append("version")
+    if changed:
+        assignment.save(update_fields=changed)
+    return visible
 
 
 def _reextract_targets(
