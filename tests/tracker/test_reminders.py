@@ -300,7 +300,7 @@ def test_a_submitted_report_stops_the_reminders_and_a_returned_one_is_notified_e
     assert [m.to for m in first] == [["czj@yunjiang.example.cn"]]
     assert "请补充佐证材料" in first[0].body
     report = ProgressReport.objects.get(responsibility=world["co"])
-    assert f"/reports/{report.pk}/" in first[0].body
+    assert f"/work/{report.responsibility_id}/{report.period_id}/" in first[0].body
     assert sweep_and_send(at(6, 18, 10, 20)) == []
     submit(at(6, 19, 9))
     give_back(at(6, 19, 11))

@@ -478,3 +478,17 @@ def test_evidence_on_a_new_report_hands_the_form_its_version(client, reporter, w
         },
     )
     assert response.status_code == 302
+
+
+def test_my_tasks_keeps_an_owed_quarter_in_view(client, reporter, world):
+    client.force_login(reporter)
+    # 28 September: Q3 is overdue and Q4's window has not opened; Q3 stays the quarter shown.
+    with time_machine.travel(datetime(2026, 9, 28, 10, tzinfo=SHANGHAI), tick=False):
+        page = client.get(reverse("my-tasks")).content.decode()
+    assert "2026年三季度" in page and "2026年四季度" not in page
+    # 5 December: Q4 has opened, Q3 (and the earlier quarters) are still owed and listed first.
+    with time_machine.travel(datetime(2026, 12, 5, 10, tzinfo=SHANGHAI), tick=False):
+        client.force_login(reporter)  # the first visit's session ended with its 8 hours
+        page = client.get(reverse("my-tasks")).content.decode()
+    assert page.index("2026年三季度") < page.index("2026年四季度")
+    assert "逾期未报" in page

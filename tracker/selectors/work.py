@@ -28,13 +28,13 @@ from tracker.periods import previous_quarter
 
 
 def current_period(periods: list[ReportingPeriod], today: date) -> ReportingPeriod | None:
-    """The quarter a reporter is working on: the first whose due date has not passed, else the
-    last one (so after the year's last due date the Q4 report stays in view)."""
+    """The quarter being reported: the latest whose reporting window has opened; before any has,
+    the first (so a new document shows what is coming)."""
     ordered = sorted(periods, key=lambda p: (p.year, p.quarter))
-    for period in ordered:
-        if period.due_on >= today:
-            return period
-    return ordered[-1] if ordered else None
+    opened = [p for p in ordered if p.opens_on <= today]
+    if opened:
+        return opened[-1]
+    return ordered[0] if ordered else None
 
 
 @dataclass(frozen=True)
@@ -42,39 +42,68 @@ class TaskRow:
     responsibility: Responsibility
     period: ReportingPeriod | None
     report: ProgressReport | None
+    # An earlier quarter whose report is still owed (missing, draft or returned, and the
+    # period not locked against it): shown above the current quarter until it is done.
+    overdue: bool = False
+
+
+_OWED = (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
+
+
+def _still_owed(report: ProgressReport | None, period: ReportingPeriod) -> bool:
+    if report is not None and report.status not in _OWED:
+        return False
+    return not period.is_locked or (report is not None and report.reopened_at is not None)
 
 
 def tasks_for_user(user: AnyUser, *, today: date) -> list[TaskRow]:
-    """我的任务: the user's unit's responsibilities in published documents, each with the quarter
-    being reported and that quarter's report, if any. Three queries."""
+    """我的任务: for each of the unit's responsibilities in published documents, every earlier
+    quarter whose report is still owed, then the quarter being reported now (the latest whose
+    window has opened, or the first one before any has). Three queries."""
     if not isinstance(user, User) or user.unit_id is None:
         return []
     responsibilities = list(
         visible_responsibilities(user)
         .filter(unit_id=user.unit_id, assignment__document__status=Document.Status.PUBLISHED)
         .select_related("assignment__document", "unit")
+        .defer("assignment__document__source_text", "assignment__document__extraction")
         .order_by("assignment__document_id", "assignment__position")
     )
     document_ids = {r.assignment.document_id for r in responsibilities}
     periods_by_document: dict[int, list[ReportingPeriod]] = {}
-    for period in ReportingPeriod.objects.filter(document_id__in=document_ids):
+    for period in ReportingPeriod.objects.filter(document_id__in=document_ids).order_by(
+        "year", "quarter"
+    ):
         periods_by_document.setdefault(period.document_id, []).append(period)
-    current = {
-        document_id: current_period(periods, today)
+    opened = {
+        document_id: [p for p in periods if p.opens_on <= today]
         for document_id, periods in periods_by_document.items()
     }
-    period_ids = {p.pk for p in current.values() if p is not None}
     reports = {
         (report.responsibility_id, report.period_id): report
         for report in ProgressReport.objects.filter(
-            responsibility__in=[r.pk for r in responsibilities], period_id__in=period_ids
+            responsibility__in=[r.pk for r in responsibilities],
+            period__document_id__in=document_ids,
         )
     }
     rows = []
     for responsibility in responsibilities:
-        this_period = current.get(responsibility.assignment.document_id)
-        report = reports.get((responsibility.pk, this_period.pk)) if this_period else None
-        rows.append(TaskRow(responsibility=responsibility, period=this_period, report=report))
+        document_id = responsibility.assignment.document_id
+        active_until = responsibility.assignment.active_until
+        periods = [
+            p
+            for p in opened.get(document_id, [])
+            if active_until is None or p.starts_on <= active_until
+        ]
+        current = (
+            periods[-1] if periods else next(iter(periods_by_document.get(document_id, [])), None)
+        )
+        for period in periods[:-1]:
+            report = reports.get((responsibility.pk, period.pk))
+            if _still_owed(report, period):
+                rows.append(TaskRow(responsibility, period, report, overdue=True))
+        report = reports.get((responsibility.pk, current.pk)) if current else None
+        rows.append(TaskRow(responsibility=responsibility, period=current, report=report))
     return rows
 
 

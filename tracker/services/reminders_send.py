@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from tracker.emails import DEFAULT_LANGUAGE, build_message
@@ -48,7 +49,7 @@ from tracker.models import (
     TargetValue,
     UnitContact,
 )
-from tracker.periods import days_overdue, local_today
+from tracker.periods import SHANGHAI, days_overdue, local_today
 from tracker.services.reminders import SUBMITTED
 
 TEMPLATE = "reminder_digest"
@@ -337,7 +338,7 @@ def digest_context(digest: ReminderDigest, *, today: date, language: str) -> dic
         "sections": sections,
         "today": _day(today, language),
         "site_url": site,
-        "tasks_url": f"{site}/tasks/",
+        "tasks_url": site + reverse("my-tasks"),
         "dashboard_url": f"{site}/dashboard/",
     }
 
@@ -434,7 +435,7 @@ def _item_context(
         "title": "",
         "unit": "",
         "role": "",
-        "url": f"{site}/tasks/",
+        "url": site + reverse("my-tasks"),
         "reason": "",
         "problem": "",
         "level_deadline": "",
@@ -453,19 +454,25 @@ def _item_context(
                 else str(responsibility.get_role_display())
             ),
         )
+    if responsibility is not None:
+        # The unit's own notices open its report form for that quarter.
+        row["url"] = site + reverse("report-work", args=[responsibility.pk, item.period_id])
     if item.kind == NoticeKind.ESCALATE_SUPERVISOR:
-        row["url"] = f"{site}/dashboard/"
-    elif item.kind in (NoticeKind.RETURNED, NoticeKind.ESCALATE_LEAD) and report is not None:
-        row["url"] = f"{site}/reports/{report.pk}/"
-        row["reason"] = report.return_reason if item.kind == NoticeKind.RETURNED else ""
+        row["url"] = site + reverse("dashboard")
+    elif item.kind == NoticeKind.ESCALATE_LEAD:
+        row["url"] = site + reverse("lead-tasks")
+    elif item.kind in _CHECKPOINTS:
+        row["url"] = site + reverse("lead-tasks")
+    elif item.kind == NoticeKind.RETURNED and report is not None:
+        row["reason"] = report.return_reason
     elif item.problem is not None:
-        row["url"] = f"{site}/problems/{item.problem.pk}/"
+        row["url"] = site + reverse("problem-detail", args=[item.problem.pk])
         row["problem"] = item.problem.description
         row["unit"] = item.problem.unit.name
         row["level_deadline"] = (
             cn_datetime(item.problem.level_deadline)
             if language != "en"
-            else item.problem.level_deadline.isoformat(timespec="minutes")
+            else item.problem.level_deadline.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
         )
     if item.kind in _CHECKPOINTS:
         row["indicators"] = [
