@@ -52,7 +52,7 @@ def test_submit_return_resubmit_approve(live_server, browser, camera, quarter):
         reporter = browser.new_page(viewport={"width": 1280, "height": 900})
         sign_in(reporter, base, "fgw-reporter", "pw-fgw-2026")
         camera.shoot(reporter, "my-tasks")
-        reporter.click("a.button:has-text('填报')")
+        reporter.click("tr:has-text('2026年二季度') a.button:has-text('填报')")
         field = reporter.locator(f"#id_target-{quarter['target'].pk}")
         field.fill("1.5")
         # htmx computes the completion as the figure is typed.

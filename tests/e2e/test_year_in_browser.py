@@ -70,7 +70,8 @@ def test_import_review_publish_report_review_dashboard_export(live_server, brows
         title.fill("人均地区生产总值及其增速")
         camera.shoot(supervisor, "review-editing")
         supervisor.locator(f"#a-{first.pk} button[type=submit]:has-text('保存')").click()
-        supervisor.wait_for_selector(f"#a-{first.pk}:has-text('人均地区生产总值及其增速')")
+        # The saved card (not the form) carries the heading; it comes back once committed.
+        supervisor.wait_for_selector(f"#a-{first.pk}-title:has-text('人均地区生产总值及其增速')")
         first.refresh_from_db()
         assert first.title == "人均地区生产总值及其增速"
 

@@ -33,7 +33,8 @@ DUE = date(2026, 6, 25)
 
 def _submit(responsibility, period, actual, *, days_before_due=2, problems=""):
     reporter = responsibility.unit.users.get()
-    at = datetime.combine(DUE - timedelta(days=days_before_due), datetime.min.time(), SHANGHAI)
+    due = period.due_on
+    at = datetime.combine(due - timedelta(days=days_before_due), datetime.min.time(), SHANGHAI)
     target = responsibility.assignment.targets.get()
     return progress_report_save(
         responsibility=responsibility,

@@ -238,3 +238,12 @@ def test_a_runaway_figure_is_refused_or_kept_within_the_columns(setup, reporter)
     report = save(setup, reporter, values={tiny.pk: TargetInput(actual=Decimal("9" * 13))})
     value = ProgressReport.objects.get(pk=report.pk).values.get()
     assert value.completion == Decimal("99999999") and value.colour == "blue"
+
+
+def test_submitting_waits_for_the_reporting_window(setup, reporter):
+    before = datetime(2026, 2, 27, 10, tzinfo=SHANGHAI)  # Q1's window opens on 1 March
+    with pytest.raises(ReportRefused, match="3月1日开始"):
+        save(setup, reporter, at=before)
+    assert not ProgressReport.objects.exists()
+    draft = save(setup, reporter, at=before, submit=False)
+    assert draft.status == ProgressReport.Status.DRAFT

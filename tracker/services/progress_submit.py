@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.access import can_edit_report
+from tracker.formatting import cn_date
 from tracker.models import (
     Assessment,
     Assignment,
@@ -157,6 +158,13 @@ def progress_report_save(
         raise ReportRefused(_("该报送周期不属于此任务所在的文件。"))
     if assignment.active_until is not None and period.starts_on > assignment.active_until:
         raise ReportRefused(_("该任务的完成时限已过，本季度无需报送。"))
+    if submit and local_today(now) < period.opens_on:
+        # Quarterly figures are cumulative to the quarter's end; before the window opens they
+        # would be counted as on time and silence the reminders. A draft may be kept meanwhile.
+        raise ReportRefused(
+            _("本季度报送将于%(day)s开始，届时再提交；现在可先保存草稿。")
+            % {"day": cn_date(period.opens_on)}
+        )
     targets = {t.pk: t for t in Target.objects.filter(assignment_id=assignment.pk)}
     if set(report_input.values) - set(targets):
         raise ReportRefused(_("填报的指标不属于此任务。"))
