@@ -289,3 +289,22 @@ def test_bulletin_figures(supervisor):
     assert content["problem_counts"] == {"raised": 1, "resolved": 1, "in_time": 1}
     assert content["actions"][0]["kind"] == "督办"
     assert "应报送责任事项10项" in content["summary_text"]
+
+
+def test_problems_count_in_the_ranking_only_once_decided(supervisor):
+    document, q2 = build(units=3, tasks=3)
+    responsibility = document.assignments.get(position=1).responsibilities.get(role="lead")
+    report = responsibility.reports.get(period=q2)
+    raised = datetime(2026, 6, 23, 10, tzinfo=SHANGHAI)
+    report.problems.create(
+        unit=responsibility.unit,
+        description="新问题",
+        raised_at=raised,
+        level_deadline=raised + timedelta(days=3),
+    )
+    scope = Scope.of(q2)
+    rows = {r.unit_id: r for r in selectors.rankings(supervisor, scope, today=date(2026, 6, 24))}
+    # Raised yesterday and still within its three days: neither settled nor late.
+    assert rows[responsibility.unit_id].problems_in_time is None
+    rows = {r.unit_id: r for r in selectors.rankings(supervisor, scope, today=date(2026, 6, 28))}
+    assert rows[responsibility.unit_id].problems_in_time == 0  # open past its first limit

@@ -42,7 +42,7 @@ from tracker.models import (
     TargetValue,
     Unit,
 )
-from tracker.periods import previous_quarter, quarter_bounds
+from tracker.periods import end_of_day, previous_quarter, quarter_bounds
 from tracker.services.progress_evaluate import ranking_weights
 
 SUBMITTED = (
@@ -386,21 +386,35 @@ class RankingRow:
     tally: Tally
 
 
-def _problem_rates(user: AnyUser, scope: Scope) -> dict[int, Decimal]:
+def _problem_rates(user: AnyUser, scope: Scope, *, today: date) -> dict[int, Decimal]:
+    """Per unit, the share of its problems settled within the first three days, out of those
+    already decided: settled, or still open past that first limit. A problem raised yesterday
+    and still within its time counts neither way, so raising problems is never penalised."""
+    now = end_of_day(today)
+    open_past_limit = Q(resolved_at__isnull=True) & (
+        ~Q(level=Problem.Level.UNIT) | Q(level_deadline__lt=now)
+    )
     rows = (
         visible_problems(user)
         .filter(report__period__in=scope_periods(scope))
         .values("unit_id")
-        .annotate(total=Count("pk"), in_time=Count("pk", filter=Q(resolved_in_time=True)))
+        .annotate(
+            decided=Count("pk", filter=Q(resolved_at__isnull=False) | open_past_limit),
+            in_time=Count("pk", filter=Q(resolved_in_time=True)),
+        )
     )
-    return {row["unit_id"]: Decimal(row["in_time"]) / Decimal(row["total"]) for row in rows}
+    return {
+        row["unit_id"]: Decimal(row["in_time"]) / Decimal(row["decided"])
+        for row in rows
+        if row["decided"]
+    }
 
 
 def _ranking_inputs(
     user: AnyUser, scope: Scope, *, today: date
 ) -> tuple[list[UnitTally], list[progress.UnitScoreInput], dict[int, Decimal]]:
     tallies = tally_by_unit(user, scope, today=today)
-    problems = _problem_rates(user, scope)
+    problems = _problem_rates(user, scope, today=today)
     inputs = [
         progress.UnitScoreInput(
             key=t.unit_id,

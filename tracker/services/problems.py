@@ -154,7 +154,8 @@ def problem_resolve(
         problem.resolved_at = now
         problem.resolved_by = actor
         problem.resolution = resolution
-        problem.resolved_in_time = now <= problem.level_deadline
+        # In time means settled within the first rung's limit, before anyone had to escalate.
+        problem.resolved_in_time = now <= problem.raised_at + _limit()
         problem.save(update_fields=["resolved_at", "resolved_by", "resolution", "resolved_in_time"])
         ProblemStep.objects.create(
             problem=problem,
