@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -155,6 +155,11 @@ def evidence_attach(*, report: ProgressReport, actor: User, filename: str, data:
     evidence.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(data), save=False)
     try:
         with transaction.atomic():
+            # Checked again under the report's row lock: a submit or a lock that committed since
+            # the checks above wins, and so does a colleague uploading the same file.
+            _locked_editable(report, _("报告已报送或已锁定，不能再添加佐证材料。"))
+            if report.evidence.filter(sha256=digest).exists():
+                raise EvidenceRefused(_("该文件已上传过。"))
             evidence.save()
             audit_record(
                 actor=actor,
@@ -162,11 +167,20 @@ def evidence_attach(*, report: ProgressReport, actor: User, filename: str, data:
                 obj=evidence,
                 after={"report": report.pk, "name": evidence.original_name, "size": len(data)},
             )
+    except IntegrityError:
+        evidence.file.delete(save=False)
+        raise EvidenceRefused(_("该文件已上传过。")) from None
     except Exception:
         # The row never existed, so the stored file must not either.
         evidence.file.delete(save=False)
         raise
     return evidence
+
+
+def _locked_editable(report: ProgressReport, message: str) -> None:
+    locked = ProgressReport.objects.select_for_update().select_related("period").get(pk=report.pk)
+    if not report_is_editable(locked, locked.period):
+        raise EvidenceRefused(message)
 
 
 def evidence_remove(*, evidence: Evidence, actor: User) -> None:
@@ -177,6 +191,7 @@ def evidence_remove(*, evidence: Evidence, actor: User) -> None:
         raise EvidenceRefused(_("报告已报送或已锁定，不能删除佐证材料。"))
     storage, name = evidence.file.storage, evidence.file.name
     with transaction.atomic():
+        _locked_editable(report, _("报告已报送或已锁定，不能删除佐证材料。"))
         audit_record(
             actor=actor,
             action="evidence.remove",

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker import access, selectors, tasks
+from tracker.formatting import cn_datetime
 from tracker.forms_documents import (
     ArchiveForm,
     AssignmentForm,
@@ -127,7 +128,7 @@ def document_import_view(request: HttpRequest) -> HttpResponse:
                 messages.info(
                     request,
                     _("该文件已导入过（%(when)s），已打开原有记录，未重复导入。")
-                    % {"when": document.imported_at.strftime("%Y-%m-%d %H:%M")},
+                    % {"when": cn_datetime(document.imported_at)},
                 )
             else:
                 messages.success(
