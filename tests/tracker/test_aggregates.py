@@ -308,3 +308,18 @@ def test_problems_count_in_the_ranking_only_once_decided(supervisor):
     assert rows[responsibility.unit_id].problems_in_time is None
     rows = {r.unit_id: r for r in selectors.rankings(supervisor, scope, today=date(2026, 6, 28))}
     assert rows[responsibility.unit_id].problems_in_time == 0  # open past its first limit
+
+
+def test_inactive_units_and_archived_documents_are_not_counted(supervisor):
+    document, q2 = build(units=4, tasks=5)
+    today = DUE + timedelta(days=5)
+    unit = Unit.objects.filter(responsibilities__assignment__document=document).first()
+    slots_of_unit = unit.responsibilities.count()
+    unit.is_active = False
+    unit.save()
+    assert (
+        selectors.scope_tally(supervisor, Scope.of(q2), today=today).expected == 10 - slots_of_unit
+    )
+    document.status = document.Status.ARCHIVED
+    document.save()
+    assert selectors.scope_tally(supervisor, Scope.of(q2), today=today).expected == 0

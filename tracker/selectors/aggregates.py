@@ -34,6 +34,7 @@ from tracker import progress
 from tracker.access import AnyUser, visible_problems, visible_responsibilities
 from tracker.models import (
     Colour,
+    Document,
     Problem,
     ProgressReport,
     ReportingPeriod,
@@ -99,6 +100,8 @@ def slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
             slot_report=FilteredRelation("reports", condition=Q(reports__period_id__in=period_ids)),
         )
         .filter(slot_period__isnull=False)
+        # What the calendar chases is what is counted: published documents, active units.
+        .filter(assignment__document__status=Document.Status.PUBLISHED, unit__is_active=True)
         .filter(
             Q(assignment__active_until__isnull=True)
             | Q(assignment__active_until__gte=scope.starts_on)

@@ -21,7 +21,7 @@ from django.db.models import (
 )
 
 from tracker.access import AnyUser, visible_responsibilities
-from tracker.models import Colour, Problem, ReportingPeriod, Unit
+from tracker.models import Colour, Document, Problem, ReportingPeriod, Unit
 from tracker.selectors.aggregates import (
     SUBMITTED,
     LevelTally,
@@ -122,6 +122,7 @@ def year_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
             )
         )
         .filter(slot_period__isnull=False)
+        .filter(assignment__document__status=Document.Status.PUBLISHED, unit__is_active=True)
         # Through an annotation: a lookup on the multi-valued slot_period inside filter() would
         # join the periods a second time.
         .annotate(slot_starts_on=F("slot_period__starts_on"))
