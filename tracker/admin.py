@@ -312,9 +312,23 @@ class ReportingPeriodAdmin(AuditedAdmin):
     list_select_related = ["document"]
 
 
-class TargetValueInline(admin.TabularInline):
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """Records the services write (reports, problems, 督办, the calendar's log, the trail):
+    administrators read them here; changes go through the pages, which version, recompute
+    and audit them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TargetValueInline(ReadOnlyInline):
     model = TargetValue
-    extra = 0
     fields = ["target", "actual", "assessment", "judgement", "note", "completion", "pace", "colour"]
     readonly_fields = ["completion", "pace", "colour"]
     raw_id_fields = ["target"]
@@ -331,7 +345,7 @@ class ProblemInline(ReadOnlyInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(AuditedAdmin):
+class ProgressReportAdmin(AppendOnlyAdmin):
     list_display = ["responsibility", "period", "status", "is_late", "submitted_at", "version"]
     list_filter = [
         "status",
@@ -362,7 +376,7 @@ class ProblemStepInline(ReadOnlyInline):
 
 
 @admin.register(Problem)
-class ProblemAdmin(AuditedAdmin):
+class ProblemAdmin(AppendOnlyAdmin):
     list_display = ["description", "unit", "level", "raised_at", "level_deadline", "resolved_at"]
     list_filter = ["level", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["description", "unit__name", "resolution"]
@@ -372,26 +386,13 @@ class ProblemAdmin(AuditedAdmin):
 
 
 @admin.register(SupervisionAction)
-class SupervisionActionAdmin(AuditedAdmin):
+class SupervisionActionAdmin(AppendOnlyAdmin):
     list_display = ["kind", "unit", "period", "author", "created_at"]
     list_filter = ["kind", "period__year", "period__quarter"]
     search_fields = ["unit__name", "reason"]
     list_select_related = ["unit", "period", "author"]
     raw_id_fields = ["responsibility", "period", "problem"]
     autocomplete_fields = ["unit"]
-
-
-class AppendOnlyAdmin(admin.ModelAdmin):
-    """Records the calendar and the services write; administrators read them, never edit them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ReminderLog)

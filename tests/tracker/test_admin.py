@@ -115,3 +115,12 @@ def test_audit_and_reminder_records_cannot_be_edited(client, superuser):
         reverse("admin:tracker_auditevent_change", args=[event.pk]), {"action": "x"}
     )
     assert response.status_code == 403
+
+
+def test_reports_problems_and_actions_are_read_only_in_the_back_office(client, superuser):
+    from tracker.models import ProgressReport, Problem, SupervisionAction
+
+    client.force_login(superuser)
+    for model in (ProgressReport, Problem, SupervisionAction):
+        name = model._meta.model_name
+        assert client.get(f"/admin/tracker/{name}/add/").status_code == 403
