@@ -23,6 +23,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tracker.formatting import clean_text
+
 # Fills that print legibly in grey-scale too (light tints, the label carries the meaning).
 COLOUR_FILLS = {
     "blue": "BDD7EE",
@@ -137,6 +139,14 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _FONT = "宋体"
 
 
+def _text_cell(sheet: Worksheet, row: int, column: int, value: str) -> Any:
+    """A cell holding `value` as text, never as a formula: a reporter's "=HYPERLINK(…)" must not
+    become live in the supervisor's workbook."""
+    cell = sheet.cell(row=row, column=column, value=clean_text(value))
+    cell.data_type = "s"
+    return cell
+
+
 def _sheet(workbook: Workbook, title: str, heading: str) -> Worksheet:
     sheet = workbook.create_sheet(title)
     sheet["A1"] = heading
@@ -168,7 +178,7 @@ def _table(
         sheet.column_dimensions[get_column_letter(col)].width = width
     for r, values in enumerate(rows, start=header_row + 1):
         for col, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=col, value=value)
+            cell = _text_cell(sheet, r, col, value)
             cell.font = Font(name=_FONT)
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             cell.border = _BORDER
@@ -194,12 +204,12 @@ def bulletin_xlsx(content: dict[str, Any]) -> bytes:
     overview = _sheet(workbook, "概况", title)
     for r, (label, value) in enumerate(_summary_lines(content), start=3):
         overview.cell(row=r, column=1, value=label).font = Font(name=_FONT, bold=True)
-        overview.cell(row=r, column=2, value=value).font = Font(name=_FONT)
+        _text_cell(overview, r, 2, value).font = Font(name=_FONT)
     overview.column_dimensions["A"].width = 16
     overview.column_dimensions["B"].width = 90
     summary_row = 3 + len(_summary_lines(content)) + 1
     overview.cell(row=summary_row, column=1, value="综述").font = Font(name=_FONT, bold=True)
-    cell = overview.cell(row=summary_row, column=2, value=content.get("summary_text", ""))
+    cell = _text_cell(overview, summary_row, 2, content.get("summary_text", ""))
     cell.font = Font(name=_FONT)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -248,6 +258,10 @@ def bulletin_xlsx(content: dict[str, Any]) -> bytes:
 _CN_SECTIONS = "一二三四五六七八九十"
 
 
+def _run(paragraph: Any, text: str) -> Any:
+    return paragraph.add_run(clean_text(text))
+
+
 def _font(run: Any, name: str = "仿宋", size: float = 12, bold: bool = False) -> None:
     run.font.name = name
     run.font.size = Pt(size)
@@ -271,7 +285,7 @@ def _paragraph(
         paragraph.alignment = align
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    _font(paragraph.add_run(text), name=name, size=size, bold=bold)
+    _font(_run(paragraph, text), name=name, size=size, bold=bold)
 
 
 def _shade(cell: Any, hex_fill: str) -> None:
@@ -304,13 +318,13 @@ def _docx_table(
     _repeat_header(header)
     for cell, (_, label, _) in zip(header.cells, columns, strict=True):
         cell.text = ""
-        _font(cell.paragraphs[0].add_run(label), name="黑体", size=10.5)
+        _font(_run(cell.paragraphs[0], label), name="黑体", size=10.5)
         _shade(cell, "D9D9D9")
     for index, values in enumerate(rows):
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
             cell.text = ""
-            _font(cell.paragraphs[0].add_run(value), size=10.5)
+            _font(_run(cell.paragraphs[0], value), size=10.5)
         if colours:
             _shade(cells[-1], COLOUR_FILLS.get(colours[index], "FFFFFF"))
 

@@ -6,6 +6,7 @@ exported analysis alike, so the same figure reads the same everywhere.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -83,3 +84,13 @@ def target_text(target: Any) -> str:
     shown += target.measure_unit
     prefix = {"growth": "增长", "decrease": "下降", "rank": "第"}.get(target.kind, "")
     return prefix + shown + _COMPARATOR_WORDS.get(target.comparator, "")
+
+
+# Characters XML 1.0 cannot carry (C0 controls but tab and newlines, and U+FFFE/U+FFFF): text
+# pasted from Word often brings a vertical tab along, which would break a .xlsx or .docx.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Typed text without the control characters that documents and spreadsheets refuse."""
+    return _XML_ILLEGAL.sub(" ", text)

@@ -323,3 +323,35 @@ def test_inactive_units_and_archived_documents_are_not_counted(supervisor):
     document.status = document.Status.ARCHIVED
     document.save()
     assert selectors.scope_tally(supervisor, Scope.of(q2), today=today).expected == 0
+
+
+def test_exports_keep_typed_text_as_text_and_survive_control_characters(supervisor):
+    import io
+
+    import docx
+    import openpyxl
+
+    from tracker.exports import bulletin_docx, bulletin_xlsx
+
+    document, q2 = build(units=3, tasks=3)
+    responsibility = document.assignments.get(position=1).responsibilities.get(role="lead")
+    raised = datetime(2026, 6, 23, 10, tzinfo=SHANGHAI)
+    responsibility.reports.get(period=q2).problems.create(
+        unit=responsibility.unit,
+        description='=HYPERLINK("http://evil.example","点击")\x0b资金缺口',
+        raised_at=raised,
+        level_deadline=raised + timedelta(days=3),
+    )
+    now = datetime(2026, 6, 24, 10, tzinfo=SHANGHAI)
+    content = bulletin_content(supervisor, q2, today=now.date(), now=now)
+    workbook = openpyxl.load_workbook(io.BytesIO(bulletin_xlsx(content)))
+    cell = workbook["问题清单"]["C4"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    assert "\x0b" not in cell.value
+    text = "\n".join(
+        c.text
+        for t in docx.Document(io.BytesIO(bulletin_docx(content))).tables
+        for r in t.rows
+        for c in r.cells
+    )
+    assert "资金缺口" in text

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.access import can_edit_report
-from tracker.formatting import cn_date
+from tracker.formatting import clean_text, cn_date
 from tracker.models import (
     Assessment,
     Assignment,
@@ -199,9 +199,9 @@ def progress_report_save(
             )
 
         before = None if created else {"status": report.status, "version": report.version}
-        report.narrative = report_input.narrative.strip()
-        report.problems_text = report_input.problems_text.strip()
-        report.next_steps = report_input.next_steps.strip()
+        report.narrative = clean_text(report_input.narrative).strip()
+        report.problems_text = clean_text(report_input.problems_text).strip()
+        report.next_steps = clean_text(report_input.next_steps).strip()
         report.assessment = report_input.assessment
         if submit:
             if report.submitted_at is None:
