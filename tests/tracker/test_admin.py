@@ -118,7 +118,7 @@ def test_audit_and_reminder_records_cannot_be_edited(client, superuser):
 
 
 def test_reports_problems_and_actions_are_read_only_in_the_back_office(client, superuser):
-    from tracker.models import ProgressReport, Problem, SupervisionAction
+    from tracker.models import Problem, ProgressReport, SupervisionAction
 
     client.force_login(superuser)
     for model in (ProgressReport, Problem, SupervisionAction):

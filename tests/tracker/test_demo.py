@@ -56,12 +56,20 @@ def test_demo_loads_documents_people_and_reports_once(client):
 
 def test_command_prints_the_logins_and_skips_a_loaded_database():
     out = StringIO()
-    call_command("load_demo", "--if-empty", stdout=out)
+    call_command("load_demo", "--if-empty", "--allow-known-passwords", stdout=out)
     text = out.getvalue()
     assert "已载入并发布" in text
     assert f"密码均为 {DEMO_PASSWORD}" in text
     assert "supervisor" in text and "fgw" in text
     out = StringIO()
-    call_command("load_demo", "--if-empty", stdout=out)
+    call_command("load_demo", "--if-empty", "--allow-known-passwords", stdout=out)
     assert "未重复载入" in out.getvalue()
     assert "supervisor" in out.getvalue()
+
+
+def test_the_command_refuses_outside_debug_without_the_flag():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="公开"):
+        call_command("load_demo", stdout=StringIO())
+    assert not Document.objects.exists()

@@ -242,6 +242,8 @@ def test_withdrawing_with_a_reason_restores_the_live_figures_and_is_audited(
     assert not AnalysisBulletin.objects.filter(period=q2).exists()
     event = AuditEvent.objects.get(action="bulletin.withdraw")
     assert event.actor == supervisor and event.after == {"reason": "数据有误，更正后重新发布"}
+    # The frozen figures stay in the trail.
+    assert event.before["content"]["summary"]["submitted"] == 9
     assert response.context["content"]["summary"]["submitted"] == 9
 
 

@@ -63,7 +63,14 @@ def bulletin_withdraw(*, bulletin: AnalysisBulletin, actor: User, reason: str) -
             actor=actor,
             action="bulletin.withdraw",
             obj=bulletin,
-            before={"summary": bulletin.summary, "published_at": bulletin.published_at},
+            # The frozen figures go into the trail, so a withdrawn analysis can still be shown
+            # as it was printed.
+            before={
+                "summary": bulletin.summary,
+                "published_at": bulletin.published_at,
+                "published_by": bulletin.published_by_id,
+                "content": bulletin.content,
+            },
             after={"reason": reason},
         )
         bulletin.delete()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tracker.models import Document
 from tracker.services.demo_load import DEMO_PASSWORD, demo_load
@@ -20,8 +20,19 @@ class Command(BaseCommand):
             action="store_true",
             help="数据库中已有文件时不再载入，只列出演示账号。",
         )
+        parser.add_argument(
+            "--allow-known-passwords",
+            action="store_true",
+            help="在非调试模式下也载入（演示账号的密码是公开的，切勿用于正式环境）。",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["allow_known_passwords"]:
+            # The demo creates an administrator whose password is printed in the README.
+            raise CommandError(
+                "演示数据的账号密码是公开的，只能在调试模式（DJANGO_DEBUG=true，`make run` 即是）"
+                "下载入；确需在其他环境载入，请加 --allow-known-passwords。"
+            )
         if not (options["if_empty"] and Document.objects.exists()):
             self.stdout.write(
                 "正在载入演示数据（导入、发布两份文件并生成前三季度的报告，约需半分钟）……"
