@@ -243,7 +243,7 @@ def test_withdrawing_with_a_reason_restores_the_live_figures_and_is_audited(
     event = AuditEvent.objects.get(action="bulletin.withdraw")
     assert event.actor == supervisor and event.after == {"reason": "数据有误，更正后重新发布"}
     # The frozen figures stay in the trail.
-    assert event.before["content"]["summary"]["submitted"] == 9
+    assert event.before["content"]["summary"]["submitted"] == 8  # as published
     assert response.context["content"]["summary"]["submitted"] == 9
 
 
