@@ -212,7 +212,7 @@ def _query_counts(user, size):
         "problems_past_limit": lambda: list(selectors.problems_past_limit(user, now=now)[:50]),
         "open_problems": lambda: list(selectors.open_problems(user, scope)[:50]),
         "target_rows": lambda: selectors.target_rows(user, q2),
-        "colour_trend": lambda: selectors.colour_trend(user, scope, today=today),
+        "quarter_trend": lambda: selectors.quarter_trend(user, scope, today=today),
         "bulletin_content": lambda: bulletin_content(user, q2, today=today, now=now),
     }
     counts = {}

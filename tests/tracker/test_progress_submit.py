@@ -247,3 +247,18 @@ def test_submitting_waits_for_the_reporting_window(setup, reporter):
     assert not ProgressReport.objects.exists()
     draft = save(setup, reporter, at=before, submit=False)
     assert draft.status == ProgressReport.Status.DRAFT
+
+
+def test_recomputing_applies_changed_thresholds(setup, reporter, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    report = save(setup, reporter, value="13.2")  # 0.8 points short of 14: yellow
+    assert report.colour == "yellow"
+    settings.TRACKER_GROWTH_YELLOW_GAP_PP = Decimal("0.5")
+    out = StringIO()
+    call_command("recompute_progress", stdout=out)
+    assert "1 份" in out.getvalue()
+    report.refresh_from_db()
+    assert report.colour == "red" and report.values.get().colour == "red"

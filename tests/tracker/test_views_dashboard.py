@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from html import unescape
@@ -483,7 +484,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name, params):
     "narrow",
     [{}, {"level": "county"}, {"unit": True}, {"document": True}],
 )
-def test_the_years_trend_in_one_query_matches_colour_trend(supervisor, narrow):
+def test_the_years_trend_in_one_query_matches_the_tally_of_each_quarter(supervisor, narrow):
     document, q2 = build(units=4, tasks=5)
     other, _ = build(units=3, tasks=2, title="另一方案")
     # An assignment that ends in the first quarter owes no later reports.
@@ -498,7 +499,10 @@ def test_the_years_trend_in_one_query_matches_colour_trend(supervisor, narrow):
         narrow.get("level"),
     )
     for today in (DUE - timedelta(days=1), DUE + timedelta(days=2), DUE + timedelta(days=5)):
-        expected = selectors.colour_trend(supervisor, scope, today=today)
+        expected = [
+            (q, selectors.scope_tally(supervisor, replace(scope, quarter=q), today=today))
+            for q in (1, 2, 3, 4)
+        ]
         with CaptureQueriesContext(connection) as captured:
             got = selectors.quarter_trend(supervisor, scope, today=today)
         assert len(captured) == 1

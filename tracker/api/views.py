@@ -32,7 +32,7 @@ from tracker.services.progress_submit import (
     TargetInput,
     progress_report_save,
 )
-from tracker.views.common import now
+from tracker.views.common import int_param, now
 
 
 def _user(request: Request) -> User:
@@ -42,17 +42,12 @@ def _user(request: Request) -> User:
     return user
 
 
-def _int(request: Request, name: str) -> int | None:
-    raw = str(request.query_params.get(name, "")).strip()
-    return int(raw) if raw.isdigit() else None
-
-
 class PeriodList(generics.ListAPIView[ReportingPeriod]):
     serializer_class = PeriodSerializer
 
     def get_queryset(self) -> QuerySet[ReportingPeriod]:
         periods = access.visible_periods(_user(self.request)).select_related("document")
-        year = _int(self.request, "year")
+        year = int_param(self.request, "year")
         if year is not None:
             periods = periods.filter(year=year)
         return periods.order_by("-year", "-quarter", "document_id")
@@ -65,7 +60,7 @@ class ResponsibilityList(generics.ListAPIView[Responsibility]):
 
     def get_queryset(self) -> QuerySet[Responsibility]:
         responsibilities = access.visible_responsibilities(_user(self.request))
-        document = _int(self.request, "document")
+        document = int_param(self.request, "document")
         if document is not None:
             responsibilities = responsibilities.filter(assignment__document_id=document)
         return (
@@ -82,7 +77,7 @@ class ReportList(generics.ListCreateAPIView[ProgressReport]):
 
     def get_queryset(self) -> QuerySet[ProgressReport]:
         reports = access.visible_reports(_user(self.request))
-        period = _int(self.request, "period")
+        period = int_param(self.request, "period")
         if period is not None:
             reports = reports.filter(period_id=period)
         state = self.request.query_params.get("status")
@@ -162,13 +157,13 @@ class QuarterTally(APIView):
         if not access.can_supervise(user):
             raise Http404
         today: date = local_today(now())
-        year, quarter = _int(request, "year"), _int(request, "quarter")
+        year, quarter = int_param(request, "year"), int_param(request, "quarter")
         if year is None or quarter not in (1, 2, 3, 4):
             return Response(
                 {"detail": _("year 与 quarter（1–4）为必填参数。")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        scope = Scope(year, quarter, _int(request, "document"))
+        scope = Scope(year, quarter, int_param(request, "document"))
         tally = selectors.scope_tally(user, scope, today=today)
         return Response(
             {

@@ -14,6 +14,7 @@ from tracker.models.notifications import (
 )
 from tracker.models.problems import Problem, ProblemStep
 from tracker.models.progress import (
+    SUBMITTED_STATUSES,
     Assessment,
     Colour,
     Evidence,
@@ -47,6 +48,7 @@ __all__ = [
     "ReminderLog",
     "ReportingPeriod",
     "Responsibility",
+    "SUBMITTED_STATUSES",
     "SupervisionAction",
     "Target",
     "TargetValue",

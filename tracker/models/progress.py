@@ -141,6 +141,15 @@ class ProgressReport(models.Model):
         return self.status != self.Status.DRAFT
 
 
+# A report that has been submitted at least once and is not back to a draft: it counts as
+# reported (a returned report was reported on time; it is being corrected).
+SUBMITTED_STATUSES = (
+    ProgressReport.Status.SUBMITTED,
+    ProgressReport.Status.RETURNED,
+    ProgressReport.Status.APPROVED,
+)
+
+
 class TargetValue(models.Model):
     """The cumulative actual (or self-assessment) a report gives for one target, with what
     tracker.progress made of it at the period's elapsed share."""

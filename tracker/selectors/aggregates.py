@@ -11,7 +11,7 @@ queries and the work in Python do not grow with the data (DESIGN §8).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -33,10 +33,10 @@ from django.db.models import (
 from tracker import progress
 from tracker.access import AnyUser, visible_problems, visible_responsibilities
 from tracker.models import (
+    SUBMITTED_STATUSES,
     Colour,
     Document,
     Problem,
-    ProgressReport,
     ReportingPeriod,
     Responsibility,
     Target,
@@ -46,11 +46,7 @@ from tracker.models import (
 from tracker.periods import end_of_day, previous_quarter, quarter_bounds
 from tracker.services.progress_evaluate import ranking_weights
 
-SUBMITTED = (
-    ProgressReport.Status.SUBMITTED,
-    ProgressReport.Status.RETURNED,
-    ProgressReport.Status.APPROVED,
-)
+SUBMITTED = SUBMITTED_STATUSES
 # Worst first: the order in which a supervisor reads a list.
 COLOUR_ORDER = (Colour.RED, Colour.YELLOW, Colour.GREEN, Colour.BLUE, Colour.GREY)
 
@@ -517,23 +513,6 @@ def open_problems(user: AnyUser, scope: Scope | None = None) -> QuerySet[Problem
     return problems.select_related(
         "unit", "report__responsibility__assignment", "report__period"
     ).order_by("level_deadline", "pk")
-
-
-def colour_trend(
-    user: AnyUser, scope: Scope, *, today: date, quarters: Iterable[int] = (1, 2, 3, 4)
-) -> list[tuple[int, Tally]]:
-    """The colour distribution of each quarter of the scope's year (one query per quarter)."""
-    return [
-        (
-            q,
-            scope_tally(
-                user,
-                Scope(scope.year, q, scope.document_id, scope.unit_id, scope.level),
-                today=today,
-            ),
-        )
-        for q in quarters
-    ]
 
 
 def sorted_colours(colours: Sequence[str]) -> list[str]:

@@ -141,7 +141,8 @@ def year_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
 def quarter_trend(
     user: AnyUser, scope: Scope, *, today: date, quarters: Iterable[int] = (1, 2, 3, 4)
 ) -> list[tuple[int, Tally]]:
-    """What `colour_trend` returns (one Tally per quarter of the scope's year), in one query."""
+    """One Tally per quarter of the scope's year (what scope_tally gives for each), in one
+    query."""
     rows = {
         row["slot_quarter"]: Tally.from_row(row)
         for row in year_slots(user, scope, today=today)

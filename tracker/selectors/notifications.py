@@ -18,7 +18,6 @@ from tracker.models import (
     DeliveryStatus,
     NoticeKind,
     Problem,
-    ReminderDigest,
     ReminderLog,
     ReportingPeriod,
     Responsibility,
@@ -70,16 +69,6 @@ def reminders_failed(
 ) -> QuerySet[ReminderLog]:
     """Notices not delivered: still retrying (with the last error) or given up."""
     return reminders_sent(user, period_ids=period_ids, scope=scope).filter(status__in=UNSENT)
-
-
-def reminder_digests(user: AnyUser, *, status: str | None = None) -> QuerySet[ReminderDigest]:
-    """The e-mails themselves (one per recipient per sweep), newest first."""
-    if not can_supervise(user):
-        return ReminderDigest.objects.none()
-    digests = ReminderDigest.objects.all()
-    if status:
-        digests = digests.filter(status=status)
-    return digests.order_by("-claimed_at", "-pk")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,12 @@ from tracker.models import (
 )
 from tracker.periods import previous_quarter
 
+# A document's whole text and the extractor's output: large, and never shown in a list row.
+_DOCUMENT_TEXTS = (
+    "responsibility__assignment__document__source_text",
+    "responsibility__assignment__document__extraction",
+)
+
 
 def current_period(periods: list[ReportingPeriod], today: date) -> ReportingPeriod | None:
     """The quarter being reported: the latest whose reporting window has opened; before any has,
@@ -240,6 +246,7 @@ def unit_reports(user: AnyUser) -> QuerySet[ProgressReport]:
     return (
         ProgressReport.objects.filter(responsibility__unit_id=user.unit_id)
         .select_related("responsibility__assignment__document", "period")
+        .defer(*_DOCUMENT_TEXTS)
         .order_by("-period__year", "-period__quarter", "responsibility__assignment__position")
     )
 
@@ -251,6 +258,10 @@ def review_queue(
     reports = visible_reports(user).filter(status=status)
     if document_id is not None:
         reports = reports.filter(period__document_id=document_id)
-    return reports.select_related(
-        "responsibility__unit", "responsibility__assignment__document", "period"
-    ).order_by("submitted_at", "pk")
+    return (
+        reports.select_related(
+            "responsibility__unit", "responsibility__assignment__document", "period"
+        )
+        .defer(*_DOCUMENT_TEXTS)
+        .order_by("submitted_at", "pk")
+    )

@@ -62,6 +62,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tracker.models import (
+    SUBMITTED_STATUSES,
     Assignment,
     DeliveryStatus,
     Document,
@@ -82,11 +83,7 @@ from tracker.periods import SHANGHAI, days_overdue, local_today
 from tracker.services.problems import problems_due_for_escalation, problems_escalate_due
 from tracker.services.supervision import ActionRefused, supervision_action_record
 
-SUBMITTED = (
-    ProgressReport.Status.SUBMITTED,
-    ProgressReport.Status.RETURNED,
-    ProgressReport.Status.APPROVED,
-)
+SUBMITTED = SUBMITTED_STATUSES
 
 # Which switch of NoticeChoices turns a kind off; kinds not listed are mandatory.
 OPTIONAL = {

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tracker import access
 from tracker.exports import bulletin_docx, bulletin_filename, bulletin_xlsx
-from tracker.forms_dashboard import BulletinPublishForm, BulletinWithdrawForm
+from tracker.forms.dashboard import BulletinPublishForm, BulletinWithdrawForm
 from tracker.models import AnalysisBulletin, ReportingPeriod
 from tracker.selectors.bulletin import bulletin_content
 from tracker.services.bulletin import BulletinRefused, bulletin_publish, bulletin_withdraw
@@ -53,6 +53,8 @@ def analysis_index(request: HttpRequest) -> HttpResponse:
     periods = (
         access.visible_periods(current_user(request))
         .select_related("document", "bulletin__published_by")
+        # A row shows titles and dates; the texts and the frozen figures stay in the database.
+        .defer("document__source_text", "document__extraction", "bulletin__content")
         .order_by("document__title", "document_id", "-year", "-quarter")
     )
     page = paginate(request, periods)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tracker import selectors
-from tracker.forms_dashboard import QUARTER_CHOICES, dashboard_filters, default_quarter_for
+from tracker.forms.dashboard import QUARTER_CHOICES, dashboard_filters, default_quarter_for
 from tracker.models import Colour, ProgressReport, ReportingPeriod, Unit
 from tracker.selectors import RankingRow, Scope
 from tracker.views import analysis

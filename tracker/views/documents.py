@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker import access, selectors, tasks
 from tracker.formatting import cn_datetime
-from tracker.forms_documents import (
+from tracker.forms.documents import (
     ArchiveForm,
     AssignmentForm,
     DocumentImportForm,

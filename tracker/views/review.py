@@ -338,6 +338,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     actions = (
         access.visible_actions(current_user(request))
         .select_related("unit", "period__document", "author", "responsibility__assignment")
+        .defer("period__document__source_text", "period__document__extraction")
         .order_by("-created_at", "-pk")
     )
     return render(request, "tracker/actions/list.html", {"page": paginate(request, actions)})
