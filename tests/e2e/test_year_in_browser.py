@@ -11,14 +11,16 @@ a screenshot under var/artifacts/e2e/<test name>/, including phone-width views.
 from __future__ import annotations
 
 import io
+import time
 from datetime import datetime
 
 import docx
 import openpyxl
 import pytest
 import time_machine
+from django.db import connection
 
-from tracker.models import Document, ProgressReport, Unit, User
+from tracker.models import Assignment, Document, ProgressReport, Unit, User
 from tracker.periods import SHANGHAI
 
 pytestmark = [
@@ -30,6 +32,20 @@ pytestmark = [
 PASSWORD = "Lincang-2023-pw"  # noqa: S105 - a test persona
 DESK = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+
+
+def committed(read, expected=None, timeout: float = 10.0):
+    """What the server committed, read afresh: the test's own connection is closed between
+    tries so that no read snapshot of its own can hide the server's write (SQLite in WAL)."""
+    deadline = time.monotonic() + timeout
+    value = read()
+    while time.monotonic() < deadline:
+        connection.close()
+        value = read()
+        if expected is None or value == expected:
+            return value
+        time.sleep(0.2)
+    return value
 
 
 def sign_in(page, base: str, username: str) -> None:
@@ -72,8 +88,10 @@ def test_import_review_publish_report_review_dashboard_export(live_server, brows
         supervisor.locator(f"#a-{first.pk} button[type=submit]:has-text('保存')").click()
         # The saved card (not the form) carries the heading; it comes back once committed.
         supervisor.wait_for_selector(f"#a-{first.pk}-title:has-text('人均地区生产总值及其增速')")
-        first.refresh_from_db()
-        assert first.title == "人均地区生产总值及其增速"
+        title = committed(
+            lambda: Assignment.objects.get(pk=first.pk).title, expected="人均地区生产总值及其增速"
+        )
+        assert title == "人均地区生产总值及其增速"
 
         # --- map the unknown name 市发展改革委 to the roster's unit ---
         supervisor.goto(f"{base}/documents/{document.pk}/units/")
@@ -86,15 +104,17 @@ def test_import_review_publish_report_review_dashboard_export(live_server, brows
             "button:has-text('对应')"
         ).click()
         supervisor.wait_for_load_state()
-        assert fgw.aliases.filter(alias="市发展改革委").exists()
+        assert committed(lambda: fgw.aliases.filter(alias="市发展改革委").exists(), expected=True)
 
         # --- publish ---
         supervisor.goto(f"{base}/documents/{document.pk}/publish/")
         camera.shoot(supervisor, "publish-confirm")
         supervisor.click("button:has-text('确认发布')")
         supervisor.wait_for_load_state()
-        document.refresh_from_db()
-        assert document.status == Document.Status.PUBLISHED
+        status = committed(
+            lambda: Document.objects.get(pk=document.pk).status, expected="published"
+        )
+        assert status == Document.Status.PUBLISHED
         camera.shoot(supervisor, "published")
         assert fgw.responsibilities.filter(role="lead").exists()
 
@@ -119,8 +139,12 @@ def test_import_review_publish_report_review_dashboard_export(live_server, brows
         camera.shoot(reporter, "work")
         reporter.click("button[value=submit]")
         reporter.wait_for_selector("text=已报送，等待审核")
-        report = ProgressReport.objects.get(responsibility=lead, period=q2)
-        assert report.colour == "yellow"
+        report = committed(
+            lambda: ProgressReport.objects.filter(responsibility=lead, period=q2).first()
+        )
+        assert committed(lambda: ProgressReport.objects.get(pk=report.pk).colour, "yellow") == (
+            "yellow"
+        )
 
         # --- the supervisor returns it ---
         supervisor.goto(f"{base}/reviews/")
@@ -145,8 +169,13 @@ def test_import_review_publish_report_review_dashboard_export(live_server, brows
         supervisor.click("button:has-text('审核通过')")
         supervisor.wait_for_selector("text=报告已审核通过")
         camera.shoot(supervisor, "approved")
-        report.refresh_from_db()
-        assert (report.status, report.colour, report.is_late) == ("approved", "green", False)
+        state = committed(
+            lambda: ProgressReport.objects.values_list("status", "colour", "is_late").get(
+                pk=report.pk
+            ),
+            expected=("approved", "green", False),
+        )
+        assert state == ("approved", "green", False)
 
         # --- the dashboard shows the new light and the unit's ranking ---
         supervisor.goto(f"{base}/dashboard/?document={document.pk}&year=2023&quarter=2")

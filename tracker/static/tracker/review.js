@@ -65,6 +65,9 @@
     var el = document.querySelector("[data-focus-here]");
     if (!el) return;
     el.removeAttribute("data-focus-here");
+    // Someone already working in the fragment keeps their place: settling happens a moment
+    // after the swap, and moving focus then would send their typing into another field.
+    if (el.contains(document.activeElement)) return;
     var field = el.matches("form")
       ? el.querySelector("[aria-invalid='true'], input:not([type=hidden]), textarea, select")
       : null;
