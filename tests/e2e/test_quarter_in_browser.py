@@ -53,6 +53,8 @@ def test_submit_return_resubmit_approve(live_server, browser, camera, quarter):
         sign_in(reporter, base, "fgw-reporter", "pw-fgw-2026")
         camera.shoot(reporter, "my-tasks")
         reporter.click("tr:has-text('2026年二季度') a.button:has-text('填报')")
+        # htmx listens once the page has loaded; typing before that would compute nothing.
+        reporter.wait_for_load_state("load")
         field = reporter.locator(f"#id_target-{quarter['target'].pk}")
         field.fill("1.5")
         # htmx computes the completion as the figure is typed.

@@ -74,6 +74,7 @@ def test_import_review_publish_report_review_dashboard_export(live_server, brows
         camera.shoot(supervisor, "import")
         supervisor.click("button:has-text('导入并识别')")
         supervisor.wait_for_selector("text=审核草稿")
+        supervisor.wait_for_load_state("load")  # htmx is listening from here on
         camera.shoot(supervisor, "review")
         document = Document.objects.get()
         assert document.assignments.count() == 63
