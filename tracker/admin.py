@@ -147,17 +147,17 @@ class ReadOnlyInline(admin.TabularInline):
 class UnitAliasInline(admin.TabularInline):
     model = UnitAlias
     extra = 1
-    fields = ["alias"]
+    fields = ("alias",)
 
 
 @admin.register(Unit)
 class UnitAdmin(AuditedAdmin):
-    list_display = ["name", "level", "kind", "parent", "needs_review", "is_active", "alias_list"]
-    list_filter = ["needs_review", "level", "kind", "is_active"]
-    search_fields = ["name", "aliases__alias"]
-    autocomplete_fields = ["parent"]
-    inlines = [UnitAliasInline]
-    list_editable = ["needs_review"]
+    list_display = ("name", "level", "kind", "parent", "needs_review", "is_active", "alias_list")
+    list_filter = ("needs_review", "level", "kind", "is_active")
+    search_fields = ("name", "aliases__alias")
+    autocomplete_fields = ("parent",)
+    inlines = (UnitAliasInline,)
+    list_editable = ("needs_review",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
         return super().get_queryset(request).select_related("parent").prefetch_related("aliases")
@@ -169,10 +169,10 @@ class UnitAdmin(AuditedAdmin):
 
 @admin.register(UnitGroup)
 class UnitGroupAdmin(AuditedAdmin):
-    list_display = ["name", "member_count"]
-    search_fields = ["name", "aliases__alias", "members__name"]
-    filter_horizontal = ["members"]
-    inlines = [UnitAliasInline]
+    list_display = ("name", "member_count")
+    search_fields = ("name", "aliases__alias", "members__name")
+    filter_horizontal = ("members",)
+    inlines = (UnitAliasInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[UnitGroup]:
         return super().get_queryset(request).annotate(member_total=Count("members"))
@@ -184,10 +184,10 @@ class UnitGroupAdmin(AuditedAdmin):
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
-    list_display = ["username", "__str__", "role", "unit", "email", "is_active"]
-    list_filter = ["role", "is_active", "unit__level"]
-    search_fields = ["username", "first_name", "last_name", "email", "unit__name"]
-    autocomplete_fields = ["unit"]
+    list_display = ("username", "__str__", "role", "unit", "email", "is_active")
+    list_filter = ("role", "is_active", "unit__level")
+    search_fields = ("username", "first_name", "last_name", "email", "unit__name")
+    autocomplete_fields = ("unit",)
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         (_("任务跟踪"), {"fields": ("role", "unit", "phone")}),
@@ -201,7 +201,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 class ReportingPeriodInline(admin.TabularInline):
     model = ReportingPeriod
     extra = 0
-    fields = [
+    fields = (
         "year",
         "quarter",
         "opens_on",
@@ -209,13 +209,13 @@ class ReportingPeriodInline(admin.TabularInline):
         "first_checkpoint_on",
         "second_checkpoint_on",
         "locked_at",
-    ]
-    readonly_fields = ["locked_at"]
+    )
+    readonly_fields = ("locked_at",)
 
 
 @admin.register(Document)
 class DocumentAdmin(AuditedAdmin):
-    list_display = [
+    list_display = (
         "title",
         "year",
         "issuer",
@@ -223,11 +223,11 @@ class DocumentAdmin(AuditedAdmin):
         "assignment_count",
         "imported_at",
         "published_at",
-    ]
-    list_filter = ["status", "year"]
-    search_fields = ["title", "issuer", "source_name"]
+    )
+    list_filter = ("status", "year")
+    search_fields = ("title", "issuer", "source_name")
     date_hierarchy = "imported_at"
-    readonly_fields = [
+    readonly_fields = (
         "source_sha256",
         "extraction_version",
         "imported_by",
@@ -235,9 +235,9 @@ class DocumentAdmin(AuditedAdmin):
         "published_by",
         "published_at",
         "updated_at",
-    ]
-    exclude = ["extraction"]
-    inlines = [ReportingPeriodInline]
+    )
+    exclude = ("extraction",)
+    inlines = (ReportingPeriodInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
         return super().get_queryset(request).annotate(assignment_total=Count("assignments"))
@@ -250,7 +250,7 @@ class DocumentAdmin(AuditedAdmin):
 class TargetInline(admin.TabularInline):
     model = Target
     extra = 0
-    fields = [
+    fields = (
         "position",
         "indicator",
         "comparator",
@@ -260,25 +260,25 @@ class TargetInline(admin.TabularInline):
         "kind",
         "direction",
         "scope",
-    ]
+    )
 
 
 class ResponsibilityInline(admin.TabularInline):
     model = Responsibility
     extra = 0
-    fields = ["unit", "role", "mention"]
-    autocomplete_fields = ["unit"]
+    fields = ("unit", "role", "mention")
+    autocomplete_fields = ("unit",)
 
 
 @admin.register(Assignment)
 class AssignmentAdmin(AuditedAdmin):
-    list_display = ["ref", "title", "document", "category", "deadline"]
-    list_filter = ["document", "category"]
-    search_fields = ["title", "text", "ref"]
-    list_select_related = ["document"]
-    inlines = [TargetInline, ResponsibilityInline]
-    exclude = ["document"]
-    readonly_fields = ["document_link"]
+    list_display = ("ref", "title", "document", "category", "deadline")
+    list_filter = ("document", "category")
+    search_fields = ("title", "text", "ref")
+    list_select_related = ("document",)
+    inlines = (TargetInline, ResponsibilityInline)
+    exclude = ("document",)
+    readonly_fields = ("document_link",)
 
     @admin.display(description=_("文件"))
     def document_link(self, assignment: Assignment) -> str:
@@ -290,16 +290,16 @@ class AssignmentAdmin(AuditedAdmin):
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(AuditedAdmin):
-    list_display = ["unit", "role", "assignment", "mention"]
-    list_filter = ["role", "unit__level", "assignment__document"]
-    search_fields = ["unit__name", "assignment__title", "mention"]
-    list_select_related = ["unit", "assignment"]
-    autocomplete_fields = ["unit", "assignment"]
+    list_display = ("unit", "role", "assignment", "mention")
+    list_filter = ("role", "unit__level", "assignment__document")
+    search_fields = ("unit__name", "assignment__title", "mention")
+    list_select_related = ("unit", "assignment")
+    autocomplete_fields = ("unit", "assignment")
 
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(AuditedAdmin):
-    list_display = [
+    list_display = (
         "document",
         "year",
         "quarter",
@@ -307,9 +307,9 @@ class ReportingPeriodAdmin(AuditedAdmin):
         "due_on",
         "first_checkpoint_on",
         "locked_at",
-    ]
-    list_filter = ["year", "quarter", "document"]
-    list_select_related = ["document"]
+    )
+    list_filter = ("year", "quarter", "document")
+    list_select_related = ("document",)
 
 
 class AppendOnlyAdmin(admin.ModelAdmin):
@@ -329,35 +329,35 @@ class AppendOnlyAdmin(admin.ModelAdmin):
 
 class TargetValueInline(ReadOnlyInline):
     model = TargetValue
-    fields = ["target", "actual", "assessment", "judgement", "note", "completion", "pace", "colour"]
-    readonly_fields = ["completion", "pace", "colour"]
-    raw_id_fields = ["target"]
+    fields = ("target", "actual", "assessment", "judgement", "note", "completion", "pace", "colour")
+    readonly_fields = ("completion", "pace", "colour")
+    raw_id_fields = ("target",)
 
 
 class EvidenceInline(ReadOnlyInline):
     model = Evidence
-    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
 
 
 class ProblemInline(ReadOnlyInline):
     model = Problem
-    fields = ["description", "level", "level_deadline", "resolved_at"]
+    fields = ("description", "level", "level_deadline", "resolved_at")
 
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(AppendOnlyAdmin):
-    list_display = ["responsibility", "period", "status", "is_late", "submitted_at", "version"]
-    list_filter = [
+    list_display = ("responsibility", "period", "status", "is_late", "submitted_at", "version")
+    list_filter = (
         "status",
         "is_late",
         "period__year",
         "period__quarter",
         "responsibility__unit__level",
-    ]
-    search_fields = ["responsibility__unit__name", "responsibility__assignment__title", "narrative"]
-    list_select_related = ["responsibility__unit", "responsibility__assignment", "period"]
-    raw_id_fields = ["responsibility", "period"]
-    readonly_fields = [
+    )
+    search_fields = ("responsibility__unit__name", "responsibility__assignment__title", "narrative")
+    list_select_related = ("responsibility__unit", "responsibility__assignment", "period")
+    raw_id_fields = ("responsibility", "period")
+    readonly_fields = (
         "version",
         "colour",
         "submitted_at",
@@ -366,40 +366,40 @@ class ProgressReportAdmin(AppendOnlyAdmin):
         "reviewed_by",
         "reopened_at",
         "reopened_by",
-    ]
-    inlines = [TargetValueInline, EvidenceInline, ProblemInline]
+    )
+    inlines = (TargetValueInline, EvidenceInline, ProblemInline)
 
 
 class ProblemStepInline(ReadOnlyInline):
     model = ProblemStep
-    fields = ["action", "level", "at", "deadline", "actor", "note"]
+    fields = ("action", "level", "at", "deadline", "actor", "note")
 
 
 @admin.register(Problem)
 class ProblemAdmin(AppendOnlyAdmin):
-    list_display = ["description", "unit", "level", "raised_at", "level_deadline", "resolved_at"]
-    list_filter = ["level", ("resolved_at", admin.EmptyFieldListFilter)]
-    search_fields = ["description", "unit__name", "resolution"]
-    list_select_related = ["unit"]
-    raw_id_fields = ["report"]
-    inlines = [ProblemStepInline]
+    list_display = ("description", "unit", "level", "raised_at", "level_deadline", "resolved_at")
+    list_filter = ("level", ("resolved_at", admin.EmptyFieldListFilter))
+    search_fields = ("description", "unit__name", "resolution")
+    list_select_related = ("unit",)
+    raw_id_fields = ("report",)
+    inlines = (ProblemStepInline,)
 
 
 @admin.register(SupervisionAction)
 class SupervisionActionAdmin(AppendOnlyAdmin):
-    list_display = ["kind", "unit", "period", "author", "created_at"]
-    list_filter = ["kind", "period__year", "period__quarter"]
-    search_fields = ["unit__name", "reason"]
-    list_select_related = ["unit", "period", "author"]
-    raw_id_fields = ["responsibility", "period", "problem"]
-    autocomplete_fields = ["unit"]
+    list_display = ("kind", "unit", "period", "author", "created_at")
+    list_filter = ("kind", "period__year", "period__quarter")
+    search_fields = ("unit__name", "reason")
+    list_select_related = ("unit", "period", "author")
+    raw_id_fields = ("responsibility", "period", "problem")
+    autocomplete_fields = ("unit",)
 
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(AppendOnlyAdmin):
     """What the calendar claimed and sent, to whom and when; failures keep their last error."""
 
-    list_display = [
+    list_display = (
         "claimed_at",
         "recipient",
         "kind",
@@ -409,10 +409,10 @@ class ReminderLogAdmin(AppendOnlyAdmin):
         "attempts",
         "sent_at",
         "short_error",
-    ]
-    list_filter = ["status", "kind", "period__year", "period__quarter", "period__document"]
-    search_fields = ["recipient", "item_key", "message_id", "error", "sweep"]
-    list_select_related = ["period__document"]
+    )
+    list_filter = ("status", "kind", "period__year", "period__quarter", "period__document")
+    search_fields = ("recipient", "item_key", "message_id", "error", "sweep")
+    list_select_related = ("period__document",)
     date_hierarchy = "claimed_at"
 
     @admin.display(description=_("错误"))
@@ -422,22 +422,22 @@ class ReminderLogAdmin(AppendOnlyAdmin):
 
 @admin.register(AnalysisBulletin)
 class AnalysisBulletinAdmin(AppendOnlyAdmin):
-    list_display = ["period", "published_at", "published_by"]
-    list_filter = ["period__year", "period__quarter"]
-    list_select_related = ["period__document", "published_by"]
+    list_display = ("period", "published_at", "published_by")
+    list_filter = ("period__year", "period__quarter")
+    list_select_related = ("period__document", "published_by")
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(AppendOnlyAdmin):
-    list_display = ["created_at", "actor_name", "action", "object_repr"]
-    list_filter = ["action", ("content_type", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["actor_name", "action", "object_repr", "object_id"]
+    list_display = ("created_at", "actor_name", "action", "object_repr")
+    list_filter = ("action", ("content_type", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("actor_name", "action", "object_repr", "object_id")
     date_hierarchy = "created_at"
 
 
 @admin.register(UnitContact)
 class UnitContactAdmin(AuditedAdmin):
-    list_display = [
+    list_display = (
         "email",
         "name",
         "unit",
@@ -446,34 +446,34 @@ class UnitContactAdmin(AuditedAdmin):
         "notify_reminders",
         "notify_checkpoints",
         "language",
-    ]
-    list_filter = ["is_active", "language", "unit__level"]
-    search_fields = ["email", "name", "unit__name"]
-    list_select_related = ["unit"]
-    autocomplete_fields = ["unit"]
+    )
+    list_filter = ("is_active", "language", "unit__level")
+    search_fields = ("email", "name", "unit__name")
+    list_select_related = ("unit",)
+    autocomplete_fields = ("unit",)
 
 
 @admin.register(NoticePreference)
 class NoticePreferenceAdmin(AuditedAdmin):
-    list_display = [
+    list_display = (
         "user",
         "notify_window_open",
         "notify_reminders",
         "notify_checkpoints",
         "language",
         "updated_at",
-    ]
-    list_filter = ["language"]
-    search_fields = ["user__username", "user__email"]
-    list_select_related = ["user"]
-    raw_id_fields = ["user"]
+    )
+    list_filter = ("language",)
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
 
 
 @admin.register(ReminderDigest)
 class ReminderDigestAdmin(AppendOnlyAdmin):
     """The e-mails themselves: one per recipient per sweep, with its Message-ID."""
 
-    list_display = [
+    list_display = (
         "claimed_at",
         "recipient",
         "item_count",
@@ -481,7 +481,7 @@ class ReminderDigestAdmin(AppendOnlyAdmin):
         "attempts",
         "sent_at",
         "message_id",
-    ]
-    list_filter = ["status", "language"]
-    search_fields = ["recipient", "message_id", "sweep", "error"]
+    )
+    list_filter = ("status", "language")
+    search_fields = ("recipient", "message_id", "sweep", "error")
     date_hierarchy = "claimed_at"

@@ -5,8 +5,8 @@ import os
 # Tests run with DEBUG off (as production does); they still need a key, never a real one.
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-for-tests-only")
 
-from tracker.settings import *  # noqa: E402,F403
-from tracker.settings import DATABASES, VAR_DIR  # noqa: E402
+from tracker.settings import *  # noqa: F403
+from tracker.settings import DATABASES, VAR_DIR
 
 # A file, not an in-memory database, so a Celery worker started by a test in another process
 # sees the same data.

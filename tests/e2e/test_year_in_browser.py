@@ -29,7 +29,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-PASSWORD = "Lincang-2023-pw"  # noqa: S105 - a test persona
+PASSWORD = "Lincang-2023-pw"
 DESK = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 

@@ -88,7 +88,7 @@ def supervisor_user(supervisor):
 
 
 def test_tallies_count_colours_and_timeliness(supervisor):
-    document, q2 = build(units=4, tasks=5)  # 10 responsibilities
+    _document, q2 = build(units=4, tasks=5)  # 10 responsibilities
     today = DUE + timedelta(days=5)  # 5 days overdue: missing reports are red
     tally = selectors.scope_tally(supervisor, Scope.of(q2), today=today)
     assert tally.expected == 10
@@ -102,7 +102,7 @@ def test_tallies_count_colours_and_timeliness(supervisor):
 
 
 def test_missing_reports_are_grey_until_three_days_overdue(supervisor):
-    document, q2 = build(units=4, tasks=5)
+    _document, q2 = build(units=4, tasks=5)
     tally = selectors.scope_tally(supervisor, Scope.of(q2), today=DUE + timedelta(days=3))
     assert (tally.colours["grey"], tally.colours["red"]) == (2, 2)
     tally = selectors.scope_tally(supervisor, Scope.of(q2), today=DUE + timedelta(days=4))
@@ -110,7 +110,7 @@ def test_missing_reports_are_grey_until_three_days_overdue(supervisor):
 
 
 def test_breakdowns_by_unit_level_and_assignment_add_up(supervisor):
-    document, q2 = build(units=4, tasks=5)
+    _document, q2 = build(units=4, tasks=5)
     scope, today = Scope.of(q2), DUE + timedelta(days=5)
     by_unit = selectors.tally_by_unit(supervisor, scope, today=today)
     by_level = selectors.tally_by_level(supervisor, scope, today=today)
@@ -123,7 +123,7 @@ def test_breakdowns_by_unit_level_and_assignment_add_up(supervisor):
 
 
 def test_rankings_weight_colours_timeliness_and_problems(supervisor):
-    document, q2 = build(units=4, tasks=5)
+    _document, q2 = build(units=4, tasks=5)
     rows = selectors.rankings(supervisor, Scope.of(q2), today=DUE + timedelta(days=5))
     assert sorted(r.rank for r in rows) == [1, 2, 3, 4] or len({r.rank for r in rows}) < 4
     scores = [r.score for r in rows]
@@ -138,7 +138,7 @@ def test_rankings_weight_colours_timeliness_and_problems(supervisor):
 
 
 def test_rankings_carry_the_previous_quarter(supervisor):
-    document, q2 = build(units=3, tasks=3)
+    document, _q2 = build(units=3, tasks=3)
     q3 = document.periods.get(quarter=3)
     for responsibility in document.assignments.first().responsibilities.all():
         _submit(responsibility, q3, "80")
@@ -148,7 +148,7 @@ def test_rankings_carry_the_previous_quarter(supervisor):
 
 
 def test_action_lists(supervisor):
-    document, q2 = build(units=4, tasks=5)
+    _document, q2 = build(units=4, tasks=5)
     scope, today = Scope.of(q2), DUE + timedelta(days=5)
     assert selectors.red_slots(supervisor, scope, today=today).count() == 4
     assert selectors.yellow_slots(supervisor, scope, today=today).count() == 2
@@ -197,7 +197,7 @@ def test_target_rows_show_the_lead_units_value_and_last_quarter(supervisor):
 
 def _query_counts(user, size):
     units, tasks = size
-    document, q2 = build(units=units, tasks=tasks)
+    _document, q2 = build(units=units, tasks=tasks)
     scope, today = Scope.of(q2), DUE + timedelta(days=5)
     now = datetime.combine(today, datetime.min.time(), SHANGHAI)
     runs = {

@@ -62,7 +62,7 @@ def parse_po(path: Path) -> list[dict]:
             entries.append(entry)
         entry, field = {}, None
 
-    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = raw.strip()
         if not line:
             finish()

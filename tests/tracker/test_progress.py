@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import decimal
+import itertools
 import subprocess
 import sys
 from dataclasses import FrozenInstanceError, replace
@@ -1063,7 +1064,7 @@ def test_rank_units_is_a_competition_ranking_of_every_unit(rows, w, previous):
         assert D(0) <= r.score <= D(1) and r.score == r.score.quantize(D("0.0001"))
         assert r.previous_rank == previous.get(r.key)
         assert r.change == (None if r.previous_rank is None else r.previous_rank - r.rank)
-    for first, second in zip(ranked, ranked[1:], strict=False):
+    for first, second in itertools.pairwise(ranked):
         assert first.rank <= second.rank
         assert first.score >= second.score
         assert (first.rank == second.rank) == (first.score == second.score)

@@ -168,7 +168,7 @@ def test_the_docx_export_opens_and_carries_the_figures(signed_in, data):
 
 
 def test_an_unknown_export_format_is_404(signed_in, data):
-    document, q2 = data
+    _document, q2 = data
     assert signed_in.get(reverse("analysis-export", args=[q2.pk, "pdf"])).status_code == 404
 
 
@@ -176,7 +176,7 @@ def test_an_unknown_export_format_is_404(signed_in, data):
 
 
 def test_publishing_freezes_the_figures_and_is_audited(signed_in, supervisor, data):
-    document, q2 = data
+    _document, q2 = data
     response = _publish(signed_in, q2, summary="二季度总体平稳，部分单位报送滞后。")
     page = _page(response)
     assert "季度分析已发布" in page and "已发布" in page
@@ -199,7 +199,7 @@ def test_publishing_freezes_the_figures_and_is_audited(signed_in, supervisor, da
 
 
 def test_publishing_needs_the_confirmation(signed_in, data):
-    document, q2 = data
+    _document, q2 = data
     response = signed_in.post(reverse("analysis-publish", args=[q2.pk]), {"summary": "综述"})
     page = _page(response)
     assert "请勾选确认后再发布" in page
@@ -208,7 +208,7 @@ def test_publishing_needs_the_confirmation(signed_in, data):
 
 
 def test_publishing_twice_is_refused_with_a_clear_message(signed_in, data):
-    document, q2 = data
+    _document, q2 = data
     _publish(signed_in, q2)
     page = _page(_publish(signed_in, q2))
     assert "本季度分析已发布；如需更正，请先撤回后重新发布。" in page
@@ -216,7 +216,7 @@ def test_publishing_twice_is_refused_with_a_clear_message(signed_in, data):
 
 
 def test_withdrawing_needs_a_reason_and_keeps_the_form(signed_in, data):
-    document, q2 = data
+    _document, q2 = data
     _publish(signed_in, q2)
     response = signed_in.post(reverse("analysis-withdraw", args=[q2.pk]), {"reason": "   "})
     page = _page(response)
@@ -229,7 +229,7 @@ def test_withdrawing_needs_a_reason_and_keeps_the_form(signed_in, data):
 def test_withdrawing_with_a_reason_restores_the_live_figures_and_is_audited(
     signed_in, supervisor, data
 ):
-    document, q2 = data
+    _document, q2 = data
     _publish(signed_in, q2)
     _submit_missing_report(q2)
     response = signed_in.post(
@@ -248,7 +248,7 @@ def test_withdrawing_with_a_reason_restores_the_live_figures_and_is_audited(
 
 
 def test_withdrawing_what_is_not_published_says_so(signed_in, data):
-    document, q2 = data
+    _document, q2 = data
     response = signed_in.post(
         reverse("analysis-withdraw", args=[q2.pk]), {"reason": "x"}, follow=True
     )
@@ -256,7 +256,7 @@ def test_withdrawing_what_is_not_published_says_so(signed_in, data):
 
 
 def test_publish_and_withdraw_take_posts_only(signed_in, data):
-    document, q2 = data
+    _document, q2 = data
     assert signed_in.get(reverse("analysis-publish", args=[q2.pk])).status_code == 405
     assert signed_in.get(reverse("analysis-withdraw", args=[q2.pk])).status_code == 405
 
@@ -290,7 +290,7 @@ def test_a_reporter_gets_404_everywhere_and_changes_nothing(client, signed_in, d
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, data):
-    document, q2 = data
+    _document, q2 = data
     for method, url in _urls(q2):
         response = getattr(client, method)(url, {"confirm": "on", "reason": "x"})
         assert response.status_code == 302, url

@@ -154,7 +154,7 @@ def _hrefs(page: str) -> list[str]:
 
 
 def test_dashboard_shows_the_current_quarter_in_figures(signed_in, data):
-    document, q2 = data
+    document, _q2 = data
     response = signed_in.get(reverse("dashboard"))
     page = _page(response)
     tally = response.context["tally"]
@@ -215,7 +215,7 @@ def test_one_document_shows_its_targets_against_the_lead_units_figures(signed_in
 
 
 def test_every_document_of_the_quarter_has_a_row_linking_to_its_own_dashboard(signed_in, data):
-    document, q2 = data
+    document, _q2 = data
     other, _ = build(units=2, tasks=1, title="另一方案")
     response = signed_in.get(reverse("dashboard"))
     rows = response.context["documents"]
@@ -229,7 +229,7 @@ def test_every_document_of_the_quarter_has_a_row_linking_to_its_own_dashboard(si
 
 
 def test_a_unit_filter_narrows_the_figures_and_highlights_the_units_rank(signed_in, data):
-    document, q2 = data
+    document, _q2 = data
     unit = Unit.objects.get(name=f"测试单位{document.pk}-000")
     response = signed_in.get(reverse("dashboard"), {"unit": unit.pk})
     page = _page(response)
@@ -249,7 +249,7 @@ def test_a_level_filter_narrows_to_units_of_that_level(signed_in, data):
 
 
 def test_a_colour_filter_narrows_the_lists_and_the_targets(signed_in, data):
-    document, q2 = data
+    document, _q2 = data
     response = signed_in.get(reverse("dashboard"), {"colour": "yellow", "document": document.pk})
     _page(response)
     lagging = list(response.context["lagging"].page.object_list)
@@ -304,7 +304,7 @@ def test_rows_drill_down_to_the_assignment_the_unit_the_report_and_the_problem(s
 
 
 def test_unit_rows_link_their_figures_to_the_units_lists(signed_in, data):
-    document, q2 = data
+    document, _q2 = data
     unit = Unit.objects.get(name=f"测试单位{document.pk}-001")
     page = _page(signed_in.get(reverse("dashboard")))
     links = [
@@ -340,7 +340,7 @@ def test_bad_filter_values_show_the_page_with_a_message_and_defaults(signed_in, 
 
 
 def test_a_document_without_a_period_in_the_quarter_says_so(signed_in, data):
-    document, q2 = data
+    document, _q2 = data
     page = _page(signed_in.get(reverse("dashboard"), {"document": document.pk, "year": 2025}))
     assert "没有报送周期" in page
 
@@ -394,7 +394,7 @@ def test_the_slot_list_narrows_by_colour_and_refuses_an_unknown_show(signed_in, 
 
 
 def test_the_problem_list_shows_problems_past_their_limit(signed_in, data):
-    document, q2 = data
+    _document, q2 = data
     response = signed_in.get(reverse("dashboard-problems"))
     page = _page(response)
     problems = response.context["problems"].page.object_list
@@ -409,7 +409,7 @@ def test_the_problem_list_shows_problems_past_their_limit(signed_in, data):
 
 
 def test_the_matrix_shows_each_units_light_per_assignment(signed_in, data):
-    document, q2 = data
+    document, _q2 = data
     response = signed_in.get(reverse("dashboard-matrix"), {"document": document.pk})
     page = _page(response)
     columns, rows = response.context["columns"], response.context["rows"]
@@ -431,7 +431,7 @@ def test_the_matrix_shows_each_units_light_per_assignment(signed_in, data):
 def test_the_matrix_picks_a_document_pages_units_and_narrows_by_colour(
     signed_in, data, monkeypatch
 ):
-    document, q2 = data
+    document, _q2 = data
     response = signed_in.get(reverse("dashboard-matrix"))
     assert response.context["filters"].document_id == document.pk
     monkeypatch.setattr(dashboard_views, "MATRIX_PAGE_SIZE", 3)
@@ -462,7 +462,7 @@ URLS = [
 
 @pytest.mark.parametrize("name,params", URLS)
 def test_a_reporter_gets_404_on_every_dashboard_page(client, data, name, params):
-    document, q2 = data
+    document, _q2 = data
     reporter = User.objects.get(username=f"u0-{document.pk}")
     client.force_login(reporter)
     assert client.get(reverse(name), params, HTTP_HX_REQUEST="true").status_code == 404
@@ -485,7 +485,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name, params):
     [{}, {"level": "county"}, {"unit": True}, {"document": True}],
 )
 def test_the_years_trend_in_one_query_matches_the_tally_of_each_quarter(supervisor, narrow):
-    document, q2 = build(units=4, tasks=5)
+    document, _q2 = build(units=4, tasks=5)
     other, _ = build(units=3, tasks=2, title="另一方案")
     # An assignment that ends in the first quarter owes no later reports.
     ended = Assignment.objects.filter(document=other).first()
@@ -510,8 +510,8 @@ def test_the_years_trend_in_one_query_matches_the_tally_of_each_quarter(supervis
 
 
 def test_the_quarter_breakdown_matches_the_tallies_by_level_and_by_document(supervisor):
-    document, q2 = build(units=4, tasks=5)
-    other, _ = build(units=3, tasks=2, title="另一方案")
+    _document, _q2 = build(units=4, tasks=5)
+    _other, _ = build(units=3, tasks=2, title="另一方案")
     scope, today = Scope(2026, 2), DUE + timedelta(days=5)
     units = {}
     for row in selectors.rankings(supervisor, scope, today=today):
@@ -527,7 +527,7 @@ def test_the_quarter_breakdown_matches_the_tallies_by_level_and_by_document(supe
 
 
 def test_slot_lists_count_what_the_tally_counts(supervisor):
-    document, q2 = build(units=4, tasks=5)
+    _document, q2 = build(units=4, tasks=5)
     scope, today = Scope.of(q2), DUE + timedelta(days=5)
     tally = selectors.scope_tally(supervisor, scope, today=today)
     for show in selectors.SHOW_CHOICES:
@@ -594,7 +594,7 @@ def test_query_counts_do_not_grow_with_the_data(signed_in, supervisor):
 
 
 def test_the_filters_show_what_is_in_effect_with_units_grouped_by_level(signed_in, data):
-    document, q2 = data
+    document, _q2 = data
     unit = Unit.objects.get(name=f"测试单位{document.pk}-001")
     Unit.objects.create(name="<b>新区</b>管委会", level="town")
     page = _page(

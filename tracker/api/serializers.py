@@ -19,7 +19,7 @@ from tracker.models import (
 class TargetSerializer(serializers.ModelSerializer[Target]):
     class Meta:
         model = Target
-        fields = [
+        fields = (
             "id",
             "indicator",
             "value",
@@ -28,7 +28,7 @@ class TargetSerializer(serializers.ModelSerializer[Target]):
             "comparator",
             "kind",
             "direction",
-        ]
+        )
 
 
 class PeriodSerializer(serializers.ModelSerializer[ReportingPeriod]):
@@ -36,7 +36,7 @@ class PeriodSerializer(serializers.ModelSerializer[ReportingPeriod]):
 
     class Meta:
         model = ReportingPeriod
-        fields = [
+        fields = (
             "id",
             "document",
             "year",
@@ -46,7 +46,7 @@ class PeriodSerializer(serializers.ModelSerializer[ReportingPeriod]):
             "first_checkpoint_on",
             "second_checkpoint_on",
             "locked_at",
-        ]
+        )
 
 
 class ResponsibilitySerializer(serializers.ModelSerializer[Responsibility]):
@@ -59,13 +59,13 @@ class ResponsibilitySerializer(serializers.ModelSerializer[Responsibility]):
 
     class Meta:
         model = Responsibility
-        fields = ["id", "unit", "role", "document", "ref", "title", "deadline", "targets"]
+        fields = ("id", "unit", "role", "document", "ref", "title", "deadline", "targets")
 
 
 class ValueSerializer(serializers.ModelSerializer[TargetValue]):
     class Meta:
         model = TargetValue
-        fields = [
+        fields = (
             "target",
             "actual",
             "assessment",
@@ -75,7 +75,7 @@ class ValueSerializer(serializers.ModelSerializer[TargetValue]):
             "gap_pp",
             "elapsed",
             "colour",
-        ]
+        )
 
 
 class ReportSerializer(serializers.ModelSerializer[ProgressReport]):
@@ -84,7 +84,7 @@ class ReportSerializer(serializers.ModelSerializer[ProgressReport]):
 
     class Meta:
         model = ProgressReport
-        fields = [
+        fields = (
             "id",
             "responsibility",
             "period",
@@ -100,7 +100,7 @@ class ReportSerializer(serializers.ModelSerializer[ProgressReport]):
             "assessment",
             "return_reason",
             "values",
-        ]
+        )
 
 
 class ValueInput(serializers.Serializer[dict[str, Any]]):

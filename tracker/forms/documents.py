@@ -316,7 +316,7 @@ TargetFormSet = forms.formset_factory(TargetForm, extra=1, can_delete=True, max_
 
 
 class UnitMappingForm(_Form):
-    ACTIONS = [("map", _("对应到已有单位")), ("accept", _("作为新单位")), ("unaccept", _("撤销"))]
+    ACTIONS = (("map", _("对应到已有单位")), ("accept", _("作为新单位")), ("unaccept", _("撤销")))
 
     mention = forms.CharField(label=_("单位名称"), max_length=300)
     action = forms.ChoiceField(choices=ACTIONS, initial="map")

@@ -24,7 +24,7 @@ class ContactForm(NoticeChoicesForm):
     )
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
 
-    field_order = [
+    field_order = (
         "name",
         "email",
         "is_active",
@@ -32,13 +32,13 @@ class ContactForm(NoticeChoicesForm):
         "notify_reminders",
         "notify_checkpoints",
         "language",
-    ]
+    )
 
 
 class ReminderFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("发送状态"),
-        choices=[("", _("全部"))] + list(DeliveryStatus.choices),
+        choices=[("", _("全部")), *DeliveryStatus.choices],
         required=False,
     )
     kind = forms.ChoiceField(

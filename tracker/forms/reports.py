@@ -14,8 +14,8 @@ from tracker.models import Assessment, Judgement, Target
 from tracker.numbers import NumberError, parse_actual
 from tracker.services.progress_submit import TEXT_LIMIT, ReportInput, TargetInput
 
-_ASSESSMENT_CHOICES = [("", _("请选择"))] + list(Assessment.choices)
-_JUDGEMENT_CHOICES = [("", _("（按计算结果）"))] + list(Judgement.choices)
+_ASSESSMENT_CHOICES = [("", _("请选择")), *Assessment.choices]
+_JUDGEMENT_CHOICES = [("", _("（按计算结果）")), *Judgement.choices]
 
 
 def value_field(target: Target) -> str:

@@ -28,6 +28,7 @@ from tracker.models.units import Unit, UnitAlias, UnitGroup
 from tracker.models.users import User
 
 __all__ = [
+    "SUBMITTED_STATUSES",
     "AnalysisBulletin",
     "Assessment",
     "Assignment",
@@ -48,13 +49,12 @@ __all__ = [
     "ReminderLog",
     "ReportingPeriod",
     "Responsibility",
-    "SUBMITTED_STATUSES",
     "SupervisionAction",
     "Target",
     "TargetValue",
     "Unit",
-    "UnitContact",
     "UnitAlias",
+    "UnitContact",
     "UnitGroup",
     "User",
 ]

@@ -63,6 +63,7 @@ from tracker.selectors.work import (
 )
 
 __all__ = [
+    "SHOW_CHOICES",
     "AssignmentTally",
     "DocumentTally",
     "LevelTally",
@@ -74,7 +75,6 @@ __all__ = [
     "QuarterBreakdown",
     "RankingRow",
     "ReminderPreview",
-    "SHOW_CHOICES",
     "Scope",
     "Tally",
     "TargetRow",

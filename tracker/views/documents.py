@@ -8,6 +8,7 @@ fragment URL also works without JavaScript, as a full page that redirects back t
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -175,7 +176,7 @@ def source_segments(
     active: list[tuple[int, int, int]] = []
     seen: set[int] = set()
     next_span = 0
-    for left, right in zip(bounds, bounds[1:], strict=False):
+    for left, right in itertools.pairwise(bounds):
         active = [span for span in active if span[1] > left]
         while next_span < len(valid) and valid[next_span][0] <= left:
             if valid[next_span][1] > left:
