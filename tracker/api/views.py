@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -21,6 +22,7 @@ from tracker.api.serializers import (
     ReportSerializer,
     ResponsibilitySerializer,
 )
+from tracker.http import int_param
 from tracker.models import ProgressReport, ReportingPeriod, Responsibility, Target, User
 from tracker.numbers import NumberError, parse_actual
 from tracker.periods import local_today
@@ -32,7 +34,6 @@ from tracker.services.progress_submit import (
     TargetInput,
     progress_report_save,
 )
-from tracker.views.common import int_param, now
 
 
 def _user(request: Request) -> User:
@@ -156,7 +157,7 @@ class QuarterTally(APIView):
         user = _user(request)
         if not access.can_supervise(user):
             raise Http404
-        today: date = local_today(now())
+        today: date = local_today(timezone.now())
         year, quarter = int_param(request, "year"), int_param(request, "quarter")
         if year is None or quarter not in (1, 2, 3, 4):
             return Response(

@@ -1,4 +1,5 @@
-"""What every page shares: the supervisor gate, "now" in Shanghai, pagination."""
+"""What every page shares: the supervisor gate, the signed-in user, "now" in Shanghai,
+pagination. (Reading a request's htmx header and integer parameters: tracker.http.)"""
 
 from __future__ import annotations
 
@@ -54,9 +55,3 @@ def today() -> date:
 def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page:
     """One page of a queryset or list; a bad page number shows the first or last page."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def int_param(request: HttpRequest, name: str) -> int | None:
-    """An integer query parameter, or None when it is absent or not an integer."""
-    raw = request.GET.get(name, "").strip()
-    return int(raw) if raw.isdigit() else None

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from tracker import selectors
 from tracker.forms.dashboard import QUARTER_CHOICES, dashboard_filters, default_quarter_for
+from tracker.http import is_htmx
 from tracker.models import Colour, ProgressReport, ReportingPeriod, Unit
 from tracker.selectors import RankingRow, Scope
 from tracker.views import analysis
@@ -333,7 +334,7 @@ def quarter_names() -> dict[int, str]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     board = Board(request)
     section = request.GET.get("section", "")
-    if request.headers.get("HX-Request") and section in SECTIONS:
+    if is_htmx(request) and section in SECTIONS:
         return render(
             request,
             f"tracker/dashboard/_{section}.html",

@@ -36,6 +36,7 @@ from tracker.forms.documents import (
     TargetFormSet,
     UnitMappingForm,
 )
+from tracker.http import is_htmx
 from tracker.models import Assignment, Document, Target, Unit, UnitGroup, User
 from tracker.services import document_review as review
 from tracker.services.document_import import DocumentRejected, document_import
@@ -337,12 +338,12 @@ def document_metadata(request: HttpRequest, pk: int) -> HttpResponse:
         except review.ReviewRefused as exc:
             error = exc.message
         else:
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 messages.success(request, _("文件信息已保存。"))
                 return redirect("document-review", pk=document.pk)
             form, saved = _metadata_form(document), True
     context = {"document": document, "metadata_form": form, "error": error, "saved": saved}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "tracker/documents/_metadata_form.html", context)
     return render(request, "tracker/documents/metadata_edit.html", context)
 
@@ -358,7 +359,7 @@ def assignment_card(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRe
     """One assignment as displayed (what an edit form's "取消" swaps back in)."""
     _user, document = _document(request, pk)
     assignment = _assignment(document, assignment_pk)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect(_review_anchor(document, assignment))
     return _card_response(request, document, assignment)
 
@@ -455,7 +456,7 @@ def assignment_edit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRe
         except review.ReviewRefused as exc:
             error = exc.message
         else:
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 messages.success(request, _("任务已保存。"))
                 return redirect(_review_anchor(document, assignment))
             return _card_response(request, document, assignment, saved=True)
@@ -505,7 +506,7 @@ def _assignment_form_response(
     }
     template = (
         "tracker/documents/_assignment_form.html"
-        if _is_htmx(request)
+        if is_htmx(request)
         else "tracker/documents/assignment_edit.html"
     )
     return render(request, template, context)
@@ -537,7 +538,7 @@ def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
         except review.ReviewRefused as exc:
             error = exc.message
         else:
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 messages.success(request, _("已添加任务。"))
                 return redirect(_review_anchor(document, created))
             return _card_response(request, document, created, saved=True)
@@ -553,7 +554,7 @@ def assignment_delete(request: HttpRequest, pk: int, assignment_pk: int) -> Http
     assignment = Assignment.objects.filter(pk=assignment_pk, document=document).first()
     if assignment is None:
         # Someone else deleted it first: the outcome the reviewer asked for.
-        if _is_htmx(request):
+        if is_htmx(request):
             return HttpResponse("")
         messages.info(request, _("该任务已被删除。"))
         return redirect("document-review", pk=document.pk)
@@ -563,7 +564,7 @@ def assignment_delete(request: HttpRequest, pk: int, assignment_pk: int) -> Http
             assignment=assignment, actor=user, version=int(version) if version.isdigit() else 0
         )
     except review.ReviewRefused as exc:
-        if _is_htmx(request):
+        if is_htmx(request):
             still_there = Assignment.objects.filter(pk=assignment.pk).exists()
             return (
                 _card_response(request, document, assignment, error=exc.message)
@@ -572,7 +573,7 @@ def assignment_delete(request: HttpRequest, pk: int, assignment_pk: int) -> Http
             )
         messages.error(request, exc.message)
         return redirect(_review_anchor(document, assignment))
-    if _is_htmx(request):
+    if is_htmx(request):
         return HttpResponse("")
     messages.success(request, _("已删除任务“%(title)s”。") % {"title": assignment.title})
     return redirect("document-review", pk=document.pk)
@@ -808,10 +809,6 @@ def _reviewer(request: HttpRequest) -> User:
 def _document(request: HttpRequest, pk: int) -> tuple[User, Document]:
     user = _reviewer(request)
     return user, access.document_for_user(user, pk)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _review_anchor(document: Document, assignment: Assignment) -> str:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tracker import access, selectors
 from tracker.forms.reports import ApproveForm, ReasonForm, ResolveForm, ReturnForm
 from tracker.forms.supervision import ActionForm
+from tracker.http import int_param
 from tracker.models import (
     AuditEvent,
     Document,
@@ -37,14 +38,7 @@ from tracker.services.reporting_periods import (
     report_reopen,
 )
 from tracker.services.supervision import ActionRefused, supervision_action_record
-from tracker.views.common import (
-    current_user,
-    int_param,
-    now,
-    paginate,
-    supervisor_required,
-    today,
-)
+from tracker.views.common import current_user, now, paginate, supervisor_required, today
 
 # --- reports ----------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tracker import access, progress, selectors
 from tracker.forms.reports import ReportForm, initial_for, value_field
+from tracker.http import is_htmx
 from tracker.models import ProgressReport, ReportingPeriod, Responsibility, Target, User
 from tracker.numbers import NumberError, parse_actual
 from tracker.services.evidence import (
@@ -193,7 +194,7 @@ def _evidence_list(
     new_version: int | None = None,
 ) -> HttpResponse:
     """The evidence list fragment for htmx; without JavaScript, back to the work page."""
-    if not request.headers.get("HX-Request"):
+    if not is_htmx(request):
         if error:
             messages.error(request, error)
         else:
