@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tracker import views
-from tracker.views import dashboard, documents, notices, review, work
+from tracker.views import dashboard, documents, reminders, review, work
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,7 +13,7 @@ urlpatterns = [
     *documents.urlpatterns,
     *dashboard.urlpatterns,
     *review.urlpatterns,
-    *notices.urlpatterns,
+    *reminders.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",

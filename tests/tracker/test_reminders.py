@@ -33,7 +33,7 @@ from tracker.models import (
     User,
 )
 from tracker.periods import SHANGHAI
-from tracker.selectors.notifications import (
+from tracker.selectors.reminders import (
     reminders_failed,
     reminders_preview,
     reminders_sent,

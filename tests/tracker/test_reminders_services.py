@@ -43,7 +43,7 @@ from tracker.models import (
     User,
 )
 from tracker.periods import local_today
-from tracker.selectors.notifications import reminders_failed
+from tracker.selectors.reminders import reminders_failed
 from tracker.services.reminders import reminders_sweep as sweep_service
 from tracker.tasks import reminders_sweep
 

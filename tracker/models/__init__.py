@@ -2,16 +2,6 @@
 
 from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
-from tracker.models.notifications import (
-    DeliveryStatus,
-    NoticeKind,
-    NoticeLanguage,
-    NoticePreference,
-    ReminderDay,
-    ReminderDigest,
-    ReminderLog,
-    UnitContact,
-)
 from tracker.models.problems import Problem, ProblemStep
 from tracker.models.progress import (
     SUBMITTED_STATUSES,
@@ -21,6 +11,16 @@ from tracker.models.progress import (
     Judgement,
     ProgressReport,
     TargetValue,
+)
+from tracker.models.reminders import (
+    DeliveryStatus,
+    NoticeKind,
+    NoticeLanguage,
+    NoticePreference,
+    ReminderDay,
+    ReminderDigest,
+    ReminderLog,
+    UnitContact,
 )
 from tracker.models.responsibilities import ReportingPeriod, Responsibility
 from tracker.models.supervision import AnalysisBulletin, SupervisionAction

@@ -39,7 +39,7 @@ from tracker.selectors.dashboard import (
     slot_list,
     year_slots,
 )
-from tracker.selectors.notifications import (
+from tracker.selectors.reminders import (
     PreviewDigest,
     PreviewNotice,
     ReminderPreview,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tracker.formatting import cn_datetime
 from tracker.periods import SHANGHAI
-from tracker.selectors.notifications import reminders_preview
+from tracker.selectors.reminders import reminders_preview
 from tracker.services.reminders import reminders_sweep
 from tracker.services.reminders_send import digests_send_inline
 

@@ -13,7 +13,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from tracker import access, selectors
-from tracker.forms.notices import ContactForm, NoticeChoicesForm, ReminderFilterForm
+from tracker.forms.reminders import ContactForm, NoticeChoicesForm, ReminderFilterForm
 from tracker.models import NoticePreference, Unit
 from tracker.services.reminders_preferences import (
     ContactRefused,
@@ -39,7 +39,7 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
     failed = selectors.reminders_failed(current_user(request)).count()
     return render(
         request,
-        "tracker/notices/log.html",
+        "tracker/reminders/log.html",
         {"form": form, "page": paginate(request, logs), "failed": failed},
     )
 
@@ -49,7 +49,7 @@ def reminder_preview(request: HttpRequest) -> HttpResponse:
     """What the next sweep would send if it ran now, one e-mail per recipient."""
     preview = selectors.reminders_preview(current_user(request), now=now(), limit=PREVIEW_LIMIT)
     return render(
-        request, "tracker/notices/preview.html", {"preview": preview, "limit": PREVIEW_LIMIT}
+        request, "tracker/reminders/preview.html", {"preview": preview, "limit": PREVIEW_LIMIT}
     )
 
 
@@ -71,7 +71,7 @@ def _contacts_unit(request: HttpRequest) -> Unit | None:
 
 
 @login_required
-def notice_settings(request: HttpRequest) -> HttpResponse:
+def reminder_settings(request: HttpRequest) -> HttpResponse:
     """提醒设置: the person's own choices, and (for a unit) its contact addresses. Overdue
     chasers, escalations, problems and returned reports cannot be switched off."""
     user = current_user(request)
@@ -106,7 +106,7 @@ def notice_settings(request: HttpRequest) -> HttpResponse:
         status = 400
     return render(
         request,
-        "tracker/notices/settings.html",
+        "tracker/reminders/settings.html",
         {
             "choices_form": choices_form,
             "contact_form": contact_form,
@@ -123,5 +123,5 @@ def notice_settings(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("reminders/", reminder_log, name="reminder-log"),
     path("reminders/preview/", reminder_preview, name="reminder-preview"),
-    path("settings/notices/", notice_settings, name="notice-settings"),
+    path("settings/notices/", reminder_settings, name="notice-settings"),
 ]
