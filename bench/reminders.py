@@ -237,7 +237,7 @@ def _sweep(now: datetime) -> tuple[float, int, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tracker.services.reminders import reminders_sweep
+    from tracker.services.reminders.sweep import reminders_sweep
 
     queued: list[int] = []
     spent: list[tuple[float, str]] = []

@@ -10,3 +10,6 @@ class TrackerConfig(AppConfig):
         from tracker.celery import ensure_broker_folders
 
         ensure_broker_folders()
+        # The services queue tasks by name (tracker.celery.queue): register them in every
+        # process, not only in the workers that discover them.
+        import tracker.tasks  # noqa: F401

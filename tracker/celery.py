@@ -14,6 +14,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["tracker"])
 
 
+def queue(name: str, *args: object) -> None:
+    """Queue the task registered under `name`. Services sit below the tasks (which call them), so
+    they queue by name rather than import tracker.tasks; TrackerConfig.ready registers the tasks
+    in every process."""
+    app.tasks[name].delay(*args)
+
+
 def ensure_broker_folders() -> None:
     """kombu's filesystem transport expects its folders to exist before the first message."""
     options = app.conf.broker_transport_options or {}

@@ -166,7 +166,7 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "任务调度系统 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- The calendar's e-mails (tracker/services/reminders.py) ----------------------------------
+# --- The calendar's e-mails (tracker/services/reminders/) -------------------------------------
 # Notices tied to a day (window open, 7/3/1 days before, due day, overdue, escalation,
 # checkpoints) go out from this Shanghai time on; the first sweep after it sends the day's
 # digest, later sweeps catch up if the machine was off. Returned reports and problems go at once.

@@ -11,8 +11,12 @@ from django.utils import timezone
 
 from tracker.models import Document, User
 from tracker.services.document_publish import document_publish as publish_service
-from tracker.services.reminders import reminders_sweep as sweep_service
-from tracker.services.reminders_send import DigestSendFailed, reminder_digest_send_one
+from tracker.services.reminders.send import (
+    DigestSendFailed,
+    digests_queue,
+    reminder_digest_send_one,
+)
+from tracker.services.reminders.sweep import reminders_sweep as sweep_service
 
 
 @shared_task(name="tracker.tasks.document_publish", acks_late=True)
@@ -53,13 +57,8 @@ def reminders_sweep() -> int:
     acks_late is safe: a sweep is idempotent, so running it again after a crash claims only what
     the first run had not. The digests it claims are queued after its transaction commits.
     """
-    result = sweep_service(now=timezone.now(), enqueue=digests_enqueue)
+    result = sweep_service(now=timezone.now(), enqueue=digests_queue)
     return len(result.digest_ids)
-
-
-def digests_enqueue(digest_ids: list[int]) -> None:
-    for digest_id in digest_ids:
-        reminder_digest_send.delay(digest_id)
 
 
 @shared_task(name="tracker.tasks.reminder_digest_send", bind=True, acks_late=True, max_retries=None)

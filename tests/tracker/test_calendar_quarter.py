@@ -48,8 +48,8 @@ from tracker.models import (
 from tracker.periods import SHANGHAI
 from tracker.services.progress_review import progress_review_return
 from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
-from tracker.services.reminders import reminders_sweep
-from tracker.services.reminders_send import reminder_digest_send_one
+from tracker.services.reminders.send import reminder_digest_send_one
+from tracker.services.reminders.sweep import reminders_sweep
 from tracker.services.reporting_periods import period_lock
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +180,7 @@ def events(world) -> list[tuple[datetime, Callable[[], None]]]:
 
 def expected_mails(world) -> Counter:
     """(sweep time, recipient, frozenset of (kind, item)) for every e-mail, written out from the
-    rules in tracker/services/reminders.py's docstring."""
+    rules in the docstring of tracker/services/reminders/."""
     problem = Problem.objects.get()
     report = ProgressReport.objects.get(responsibility=world["slot"]["A1/czj"])
     returned_key = ReminderLog.objects.get(kind="returned").item_key

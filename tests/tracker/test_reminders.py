@@ -22,6 +22,7 @@ from tests.factories import (
     make_target,
 )
 from tracker.models import (
+    NoticeKind,
     NoticePreference,
     Problem,
     ProgressReport,
@@ -33,31 +34,29 @@ from tracker.models import (
     User,
 )
 from tracker.periods import SHANGHAI
-from tracker.selectors.reminders import (
-    reminders_failed,
-    reminders_preview,
-    reminders_sent,
-)
-from tracker.services import reminders
+from tracker.selectors.reminders import reminders_failed, reminders_sent
 from tracker.services.progress_review import progress_review_return
 from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
-from tracker.services.reminders import (
-    checkpoint_kind,
-    countdown_kind,
-    reminders_sweep,
-    urge_record_one,
-)
-from tracker.services.reminders_preferences import (
+from tracker.services.reminders import rules
+from tracker.services.reminders.digest import message_id_for
+from tracker.services.reminders.preferences import (
     ContactRefused,
     notice_preferences_update,
     unit_contact_save,
 )
-from tracker.services.reminders_send import (
+from tracker.services.reminders.preview import reminders_preview
+from tracker.services.reminders.rules import checkpoint_kind, countdown_kind
+from tracker.services.reminders.send import (
     DigestSendFailed,
     _lease,
-    message_id_for,
     reminder_digest_send_one,
     retry_delay,
+)
+from tracker.services.reminders.sweep import (
+    digests_requeue_stalled,
+    reminders_sweep,
+    urge_record_one,
+    urges_record_pending,
 )
 from tracker.services.reporting_periods import period_lock
 
@@ -142,16 +141,38 @@ def test_a_window_opening_with_the_due_date_near_outranks_the_earlier_countdown(
     assert countdown_kind(opens_on=DUE, due_on=DUE, today=DUE) == "due_day"
 
 
+def test_the_rules_speak_in_the_models_kinds():
+    # The pure rules cannot import the models: their kinds are NoticeKind's values, spelled out.
+    kinds = {rules.WINDOW_OPEN, rules.DUE_7, rules.DUE_3, rules.DUE_1, rules.DUE_DAY}
+    kinds |= {rules.CHECKPOINT_1, rules.CHECKPOINT_2}
+    assert kinds <= set(NoticeKind.values) and set(rules.OPTIONAL) == kinds
+    assert NoticeKind.OVERDUE not in rules.OPTIONAL
+
+
 def test_checkpoints_and_their_catch_up():
     first, second = date(2026, 5, 15), DUE
-    assert checkpoint_kind(first=first, second=second, today=date(2026, 5, 14)) is None
-    assert checkpoint_kind(first=first, second=second, today=first) == "checkpoint_1"
-    assert checkpoint_kind(first=first, second=second, today=date(2026, 6, 24)) == "checkpoint_1"
-    assert checkpoint_kind(first=first, second=second, today=DUE) == "checkpoint_2"
-    assert checkpoint_kind(first=first, second=second, today=date(2026, 6, 27)) == "checkpoint_2"
-    assert checkpoint_kind(first=first, second=second, today=date(2026, 6, 28)) is None
+    assert (
+        checkpoint_kind(first=first, second=second, catch_up_days=2, today=date(2026, 5, 14))
+        is None
+    )
+    assert (
+        checkpoint_kind(first=first, second=second, catch_up_days=2, today=first) == "checkpoint_1"
+    )
+    assert (
+        checkpoint_kind(first=first, second=second, catch_up_days=2, today=date(2026, 6, 24))
+        == "checkpoint_1"
+    )
+    assert checkpoint_kind(first=first, second=second, catch_up_days=2, today=DUE) == "checkpoint_2"
+    assert (
+        checkpoint_kind(first=first, second=second, catch_up_days=2, today=date(2026, 6, 27))
+        == "checkpoint_2"
+    )
+    assert (
+        checkpoint_kind(first=first, second=second, catch_up_days=2, today=date(2026, 6, 28))
+        is None
+    )
     # A first checkpoint clamped onto the due date is the second one.
-    assert checkpoint_kind(first=DUE, second=DUE, today=DUE) == "checkpoint_2"
+    assert checkpoint_kind(first=DUE, second=DUE, catch_up_days=2, today=DUE) == "checkpoint_2"
 
 
 def test_the_day_turns_at_midnight_in_shanghai_and_notices_wait_for_half_past_eight(world):
@@ -256,11 +277,11 @@ def test_an_urge_the_supervision_service_refuses_is_recorded_failed_not_retried(
         responsibility=world["co"],
         claimed_at=at(6, 28),
     )
-    assert reminders.urges_record_pending(now=at(6, 28)) == 0
+    assert urges_record_pending(now=at(6, 28)) == 0
     urge.refresh_from_db()
     assert urge.status == "failed" and "不是该单位" in urge.error
     assert not SupervisionAction.objects.exists()
-    assert reminders.urges_record_pending(now=at(6, 28, 10)) == 0
+    assert urges_record_pending(now=at(6, 28, 10)) == 0
 
 
 def test_a_locked_period_is_no_longer_chased(world):
@@ -427,11 +448,11 @@ def test_a_live_lease_keeps_a_second_sender_out_until_it_expires(world, settings
     reclaim = settings.TRACKER_REMINDER_RECLAIM_SECONDS
     early = at(6, 18, 9, 1) + timedelta(seconds=reclaim - 1)
     # The other digest, never leased, is requeued; the leased one is not.
-    assert digest_id not in reminders.digests_requeue_stalled(now=early)
+    assert digest_id not in digests_requeue_stalled(now=early)
     late = at(6, 18, 9, 1) + timedelta(seconds=reclaim + 1)
-    assert digest_id in reminders.digests_requeue_stalled(now=late)
+    assert digest_id in digests_requeue_stalled(now=late)
     # Requeued: not again until another reclaim period has passed.
-    assert reminders.digests_requeue_stalled(now=late + timedelta(seconds=1)) == []
+    assert digests_requeue_stalled(now=late + timedelta(seconds=1)) == []
     with time_machine.travel(late, tick=False):
         assert reminder_digest_send_one(digest_id=digest_id, now=late)
     assert ReminderDigest.objects.get(pk=digest_id).attempts == 2
@@ -491,7 +512,7 @@ def test_smtp_failures_are_recorded_retried_with_backoff_then_given_up(world, se
     assert failure.value.retry_in is None
     digest = ReminderDigest.objects.get(pk=digest_id)
     assert (digest.status, digest.attempts) == ("failed", 3)
-    assert digest_id not in reminders.digests_requeue_stalled(now=now + timedelta(days=1))
+    assert digest_id not in digests_requeue_stalled(now=now + timedelta(days=1))
 
 
 def test_a_permanent_refusal_fails_at_once(world, settings):

@@ -44,7 +44,7 @@ from tracker.models import (
 )
 from tracker.periods import local_today
 from tracker.selectors.reminders import reminders_failed
-from tracker.services.reminders import reminders_sweep as sweep_service
+from tracker.services.reminders.sweep import reminders_sweep as sweep_service
 from tracker.tasks import reminders_sweep
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,7 +66,7 @@ class Received:
 class Mailbox:
     """aiosmtpd handler. A message counts as taken by the server when its DATA has arrived; the
     250 answer then waits `delay` seconds, so a client killed meanwhile never learns it was sent
-    (the crash window of tracker.services.reminders_send)."""
+    (the crash window of tracker.services.reminders.send)."""
 
     delay: float = 0.0
     received: list[Received] = field(default_factory=list)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests.factories import make_assignment, make_document, make_periods, make_responsibility
 from tracker.models import AuditEvent, NoticePreference, UnitContact
 from tracker.periods import SHANGHAI
-from tracker.services.reminders import reminders_sweep
+from tracker.services.reminders.sweep import reminders_sweep
 
 pytestmark = pytest.mark.django_db
 

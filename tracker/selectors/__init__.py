@@ -39,14 +39,7 @@ from tracker.selectors.dashboard import (
     slot_list,
     year_slots,
 )
-from tracker.selectors.reminders import (
-    PreviewDigest,
-    PreviewNotice,
-    ReminderPreview,
-    reminders_failed,
-    reminders_preview,
-    reminders_sent,
-)
+from tracker.selectors.reminders import reminders_failed, reminders_sent
 from tracker.selectors.work import (
     TaskRow,
     assignment_reports,
@@ -70,11 +63,8 @@ __all__ = [
     "MatrixCell",
     "MatrixColumn",
     "MatrixRow",
-    "PreviewDigest",
-    "PreviewNotice",
     "QuarterBreakdown",
     "RankingRow",
-    "ReminderPreview",
     "Scope",
     "Tally",
     "TargetRow",
@@ -100,7 +90,6 @@ __all__ = [
     "rankings",
     "red_slots",
     "reminders_failed",
-    "reminders_preview",
     "reminders_sent",
     "review_queue",
     "scope_periods",

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from tracker import access, selectors
 from tracker.forms.reminders import ContactForm, NoticeChoicesForm, ReminderFilterForm
 from tracker.models import NoticePreference, Unit
-from tracker.services.reminders_preferences import (
+from tracker.services.reminders.preferences import (
     ContactRefused,
     notice_preferences_update,
     unit_contact_save,
 )
+from tracker.services.reminders.preview import reminders_preview
 from tracker.views.common import current_user, now, paginate, supervisor_required
 
 PREVIEW_LIMIT = 200
@@ -47,7 +48,7 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
 @supervisor_required
 def reminder_preview(request: HttpRequest) -> HttpResponse:
     """What the next sweep would send if it ran now, one e-mail per recipient."""
-    preview = selectors.reminders_preview(current_user(request), now=now(), limit=PREVIEW_LIMIT)
+    preview = reminders_preview(current_user(request), now=now(), limit=PREVIEW_LIMIT)
     return render(
         request, "tracker/reminders/preview.html", {"preview": preview, "limit": PREVIEW_LIMIT}
     )

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from tracker.formatting import cn_datetime
 from tracker.periods import SHANGHAI
-from tracker.selectors.reminders import reminders_preview
-from tracker.services.reminders import reminders_sweep
-from tracker.services.reminders_send import digests_send_inline
+from tracker.services.reminders.preview import reminders_preview
+from tracker.services.reminders.send import digests_queue, digests_send_inline
+from tracker.services.reminders.sweep import reminders_sweep
 
 
 class Command(BaseCommand):
@@ -44,9 +44,7 @@ class Command(BaseCommand):
             sent = digests_send_inline(result.digest_ids + result.requeued_ids, now=now)
             how = f"已发送 {sent} 封"
         else:
-            from tracker.tasks import digests_enqueue
-
-            result = reminders_sweep(now=now, enqueue=digests_enqueue)
+            result = reminders_sweep(now=now, enqueue=digests_queue)
             how = f"已交给 Celery 发送 {len(result.digest_ids) + len(result.requeued_ids)} 封"
         self.stdout.write(
             f"{cn_datetime(now)}：认领 {result.claimed} 条提醒，"

@@ -1,44 +1,23 @@
-"""Sending one claimed digest: take the lease, render, hand it to SMTP, record the outcome.
-
-The crash windows, in order, and what each leaves behind:
-
-1. claim committed, send task never queued or lost → the digest stays `claimed`; the next sweep
-   after TRACKER_REMINDER_RECLAIM_SECONDS queues it again;
-2. lease taken, worker dies before or during the SMTP exchange → nothing was accepted; the lease
-   expires and a sweep queues it again;
-3. SMTP accepted the message, worker dies before recording it → the one unavoidable duplicate:
-   the resend carries the same Message-ID (it is derived from the claim key), so a mail client
-   or a test sees the same message twice, not two messages;
-4. recorded as sent → never sent again.
-
-A lease is a conditional UPDATE (status still unsent, no live lease), so a redelivered task, a
-requeued digest and its original never send concurrently. SMTP errors are recorded on the
-digest and its items (status `retrying` with the error, visible to supervisors at once) and
-retried with exponential backoff and jitter; after TRACKER_REMINDER_MAX_ATTEMPTS, or on a
-permanent refusal (5xx), the digest is `failed`.
-"""
+"""One digest as an e-mail: its items by section, worst first, each with its link, in the
+recipient's language; its Message-ID, a function of the claim (so a resend repeats it).
+A fixed number of queries whatever the number of items."""
 
 from __future__ import annotations
 
 import hashlib
-import random
-import smtplib
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from tracker.emails import DEFAULT_LANGUAGE, build_message
 from tracker.formatting import cn_date, cn_datetime, number, quarter_label
 from tracker.models import (
+    SUBMITTED_STATUSES,
     Colour,
-    DeliveryStatus,
     NoticeKind,
     NoticePreference,
     ProgressReport,
@@ -49,8 +28,7 @@ from tracker.models import (
     TargetValue,
     UnitContact,
 )
-from tracker.periods import SHANGHAI, days_overdue, local_today
-from tracker.services.reminders import SUBMITTED
+from tracker.periods import SHANGHAI, days_overdue
 
 TEMPLATE = "reminder_digest"
 
@@ -153,118 +131,15 @@ COLOUR_EN = {
 ROLE_EN = {Responsibility.Role.LEAD: "lead", Responsibility.Role.CO: "co-unit"}
 
 
-class DigestSendFailed(Exception):
-    """The SMTP exchange failed and was recorded. `retry_in` seconds until the next attempt,
-    None when there is none (attempts used up, or a permanent refusal)."""
-
-    def __init__(self, message: str, *, retry_in: float | None) -> None:
-        super().__init__(message)
-        self.retry_in = retry_in
-
-
 def message_id_for(digest: ReminderDigest) -> str:
     """The Message-ID of a digest, a function of its claim key (sweep, recipient) only."""
     mailbox = hashlib.sha256(digest.recipient.lower().encode()).hexdigest()[:16]
     return f"<reminders.{digest.sweep}.{mailbox}@{settings.TRACKER_REMINDER_MESSAGE_ID_DOMAIN}>"
 
 
-def retry_delay(attempt: int) -> float:
-    """Seconds before attempt `attempt` + 1: exponential, capped, with half of it random so that
-    mails failing together (the server was down) do not come back together."""
-    ceiling = min(
-        settings.TRACKER_REMINDER_RETRY_MAX_SECONDS,
-        settings.TRACKER_REMINDER_RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0),
-    )
-    return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not a secret
-
-
-def reminder_digest_send_one(*, digest_id: int, now: datetime | None = None) -> bool:
-    """Send one digest if it still needs sending. True when this call delivered it; False when
-    there was nothing to do (sent already, being sent elsewhere, or not due yet). Raises
-    DigestSendFailed after recording an SMTP failure."""
-    now = now or timezone.now()
-    if not _lease(digest_id, now):
-        return False
-    digest = ReminderDigest.objects.get(pk=digest_id)
-    try:
-        message = digest_message(digest, today=local_today(now))
-    except Exception as exc:
-        # A rendering bug will not fix itself on retry: record it and let it be seen.
-        _record_failure(digest, exc, now=now, final=True, retry_in=None)
-        raise
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as exc:
-        final = digest.attempts >= settings.TRACKER_REMINDER_MAX_ATTEMPTS or _permanent(exc)
-        retry_in = None if final else retry_delay(digest.attempts)
-        _record_failure(digest, exc, now=now, final=final, retry_in=retry_in)
-        raise DigestSendFailed(f"{type(exc).__name__}: {exc}", retry_in=retry_in) from exc
-    _record_sent(digest)
-    return True
-
-
-def _lease(digest_id: int, now: datetime) -> bool:
-    unsent = Q(status__in=(DeliveryStatus.CLAIMED, DeliveryStatus.RETRYING))
-    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    # A redelivered task must not cut a retry's backoff short (a second of slack for clocks).
-    due = Q(next_attempt_at__lte=now + timedelta(seconds=1))
-    taken = ReminderDigest.objects.filter(unsent & free & due, pk=digest_id).update(
-        lease_until=now + timedelta(seconds=settings.TRACKER_REMINDER_RECLAIM_SECONDS),
-        attempts=F("attempts") + 1,
-    )
-    return bool(taken)
-
-
-def _permanent(exc: Exception) -> bool:
-    """A 5xx answer (no such mailbox, refused sender) will be the same next time."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in exc.recipients.values())
-    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
-
-
-def _record_failure(
-    digest: ReminderDigest,
-    exc: Exception,
-    *,
-    now: datetime,
-    final: bool,
-    retry_in: float | None,
-) -> None:
-    """The attempt started at `now` failed; the next (if any) is due `retry_in` seconds later."""
-    status = DeliveryStatus.FAILED if final else DeliveryStatus.RETRYING
-    error = f"{timezone.now().isoformat(timespec='seconds')} {type(exc).__name__}: {exc}"[:2000]
-    fields: dict[str, Any] = {"status": status, "lease_until": None, "error": error}
-    if retry_in is not None:
-        fields["next_attempt_at"] = now + timedelta(seconds=retry_in)
-    with transaction.atomic():
-        ReminderDigest.objects.filter(pk=digest.pk).update(**fields)
-        _items(digest).update(status=status, attempts=digest.attempts, error=error)
-
-
-def _record_sent(digest: ReminderDigest) -> None:
-    sent_at = timezone.now()
-    with transaction.atomic():
-        ReminderDigest.objects.filter(pk=digest.pk).update(
-            status=DeliveryStatus.SENT,
-            sent_at=sent_at,
-            lease_until=None,
-            error="",
-            message_id=message_id_for(digest),
-        )
-        _items(digest).update(
-            status=DeliveryStatus.SENT,
-            sent_at=sent_at,
-            attempts=digest.attempts,
-            error="",
-            message_id=message_id_for(digest),
-        )
-
-
-def _items(digest: ReminderDigest) -> Any:
+def digest_items(digest: ReminderDigest) -> QuerySet[ReminderLog]:
+    """The claims a digest carries: its sweep's, to its recipient."""
     return ReminderLog.objects.filter(sweep=digest.sweep, recipient=digest.recipient)
-
-
-# --- the message -------------------------------------------------------------------------------
 
 
 def recipient_language(email: str) -> str:
@@ -301,7 +176,7 @@ def digest_context(digest: ReminderDigest, *, today: date, language: str) -> dic
     """The JSON-safe context of a digest: its items by section, each with its link. A fixed
     number of queries whatever the number of items."""
     items = list(
-        _items(digest)
+        digest_items(digest)
         .exclude(kind=NoticeKind.URGE)
         .select_related(
             "period__document",
@@ -371,7 +246,7 @@ def _indicators(items: list[ReminderLog]) -> dict[tuple[int, int], list[dict[str
     values = (
         TargetValue.objects.filter(
             report__responsibility_id__in={i.responsibility_id for i in items},
-            report__status__in=SUBMITTED,
+            report__status__in=SUBMITTED_STATUSES,
         )
         .select_related("report__period")
         .order_by("-report__period__year", "-report__period__quarter")
@@ -496,15 +371,3 @@ def _day(value: date, language: str) -> str:
 
 def _quarter(year: int, quarter: int, language: str) -> str:
     return f"Q{quarter} {year}" if language == "en" else quarter_label(year, quarter)
-
-
-def digests_send_inline(digest_ids: Iterable[int], *, now: datetime | None = None) -> int:
-    """Send digests in this process (the management command without a worker); how many were
-    delivered. A failure is recorded and the next one is tried."""
-    sent = 0
-    for digest_id in digest_ids:
-        try:
-            sent += reminder_digest_send_one(digest_id=digest_id, now=now)
-        except DigestSendFailed:
-            continue
-    return sent
