@@ -5,14 +5,26 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tracker import views
-from tracker.views import dashboard, documents, reminders, review, work
+from tracker.views import (
+    dashboard,
+    documents,
+    periods,
+    problems,
+    reminders,
+    report_review,
+    reports,
+    supervision,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
-    *work.urlpatterns,
+    *reports.urlpatterns,
     *documents.urlpatterns,
     *dashboard.urlpatterns,
-    *review.urlpatterns,
+    *report_review.urlpatterns,
+    *periods.urlpatterns,
+    *problems.urlpatterns,
+    *supervision.urlpatterns,
     *reminders.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(

@@ -23,7 +23,7 @@ from tracker.periods import SHANGHAI
 from tracker.selectors import Scope
 from tracker.selectors.bulletin import bulletin_content
 from tracker.services.problems import problem_resolve
-from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
+from tracker.services.reports import ReportInput, TargetInput, report_save
 from tracker.services.supervision import supervision_action_record
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def _submit(responsibility, period, actual, *, days_before_due=2, problems=""):
     due = period.due_on
     at = datetime.combine(due - timedelta(days=days_before_due), datetime.min.time(), SHANGHAI)
     target = responsibility.assignment.targets.get()
-    return progress_report_save(
+    return report_save(
         responsibility=responsibility,
         period=period,
         actor=reporter,
@@ -173,7 +173,7 @@ def test_target_rows_show_the_lead_units_value_and_last_quarter(supervisor):
     document, q2 = build(units=3, tasks=3)
     q1 = document.periods.get(quarter=1)
     lead = document.assignments.get(position=1).responsibilities.get(role="lead")
-    progress_report_save(
+    report_save(
         responsibility=lead,
         period=q1,
         actor=lead.unit.users.get(),

@@ -46,11 +46,11 @@ from tracker.models import (
     User,
 )
 from tracker.periods import SHANGHAI
-from tracker.services.progress_review import progress_review_return
-from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
 from tracker.services.reminders.send import reminder_digest_send_one
 from tracker.services.reminders.sweep import reminders_sweep
+from tracker.services.report_review import report_return
 from tracker.services.reporting_periods import period_lock
+from tracker.services.reports import ReportInput, TargetInput, report_save
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +141,7 @@ def submit(world, key: str, when: datetime, *, problems: str = "") -> None:
     existing = ProgressReport.objects.filter(
         responsibility=responsibility, period=world["q2"]
     ).first()
-    progress_report_save(
+    report_save(
         responsibility=responsibility,
         period=world["q2"],
         actor=world["people"][key.split("/")[1]],
@@ -159,7 +159,7 @@ def submit(world, key: str, when: datetime, *, problems: str = "") -> None:
 
 def give_back(world, key: str, when: datetime) -> None:
     report = ProgressReport.objects.get(responsibility=world["slot"][key], period=world["q2"])
-    progress_review_return(
+    report_return(
         report=report, actor=world["people"]["fgw"], reason="数据口径有误，请核实。", now=when
     )
 

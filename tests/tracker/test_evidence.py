@@ -24,7 +24,7 @@ from tracker.services.evidence import (
     evidence_remove,
     sniff,
 )
-from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
+from tracker.services.reports import ReportInput, TargetInput, report_save
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def draft(units, reporter, settings, tmp_path):
     target = make_target(task, value="10")
     responsibility = make_responsibility(task, units["fgw"])
     period = make_periods(document)[0]
-    return progress_report_save(
+    return report_save(
         responsibility=responsibility,
         period=period,
         actor=reporter,

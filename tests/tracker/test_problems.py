@@ -25,14 +25,14 @@ from tracker.services.problems import (
     problem_resolve,
     problems_escalate_due,
 )
-from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
+from tracker.services.reports import ReportInput, TargetInput, report_save
 
 pytestmark = pytest.mark.django_db
 RAISED = datetime(2026, 6, 20, 10, 0, tzinfo=SHANGHAI)
 
 
 def raise_problem(responsibility, target, period, actor, text="用地指标不足"):
-    progress_report_save(
+    report_save(
         responsibility=responsibility,
         period=period,
         actor=actor,
@@ -134,12 +134,12 @@ def test_an_outsider_cannot_resolve(world, outsider, reporter, units):
 
 
 def test_resubmitting_the_same_problem_text_does_not_raise_it_twice(world, outsider, supervisor):
-    from tracker.services.progress_review import progress_review_return
+    from tracker.services.report_review import report_return
 
     raise_problem(world["co"], world["target"], world["period"], outsider)
     report = world["co"].reports.get()
-    returned = progress_review_return(report=report, actor=supervisor, reason="补充材料")
-    progress_report_save(
+    returned = report_return(report=report, actor=supervisor, reason="补充材料")
+    report_save(
         responsibility=world["co"],
         period=world["period"],
         actor=outsider,

@@ -17,22 +17,22 @@ from tests.factories import (
 )
 from tracker.models import AuditEvent, ProgressReport, User
 from tracker.periods import SHANGHAI
-from tracker.services.progress_review import (
+from tracker.services.report_review import (
     ReviewRefused,
-    progress_review_approve,
-    progress_review_return,
-)
-from tracker.services.progress_submit import (
-    ReportInput,
-    ReportRefused,
-    TargetInput,
-    progress_report_save,
+    report_approve,
+    report_return,
 )
 from tracker.services.reporting_periods import (
     PeriodRefused,
     period_lock,
+    period_reopen,
     period_unlock,
-    report_reopen,
+)
+from tracker.services.reports import (
+    ReportInput,
+    ReportRefused,
+    TargetInput,
+    report_save,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def world(units, reporter, outsider):
 
 
 def submit(world, actor, responsibility, *, value="4.6", version=None, at=AT):
-    return progress_report_save(
+    return report_save(
         responsibility=responsibility,
         period=world["period"],
         actor=actor,
@@ -67,9 +67,7 @@ def submit(world, actor, responsibility, *, value="4.6", version=None, at=AT):
 
 def test_approve_sets_review_fields_and_audits(world, reporter, supervisor):
     report = submit(world, reporter, world["lead"])
-    report = progress_review_approve(
-        report=report, actor=supervisor, expected_version=report.version
-    )
+    report = report_approve(report=report, actor=supervisor, expected_version=report.version)
     assert report.status == ProgressReport.Status.APPROVED
     assert report.reviewed_by == supervisor
     assert report.colour == "yellow"  # 0.4 points short of 5%
@@ -80,10 +78,8 @@ def test_approve_sets_review_fields_and_audits(world, reporter, supervisor):
 def test_return_needs_a_reason_and_the_reporter_resubmits(world, reporter, supervisor):
     report = submit(world, reporter, world["lead"])
     with pytest.raises(ReviewRefused, match="原因"):
-        progress_review_return(report=report, actor=supervisor, reason=" ")
-    returned = progress_review_return(
-        report=report, actor=supervisor, reason="收入口径有误，请按全口径填报"
-    )
+        report_return(report=report, actor=supervisor, reason=" ")
+    returned = report_return(report=report, actor=supervisor, reason="收入口径有误，请按全口径填报")
     assert returned.status == ProgressReport.Status.RETURNED
     later = datetime(2026, 6, 28, 9, 0, tzinfo=SHANGHAI)
     again = submit(world, reporter, world["lead"], value="5.2", version=returned.version, at=later)
@@ -91,17 +87,17 @@ def test_return_needs_a_reason_and_the_reporter_resubmits(world, reporter, super
     # The first submission was on time; a resubmission after a return does not make it late.
     assert not again.is_late
     assert again.colour == "green"
-    approved = progress_review_approve(report=again, actor=supervisor)
+    approved = report_approve(report=again, actor=supervisor)
     assert approved.status == ProgressReport.Status.APPROVED
 
 
 def test_approval_is_the_supervisors_and_only_of_submitted_reports(world, reporter, supervisor):
     report = submit(world, reporter, world["lead"])
     with pytest.raises(ReviewRefused, match="督查人员"):
-        progress_review_approve(report=report, actor=reporter)
-    progress_review_approve(report=report, actor=supervisor)
+        report_approve(report=report, actor=reporter)
+    report_approve(report=report, actor=supervisor)
     with pytest.raises(ReviewRefused, match="已报送"):
-        progress_review_approve(report=report, actor=supervisor)
+        report_approve(report=report, actor=supervisor)
 
 
 def test_a_lead_unit_returns_its_co_units_input_but_not_its_own_or_others(
@@ -109,18 +105,18 @@ def test_a_lead_unit_returns_its_co_units_input_but_not_its_own_or_others(
 ):
     co_report = submit(world, outsider, world["co"])
     lead_report = submit(world, reporter, world["lead"])
-    returned = progress_review_return(report=co_report, actor=reporter, reason="请补充佐证材料")
+    returned = report_return(report=co_report, actor=reporter, reason="请补充佐证材料")
     assert returned.status == ProgressReport.Status.RETURNED
     with pytest.raises(ReviewRefused, match="无权"):
-        progress_review_return(report=lead_report, actor=outsider, reason="越权")
+        report_return(report=lead_report, actor=outsider, reason="越权")
     with pytest.raises(ReviewRefused, match="无权"):
-        progress_review_return(report=lead_report, actor=reporter, reason="自己退自己")
+        report_return(report=lead_report, actor=reporter, reason="自己退自己")
 
 
 def test_a_stale_review_is_refused(world, reporter, supervisor):
     report = submit(world, reporter, world["lead"])
     with pytest.raises(ReviewRefused, match="已被修改"):
-        progress_review_approve(report=report, actor=supervisor, expected_version=99)
+        report_approve(report=report, actor=supervisor, expected_version=99)
     assert ProgressReport.objects.get(pk=report.pk).status == ProgressReport.Status.SUBMITTED
 
 
@@ -130,7 +126,7 @@ def test_judgement_overrides_a_qualitative_colour(units, reporter, supervisor):
     target = make_target(task, value=None, kind="qualitative")
     responsibility = make_responsibility(task, units["fgw"])
     period = make_periods(document)[0]
-    report = progress_report_save(
+    report = report_save(
         responsibility=responsibility,
         period=period,
         actor=reporter,
@@ -141,9 +137,7 @@ def test_judgement_overrides_a_qualitative_colour(units, reporter, supervisor):
         submit=True,
     )
     assert report.colour == "green"
-    approved = progress_review_approve(
-        report=report, actor=supervisor, judgements={target.pk: "lagging"}
-    )
+    approved = report_approve(report=report, actor=supervisor, judgements={target.pk: "lagging"})
     assert approved.colour == "yellow"
     assert approved.values.get().judgement == "lagging"
 
@@ -156,8 +150,8 @@ def test_lock_refuses_late_saves_until_reopened_with_a_reason(world, reporter, s
     with pytest.raises(ReportRefused, match="已锁定"):
         submit(world, reporter, world["lead"])
     with pytest.raises(PeriodRefused, match="原因"):
-        report_reopen(responsibility=world["lead"], period=period, actor=supervisor, reason="")
-    report = report_reopen(
+        period_reopen(responsibility=world["lead"], period=period, actor=supervisor, reason="")
+    report = period_reopen(
         responsibility=world["lead"], period=period, actor=supervisor, reason="系统故障补报"
     )
     after_lock = datetime(2026, 7, 2, 9, 0, tzinfo=SHANGHAI)
@@ -173,7 +167,7 @@ def test_lock_refuses_late_saves_until_reopened_with_a_reason(world, reporter, s
 def test_returning_after_the_lock_reopens_the_report(world, reporter, supervisor):
     report = submit(world, reporter, world["lead"])
     period_lock(period=world["period"], actor=supervisor)
-    returned = progress_review_return(report=report, actor=supervisor, reason="数据需更正")
+    returned = report_return(report=report, actor=supervisor, reason="数据需更正")
     assert returned.reopened_at is not None
     again = submit(world, reporter, world["lead"], version=returned.version, value="5")
     assert again.status == ProgressReport.Status.SUBMITTED
@@ -199,8 +193,8 @@ def test_after_the_lock_only_a_supervisor_returns_and_so_reopens(
     co_report = submit(world, outsider, world["co"])
     period_lock(period=world["period"], actor=supervisor)
     with pytest.raises(ReviewRefused, match="督查人员"):
-        progress_review_return(report=co_report, actor=reporter, reason="数据有误")
+        report_return(report=co_report, actor=reporter, reason="数据有误")
     co_report.refresh_from_db()
     assert co_report.status == ProgressReport.Status.SUBMITTED and co_report.reopened_at is None
-    returned = progress_review_return(report=co_report, actor=supervisor, reason="数据有误")
+    returned = report_return(report=co_report, actor=supervisor, reason="数据有误")
     assert returned.reopened_by == supervisor

@@ -18,12 +18,12 @@ from tests.factories import (
 )
 from tracker.models import AuditEvent, Problem, ProblemStep, ProgressReport, TargetValue
 from tracker.periods import SHANGHAI
-from tracker.services.progress_submit import (
+from tracker.services.reports import (
     ReportInput,
     ReportRefused,
     StaleReport,
     TargetInput,
-    progress_report_save,
+    report_save,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def save(setup, actor, *, version=None, submit=True, at=None, problems="", value
         values = kw.pop("values")
     else:
         values = {setup["target"].pk: TargetInput(actual=Decimal(value))}
-    return progress_report_save(
+    return report_save(
         responsibility=setup["resp"],
         period=kw.pop("period", setup["period"]),
         actor=actor,

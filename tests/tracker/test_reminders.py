@@ -35,8 +35,6 @@ from tracker.models import (
 )
 from tracker.periods import SHANGHAI
 from tracker.selectors.reminders import reminders_failed, reminders_sent
-from tracker.services.progress_review import progress_review_return
-from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
 from tracker.services.reminders import rules
 from tracker.services.reminders.digest import message_id_for
 from tracker.services.reminders.preferences import (
@@ -58,7 +56,9 @@ from tracker.services.reminders.sweep import (
     urge_record_one,
     urges_record_pending,
 )
+from tracker.services.report_review import report_return
 from tracker.services.reporting_periods import period_lock
+from tracker.services.reports import ReportInput, TargetInput, report_save
 
 pytestmark = pytest.mark.django_db
 
@@ -292,7 +292,7 @@ def test_a_locked_period_is_no_longer_chased(world):
 def test_a_submitted_report_stops_the_reminders_and_a_returned_one_is_notified_each_time(world):
     def submit(when: datetime) -> None:
         existing = ProgressReport.objects.filter(responsibility=world["co"]).first()
-        progress_report_save(
+        report_save(
             responsibility=world["co"],
             period=world["period"],
             actor=world["outsider"],
@@ -305,7 +305,7 @@ def test_a_submitted_report_stops_the_reminders_and_a_returned_one_is_notified_e
         )
 
     def give_back(when: datetime) -> None:
-        progress_review_return(
+        report_return(
             report=ProgressReport.objects.get(responsibility=world["co"]),
             actor=world["reporter"],  # the lead unit returns its co-unit's input
             reason="请补充佐证材料",
@@ -330,7 +330,7 @@ def test_a_submitted_report_stops_the_reminders_and_a_returned_one_is_notified_e
 
 
 def test_a_problem_past_its_limit_climbs_and_its_new_level_is_told(world):
-    progress_report_save(
+    report_save(
         responsibility=world["co"],
         period=world["period"],
         actor=world["outsider"],

@@ -17,11 +17,11 @@ from tests.factories import (
     make_target,
 )
 from tracker.models import AuditEvent, ProgressReport, TargetValue, User
-from tracker.services.progress_submit import (
+from tracker.services.reports import (
     ReportInput,
     StaleReport,
     TargetInput,
-    progress_report_save,
+    report_save,
 )
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -48,7 +48,7 @@ def _race(world, expected_version):
     def submit(person: User, value: str) -> None:
         barrier.wait()
         try:
-            progress_report_save(
+            report_save(
                 responsibility=world["resp"],
                 period=world["period"],
                 actor=person,
@@ -93,7 +93,7 @@ def test_two_first_submissions_at_once(world):
 
 
 def test_two_submissions_of_one_draft_at_once(world):
-    draft = progress_report_save(
+    draft = report_save(
         responsibility=world["resp"],
         period=world["period"],
         actor=world["people"][0],

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from tests.tracker.test_views_dashboard import NOW, build
 from tracker.models import AnalysisBulletin, AuditEvent, ReportingPeriod, Responsibility, User
 from tracker.periods import SHANGHAI
-from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
+from tracker.services.reports import ReportInput, TargetInput, report_save
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def _submit_missing_report(period):
         .exclude(reports__period=period)
         .first()
     )
-    progress_report_save(
+    report_save(
         responsibility=responsibility,
         period=period,
         actor=responsibility.unit.users.get(),

@@ -29,7 +29,7 @@ from tracker import selectors
 from tracker.models import Assignment, Document, Problem, Unit, User
 from tracker.periods import SHANGHAI
 from tracker.selectors import Scope
-from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
+from tracker.services.reports import ReportInput, TargetInput, report_save
 from tracker.views import dashboard as dashboard_views
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def _submit(responsibility, period, actual, *, days_before_due=2, problems=""):
     reporter = responsibility.unit.users.get()
     at = datetime.combine(DUE - timedelta(days=days_before_due), datetime.min.time(), SHANGHAI)
     target = responsibility.assignment.targets.get()
-    return progress_report_save(
+    return report_save(
         responsibility=responsibility,
         period=period,
         actor=reporter,
@@ -106,7 +106,7 @@ def build(units: int, tasks: int, *, title: str = "分工方案", per_unit: bool
                 problems="资金未到位" if step % 5 == 0 else "",
             )
     for responsibility in responsibilities[::2]:
-        progress_report_save(
+        report_save(
             responsibility=responsibility,
             period=q1,
             actor=responsibility.unit.users.get(),

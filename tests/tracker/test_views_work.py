@@ -32,7 +32,7 @@ from tracker.models import (
     User,
 )
 from tracker.periods import SHANGHAI
-from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
+from tracker.services.reports import ReportInput, TargetInput, report_save
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -68,7 +68,7 @@ def work_url(world, who="lead"):
 
 
 def submit_co(world, outsider, value="5.0", problems=""):
-    return progress_report_save(
+    return report_save(
         responsibility=world["co"],
         period=world["q2"],
         actor=outsider,

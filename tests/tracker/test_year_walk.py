@@ -37,9 +37,9 @@ from tracker.services.bulletin import bulletin_publish
 from tracker.services.document_import import document_import
 from tracker.services.document_publish import document_publish
 from tracker.services.problems import problem_resolve, problems_escalate_due
-from tracker.services.progress_review import progress_review_approve, progress_review_return
-from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
+from tracker.services.report_review import report_approve, report_return
 from tracker.services.reporting_periods import period_lock
+from tracker.services.reports import ReportInput, TargetInput, report_save
 from tracker.services.supervision import supervision_action_record
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
@@ -92,7 +92,7 @@ class Year:
         targets = list(resp.assignment.targets.order_by("position"))
         assert len(targets) == len(actuals)
         with time_machine.travel(when, tick=False):
-            return progress_report_save(
+            return report_save(
                 responsibility=resp,
                 period=self.periods[quarter],
                 actor=self.people[resp.unit.name],
@@ -253,13 +253,13 @@ def test_a_year_of_the_lincang_plan(corpus):
     # --- Q2: a return and resubmission, a late finance report, market supervision catches up ---
     first = year.submit(year.r1, 2, at(6, 20), ["2.3"])  # pace 0.958: yellow
     with time_machine.travel(at(6, 21), tick=False):
-        returned = progress_review_return(
+        returned = report_return(
             report=first, actor=sup, reason="请按统计部门反馈口径核实人均生产总值"
         )
     again = year.submit(year.r1, 2, at(6, 27), ["2.45"], version=returned.version)
     assert not again.is_late  # the first submission, on 20 June, was on time
     with time_machine.travel(at(6, 28), tick=False):
-        progress_review_approve(report=again, actor=sup)
+        report_approve(report=again, actor=sup)
     year.submit(year.r2, 2, at(6, 20), ["13.6"])  # 0.4 short: yellow
     year.submit(year.r4, 2, at(6, 24), ["59"])  # 1 short: yellow
     year.submit(year.r5, 2, at(6, 24), ["20.5"])  # green

@@ -27,12 +27,12 @@ from tracker.models import ProgressReport, ReportingPeriod, Responsibility, Targ
 from tracker.numbers import NumberError, parse_actual
 from tracker.periods import local_today
 from tracker.selectors import Scope
-from tracker.services.progress_submit import (
+from tracker.services.reports import (
     ReportInput,
     ReportRefused,
     StaleReport,
     TargetInput,
-    progress_report_save,
+    report_save,
 )
 
 
@@ -120,7 +120,7 @@ class ReportList(generics.ListCreateAPIView[ProgressReport]):
         if errors:
             return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            report = progress_report_save(
+            report = report_save(
                 responsibility=responsibility,
                 period=period,
                 actor=user,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Assessment, Judgement, Target
 from tracker.numbers import NumberError, parse_actual
-from tracker.services.progress_submit import TEXT_LIMIT, ReportInput, TargetInput
+from tracker.services.reports import TEXT_LIMIT, ReportInput, TargetInput
 
 _ASSESSMENT_CHOICES = [("", _("请选择")), *Assessment.choices]
 _JUDGEMENT_CHOICES = [("", _("（按计算结果）")), *Judgement.choices]
@@ -177,21 +177,3 @@ class ReturnForm(forms.Form):
 class ApproveForm(forms.Form):
     judgement = forms.ChoiceField(label=_("审核评价"), choices=_JUDGEMENT_CHOICES, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("原因"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        error_messages={"required": _("请填写原因。")},
-    )
-
-
-class ResolveForm(forms.Form):
-    resolution = forms.CharField(
-        label=_("解决情况"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": _("请填写问题的解决情况。")},
-    )

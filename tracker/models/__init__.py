@@ -3,15 +3,6 @@
 from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
 from tracker.models.problems import Problem, ProblemStep
-from tracker.models.progress import (
-    SUBMITTED_STATUSES,
-    Assessment,
-    Colour,
-    Evidence,
-    Judgement,
-    ProgressReport,
-    TargetValue,
-)
 from tracker.models.reminders import (
     DeliveryStatus,
     NoticeKind,
@@ -21,6 +12,15 @@ from tracker.models.reminders import (
     ReminderDigest,
     ReminderLog,
     UnitContact,
+)
+from tracker.models.reports import (
+    SUBMITTED_STATUSES,
+    Assessment,
+    Colour,
+    Evidence,
+    Judgement,
+    ProgressReport,
+    TargetValue,
 )
 from tracker.models.responsibilities import ReportingPeriod, Responsibility
 from tracker.models.supervision import AnalysisBulletin, SupervisionAction

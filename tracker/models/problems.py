@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models.progress import ProgressReport
+from tracker.models.reports import ProgressReport
 from tracker.models.units import Unit
 
 

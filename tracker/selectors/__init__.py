@@ -39,20 +39,23 @@ from tracker.selectors.dashboard import (
     slot_list,
     year_slots,
 )
+from tracker.selectors.documents import (
+    document_assignments,
+    documents_for_user,
+    units_needing_review,
+)
 from tracker.selectors.reminders import reminders_failed, reminders_sent
-from tracker.selectors.work import (
+from tracker.selectors.reports import (
     TaskRow,
     assignment_reports,
     current_period,
-    document_assignments,
-    documents_for_user,
     led_assignments,
     previous_actuals,
     previous_period,
+    report_is_editable,
     review_queue,
     tasks_for_user,
     unit_reports,
-    units_needing_review,
 )
 
 __all__ = [
@@ -91,6 +94,7 @@ __all__ = [
     "red_slots",
     "reminders_failed",
     "reminders_sent",
+    "report_is_editable",
     "review_queue",
     "scope_periods",
     "scope_tally",

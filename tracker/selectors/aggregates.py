@@ -44,7 +44,7 @@ from tracker.models import (
     Unit,
 )
 from tracker.periods import end_of_day, previous_quarter, quarter_bounds
-from tracker.services.progress_evaluate import ranking_weights
+from tracker.selectors.reports import ranking_weights
 
 SUBMITTED = SUBMITTED_STATUSES
 # Worst first: the order in which a supervisor reads a list.

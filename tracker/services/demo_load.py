@@ -34,9 +34,9 @@ from tracker.periods import SHANGHAI
 from tracker.services.document_import import document_import
 from tracker.services.document_publish import document_publish
 from tracker.services.problems import problem_resolve, problems_escalate_due
-from tracker.services.progress_review import progress_review_approve, progress_review_return
-from tracker.services.progress_submit import ReportInput, TargetInput, progress_report_save
+from tracker.services.report_review import report_approve, report_return
 from tracker.services.reporting_periods import period_lock
+from tracker.services.reports import ReportInput, TargetInput, report_save
 from tracker.services.supervision import supervision_action_record
 from tracker.services.units import name_key, units_import_roster
 
@@ -171,7 +171,7 @@ def _generate_reports(documents: list[Document]) -> int:
                     if luck < 0.04
                     else "in_progress"
                 )
-                progress_report_save(
+                report_save(
                     responsibility=responsibility,
                     period=period,
                     actor=reporter,
@@ -221,9 +221,9 @@ def _review(outcome: DemoOutcome) -> None:
             for report in leads:
                 key = (document.source_name, report.responsibility.assignment.ref, period.quarter)
                 if period.quarter <= 2:
-                    progress_review_approve(report=report, actor=supervisor, now=reviewed_at)
+                    report_approve(report=report, actor=supervisor, now=reviewed_at)
                 elif key == _RETURNED:
-                    progress_review_return(
+                    report_return(
                         report=report, actor=supervisor, reason=_RETURN_REASON, now=reviewed_at
                     )
             if period.quarter <= 2 and not period.is_locked:
@@ -371,7 +371,7 @@ def _submit(entry: dict[str, Any], *, index: int, warnings: list[str]) -> bool:
     existing = responsibility.reports.filter(period=period).first()
     if existing is not None and existing.status != existing.Status.DRAFT:
         return False
-    progress_report_save(
+    report_save(
         responsibility=responsibility,
         period=period,
         actor=reporter,

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy
 
 from tracker.access import can_edit_report
 from tracker.models import Evidence, ProgressReport, User
+from tracker.selectors.reports import report_is_editable
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
-from tracker.services.reporting_periods import report_is_editable
 
 
 class EvidenceRefused(Refused):

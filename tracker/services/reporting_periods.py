@@ -1,4 +1,5 @@
-"""The reporting calendar of a published document: its quarters, the lock, and reopening."""
+"""The reporting calendar of a published document: its quarters, the lock, and reopening it
+for one unit's report."""
 
 from __future__ import annotations
 
@@ -139,7 +140,7 @@ def period_unlock(*, period: ReportingPeriod, actor: User, reason: str) -> None:
         )
 
 
-def report_reopen(
+def period_reopen(
     *,
     responsibility: Responsibility,
     period: ReportingPeriod,
@@ -186,16 +187,3 @@ def report_reopen(
             after={"status": report.status, "reopened_at": now, "reason": reason},
         )
     return report
-
-
-EDITABLE_STATUSES = (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
-
-
-def report_is_editable(report: ProgressReport | None, period: ReportingPeriod) -> bool:
-    """Whether the unit may save: a draft or a returned report, while the period is open or
-    after a supervisor reopened this report. A submitted report waits for its review."""
-    if report is not None and report.status not in EDITABLE_STATUSES:
-        return False
-    if not period.is_locked:
-        return True
-    return report is not None and report.reopened_at is not None

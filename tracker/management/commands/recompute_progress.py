@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tracker.services.progress_evaluate import progress_recompute
+from tracker.services.report_evaluation import reports_recompute
 
 
 class Command(BaseCommand):
@@ -22,5 +22,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = progress_recompute(period_ids=options["period"])
+        count = reports_recompute(period_ids=options["period"])
         self.stdout.write(f"已重新计算 {count} 份报告。")

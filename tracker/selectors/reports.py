@@ -1,27 +1,29 @@
-"""Reads. Each selector runs a fixed number of queries, whatever the amount of data."""
+"""Reads about reports: 我的任务 and every quarter still owed, a lead unit's view of its
+co-units, a unit's history, the review queue; whether a report can still be changed; and what
+the progress arithmetic (tracker.progress) is fed — a target as a spec, the elapsed share of a
+quarter, the thresholds and ranking weights in force. Each selector runs a fixed number of
+queries, whatever the amount of data."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import QuerySet
 
-from tracker.access import (
-    AnyUser,
-    visible_documents,
-    visible_reports,
-    visible_responsibilities,
-)
+from tracker import progress
+from tracker.access import AnyUser, visible_reports, visible_responsibilities
 from tracker.models import (
     Assignment,
     Document,
     ProgressReport,
     ReportingPeriod,
     Responsibility,
+    Target,
     TargetValue,
-    Unit,
     User,
 )
 from tracker.periods import previous_quarter
@@ -111,43 +113,6 @@ def tasks_for_user(user: AnyUser, *, today: date) -> list[TaskRow]:
         report = reports.get((responsibility.pk, current.pk)) if current else None
         rows.append(TaskRow(responsibility=responsibility, period=current, report=report))
     return rows
-
-
-def documents_for_user(user: AnyUser) -> QuerySet[Document]:
-    return (
-        visible_documents(user)
-        .annotate(
-            assignment_total=Count("assignments", distinct=True),
-            responsibility_total=Count("assignments__responsibilities", distinct=True),
-        )
-        .order_by("-year", "-imported_at")
-    )
-
-
-def document_assignments(document: Document, user: AnyUser) -> QuerySet[Assignment]:
-    """A document's assignments with targets and the responsibilities the user may see."""
-    return (
-        Assignment.objects.filter(document=document)
-        .prefetch_related(
-            "targets",
-            Prefetch(
-                "responsibilities",
-                queryset=visible_responsibilities(user)
-                .select_related("unit")
-                .order_by("role", "unit__name"),
-            ),
-        )
-        .order_by("position")
-    )
-
-
-def units_needing_review() -> QuerySet[Unit]:
-    """Units created from unknown names while publishing, with how much work hangs on each."""
-    return (
-        Unit.objects.filter(needs_review=True)
-        .annotate(responsibility_total=Count("responsibilities"))
-        .order_by("name")
-    )
 
 
 def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
@@ -265,3 +230,58 @@ def review_queue(
         .defer(*_DOCUMENT_TEXTS)
         .order_by("submitted_at", "pk")
     )
+
+
+EDITABLE_STATUSES = (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
+
+
+def report_is_editable(report: ProgressReport | None, period: ReportingPeriod) -> bool:
+    """Whether the unit may save: a draft or a returned report, while the period is open or
+    after a supervisor reopened this report. A submitted report waits for its review."""
+    if report is not None and report.status not in EDITABLE_STATUSES:
+        return False
+    if not period.is_locked:
+        return True
+    return report is not None and report.reopened_at is not None
+
+
+# --- what the progress arithmetic is fed ------------------------------------------------------
+
+
+def thresholds() -> progress.Thresholds:
+    return progress.Thresholds(
+        yellow_pace=settings.TRACKER_YELLOW_PACE,
+        growth_yellow_gap_pp=settings.TRACKER_GROWTH_YELLOW_GAP_PP,
+        about_tolerance_pp=settings.TRACKER_ABOUT_TOLERANCE_PP,
+        about_tolerance_ratio=settings.TRACKER_ABOUT_TOLERANCE_RATIO,
+        rank_yellow_places=settings.TRACKER_RANK_YELLOW_PLACES,
+        qualitative_not_started_red_after=settings.TRACKER_NOT_STARTED_RED_AFTER,
+        overdue_red_days=settings.TRACKER_OVERDUE_RED_DAYS,
+    )
+
+
+def ranking_weights() -> progress.RankingWeights:
+    green, on_time, problems = settings.TRACKER_RANKING_WEIGHTS
+    return progress.RankingWeights(
+        green_share=green, on_time_rate=on_time, problems_closed_rate=problems
+    )
+
+
+def target_spec(target: Target) -> progress.TargetSpec:
+    return progress.TargetSpec(
+        kind=target.kind,
+        comparator=target.comparator,
+        direction=target.direction,
+        value=target.value,
+        value_high=target.value_high,
+    )
+
+
+def assignment_span(assignment: Assignment, year: int) -> tuple[date, date]:
+    """From the start of the document's year to the assignment's last tracked day."""
+    return date(year, 1, 1), assignment.active_until or date(year, 12, 31)
+
+
+def elapsed_for(assignment: Assignment, period: ReportingPeriod, year: int) -> Decimal:
+    start, end = assignment_span(assignment, year)
+    return progress.elapsed_share(period_end=period.ends_on, span_start=start, span_end=end)

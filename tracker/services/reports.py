@@ -1,4 +1,4 @@
-"""A unit's quarterly report: saving a draft and submitting it."""
+"""A unit's quarterly report: saving a draft and submitting it (report_save)."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ from tracker.models import (
     User,
 )
 from tracker.periods import local_today
+from tracker.selectors.reports import report_is_editable
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
 from tracker.services.problems import problem_raise
-from tracker.services.progress_evaluate import report_evaluate
-from tracker.services.reporting_periods import report_is_editable
+from tracker.services.report_evaluation import report_evaluate
 
 # A growth or decline beyond this many percent is a typing slip, not a figure.
 RATE_LIMIT = 1000
@@ -130,7 +130,7 @@ def _validate(
     return errors
 
 
-def progress_report_save(
+def report_save(
     *,
     responsibility: Responsibility,
     period: ReportingPeriod,

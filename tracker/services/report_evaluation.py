@@ -4,53 +4,13 @@ stored beside the value so dashboards can count colours in SQL rather than loop 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 
 from tracker import progress
-from tracker.models import Assignment, ProgressReport, ReportingPeriod, Target, TargetValue
-
-
-def thresholds() -> progress.Thresholds:
-    return progress.Thresholds(
-        yellow_pace=settings.TRACKER_YELLOW_PACE,
-        growth_yellow_gap_pp=settings.TRACKER_GROWTH_YELLOW_GAP_PP,
-        about_tolerance_pp=settings.TRACKER_ABOUT_TOLERANCE_PP,
-        about_tolerance_ratio=settings.TRACKER_ABOUT_TOLERANCE_RATIO,
-        rank_yellow_places=settings.TRACKER_RANK_YELLOW_PLACES,
-        qualitative_not_started_red_after=settings.TRACKER_NOT_STARTED_RED_AFTER,
-        overdue_red_days=settings.TRACKER_OVERDUE_RED_DAYS,
-    )
-
-
-def ranking_weights() -> progress.RankingWeights:
-    green, on_time, problems = settings.TRACKER_RANKING_WEIGHTS
-    return progress.RankingWeights(
-        green_share=green, on_time_rate=on_time, problems_closed_rate=problems
-    )
-
-
-def target_spec(target: Target) -> progress.TargetSpec:
-    return progress.TargetSpec(
-        kind=target.kind,
-        comparator=target.comparator,
-        direction=target.direction,
-        value=target.value,
-        value_high=target.value_high,
-    )
-
-
-def assignment_span(assignment: Assignment, year: int) -> tuple[date, date]:
-    """From the start of the document's year to the assignment's last tracked day."""
-    return date(year, 1, 1), assignment.active_until or date(year, 12, 31)
-
-
-def elapsed_for(assignment: Assignment, period: ReportingPeriod, year: int) -> progress.Decimal:
-    start, end = assignment_span(assignment, year)
-    return progress.elapsed_share(period_end=period.ends_on, span_start=start, span_end=end)
+from tracker.models import ProgressReport, Target, TargetValue
+from tracker.selectors.reports import elapsed_for, target_spec, thresholds
 
 
 def report_evaluate(
@@ -121,7 +81,7 @@ def report_evaluate_and_store(report: ProgressReport) -> None:
     ProgressReport.objects.filter(pk=report.pk).update(colour=report.colour)
 
 
-def progress_recompute(*, period_ids: Iterable[int] | None = None, batch: int = 500) -> int:
+def reports_recompute(*, period_ids: Iterable[int] | None = None, batch: int = 500) -> int:
     """Recompute every stored report's colours (after thresholds change); returns the count.
 
     Works in batches so a province's 200,000 reports never sit in memory at once; each batch is

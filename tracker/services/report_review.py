@@ -14,7 +14,7 @@ from tracker.access import can_approve_report, can_review_report
 from tracker.models import Judgement, ProgressReport, TargetValue, User
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
-from tracker.services.progress_evaluate import report_evaluate_and_store
+from tracker.services.report_evaluation import report_evaluate_and_store
 
 
 class ReviewRefused(Refused):
@@ -32,7 +32,7 @@ def _locked_report(report: ProgressReport, expected_version: int | None) -> Prog
     return fresh
 
 
-def progress_review_approve(
+def report_approve(
     *,
     report: ProgressReport,
     actor: User,
@@ -76,7 +76,7 @@ def progress_review_approve(
     return report
 
 
-def progress_review_return(
+def report_return(
     *,
     report: ProgressReport,
     actor: User,

@@ -1,5 +1,6 @@
-"""The reporter's workspace: 我的任务, the quarterly report form, evidence, history, and the
-lead unit's view of its co-units."""
+"""The reporter's side of reports: 我的任务, the quarterly report form (填报) with its live
+preview and evidence files, the unit's history, and the lead unit's view of its co-units.
+(Reading and reviewing a report: tracker.views.report_review.)"""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tracker.forms.reports import ReportForm, initial_for, value_field
 from tracker.http import is_htmx
 from tracker.models import ProgressReport, ReportingPeriod, Responsibility, Target, User
 from tracker.numbers import NumberError, parse_actual
+from tracker.selectors.reports import elapsed_for, report_is_editable, target_spec, thresholds
 from tracker.services.evidence import (
     ACCEPTED_EXTENSIONS,
     EvidenceRefused,
@@ -24,33 +26,31 @@ from tracker.services.evidence import (
     evidence_remove,
     human_size,
 )
-from tracker.services.progress_evaluate import elapsed_for, target_spec, thresholds
-from tracker.services.progress_submit import (
+from tracker.services.reports import (
     ReportInput,
     ReportRefused,
     StaleReport,
-    progress_report_save,
+    report_save,
 )
-from tracker.services.reporting_periods import report_is_editable
 from tracker.views.common import current_user, paginate, today
 
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     rows = selectors.tasks_for_user(current_user(request), today=today())
-    return render(request, "tracker/my_tasks.html", {"rows": rows, "today": today()})
+    return render(request, "tracker/reports/my_tasks.html", {"rows": rows, "today": today()})
 
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.unit_reports(current_user(request)))
-    return render(request, "tracker/history.html", {"page": page})
+    return render(request, "tracker/reports/history.html", {"page": page})
 
 
 @login_required
 def lead_tasks(request: HttpRequest) -> HttpResponse:
     rows = selectors.led_assignments(current_user(request), today=today())
-    return render(request, "tracker/lead_tasks.html", {"rows": rows})
+    return render(request, "tracker/reports/lead_tasks.html", {"rows": rows})
 
 
 def _work_context(
@@ -91,7 +91,7 @@ def _render_work(
     )
     return render(
         request,
-        "tracker/work.html",
+        "tracker/reports/form.html",
         {
             "responsibility": responsibility,
             "assignment": assignment,
@@ -127,7 +127,7 @@ def report_work(request: HttpRequest, responsibility_id: int, period_id: int) ->
     if not form.is_valid():
         return _render_work(request, responsibility, period, report, form, status=400)
     try:
-        saved = progress_report_save(
+        saved = report_save(
             responsibility=responsibility,
             period=period,
             actor=user,
@@ -181,7 +181,7 @@ def report_preview(request: HttpRequest, responsibility_id: int, period_id: int)
             except (NumberError, ValueError) as exc:
                 error = str(exc)
         cells.append({"target": target, "outcome": outcome, "error": error})
-    return render(request, "tracker/partials/preview_cells.html", {"cells": cells})
+    return render(request, "tracker/reports/_preview_cells.html", {"cells": cells})
 
 
 def _evidence_list(
@@ -202,7 +202,7 @@ def _evidence_list(
         return redirect("report-work", responsibility_id=back[0], period_id=back[1])
     return render(
         request,
-        "tracker/partials/evidence.html",
+        "tracker/reports/_evidence.html",
         {
             "report": report,
             "evidence": report.evidence.order_by("uploaded_at") if report else [],
@@ -235,7 +235,7 @@ def evidence_upload(request: HttpRequest, responsibility_id: int, period_id: int
     created = report is None
     try:
         if report is None:
-            report = progress_report_save(
+            report = report_save(
                 responsibility=responsibility,
                 period=period,
                 actor=user,

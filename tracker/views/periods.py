@@ -1,0 +1,107 @@
+"""A quarter of a document for supervisors: its calendar and every unit's report status, the
+lock (报送截止锁定) and its release, and reopening one unit's report after the lock."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tracker import access, selectors
+from tracker.forms.periods import ReasonForm
+from tracker.selectors import Scope
+from tracker.services.reporting_periods import (
+    PeriodRefused,
+    period_lock,
+    period_reopen,
+    period_unlock,
+)
+from tracker.views.common import current_user, paginate, supervisor_required, today
+
+
+@supervisor_required
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One quarter of a document: its calendar, the lock, and every unit's report status with
+    the reopen button once locked."""
+    user = current_user(request)
+    period = access.period_for_user(user, pk)
+    day = today()
+    slots = (
+        selectors.slots(user, Scope.of(period), today=day)
+        .select_related("unit", "assignment")
+        .order_by("unit__name", "assignment__position")
+    )
+    return render(
+        request,
+        "tracker/periods/detail.html",
+        {
+            "period": period,
+            "page": paginate(request, slots),
+            "tally": selectors.scope_tally(user, Scope.of(period), today=day),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@supervisor_required
+@require_POST
+def period_lock_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    period = access.period_for_user(user, pk)
+    try:
+        if request.POST.get("action") == "unlock":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("请填写解除锁定的原因。"))
+                return redirect("period-detail", pk=period.pk)
+            period_unlock(period=period, actor=user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("已解除锁定。"))
+        else:
+            period_lock(period=period, actor=user)
+            messages.success(request, _("本季度报送已锁定。"))
+    except PeriodRefused as exc:
+        messages.error(request, exc.message)
+    return redirect("period-detail", pk=period.pk)
+
+
+@supervisor_required
+@require_POST
+def period_reopen_view(
+    request: HttpRequest, responsibility_id: int, period_id: int
+) -> HttpResponse:
+    user = current_user(request)
+    responsibility = access.responsibility_for_user(user, responsibility_id)
+    period = access.period_for_user(user, period_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写重新开放的原因。"))
+    else:
+        try:
+            report = period_reopen(
+                responsibility=responsibility,
+                period=period,
+                actor=user,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(
+                request,
+                _("已为%(unit)s重新开放本季度报告。") % {"unit": responsibility.unit},
+            )
+            return redirect("report-detail", pk=report.pk)
+        except PeriodRefused as exc:
+            messages.error(request, exc.message)
+    return redirect("period-detail", pk=period.pk)
+
+
+urlpatterns = [
+    path("periods/<int:pk>/", period_detail, name="period-detail"),
+    path("periods/<int:pk>/lock/", period_lock_view, name="period-lock"),
+    path(
+        "work/<int:responsibility_id>/<int:period_id>/reopen/",
+        period_reopen_view,
+        name="report-reopen",
+    ),
+]
