@@ -7,6 +7,7 @@ from django.urls import include, path
 from tracker import views
 from tracker.views import (
     dashboard,
+    document_review,
     documents,
     periods,
     problems,
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     *reports.urlpatterns,
     *documents.urlpatterns,
+    *document_review.urlpatterns,
     *dashboard.urlpatterns,
     *report_review.urlpatterns,
     *periods.urlpatterns,

@@ -10,10 +10,30 @@ import pytest
 
 import extraction
 from tracker.models import Assignment, AuditEvent, Document, Target, Unit, UnitAlias, UnitGroup
-from tracker.services import document_review as review
+from tracker.selectors.documents import (
+    document_publish_preview,
+    document_unit_mentions,
+    metadata_token,
+)
+from tracker.selectors.units import UnitDirectory
+from tracker.services.document_archive import ArchiveRefused, document_archive
+from tracker.services.document_drafts import (
+    DraftRefused,
+    StaleDraft,
+    TargetEdit,
+    assignment_create,
+    assignment_delete,
+    assignment_update,
+    document_metadata_update,
+)
 from tracker.services.document_import import document_import
-from tracker.services.document_publish import document_publish
-from tracker.services.units import UnitDirectory
+from tracker.services.document_publish import (
+    PublishRefused,
+    document_publish,
+    document_publish_request,
+)
+from tracker.services.document_reextract import document_reextract
+from tracker.services.unit_mentions import unit_mention_accept, unit_mention_map
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +73,12 @@ def test_the_small_document_imports_as_expected(draft):
 def test_an_edit_is_saved_audited_and_marked_as_the_reviewers(draft, supervisor):
     assignment = first(draft)
     target = assignment.targets.get()
-    review.assignment_update(
+    assignment_update(
         assignment=assignment,
         actor=supervisor,
         version=1,
         changes={"title": "地区生产总值增速", "lead_units_text": ["市发展改革委", "市统计局"]},
-        targets=[review.TargetEdit(target.pk, {"value": Decimal("6.5")})],
+        targets=[TargetEdit(target.pk, {"value": Decimal("6.5")})],
     )
     assignment.refresh_from_db()
     target.refresh_from_db()
@@ -77,7 +97,7 @@ def test_an_edit_is_saved_audited_and_marked_as_the_reviewers(draft, supervisor)
 
 def test_saving_without_a_change_writes_nothing(draft, supervisor):
     assignment = first(draft)
-    review.assignment_update(
+    assignment_update(
         assignment=assignment, actor=supervisor, version=1, changes={"title": assignment.title}
     )
     assignment.refresh_from_db()
@@ -87,11 +107,11 @@ def test_saving_without_a_change_writes_nothing(draft, supervisor):
 
 def test_a_stale_save_is_refused_and_changes_nothing(draft, supervisor):
     assignment = first(draft)
-    review.assignment_update(
+    assignment_update(
         assignment=assignment, actor=supervisor, version=1, changes={"title": "甲的修改"}
     )
-    with pytest.raises(review.StaleEdit) as refused:
-        review.assignment_update(
+    with pytest.raises(StaleDraft) as refused:
+        assignment_update(
             assignment=assignment, actor=supervisor, version=1, changes={"title": "乙的修改"}
         )
     assert "已被他人修改" in refused.value.message
@@ -103,13 +123,13 @@ def test_a_stale_save_is_refused_and_changes_nothing(draft, supervisor):
 def test_targets_are_added_and_deleted_with_the_deletion_remembered(draft, supervisor):
     assignment = first(draft)
     extracted = assignment.targets.get()
-    review.assignment_update(
+    assignment_update(
         assignment=assignment,
         actor=supervisor,
         version=1,
         targets=[
-            review.TargetEdit(extracted.pk, None),
-            review.TargetEdit(
+            TargetEdit(extracted.pk, None),
+            TargetEdit(
                 None,
                 {
                     "indicator": "地区生产总值",
@@ -142,13 +162,13 @@ def test_targets_are_added_and_deleted_with_the_deletion_remembered(draft, super
 def test_a_target_breaking_the_rules_is_refused(draft, supervisor, values, message):
     assignment = first(draft)
     target = assignment.targets.get()
-    with pytest.raises(review.ReviewRefused, match=message):
-        review.assignment_update(
+    with pytest.raises(DraftRefused, match=message):
+        assignment_update(
             assignment=assignment,
             actor=supervisor,
             version=1,
             changes={"title": "不会保存"},
-            targets=[review.TargetEdit(target.pk, values)],
+            targets=[TargetEdit(target.pk, values)],
         )
     assignment.refresh_from_db()
     assert assignment.title != "不会保存" and assignment.version == 1
@@ -156,12 +176,12 @@ def test_a_target_breaking_the_rules_is_refused(draft, supervisor, values, messa
 
 def test_an_assignment_is_inserted_where_asked_and_audited(draft, supervisor):
     after = first(draft)
-    created = review.assignment_create(
+    created = assignment_create(
         document=draft,
         actor=supervisor,
         values={"title": "补充任务", "lead_units_text": ["市财政局"]},
         after=after,
-        targets=[review.TargetEdit(None, {"indicator": "补充", "kind": "qualitative"})],
+        targets=[TargetEdit(None, {"indicator": "补充", "kind": "qualitative"})],
     )
     titles = list(draft.assignments.order_by("position").values_list("title", flat=True))
     assert titles[1] == "补充任务" and len(titles) == 4
@@ -173,7 +193,7 @@ def test_an_assignment_is_inserted_where_asked_and_audited(draft, supervisor):
 
 def test_deleting_an_extracted_assignment_remembers_it(draft, supervisor):
     assignment = first(draft)
-    review.assignment_delete(assignment=assignment, actor=supervisor, version=1)
+    assignment_delete(assignment=assignment, actor=supervisor, version=1)
     draft.refresh_from_db()
     assert draft.dismissed_assignments == ["一.1"]
     event = AuditEvent.objects.get(action="assignment.review_delete")
@@ -183,14 +203,14 @@ def test_deleting_an_extracted_assignment_remembers_it(draft, supervisor):
 
 def test_deleting_with_a_stale_version_is_refused(draft, supervisor):
     assignment = first(draft)
-    with pytest.raises(review.StaleEdit):
-        review.assignment_delete(assignment=assignment, actor=supervisor, version=7)
+    with pytest.raises(StaleDraft):
+        assignment_delete(assignment=assignment, actor=supervisor, version=7)
     assert Assignment.objects.filter(pk=assignment.pk).exists()
 
 
 def test_metadata_edits_are_audited_and_stale_ones_refused(draft, supervisor):
-    seen = review.metadata_token(draft)
-    changed = review.document_metadata_update(
+    seen = metadata_token(draft)
+    changed = document_metadata_update(
         document=draft, actor=supervisor, changes={"year": 2027, "issuer": "云江市"}, seen=seen
     )
     assert set(changed) == {"year", "issuer"}
@@ -199,16 +219,16 @@ def test_metadata_edits_are_audited_and_stale_ones_refused(draft, supervisor):
     event = AuditEvent.objects.get(action="document.review_update")
     assert event.before["year"] == 2026
     assert event.after == {"year": 2027, "issuer": "云江市"}
-    with pytest.raises(review.StaleEdit):
-        review.document_metadata_update(
+    with pytest.raises(StaleDraft):
+        document_metadata_update(
             document=draft, actor=supervisor, changes={"year": 2028}, seen=seen
         )
 
 
 def test_a_published_document_cannot_be_edited(draft, supervisor):
     document_publish(document=draft, actor=supervisor)
-    with pytest.raises(review.ReviewRefused, match="已发布"):
-        review.assignment_update(
+    with pytest.raises(DraftRefused, match="已发布"):
+        assignment_update(
             assignment=first(draft), actor=supervisor, version=1, changes={"title": "迟到的修改"}
         )
 
@@ -223,7 +243,7 @@ def district(db) -> Unit:
 
 def test_unknown_names_get_suggestions(draft, district, units):
     Unit.objects.create(name="云江市工业和信息化局")
-    mentions = {m.mention: m for m in review.document_unit_mentions(draft)}
+    mentions = {m.mention: m for m in document_unit_mentions(draft)}
     assert mentions["市发展改革委"].known
     assert mentions["市发展改革委"].units == [units["fgw"]]
     unknown = mentions["区发改局"]
@@ -242,45 +262,41 @@ def test_suggestions_leave_out_unrelated_names(units):
 
 
 def test_mapping_an_unknown_name_creates_an_audited_alias(draft, district, supervisor):
-    alias = review.unit_mention_map(
-        document=draft, mention="区发改局", actor=supervisor, unit=district
-    )
+    alias = unit_mention_map(document=draft, mention="区发改局", actor=supervisor, unit=district)
     assert alias.unit == district
     event = AuditEvent.objects.get(action="unitalias.create")
     assert event.after["unit_name"] == "云江区发展和改革局"
-    mentions = {m.mention: m for m in review.document_unit_mentions(draft)}
+    mentions = {m.mention: m for m in document_unit_mentions(draft)}
     assert mentions["区发改局"].units == [district]
 
 
 def test_mapping_a_name_that_already_means_a_unit_is_refused(draft, district, supervisor):
-    with pytest.raises(review.ReviewRefused, match="已对应到"):
-        review.unit_mention_map(
-            document=draft, mention="市发展改革委", actor=supervisor, unit=district
-        )
+    with pytest.raises(DraftRefused, match="已对应到"):
+        unit_mention_map(document=draft, mention="市发展改革委", actor=supervisor, unit=district)
     assert (
         UnitAlias.objects.filter(alias="市发展改革委").get().unit.name == "云江市发展和改革委员会"
     )
 
 
 def test_mapping_a_name_the_document_does_not_use_is_refused(draft, district, supervisor):
-    with pytest.raises(review.ReviewRefused, match="没有"):
-        review.unit_mention_map(document=draft, mention="某某局", actor=supervisor, unit=district)
+    with pytest.raises(DraftRefused, match="没有"):
+        unit_mention_map(document=draft, mention="某某局", actor=supervisor, unit=district)
     assert not UnitAlias.objects.filter(alias="某某局").exists()
 
 
 def test_mapping_to_a_group_without_members_is_refused(draft, supervisor):
     empty = UnitGroup.objects.create(name="各镇")
-    with pytest.raises(review.ReviewRefused, match="还没有成员单位"):
-        review.unit_mention_map(document=draft, mention="区发改局", actor=supervisor, group=empty)
+    with pytest.raises(DraftRefused, match="还没有成员单位"):
+        unit_mention_map(document=draft, mention="区发改局", actor=supervisor, group=empty)
 
 
 def test_confirming_a_new_unit_is_recorded_and_can_be_withdrawn(draft, supervisor):
-    review.unit_mention_accept(document=draft, mention="市人社局", actor=supervisor)
+    unit_mention_accept(document=draft, mention="市人社局", actor=supervisor)
     draft.refresh_from_db()
     assert draft.new_unit_names == ["市人社局"]
-    mentions = {m.mention: m for m in review.document_unit_mentions(draft)}
+    mentions = {m.mention: m for m in document_unit_mentions(draft)}
     assert mentions["市人社局"].accepted
-    review.unit_mention_accept(document=draft, mention="市人社局", actor=supervisor, accept=False)
+    unit_mention_accept(document=draft, mention="市人社局", actor=supervisor, accept=False)
     draft.refresh_from_db()
     assert draft.new_unit_names == []
     assert [e.action for e in AuditEvent.objects.filter(action__startswith="document.unit_")] == [
@@ -290,7 +306,7 @@ def test_confirming_a_new_unit_is_recorded_and_can_be_withdrawn(draft, superviso
 
 
 def test_publish_preview_counts_what_publishing_creates(draft, supervisor):
-    preview = review.document_publish_preview(draft)
+    preview = document_publish_preview(draft)
     assert preview.assignments == 3
     # 1: 发改委 + 财政局 + 区发改局; 2: 人社局; 3: 工信局 + 统计局.
     assert preview.responsibilities == 6
@@ -344,7 +360,7 @@ def newer_extractor(monkeypatch, *, extra: bool = True, retitle: bool = True) ->
             )
         return result
 
-    monkeypatch.setattr("tracker.services.document_review.extraction.extract", extract)
+    monkeypatch.setattr("tracker.services.document_reextract.extraction.extract", extract)
 
 
 def test_reextraction_keeps_every_edit_and_adds_what_is_new(draft, supervisor, monkeypatch):
@@ -352,22 +368,22 @@ def test_reextraction_keeps_every_edit_and_adds_what_is_new(draft, supervisor, m
     value_target = one.targets.get()
     # The reviewer: retitles 1 and changes its target's value; deletes 2's target and adds one;
     # adds an assignment after 2.
-    review.assignment_update(
+    assignment_update(
         assignment=one,
         actor=supervisor,
         version=1,
         changes={"title": "GDP 增速（人工）"},
-        targets=[review.TargetEdit(value_target.pk, {"value": Decimal("6.5")})],
+        targets=[TargetEdit(value_target.pk, {"value": Decimal("6.5")})],
     )
     removed = two.targets.get()
-    review.assignment_update(
+    assignment_update(
         assignment=two,
         actor=supervisor,
         version=1,
         changes={},
         targets=[
-            review.TargetEdit(removed.pk, None),
-            review.TargetEdit(
+            TargetEdit(removed.pk, None),
+            TargetEdit(
                 None,
                 {
                     "indicator": "城镇新增就业（人工）",
@@ -378,12 +394,12 @@ def test_reextraction_keeps_every_edit_and_adds_what_is_new(draft, supervisor, m
             ),
         ],
     )
-    added = review.assignment_create(
+    added = assignment_create(
         document=draft, actor=supervisor, values={"title": "人工补充的任务"}, after=two
     )
     newer_extractor(monkeypatch)
 
-    outcome = review.document_reextract(document=draft, actor=supervisor)
+    outcome = document_reextract(document=draft, actor=supervisor)
 
     one.refresh_from_db()
     assert one.title == "GDP 增速（人工）"
@@ -416,7 +432,7 @@ def test_reextraction_keeps_every_edit_and_adds_what_is_new(draft, supervisor, m
 def test_reextracting_with_the_same_extractor_changes_nothing(draft, supervisor):
     before = list(draft.assignments.order_by("position").values_list("pk", "title", "position"))
     targets = set(Target.objects.filter(document=draft).values_list("pk", flat=True))
-    outcome = review.document_reextract(document=draft, actor=supervisor)
+    outcome = document_reextract(document=draft, actor=supervisor)
     assert (outcome.added, outcome.updated, outcome.removed) == (0, 0, 0)
     after = list(draft.assignments.order_by("position").values_list("pk", "title", "position"))
     assert after == before
@@ -424,19 +440,19 @@ def test_reextracting_with_the_same_extractor_changes_nothing(draft, supervisor)
 
 
 def test_reextraction_does_not_bring_back_a_deleted_assignment(draft, supervisor):
-    review.assignment_delete(assignment=first(draft), actor=supervisor, version=1)
-    outcome = review.document_reextract(document=draft, actor=supervisor)
+    assignment_delete(assignment=first(draft), actor=supervisor, version=1)
+    outcome = document_reextract(document=draft, actor=supervisor)
     assert not draft.assignments.filter(ref="一.1").exists()
     assert outcome.added == 0 and outcome.kept == 1
 
 
 def test_reextraction_matches_an_edited_ref_by_what_was_extracted(draft, supervisor, monkeypatch):
     assignment = first(draft)
-    review.assignment_update(
+    assignment_update(
         assignment=assignment, actor=supervisor, version=1, changes={"ref": "一.(一)"}
     )
     newer_extractor(monkeypatch, extra=False, retitle=False)
-    outcome = review.document_reextract(document=draft, actor=supervisor)
+    outcome = document_reextract(document=draft, actor=supervisor)
     assert outcome.added == 0
     assignment.refresh_from_db()
     assert assignment.ref == "一.(一)" and assignment.targets.count() == 2
@@ -452,15 +468,15 @@ def test_reextraction_removes_what_nobody_touched_and_the_new_extractor_lost(
         result["assignments"] = result["assignments"][:2]
         return result
 
-    monkeypatch.setattr("tracker.services.document_review.extraction.extract", fewer)
-    outcome = review.document_reextract(document=draft, actor=supervisor)
+    monkeypatch.setattr("tracker.services.document_reextract.extraction.extract", fewer)
+    outcome = document_reextract(document=draft, actor=supervisor)
     assert outcome.removed == 1
     assert draft.assignments.count() == 2
 
 
 def test_reextraction_keeps_an_edited_document_title(draft, supervisor):
-    review.document_metadata_update(document=draft, actor=supervisor, changes={"title": "人工标题"})
-    review.document_reextract(document=draft, actor=supervisor)
+    document_metadata_update(document=draft, actor=supervisor, changes={"title": "人工标题"})
+    document_reextract(document=draft, actor=supervisor)
     draft.refresh_from_db()
     assert draft.title == "人工标题"
 
@@ -469,12 +485,12 @@ def test_reextraction_keeps_an_edited_document_title(draft, supervisor):
 
 
 def test_archiving_needs_a_published_document_and_a_reason(draft, supervisor):
-    with pytest.raises(review.ReviewRefused, match="只有已发布"):
-        review.document_archive(document=draft, actor=supervisor, reason="过期")
+    with pytest.raises(ArchiveRefused, match="只有已发布"):
+        document_archive(document=draft, actor=supervisor, reason="过期")
     document_publish(document=draft, actor=supervisor)
-    with pytest.raises(review.ReviewRefused, match="归档原因"):
-        review.document_archive(document=draft, actor=supervisor, reason="  ")
-    review.document_archive(document=draft, actor=supervisor, reason="已被新方案替代")
+    with pytest.raises(ArchiveRefused, match="归档原因"):
+        document_archive(document=draft, actor=supervisor, reason="  ")
+    document_archive(document=draft, actor=supervisor, reason="已被新方案替代")
     draft.refresh_from_db()
     assert draft.status == Document.Status.ARCHIVED
     event = AuditEvent.objects.get(action="document.archive")
@@ -482,14 +498,14 @@ def test_archiving_needs_a_published_document_and_a_reason(draft, supervisor):
 
 
 def test_a_background_publish_request_freezes_the_draft(draft, supervisor):
-    review.document_publish_request(document=draft, actor=supervisor)
+    document_publish_request(document=draft, actor=supervisor)
     assert draft.publish_requested_at is not None
-    with pytest.raises(review.ReviewRefused, match="正在后台发布"):
-        review.assignment_update(
+    with pytest.raises(DraftRefused, match="正在后台发布"):
+        assignment_update(
             assignment=first(draft), actor=supervisor, version=1, changes={"title": "x"}
         )
-    with pytest.raises(review.ReviewRefused, match="已提交发布"):
-        review.document_publish_request(document=draft, actor=supervisor)
+    with pytest.raises(PublishRefused, match="已提交发布"):
+        document_publish_request(document=draft, actor=supervisor)
     assert AuditEvent.objects.filter(action="document.publish_request").count() == 1
 
 
@@ -498,10 +514,10 @@ def test_a_form_opened_before_re_extraction_is_stale_after_it(units, supervisor,
     first = document.assignments.order_by("position").first()
     version = first.version
     newer_extractor(monkeypatch)
-    review.document_reextract(document=document, actor=supervisor)
+    document_reextract(document=document, actor=supervisor)
     first.refresh_from_db()
     assert first.version > version
-    with pytest.raises(review.StaleEdit):
-        review.assignment_update(
+    with pytest.raises(StaleDraft):
+        assignment_update(
             assignment=first, actor=supervisor, version=version, changes={"title": "人工标题"}
         )

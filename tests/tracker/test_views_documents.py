@@ -19,9 +19,9 @@ from tests.conftest import DEMO_DOCUMENTS
 from tests.factories import make_assignment, make_document, make_responsibility, make_target
 from tests.tracker.test_document_review import SMALL
 from tracker.models import Assignment, AuditEvent, Document, Responsibility, Unit, UnitAlias
+from tracker.selectors.documents import source_segments
 from tracker.services.document_import import document_import
 from tracker.services.document_publish import document_publish
-from tracker.views.documents import source_segments
 
 pytestmark = pytest.mark.django_db
 
@@ -647,7 +647,7 @@ def test_the_units_page_lists_names_with_suggestions_and_maps_one(
 
 
 def test_unknown_names_are_paged(client, supervisor, draft, monkeypatch):
-    monkeypatch.setattr("tracker.views.documents.UNITS_PAGE_SIZE", 2)
+    monkeypatch.setattr("tracker.views.document_review.UNITS_PAGE_SIZE", 2)
     client.force_login(supervisor)
     url = reverse("document-units", args=[draft.pk])
     first_page = client.get(url).content.decode()
@@ -748,7 +748,7 @@ def test_reextract_reports_what_changed(client, supervisor, draft, monkeypatch):
         result["assignments"].append(dict(result["assignments"][0], ref="一.9", title="新任务"))
         return result
 
-    monkeypatch.setattr("tracker.services.document_review.extraction.extract", newer)
+    monkeypatch.setattr("tracker.services.document_reextract.extraction.extract", newer)
     client.force_login(supervisor)
     response = client.post(reverse("document-reextract", args=[draft.pk]), follow=True)
     assert "重新识别完成：新增 1 项，更新 0 项，保留人工修改 0 处。" in response.content.decode()

@@ -31,6 +31,7 @@ from tracker.models import (
     User,
 )
 from tracker.periods import SHANGHAI
+from tracker.selectors.units import name_key
 from tracker.services.document_import import document_import
 from tracker.services.document_publish import document_publish
 from tracker.services.problems import problem_resolve, problems_escalate_due
@@ -38,7 +39,7 @@ from tracker.services.report_review import report_approve, report_return
 from tracker.services.reporting_periods import period_lock
 from tracker.services.reports import ReportInput, TargetInput, report_save
 from tracker.services.supervision import supervision_action_record
-from tracker.services.units import name_key, units_import_roster
+from tracker.services.units import units_import_roster
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 DOCUMENTS_DIR = DEMO_DIR / "documents"

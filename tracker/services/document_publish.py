@@ -1,19 +1,30 @@
-"""Publishing a reviewed document: assignments become responsibilities with reporting periods."""
+"""Publishing a reviewed document: assignments become responsibilities with reporting periods,
+in the request or, for a large document, on a worker (document_publish_or_queue)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.access import can_import_documents
+from tracker.celery import queue
 from tracker.models import Document, Responsibility, Unit, User
+from tracker.selectors.documents import publishes_in_background
+from tracker.selectors.units import UnitDirectory
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
 from tracker.services.reporting_periods import assignments_activate, periods_ensure
-from tracker.services.units import UnitDirectory
+from tracker.services.units import unit_resolve
+
+# The worker's entry point, by name: services sit below the tasks and never import them.
+PUBLISH_TASK = "tracker.tasks.document_publish"
+# A background publish that has not finished after this long is presumed lost (a worker that
+# died before acknowledging): the reviewer may ask again.
+PUBLISH_RETRY_AFTER = timedelta(minutes=10)
 
 
 class PublishRefused(Refused):
@@ -28,6 +39,32 @@ class PublishOutcome:
     periods_created: int = 0
     units_created: list[Unit] = field(default_factory=list)
     assignments_without_units: int = 0
+
+
+@dataclass(frozen=True)
+class PublishDecision:
+    """What document_publish_or_queue did: published now (`outcome`), or queued for a worker."""
+
+    assignments: int
+    outcome: PublishOutcome | None = None
+
+    @property
+    def queued(self) -> bool:
+        return self.outcome is None
+
+
+def document_publish_or_queue(*, document: Document, actor: User | None) -> PublishDecision:
+    """Publish now, or, for a document large enough to outlast a request (more assignments than
+    TRACKER_PUBLISH_BACKGROUND_ABOVE), freeze the draft and queue the publish on a worker after
+    commit. Refused as document_publish and document_publish_request are."""
+    count = document.assignments.count()
+    if not publishes_in_background(count):
+        return PublishDecision(count, document_publish(document=document, actor=actor))
+    with transaction.atomic():
+        document_publish_request(document=document, actor=actor)
+        document_id, actor_id = document.pk, actor.pk if actor is not None else None
+        transaction.on_commit(lambda: queue(PUBLISH_TASK, document_id, actor_id))
+    return PublishDecision(count)
 
 
 def document_publish(*, document: Document, actor: User | None) -> PublishOutcome:
@@ -84,6 +121,34 @@ def document_publish(*, document: Document, actor: User | None) -> PublishOutcom
     return outcome
 
 
+def document_publish_request(*, document: Document, actor: User | None) -> None:
+    """Mark a draft as being published in the background (its draft is frozen meanwhile); the
+    caller queues the task after commit. Refused when the draft cannot be published or a
+    request is still running."""
+    if actor is not None and not can_import_documents(actor):
+        raise PublishRefused(_("只有督查人员和管理员可以审核、修改和发布文件。"))
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.status != Document.Status.DRAFT:
+            raise PublishRefused(_("文件已发布或已归档。"))
+        if locked.year is None:
+            raise PublishRefused(_("未识别出文件年度，请先在审核中填写年度后再发布。"))
+        now = timezone.now()
+        if locked.publish_requested_at and now - locked.publish_requested_at < PUBLISH_RETRY_AFTER:
+            raise PublishRefused(_("文件已提交发布，正在后台处理，请稍候刷新。"))
+        before = locked.publish_requested_at
+        locked.publish_requested_at = now
+        locked.save(update_fields=["publish_requested_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="document.publish_request",
+            obj=locked,
+            before={"publish_requested_at": before},
+            after={"publish_requested_at": now},
+        )
+    document.refresh_from_db()
+
+
 def _create_responsibilities(
     document: Document, directory: UnitDirectory, *, actor: User | None, outcome: PublishOutcome
 ) -> int:
@@ -97,10 +162,16 @@ def _create_responsibilities(
         # Lead wins: a unit named both as lead and among the responsible units leads.
         wanted: dict[int, tuple[str, str]] = {}
         for mention in assignment.lead_units_text:
-            for unit in directory.resolve(mention, actor=actor, source=assignment.ref).units:
+            resolved = unit_resolve(
+                directory=directory, mention=mention, actor=actor, source=assignment.ref
+            )
+            for unit in resolved.units:
                 wanted.setdefault(unit.pk, (Responsibility.Role.LEAD, mention))
         for mention in assignment.responsible_units_text:
-            for unit in directory.resolve(mention, actor=actor, source=assignment.ref).units:
+            resolved = unit_resolve(
+                directory=directory, mention=mention, actor=actor, source=assignment.ref
+            )
+            for unit in resolved.units:
                 wanted.setdefault(unit.pk, (Responsibility.Role.CO, mention))
         if not wanted:
             outcome.assignments_without_units += 1

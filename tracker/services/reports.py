@@ -26,7 +26,7 @@ from tracker.models import (
 from tracker.periods import local_today
 from tracker.selectors.reports import report_is_editable
 from tracker.services.audit import audit_record
-from tracker.services.errors import Refused
+from tracker.services.errors import Conflict, Refused
 from tracker.services.problems import problem_raise
 from tracker.services.report_evaluation import report_evaluate
 
@@ -40,12 +40,8 @@ class ReportRefused(Refused):
     """The save cannot happen; nothing was changed. `message` is shown to the reporter, and
     `errors` (field name → message) beside the fields that caused it."""
 
-    def __init__(self, message: str, errors: Mapping[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.errors = dict(errors or {})
 
-
-class StaleReport(ReportRefused):
+class StaleReport(ReportRefused, Conflict):
     """Someone else saved the report since this editor loaded it."""
 
 

@@ -1,5 +1,5 @@
-"""What every page shares: the supervisor gate, the signed-in user, "now" in Shanghai,
-pagination. (Reading a request's htmx header and integer parameters: tracker.http.)"""
+"""What every page shares: the supervisor and reviewer gates, the signed-in user, "now" in
+Shanghai, pagination. (Reading a request's htmx header and integer parameters: tracker.http.)"""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
-from tracker.access import can_supervise
-from tracker.models import User
+from tracker.access import can_import_documents, can_supervise, document_for_user
+from tracker.models import Document, User
 from tracker.periods import local_today
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -42,6 +42,20 @@ def current_user(request: HttpRequest) -> User:
     if not isinstance(user, User):  # pragma: no cover - guarded by login_required
         raise Http404
     return user
+
+
+def reviewer(request: HttpRequest) -> User:
+    """The signed-in reviewer; anyone who may not import documents gets 404 (DESIGN §5)."""
+    user = current_user(request)
+    if not can_import_documents(user):
+        raise Http404
+    return user
+
+
+def document_for_reviewer(request: HttpRequest, pk: int) -> tuple[User, Document]:
+    """The reviewer and the document they open (any status; the page decides what it allows)."""
+    user = reviewer(request)
+    return user, document_for_user(user, pk)
 
 
 def now() -> datetime:

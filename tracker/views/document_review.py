@@ -1,0 +1,494 @@
+"""Correcting a draft before it is published: the review page (the draft beside its source,
+every assignment's span marked), in-place edits of the metadata and of each assignment with its
+targets, and the unit names page.
+
+The review page edits in place with htmx: a GET returns an edit form fragment, a POST saves and
+returns the updated fragment (or the form again with its errors and the reviewer's input). Every
+fragment URL also works without JavaScript, as a full page that redirects back to the review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tracker.forms.documents import (
+    AssignmentForm,
+    DocumentMetadataForm,
+    TargetForm,
+    TargetFormSet,
+    UnitMappingForm,
+)
+from tracker.http import is_htmx
+from tracker.models import Assignment, Document, Unit, UnitGroup, User
+from tracker.selectors.documents import (
+    MentionStatus,
+    document_unit_mentions,
+    headline_targets,
+    metadata_token,
+    review_assignments,
+    review_cards,
+    source_segments,
+    unit_names,
+)
+from tracker.selectors.units import UnitDirectory, unit_key
+from tracker.services.document_drafts import (
+    DraftRefused,
+    StaleDraft,
+    TargetEdit,
+    assignment_create,
+    assignment_delete,
+    assignment_update,
+    document_metadata_update,
+)
+from tracker.services.unit_mentions import unit_mention_accept, unit_mention_map
+from tracker.views.common import document_for_reviewer, paginate, supervisor_required
+
+UNITS_PAGE_SIZE = 50
+
+
+@supervisor_required
+def document_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _user, document = document_for_reviewer(request, pk)
+    if document.status != Document.Status.DRAFT:
+        messages.info(request, _("该文件已发布，审核页面只用于草稿。"))
+        return redirect("document-detail", pk=document.pk)
+    assignments = review_assignments(document)
+    directory = UnitDirectory.load()
+    cards = review_cards(document, assignments, directory)
+    unknown = {
+        chip.name for card in cards for chip in (*card.lead, *card.co) if chip.state == "unknown"
+    }
+    return render(
+        request,
+        "tracker/documents/review.html",
+        {
+            "document": document,
+            "cards": cards,
+            "segments": source_segments(
+                document.source_text, ((a.pk, a.span_start, a.span_end) for a in assignments)
+            ),
+            "headline_targets": headline_targets(document),
+            "metadata_form": _metadata_form(document),
+            "target_total": sum(len(a.targets.all()) for a in assignments),
+            "unknown_total": len({unit_key(n) for n in unknown}),
+            "publishing": document.publish_requested_at is not None,
+        },
+    )
+
+
+def _metadata_form(document: Document, data: Any = None) -> DocumentMetadataForm:
+    return DocumentMetadataForm(
+        data,
+        initial=DocumentMetadataForm.initial_for(document, metadata_token(document)),
+        prefix="doc",
+    )
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def document_metadata(request: HttpRequest, pk: int) -> HttpResponse:
+    user, document = document_for_reviewer(request, pk)
+    form = _metadata_form(document, request.POST if request.method == "POST" else None)
+    error = ""
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "seen"}
+        try:
+            document_metadata_update(
+                document=document,
+                actor=user,
+                changes=changes,
+                seen=form.cleaned_data["seen"] or None,
+            )
+        except StaleDraft as exc:
+            error = exc.message
+            document.refresh_from_db()
+            # The conflict is shown; saving again now deliberately overwrites the other edit.
+            data = request.POST.copy()
+            data["doc-seen"] = metadata_token(document)
+            form = _metadata_form(document, data)
+            form.is_valid()
+        except DraftRefused as exc:
+            error = exc.message
+        else:
+            if not is_htmx(request):
+                messages.success(request, _("文件信息已保存。"))
+                return redirect("document-review", pk=document.pk)
+            form, saved = _metadata_form(document), True
+    context = {"document": document, "metadata_form": form, "error": error, "saved": saved}
+    if is_htmx(request):
+        return render(request, "tracker/documents/_metadata_form.html", context)
+    return render(request, "tracker/documents/metadata_edit.html", context)
+
+
+def _assignment(document: Document, assignment_pk: int) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.prefetch_related("targets"), pk=assignment_pk, document=document
+    )
+
+
+@supervisor_required
+def assignment_card(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    """One assignment as displayed (what an edit form's "取消" swaps back in)."""
+    _user, document = document_for_reviewer(request, pk)
+    assignment = _assignment(document, assignment_pk)
+    if not is_htmx(request):
+        return redirect(_review_anchor(document, assignment))
+    return _card_response(request, document, assignment)
+
+
+def _card_response(
+    request: HttpRequest,
+    document: Document,
+    assignment: Assignment,
+    *,
+    saved: bool = False,
+    error: str = "",
+) -> HttpResponse:
+    fresh = _assignment(document, assignment.pk)
+    return render(
+        request,
+        "tracker/documents/_assignment.html",
+        {
+            "document": document,
+            "card": review_cards(document, [fresh])[0],
+            "saved": saved,
+            "error": error,
+            "publishing": document.publish_requested_at is not None,
+        },
+    )
+
+
+def _target_formset(prefix: str, assignment: Assignment | None, data: Any = None) -> Any:
+    initial = [TargetForm.initial_for(t) for t in assignment.targets.all()] if assignment else []
+    return TargetFormSet(data, initial=initial, prefix=prefix)
+
+
+def _target_edits(formset: Any) -> list[TargetEdit]:
+    """The formset's rows as edits: unchanged rows are left out, ticked rows are deletions.
+    Whether each target still exists is the service's to check, after the version."""
+    edits = []
+    for target_form in formset.forms:
+        target_id = target_form.cleaned_data.get("id") if target_form.cleaned_data else None
+        if target_form.cleaned_data.get("DELETE"):
+            if target_id is not None:
+                edits.append(TargetEdit(target_id, None))
+            continue
+        if not target_form.has_changed():
+            continue
+        edits.append(TargetEdit(target_id, target_form.values()))
+    return edits
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def assignment_edit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    user, document = document_for_reviewer(request, pk)
+    prefix = f"a{assignment_pk}"
+    found = Assignment.objects.prefetch_related("targets").filter(
+        pk=assignment_pk, document=document
+    )
+    assignment = found.first()
+    if assignment is None:
+        if request.method == "GET":
+            raise Http404
+        # Deleted by another reviewer while this one was editing: keep what was typed.
+        return _assignment_form_response(
+            request,
+            document,
+            Assignment(pk=assignment_pk, document=document),
+            AssignmentForm(request.POST, prefix=prefix),
+            _target_formset(prefix + "t", None, request.POST),
+            error=_(
+                "该任务已被他人删除。您填写的内容未保存，仍保留在下方，可复制后用“添加任务”重新添加。"
+            ),
+            deleted=True,
+        )
+    if request.method == "GET":
+        form = AssignmentForm(initial=AssignmentForm.initial_for(assignment), prefix=prefix)
+        formset = _target_formset(prefix + "t", assignment)
+        return _assignment_form_response(request, document, assignment, form, formset)
+
+    form = AssignmentForm(
+        request.POST, initial=AssignmentForm.initial_for(assignment), prefix=prefix
+    )
+    formset = _target_formset(prefix + "t", assignment, request.POST)
+    error = ""
+    current: Assignment | None = None
+    if form.is_valid() and formset.is_valid():
+        try:
+            assignment_update(
+                assignment=assignment,
+                actor=user,
+                version=form.cleaned_data["version"] or 0,
+                changes=form.changes(),
+                targets=_target_edits(formset),
+            )
+        except StaleDraft as exc:
+            error, current = exc.message, exc.current
+        except DraftRefused as exc:
+            error = exc.message
+        else:
+            if not is_htmx(request):
+                messages.success(request, _("任务已保存。"))
+                return redirect(_review_anchor(document, assignment))
+            return _card_response(request, document, assignment, saved=True)
+    if current is not None:
+        # The conflict is shown; saving again now deliberately overwrites the other edit.
+        data = request.POST.copy()
+        data[f"{prefix}-version"] = str(current.version)
+        form = AssignmentForm(data, initial=AssignmentForm.initial_for(current), prefix=prefix)
+        form.is_valid()
+    return _assignment_form_response(
+        request, document, assignment, form, formset, error=error, current=current
+    )
+
+
+def _assignment_form_response(
+    request: HttpRequest,
+    document: Document,
+    assignment: Assignment | None,
+    form: AssignmentForm,
+    formset: Any,
+    *,
+    error: str = "",
+    current: Assignment | None = None,
+    after: Assignment | None = None,
+    deleted: bool = False,
+) -> HttpResponse:
+    if assignment is not None:
+        action = reverse("document-assignment-edit", args=[document.pk, assignment.pk])
+        element_id = f"a-{assignment.pk}"
+    else:
+        action = reverse("document-assignment-new", args=[document.pk])
+        if after is not None:
+            action += f"?after={after.pk}"
+        element_id = f"new-{after.pk if after else 'end'}"
+    context = {
+        "document": document,
+        "assignment": assignment,
+        "form": form,
+        "formset": formset,
+        "error": error,
+        "current": current,
+        "current_card": review_cards(document, [current])[0] if current is not None else None,
+        "action": action,
+        "element_id": element_id,
+        "is_new": assignment is None,
+        "deleted": deleted,
+    }
+    template = (
+        "tracker/documents/_assignment_form.html"
+        if is_htmx(request)
+        else "tracker/documents/assignment_edit.html"
+    )
+    return render(request, template, context)
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user, document = document_for_reviewer(request, pk)
+    after_pk = request.GET.get("after", "")
+    after = _assignment(document, int(after_pk)) if after_pk.isdigit() else None
+    prefix = f"new{after.pk if after else 'end'}"
+    if request.method == "GET":
+        form = AssignmentForm(prefix=prefix)
+        formset = _target_formset(prefix + "t", None)
+        return _assignment_form_response(request, document, None, form, formset, after=after)
+    form = AssignmentForm(request.POST, prefix=prefix)
+    formset = _target_formset(prefix + "t", None, request.POST)
+    error = ""
+    if form.is_valid() and formset.is_valid():
+        try:
+            created = assignment_create(
+                document=document,
+                actor=user,
+                values=form.changes(),
+                after=after,
+                targets=_target_edits(formset),
+            )
+        except DraftRefused as exc:
+            error = exc.message
+        else:
+            if not is_htmx(request):
+                messages.success(request, _("已添加任务。"))
+                return redirect(_review_anchor(document, created))
+            return _card_response(request, document, created, saved=True)
+    return _assignment_form_response(
+        request, document, None, form, formset, error=error, after=after
+    )
+
+
+@supervisor_required
+@require_POST
+def assignment_delete_view(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    user, document = document_for_reviewer(request, pk)
+    assignment = Assignment.objects.filter(pk=assignment_pk, document=document).first()
+    if assignment is None:
+        # Someone else deleted it first: the outcome the reviewer asked for.
+        if is_htmx(request):
+            return HttpResponse("")
+        messages.info(request, _("该任务已被删除。"))
+        return redirect("document-review", pk=document.pk)
+    version = request.POST.get("version", "")
+    try:
+        assignment_delete(
+            assignment=assignment, actor=user, version=int(version) if version.isdigit() else 0
+        )
+    except DraftRefused as exc:
+        if is_htmx(request):
+            still_there = Assignment.objects.filter(pk=assignment.pk).exists()
+            return (
+                _card_response(request, document, assignment, error=exc.message)
+                if (still_there)
+                else HttpResponse(f'<p class="alert" role="alert">{escape(exc.message)}</p>')
+            )
+        messages.error(request, exc.message)
+        return redirect(_review_anchor(document, assignment))
+    if is_htmx(request):
+        return HttpResponse("")
+    messages.success(request, _("已删除任务“%(title)s”。") % {"title": assignment.title})
+    return redirect("document-review", pk=document.pk)
+
+
+# --- unit names ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MentionRow:
+    """A unit name on the units page, with the error and typed name of a refused mapping."""
+
+    status: MentionStatus
+    error: str = ""
+    name: str = ""
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def document_units(request: HttpRequest, pk: int) -> HttpResponse:
+    user, document = document_for_reviewer(request, pk)
+    if document.status != Document.Status.DRAFT:
+        return redirect("document-detail", pk=document.pk)
+    row_error: dict[str, str] = {}
+    row_name: dict[str, str] = {}
+    if request.method == "POST":
+        form = UnitMappingForm(request.POST)
+        mention = request.POST.get("mention", "").strip()
+        if form.is_valid():
+            try:
+                message = _unit_action(document, user, form.cleaned_data)
+            except DraftRefused as exc:
+                row_error[mention] = exc.message
+                row_name[mention] = form.cleaned_data.get("name") or ""
+            else:
+                messages.success(request, message)
+                return redirect(request.get_full_path())
+        else:
+            row_error[mention] = " ".join(str(e) for errors in form.errors.values() for e in errors)
+            row_name[mention] = request.POST.get("name", "")
+        document.refresh_from_db()
+    directory = UnitDirectory.load()
+    mentions = document_unit_mentions(document, directory=directory, suggestions=False)
+    rows = [
+        MentionRow(m, error=row_error.get(m.mention, ""), name=row_name.get(m.mention, ""))
+        for m in mentions
+    ]
+    # Suggestions compare a name with every known name: only the page shown pays for them.
+    page = paginate(request, [row for row in rows if not row.status.known], UNITS_PAGE_SIZE)
+    for row in page.object_list:
+        row.status.suggestions = directory.suggest(row.status.mention)
+    unmatched = [m for m in row_error if m not in {s.mention for s in mentions}]
+    return render(
+        request,
+        "tracker/documents/units.html",
+        {
+            "document": document,
+            "rows": rows,
+            "page": page,
+            "unknown_rows": page.object_list,
+            "known_rows": [row for row in rows if row.status.known],
+            "unknown_total": sum(1 for m in mentions if not m.known),
+            "accepted_total": sum(1 for m in mentions if m.accepted),
+            "page_error": " ".join(row_error[m] for m in unmatched),
+            "names": unit_names(directory),
+        },
+    )
+
+
+def _unit_action(document: Document, user: User, data: dict[str, Any]) -> str:
+    mention = data["mention"].strip()
+    action = data["action"]
+    if action in ("accept", "unaccept"):
+        unit_mention_accept(
+            document=document, mention=mention, actor=user, accept=action == "accept"
+        )
+        if action == "accept":
+            return _("“%(name)s”将在发布时作为新单位创建。") % {"name": mention}
+        return _("已撤销“%(name)s”的新建确认。") % {"name": mention}
+    unit: Unit | None = None
+    group: UnitGroup | None = None
+    if data.get("unit"):
+        unit = Unit.objects.filter(pk=data["unit"]).first()
+        if unit is None:
+            raise DraftRefused(_("所选单位不存在（可能已被删除），未作更改。"))
+    elif data.get("group"):
+        group = UnitGroup.objects.filter(pk=data["group"]).first()
+        if group is None:
+            raise DraftRefused(_("所选单位集合不存在（可能已被删除），未作更改。"))
+    else:
+        name = (data.get("name") or "").strip()
+        found = UnitDirectory.load().find(name)
+        if found is None:
+            raise DraftRefused(
+                _(
+                    "没有名为“%(name)s”的单位或单位集合，未作更改。请从建议中选择、"
+                    "核对名称，或选择“作为新单位”。"
+                )
+                % {"name": name}
+            )
+        if found.group is not None:
+            group = found.group
+        else:
+            unit = found.units[0]
+    alias = unit_mention_map(document=document, mention=mention, actor=user, unit=unit, group=group)
+    return _("已将“%(name)s”对应到“%(target)s”。") % {
+        "name": mention,
+        "target": alias.unit.name if alias.unit else alias.group.name if alias.group else "",
+    }
+
+
+def _review_anchor(document: Document, assignment: Assignment) -> str:
+    return reverse("document-review", args=[document.pk]) + f"#a-{assignment.pk}"
+
+
+urlpatterns = [
+    path("documents/<int:pk>/review/", document_review, name="document-review"),
+    path("documents/<int:pk>/review/metadata/", document_metadata, name="document-metadata"),
+    path("documents/<int:pk>/assignments/new/", assignment_new, name="document-assignment-new"),
+    path(
+        "documents/<int:pk>/assignments/<int:assignment_pk>/",
+        assignment_card,
+        name="document-assignment",
+    ),
+    path(
+        "documents/<int:pk>/assignments/<int:assignment_pk>/edit/",
+        assignment_edit,
+        name="document-assignment-edit",
+    ),
+    path(
+        "documents/<int:pk>/assignments/<int:assignment_pk>/delete/",
+        assignment_delete_view,
+        name="document-assignment-delete",
+    ),
+    path("documents/<int:pk>/units/", document_units, name="document-units"),
+]
