@@ -319,6 +319,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # One error body: {"detail": "…", "errors": {"field": "…"}} (tracker/api/errors.py).
+    "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
     "PAGE_SIZE": 50,
 }
 

@@ -113,3 +113,32 @@ def test_programs_sign_in_with_basic_auth_and_anonymous_is_refused(client, repor
 def test_the_quarter_needs_year_and_quarter(client, supervisor, world):
     client.force_login(supervisor)
     assert client.get(reverse("api-quarter"), {"year": "abc"}).status_code == 400
+
+
+def test_every_error_has_one_body_shape(client, reporter, world):
+    # Anonymous, unknown object, a missing field, a bad figure, a refusal by the service: each
+    # answers {"detail": str, "errors": {field: str}}.
+    anonymous = client.get(reverse("api-reports"))
+    client.force_login(reporter)
+    missing = client.get(reverse("api-report", args=[987654]))
+    no_period = client.post(
+        reverse("api-reports"),
+        {"responsibility": world["lead"].pk},
+        content_type="application/json",
+    )
+    unknown_target = post_report(client, world, values=[{"target": 987654, "actual": "1"}])
+    refused = post_report(client, world, submit=True, narrative="")
+    for response, status, fields in [
+        (anonymous, (401, 403), set()),
+        (missing, (404,), set()),
+        (no_period, (400,), {"period"}),
+        (unknown_target, (400,), {"target-987654"}),
+        (refused, (400,), {"narrative"}),
+    ]:
+        body = response.json()
+        assert response.status_code in status, body
+        assert set(body) == {"detail", "errors"} and body["detail"], body
+        assert set(body["errors"]) == fields, body
+        assert all(isinstance(message, str) and message for message in body["errors"].values())
+    assert refused.json()["detail"] == "填报内容有误，请按提示修改后再保存。"
+    assert not ProgressReport.objects.exists()

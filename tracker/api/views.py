@@ -1,5 +1,5 @@
 """API endpoints. Every fetch goes through tracker.access, every write through a service; an
-object another unit owns is 404, as on the pages."""
+object another unit owns is 404, as on the pages. Errors: tracker.api.errors."""
 
 from __future__ import annotations
 
@@ -11,29 +11,26 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tracker import access, selectors
+from tracker.api.errors import error_body
 from tracker.api.serializers import (
     PeriodSerializer,
     ReportInputSerializer,
     ReportSerializer,
     ResponsibilitySerializer,
 )
+from tracker.forms.reports import parse_figure, value_field
 from tracker.http import int_param
 from tracker.models import ProgressReport, ReportingPeriod, Responsibility, Target, User
-from tracker.numbers import NumberError, parse_actual
+from tracker.numbers import NumberError
 from tracker.periods import local_today
 from tracker.selectors import Scope
-from tracker.services.reports import (
-    ReportInput,
-    ReportRefused,
-    StaleReport,
-    TargetInput,
-    report_save,
-)
+from tracker.services.reports import ReportInput, TargetInput, report_save
 
 
 def _user(request: Request) -> User:
@@ -107,39 +104,31 @@ class ReportList(generics.ListCreateAPIView[ProgressReport]):
             if target is None:
                 errors[f"target-{item['target']}"] = _("填报的指标不属于此任务。")
                 continue
-            actual = None
-            if (item.get("actual") or "").strip():
-                try:
-                    actual = parse_actual(item["actual"], target.measure_unit)
-                except NumberError as exc:
-                    errors[f"target-{target.pk}"] = str(exc)
-                    continue
+            try:
+                actual = parse_figure(item.get("actual"), target)
+            except NumberError as exc:
+                errors[value_field(target)] = str(exc)
+                continue
             values[target.pk] = TargetInput(
                 actual=actual, assessment=item.get("assessment") or "", note=item.get("note", "")
             )
         if errors:
-            return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            report = report_save(
-                responsibility=responsibility,
-                period=period,
-                actor=user,
-                report_input=ReportInput(
-                    values=values,
-                    narrative=payload.get("narrative", ""),
-                    problems_text=payload.get("problems_text", ""),
-                    next_steps=payload.get("next_steps", ""),
-                    assessment=payload.get("assessment", ""),
-                ),
-                expected_version=payload.get("version"),
-                submit=payload["submit"],
-            )
-        except StaleReport as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
-        except ReportRefused as exc:
-            return Response(
-                {"detail": exc.message, "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST
-            )
+            raise ValidationError(errors)
+        # A refusal (a stale version: 409) is answered by tracker.api.errors.
+        report = report_save(
+            responsibility=responsibility,
+            period=period,
+            actor=user,
+            report_input=ReportInput(
+                values=values,
+                narrative=payload.get("narrative", ""),
+                problems_text=payload.get("problems_text", ""),
+                next_steps=payload.get("next_steps", ""),
+                assessment=payload.get("assessment", ""),
+            ),
+            expected_version=payload.get("version"),
+            submit=payload["submit"],
+        )
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
@@ -161,7 +150,7 @@ class QuarterTally(APIView):
         year, quarter = int_param(request, "year"), int_param(request, "quarter")
         if year is None or quarter not in (1, 2, 3, 4):
             return Response(
-                {"detail": _("year 与 quarter（1–4）为必填参数。")},
+                error_body(_("year 与 quarter（1–4）为必填参数。")),
                 status=status.HTTP_400_BAD_REQUEST,
             )
         scope = Scope(year, quarter, int_param(request, "document"))

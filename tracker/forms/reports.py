@@ -18,6 +18,13 @@ _ASSESSMENT_CHOICES = [("", _("请选择")), *Assessment.choices]
 _JUDGEMENT_CHOICES = [("", _("（按计算结果）")), *Judgement.choices]
 
 
+def parse_figure(text: str | None, target: Target) -> Decimal | None:
+    """A cumulative figure as a reporter types it ("4.8", "4.8万元", "1,200") in the target's
+    unit; None when blank. Raises NumberError with the reason. The API reads figures with it too."""
+    text = (text or "").strip()
+    return parse_actual(text, target.measure_unit) if text else None
+
+
 def value_field(target: Target) -> str:
     return f"target-{target.pk}"
 
@@ -86,12 +93,8 @@ class ReportForm(forms.Form):
             name = value_field(target)
             if name not in self.fields:
                 continue
-            text = (cleaned.get(name) or "").strip()
-            if not text:
-                cleaned[name] = None
-                continue
             try:
-                cleaned[name] = parse_actual(text, target.measure_unit)
+                cleaned[name] = parse_figure(cleaned.get(name), target)
             except NumberError as exc:
                 self.add_error(name, str(exc))
         return cleaned
