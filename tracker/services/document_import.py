@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -15,6 +14,9 @@ from django.utils.translation import gettext as _
 
 import extraction
 from extraction.errors import UnreadableDocument
+from extraction.types import Assignment as ExtractedAssignment
+from extraction.types import Extraction, ReportingRule
+from extraction.types import Target as ExtractedTarget
 from tracker.models import Assignment, Document, Target, User
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
@@ -64,13 +66,13 @@ def prepare_source(text: str) -> str:
     return extraction.prepare_text(text)
 
 
-def assignment_key(item: Mapping[str, Any]) -> str:
+def assignment_key(item: ExtractedAssignment) -> str:
     """An extracted assignment's identity across extractions: its ref, else its title."""
     ref = str(item.get("ref") or "").strip()
     return (ref or "title:" + str(item.get("title") or item.get("text") or "").strip())[:200]
 
 
-def target_key(raw: Mapping[str, Any]) -> str:
+def target_key(raw: ExtractedTarget) -> str:
     """An extracted target's identity across extractions: its source phrase and indicator."""
     return f"{raw.get('text') or ''}|{raw.get('indicator') or ''}"[:300]
 
@@ -130,7 +132,7 @@ def document_import(
 
 
 def _store(
-    result: Mapping[str, Any],
+    result: Extraction,
     *,
     text: str,
     digest: str,
@@ -183,22 +185,22 @@ def _store(
     return document
 
 
-def metadata_values(result: Mapping[str, Any]) -> dict[str, Any]:
+def metadata_values(result: Extraction) -> dict[str, Any]:
     """The extracted document metadata as Document field values; `title` may be empty."""
     issued_on = _parse_date(result.get("date"))
-    rules: list[Mapping[str, Any]] = list(result.get("reporting") or [])
-    rule = next((r for r in rules if r.get("frequency") == "quarterly"), {})
+    rules: list[ReportingRule] = list(result.get("reporting") or [])
+    rule = next((r for r in rules if r.get("frequency") == "quarterly"), None)
     return {
         "title": _clip(result.get("title") or "", 300),
         "issuer": _clip(result.get("issuer") or "", 200),
         "issued_on": issued_on,
         "year": _plausible_year(result.get("year")) or (issued_on.year if issued_on else None),
-        "due_month_of_quarter": _in_range(rule.get("month_of_quarter"), 1, 3),
-        "due_day": _in_range(rule.get("day"), 1, 31),
+        "due_month_of_quarter": _in_range(rule.get("month_of_quarter") if rule else None, 1, 3),
+        "due_day": _in_range(rule.get("day") if rule else None, 1, 31),
     }
 
 
-def assignment_values(item: Mapping[str, Any]) -> dict[str, Any]:
+def assignment_values(item: ExtractedAssignment) -> dict[str, Any]:
     """An extracted assignment as Assignment field values (all but document and position)."""
     return {
         "ref": _clip(item.get("ref") or "", 60),
@@ -217,7 +219,7 @@ def assignment_values(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def target_from_extraction(
-    document: Document, assignment: Assignment | None, position: int, raw: Mapping[str, Any]
+    document: Document, assignment: Assignment | None, position: int, raw: ExtractedTarget
 ) -> Target:
     """An extracted target as an unsaved Target, its figures checked against the model's rules."""
     value = _decimal(raw.get("value"))
@@ -283,7 +285,7 @@ def _in_range(value: Any, low: int, high: int) -> int | None:
     return value if isinstance(value, int) and low <= value <= high else None
 
 
-def _span(item: Mapping[str, Any], index: int) -> int | None:
+def _span(item: ExtractedAssignment, index: int) -> int | None:
     span = item.get("span")
     if isinstance(span, list | tuple) and len(span) == 2 and all(isinstance(v, int) for v in span):
         return max(0, span[index])

@@ -5,15 +5,17 @@ correction and deletion is kept."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 
 import extraction
+from extraction.types import Assignment as ExtractedAssignment
+from extraction.types import Extraction
+from extraction.types import Target as ExtractedTarget
 from tracker.models import Assignment, Document, Target, User
 from tracker.services.audit import audit_record
 from tracker.services.document_drafts import (
@@ -127,9 +129,7 @@ def document_reextract(*, document: Document, actor: User | None) -> ReextractOu
     return outcome
 
 
-def _reextract_metadata(
-    document: Document, result: Mapping[str, Any], outcome: ReextractOutcome
-) -> None:
+def _reextract_metadata(document: Document, result: Extraction, outcome: ReextractOutcome) -> None:
     changed = []
     for name, value in metadata_values(result).items():
         if name in document.edited_fields:
@@ -145,7 +145,7 @@ def _reextract_metadata(
 
 
 def _match(
-    old: list[Assignment], items: Sequence[Mapping[str, Any]]
+    old: list[Assignment], items: Sequence[ExtractedAssignment]
 ) -> tuple[list[tuple[Assignment, int]], list[Assignment], list[int]]:
     """Pair old assignments with new items: same extracted key first, then similar titles."""
     candidates = [a for a in old if not a.added_by_reviewer]
@@ -209,7 +209,7 @@ def _old_title(assignment: Assignment) -> str:
 
 
 def _reextract_assignment(
-    assignment: Assignment, item: Mapping[str, Any], outcome: ReextractOutcome
+    assignment: Assignment, item: ExtractedAssignment, outcome: ReextractOutcome
 ) -> bool:
     """Refresh one matched assignment; True when anything the reviewer sees changed."""
     values = assignment_values(item)
@@ -244,7 +244,7 @@ def _reextract_targets(
     document: Document,
     assignment: Assignment | None,
     old: list[Target],
-    raws: list[Mapping[str, Any]],
+    raws: list[ExtractedTarget],
     *,
     dismissed: set[str],
     outcome: ReextractOutcome,
@@ -277,7 +277,7 @@ def _reextract_targets(
     return True
 
 
-def _reextract_headline_targets(document: Document, result: Mapping[str, Any]) -> None:
+def _reextract_headline_targets(document: Document, result: Extraction) -> None:
     old = list(Target.objects.filter(document=document, assignment__isnull=True))
     # A headline target a reviewer turned into an assignment's target keeps its key; it must
     # not come back as a headline target.
