@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -36,19 +36,31 @@ from tracker.models import (
 )
 from tracker.services.audit import audit_record, snapshot
 
+# The stubs make the admin classes generic; Django's own classes cannot be subscripted at runtime.
+if TYPE_CHECKING:
+    ModelAdmin = admin.ModelAdmin[Any]
+    TabularInline = admin.TabularInline[Any, Any]
+    UserAdminBase = BaseUserAdmin[User]
+else:
+    ModelAdmin = admin.ModelAdmin
+    TabularInline = admin.TabularInline
+    UserAdminBase = BaseUserAdmin
+
 admin.site.site_header = _("任务分工落实跟踪 · 管理后台")
 admin.site.site_title = _("任务分工落实跟踪")
 admin.site.index_title = _("数据管理")
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(ModelAdmin):
     """Every add, change and delete made in the back office goes to the audit trail too.
 
     The admin already runs each change view in a transaction, so the row and its record commit
     together.
     """
 
-    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Model, form: ModelForm[Any], change: bool
+    ) -> None:
         before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
         audit_record(
@@ -60,7 +72,7 @@ class AuditedAdmin(admin.ModelAdmin):
         )
 
     def save_related(
-        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+        self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
     ) -> None:
         # Many-to-many fields (a user's groups and permissions, a group's members) are written
         # here, after save_model; a change to them is a permission or membership change.
@@ -78,7 +90,7 @@ class AuditedAdmin(admin.ModelAdmin):
             )
 
     def save_formset(
-        self, request: HttpRequest, form: ModelForm, formset: Any, change: bool
+        self, request: HttpRequest, form: ModelForm[Any], formset: Any, change: bool
     ) -> None:
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
@@ -132,7 +144,7 @@ def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
@@ -144,7 +156,7 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class UnitAliasInline(admin.TabularInline):
+class UnitAliasInline(TabularInline):
     model = UnitAlias
     extra = 1
     fields = ("alias",)
@@ -175,7 +187,8 @@ class UnitGroupAdmin(AuditedAdmin):
     inlines = (UnitAliasInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[UnitGroup]:
-        return super().get_queryset(request).annotate(member_total=Count("members"))
+        groups: QuerySet[UnitGroup] = super().get_queryset(request)
+        return groups.annotate(member_total=Count("members"))
 
     @admin.display(description=_("成员数"), ordering="member_total")
     def member_count(self, group: Any) -> int:
@@ -183,7 +196,7 @@ class UnitGroupAdmin(AuditedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin, BaseUserAdmin):
+class UserAdmin(AuditedAdmin, UserAdminBase):
     list_display = ("username", "__str__", "role", "unit", "email", "is_active")
     list_filter = ("role", "is_active", "unit__level")
     search_fields = ("username", "first_name", "last_name", "email", "unit__name")
@@ -198,7 +211,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     )
 
 
-class ReportingPeriodInline(admin.TabularInline):
+class ReportingPeriodInline(TabularInline):
     model = ReportingPeriod
     extra = 0
     fields = (
@@ -240,14 +253,15 @@ class DocumentAdmin(AuditedAdmin):
     inlines = (ReportingPeriodInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
-        return super().get_queryset(request).annotate(assignment_total=Count("assignments"))
+        documents: QuerySet[Document] = super().get_queryset(request)
+        return documents.annotate(assignment_total=Count("assignments"))
 
     @admin.display(description=_("任务数"), ordering="assignment_total")
     def assignment_count(self, document: Any) -> int:
         return int(document.assignment_total)
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(TabularInline):
     model = Target
     extra = 0
     fields = (
@@ -263,7 +277,7 @@ class TargetInline(admin.TabularInline):
     )
 
 
-class ResponsibilityInline(admin.TabularInline):
+class ResponsibilityInline(TabularInline):
     model = Responsibility
     extra = 0
     fields = ("unit", "role", "mention")
@@ -312,7 +326,7 @@ class ReportingPeriodAdmin(AuditedAdmin):
     list_select_related = ("document",)
 
 
-class AppendOnlyAdmin(admin.ModelAdmin):
+class AppendOnlyAdmin(ModelAdmin):
     """Records the services write (reports, problems, 督办, the calendar's log, the trail):
     administrators read them here; changes go through the pages, which version, recompute
     and audit them."""

@@ -25,7 +25,7 @@ def _render(template: str, part: str, context: Mapping[str, Any], language: str)
     names = [f"emails/{template}.{part}"]
     if language != DEFAULT_LANGUAGE:
         names.insert(0, f"emails/{language}/{template}.{part}")
-    return select_template(names).render(dict(context))
+    return str(select_template(names).render(dict(context)))
 
 
 def build_message(

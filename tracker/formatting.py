@@ -77,11 +77,11 @@ def target_text(target: Any) -> str:
     kind, comparator, text), so this module stays free of Django.
     """
     if target.value is None:
-        return (target.text or "")[:60] or target.indicator
+        return str((target.text or "")[:60] or target.indicator)
     shown = number(target.value)
     if target.value_high is not None:
         shown += "—" + number(target.value_high)
-    shown += target.measure_unit
+    shown += str(target.measure_unit)
     prefix = {"growth": "增长", "decrease": "下降", "rank": "第"}.get(target.kind, "")
     return prefix + shown + _COMPARATOR_WORDS.get(target.comparator, "")
 

@@ -62,7 +62,7 @@ def reminders_sweep() -> int:
 
 
 @shared_task(name="tracker.tasks.reminder_digest_send", bind=True, acks_late=True, max_retries=None)
-def reminder_digest_send(self: Task, digest_id: int) -> bool:
+def reminder_digest_send(self: Task[..., bool], digest_id: int) -> bool:
     """Send one digest, retrying SMTP failures after the backoff the service chose and recorded.
 
     acks_late is safe: the service sends only under its lease and never after the digest is

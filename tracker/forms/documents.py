@@ -66,8 +66,8 @@ class DocumentImportForm(_Form):
             "limit": human_size(import_max_bytes())
         }
 
-    def clean_file(self) -> UploadedFile | None:
-        upload: UploadedFile | None = self.cleaned_data.get("file")
+    def clean_file(self) -> UploadedFile[bytes] | None:
+        upload: UploadedFile[bytes] | None = self.cleaned_data.get("file")
         if upload is None:
             return None
         # The size is known from the request before anything is read into memory.

@@ -43,7 +43,8 @@ def _content(
 ) -> dict[str, Any]:
     """The published content, frozen; before publication, the figures as they stand now."""
     if bulletin is not None:
-        return bulletin.content
+        content: dict[str, Any] = bulletin.content
+        return content
     return bulletin_content(current_user(request), period, today=today(), now=now())
 
 

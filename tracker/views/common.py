@@ -66,6 +66,6 @@ def today() -> date:
     return local_today(timezone.now())
 
 
-def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page:
+def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page[Any]:
     """One page of a queryset or list; a bad page number shows the first or last page."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))

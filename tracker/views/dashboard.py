@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -59,13 +59,20 @@ SHOW_LABELS = {
 class Pager:
     """A page of one section, with the links to its neighbours (keeping every other filter)."""
 
-    page: Page
+    page: Page[Any]
     section: str
     previous_url: str | None
     next_url: str | None
 
 
-class _Counted(Paginator):
+# The stubs make Paginator generic; Django's class cannot be subscripted at runtime.
+if TYPE_CHECKING:
+    _Paginator = Paginator[Any]
+else:
+    _Paginator = Paginator
+
+
+class _Counted(_Paginator):
     def __init__(self, object_list: Any, per_page: int, count: int) -> None:
         super().__init__(object_list, per_page)
         self.known_count = count

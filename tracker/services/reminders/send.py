@@ -56,7 +56,7 @@ def retry_delay(attempt: int) -> float:
         settings.TRACKER_REMINDER_RETRY_MAX_SECONDS,
         settings.TRACKER_REMINDER_RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0),
     )
-    return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not a secret
+    return float(ceiling / 2 + random.uniform(0, ceiling / 2))  # noqa: S311 - jitter, not a secret
 
 
 def reminder_digest_send_one(*, digest_id: int, now: datetime | None = None) -> bool:

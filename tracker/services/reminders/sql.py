@@ -213,7 +213,7 @@ def insert_claims(select: Sql, *, token: str, now: datetime) -> int:
         cursor.execute(
             statement, (token, DeliveryStatus.CLAIMED.value, db_datetime(now), *select.params)
         )
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 def insert_digests(*, token: str, now: datetime) -> None:
