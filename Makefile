@@ -56,11 +56,12 @@ run: install
 ## (the `services` tests, a real Celery worker among them, run only in that second pass).
 test: install-dev lint test-fast test-services
 
+# mypy is strict on tracker (pyproject's [tool.mypy]); extraction keeps its own settings until
+# its branch lands.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	# strict (pyproject's [tool.mypy]); extraction keeps its own settings until its branch lands
 	$(BIN)/mypy tracker extraction
 
 test-fast: install-dev
