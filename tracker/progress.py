@@ -16,6 +16,10 @@ Reading a target:
   bigger number is better whatever the direction says.
 - Level and count targets accumulate over the span and are judged on pace against elapsed time;
   rates (growth, share, decrease) are judged on the gap in percentage points, without pace.
+
+Longer than the other modules on purpose: DESIGN §3 is one set of rules whose parts (a target's
+better end, its tolerance, completion, pace, the colour, how colours combine, the ranking score)
+refer to one another; kept together they read, and are tested, as the section reads.
 """
 
 from __future__ import annotations

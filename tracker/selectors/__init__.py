@@ -3,7 +3,6 @@
 from tracker.selectors.aggregates import (
     AssignmentTally,
     LevelTally,
-    RankingRow,
     Scope,
     Tally,
     TargetRow,
@@ -12,7 +11,6 @@ from tracker.selectors.aggregates import (
     open_problems,
     overdue_slots,
     problems_past_limit,
-    rankings,
     red_slots,
     scope_periods,
     scope_tally,
@@ -44,6 +42,7 @@ from tracker.selectors.documents import (
     documents_for_user,
     units_needing_review,
 )
+from tracker.selectors.rankings import RankingRow, rankings
 from tracker.selectors.reminders import reminders_failed, reminders_sent
 from tracker.selectors.reports import (
     TaskRow,

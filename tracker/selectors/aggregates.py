@@ -1,5 +1,5 @@
-"""The quarter in figures: colours, completion, reporting rates, rankings and the lists a
-supervisor acts on.
+"""The quarter in figures: colours, completion, reporting rates and the lists a supervisor acts
+on (the units' ranking, built on these tallies: tracker.selectors.rankings).
 
 Everything is counted in SQL. The unit of account is a *slot*: a responsibility that owes a report
 for the quarter (its assignment is still tracked when the quarter starts), joined to that report
@@ -43,8 +43,7 @@ from tracker.models import (
     TargetValue,
     Unit,
 )
-from tracker.periods import end_of_day, previous_quarter, quarter_bounds
-from tracker.selectors.reports import ranking_weights
+from tracker.periods import previous_quarter, quarter_bounds
 
 SUBMITTED = SUBMITTED_STATUSES
 # Worst first: the order in which a supervisor reads a list.
@@ -362,93 +361,6 @@ def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
                 colour=Colour(found.colour) if found else Colour.GREY,
                 previous_actual=before.actual if before else None,
                 report_id=found.report_id if found else None,
-            )
-        )
-    return rows
-
-
-# --- rankings ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RankingRow:
-    rank: int
-    previous_rank: int | None
-    change: int | None
-    score: Decimal
-    unit_id: int
-    unit_name: str
-    level: str
-    good_share: Decimal | None
-    on_time_rate: Decimal | None
-    problems_in_time: Decimal | None
-    tally: Tally
-
-
-def _problem_rates(user: AnyUser, scope: Scope, *, today: date) -> dict[int, Decimal]:
-    """Per unit, the share of its problems settled within the first three days, out of those
-    already decided: settled, or still open past that first limit. A problem raised yesterday
-    and still within its time counts neither way, so raising problems is never penalised."""
-    now = end_of_day(today)
-    open_past_limit = Q(resolved_at__isnull=True) & (
-        ~Q(level=Problem.Level.UNIT) | Q(level_deadline__lt=now)
-    )
-    rows = (
-        visible_problems(user)
-        .filter(report__period__in=scope_periods(scope))
-        .values("unit_id")
-        .annotate(
-            decided=Count("pk", filter=Q(resolved_at__isnull=False) | open_past_limit),
-            in_time=Count("pk", filter=Q(resolved_in_time=True)),
-        )
-    )
-    return {
-        row["unit_id"]: Decimal(row["in_time"]) / Decimal(row["decided"])
-        for row in rows
-        if row["decided"]
-    }
-
-
-def _ranking_inputs(
-    user: AnyUser, scope: Scope, *, today: date
-) -> tuple[list[UnitTally], list[progress.UnitScoreInput], dict[int, Decimal]]:
-    tallies = tally_by_unit(user, scope, today=today)
-    problems = _problem_rates(user, scope, today=today)
-    inputs = [
-        progress.UnitScoreInput(
-            key=t.unit_id,
-            green_share=t.tally.good_share or Decimal(0),
-            on_time_rate=t.tally.timeliness or Decimal(0),
-            problems_closed_rate=problems.get(t.unit_id),
-        )
-        for t in tallies
-    ]
-    return tallies, inputs, problems
-
-
-def rankings(user: AnyUser, scope: Scope, *, today: date) -> list[RankingRow]:
-    """Units ranked for the quarter, each with its rank in the previous quarter (DESIGN §3)."""
-    weights = ranking_weights()
-    tallies, inputs, problems = _ranking_inputs(user, scope, today=today)
-    _, previous_inputs, _ = _ranking_inputs(user, scope.previous(), today=today)
-    previous = {r.key: r.rank for r in progress.rank_units(previous_inputs, weights=weights)}
-    by_unit = {t.unit_id: t for t in tallies}
-    rows = []
-    for r in progress.rank_units(inputs, weights=weights, previous=previous):
-        unit = by_unit[r.key]
-        rows.append(
-            RankingRow(
-                rank=r.rank,
-                previous_rank=r.previous_rank,
-                change=r.change,
-                score=r.score,
-                unit_id=unit.unit_id,
-                unit_name=unit.unit_name,
-                level=unit.level,
-                good_share=unit.tally.good_share,
-                on_time_rate=unit.tally.timeliness,
-                problems_in_time=problems.get(r.key),
-                tally=unit.tally,
             )
         )
     return rows

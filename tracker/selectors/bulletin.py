@@ -27,12 +27,12 @@ from tracker.selectors.aggregates import (
     late_slots,
     open_problems,
     overdue_slots,
-    rankings,
     red_slots,
     scope_tally,
     target_rows,
     yellow_slots,
 )
+from tracker.selectors.rankings import rankings
 
 BULLETIN_FORMAT = 1
 
