@@ -1,5 +1,5 @@
-"""Shared test fixtures: the three personas, sample documents, and the gates for tests that need
-the real corpus or real services.
+"""Shared test fixtures: the three personas, and the gates for tests that need the real corpus or
+real services. (Shared samples and builders: tests.samples and tests.factories.)
 
 Outside CI a test whose services or corpus are absent is skipped with the reason; under CI=true
 such a skip fails the run, so CI can never pass without having run them.
@@ -7,19 +7,17 @@ such a skip fails the run, so CI can never pass without having run them.
 
 from __future__ import annotations
 
-import os
 import socket
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-# Developers and CI keep the shared corpus next to the clone; TRACKER_SHARED points elsewhere.
-SHARED = Path(os.environ.get("TRACKER_SHARED") or REPO.parent / "shared")
-CORPUS = SHARED / "corpus"
-DEMO_DOCUMENTS = REPO / "tracker" / "demo" / "documents"
-IN_CI = os.environ.get("CI", "").lower() == "true"
+# Where things are live in tests.samples; CORPUS and IN_CI stay importable from here for the
+# extraction tests' conftest, which reads them from this module.
+from tests.samples import CORPUS, IN_CI
+
+__all__ = ["CORPUS", "IN_CI"]
 
 
 def _reachable(url: str, default_port: int) -> bool:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from django.db import connection
 
-from tests.conftest import REPO
+from tests.samples import REPO
 
 
 def database_url() -> str:

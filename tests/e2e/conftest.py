@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.samples import REPO
 
 ARTIFACTS = Path(os.environ.get("TRACKER_ARTIFACTS") or REPO / "var" / "artifacts" / "e2e")
 CHROMIUM = os.environ.get("TRACKER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from tests.samples import REPO
 from tracker.env import database_from_url, env_bool, env_int, env_list, env_str
 
 
@@ -75,7 +76,7 @@ def test_settings_refuse_to_start_without_a_secret_key_outside_debug(tmp_path):
         capture_output=True,
         text=True,
         env=env,
-        cwd=str(__import__("tests.conftest").conftest.REPO),
+        cwd=str(REPO),
         check=False,
     )
     assert result.returncode != 0

@@ -13,7 +13,7 @@ import sys
 import pytest
 from django.db import connection
 
-from tests.conftest import REPO
+from tests.samples import REPO
 from tracker.models import AuditEvent
 
 WRITER = """

@@ -1,6 +1,9 @@
 """The first pages: sign-in, 我的任务, documents. Every page refuses whoever may not see it."""
 
+import re
+
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from tests.factories import (
@@ -10,7 +13,8 @@ from tests.factories import (
     make_responsibility,
     make_target,
 )
-from tracker.models import ProgressReport, Unit
+from tests.samples import pages_world, submit_co
+from tracker.models import Evidence, Problem, ProgressReport, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +112,80 @@ def test_chinese_is_the_default_whatever_the_browser_asks(client, reporter, doc)
     client.force_login(reporter)
     page = client.get(reverse("my-tasks"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in page
+
+
+# --- every page of a reported quarter refuses whoever may not see it ---------------------------
+
+
+@pytest.fixture
+def world(units, reporter, outsider, supervisor, settings, tmp_path):
+    return pages_world(units, settings, tmp_path)
+
+
+def _urls(world, outsider):
+    report = submit_co(world, outsider, problems="资金缺口")
+    evidence = Evidence.objects.create(
+        report=report,
+        file="evidence/x.pdf",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+    )
+    problem = Problem.objects.get()
+    return {
+        "get": [
+            reverse("report-work", args=[world["co"].pk, world["q2"].pk]),
+            reverse("report-detail", args=[report.pk]),
+            reverse("problem-detail", args=[problem.pk]),
+            reverse("evidence-download", args=[evidence.pk]),
+            reverse("review-queue"),
+            reverse("period-detail", args=[world["q2"].pk]),
+            reverse("action-new"),
+        ],
+        "post": [
+            reverse("report-work", args=[world["co"].pk, world["q2"].pk]),
+            reverse("report-preview", args=[world["co"].pk, world["q2"].pk]),
+            reverse("evidence-upload", args=[world["co"].pk, world["q2"].pk]),
+            reverse("evidence-delete", args=[evidence.pk]),
+            reverse("report-review", args=[report.pk]),
+            reverse("problem-resolve", args=[problem.pk]),
+            reverse("period-lock", args=[world["q2"].pk]),
+            reverse("report-reopen", args=[world["co"].pk, world["q2"].pk]),
+            reverse("action-new"),
+        ],
+    }
+
+
+def test_an_outsider_gets_404_on_every_page_and_endpoint(client, outsider, world):
+    urls = _urls(world, outsider)
+    client.force_login(world["stranger"])
+    for url in urls["get"]:
+        assert client.get(url).status_code == 404, url
+    for url in urls["post"]:
+        assert client.post(url, {"reason": "x", "decision": "return"}).status_code == 404, url
+    assert ProgressReport.objects.get().status == "submitted"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, outsider, world):
+    urls = _urls(world, outsider)
+    for url in urls["get"] + [reverse("my-tasks"), reverse("lead-tasks"), reverse("problem-list")]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_password_reset_by_email(client, reporter):
+    reporter.email = "bob@yunjiang.example.cn"
+    reporter.save()
+    response = client.post(reverse("password_reset"), {"email": "bob@yunjiang.example.cn"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and "重设密码" in mail.outbox[0].subject
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body)[1]
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    response = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "Yunjiang-2026-new", "new_password2": "Yunjiang-2026-new"},
+    )
+    assert response.status_code == 302
+    assert client.login(username="bob", password="Yunjiang-2026-new")

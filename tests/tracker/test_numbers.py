@@ -1,17 +1,14 @@
-"""Figures as reporters type them, and as civil servants read them."""
+"""Figures as reporters type them: read in the target's unit, or refused with the reason."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.formatting import cn_date, cn_datetime, number, percent, quarter_label, signed_points
 from tracker.numbers import NumberError, parse_actual
-from tracker.periods import SHANGHAI
 
 
 @pytest.mark.parametrize(
@@ -62,21 +59,3 @@ def test_parse_never_fails_with_anything_but_number_error(text):
         parse_actual(text, "%")
     except NumberError:
         pass
-
-
-def test_chinese_dates_and_figures():
-    assert cn_date(date(2026, 6, 25)) == "2026年6月25日"
-    # 23:30 UTC on 24 June is already 25 June in Shanghai.
-    assert cn_date(datetime(2026, 6, 24, 16, 30, tzinfo=SHANGHAI).astimezone(SHANGHAI)) == (
-        "2026年6月24日"
-    )
-    assert cn_datetime(datetime(2026, 6, 25, 9, 5, tzinfo=SHANGHAI)) == "2026年6月25日 09:05"
-    assert quarter_label(2026, 2) == "2026年二季度"
-    assert number(Decimal("4.800")) == "4.8"
-    assert number(Decimal("12345.6")) == "12,345.6"
-    assert number(Decimal("-0.0")) == "0"
-    assert percent(Decimal("0.9534")) == "95.3%"
-    assert percent(None) == "—"
-    assert signed_points(Decimal("-1.2")) == "低1.2个百分点"
-    assert signed_points(Decimal("0.30")) == "高0.3个百分点"
-    assert signed_points(Decimal(0)) == "持平"

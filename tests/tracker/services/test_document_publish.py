@@ -1,30 +1,27 @@
 """Publishing: names become units (groups expanded, unknown ones flagged), responsibilities and
-the year's four periods are created once, however often it runs."""
+the year's four periods are created once, however often it runs; a large document is published
+on a worker, its draft frozen meanwhile."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
 
-from tests.conftest import DEMO_DOCUMENTS, REPO
+from tests.samples import DEMO_DOCUMENTS, first
 from tracker.models import AuditEvent, Document, ReportingPeriod, Responsibility, Unit
-from tracker.selectors.units import UnitDirectory, name_key
+from tracker.services.document_drafts import DraftRefused, assignment_update
 from tracker.services.document_import import document_import
-from tracker.services.document_publish import PublishRefused, document_publish
-from tracker.services.units import guess_level, unit_resolve, units_import_roster
+from tracker.services.document_publish import (
+    PublishRefused,
+    document_publish,
+    document_publish_request,
+)
 
 pytestmark = pytest.mark.django_db
 
-ROSTER = json.loads((REPO / "tracker" / "demo" / "units.json").read_text(encoding="utf-8"))
 PLAN = DEMO_DOCUMENTS / "yunjiang-2026-county-development-plan.txt"
 DIVISION = DEMO_DOCUMENTS / "yunjiang-2026-key-tasks-division.txt"
-
-
-@pytest.fixture
-def roster():
-    units_import_roster(roster=ROSTER, actor=None)
 
 
 def imported(path):
@@ -122,40 +119,6 @@ def test_publishing_needs_a_year_and_an_unarchived_document(roster):
         document_publish(document=document, actor=None)
 
 
-def test_names_match_across_full_and_half_width_brackets(roster):
-    directory = UnitDirectory.load()
-    half = unit_resolve(directory=directory, mention="各县(区)党委和政府", actor=None)
-    full = unit_resolve(directory=directory, mention="各县（区）党委和政府", actor=None)
-    assert [u.pk for u in half.units] == [u.pk for u in full.units]
-    assert len(half.units) == 4
-    assert name_key(" 市 发展改革委 ") == "市发展改革委"
-
-
-@pytest.mark.parametrize(
-    ("name", "level"),
-    [
-        ("市财政局", "city"),
-        ("区发改局", "county"),
-        ("各镇", "town"),
-        ("各街道", "town"),
-        ("省统计局", "province"),
-    ],
-)
-def test_level_is_guessed_from_the_name(name, level):
-    assert guess_level(name) == level
-
-
-def test_a_roster_with_an_unknown_member_is_refused_whole():
-    broken = {
-        "jurisdiction": {"name": "测试市人民政府"},
-        "units": [{"name": "测试市财政局", "parent": "测试市人民政府"}],
-        "groups": [{"name": "各县", "members": ["不存在的县"]}],
-    }
-    with pytest.raises(ValueError, match="不存在的县"):
-        units_import_roster(roster=broken, actor=None)
-    assert not Unit.objects.exists()
-
-
 def test_only_supervisors_publish_or_edit_a_draft(roster):
     from tracker.models import User
     from tracker.services.document_drafts import DraftRefused, assignment_delete
@@ -171,3 +134,15 @@ def test_only_supervisors_publish_or_edit_a_draft(roster):
         assignment_delete(assignment=assignment, actor=reporter, version=assignment.version)
     document.refresh_from_db()
     assert document.status == Document.Status.DRAFT and document.assignments.count() > 0
+
+
+def test_a_background_publish_request_freezes_the_draft(draft, supervisor):
+    document_publish_request(document=draft, actor=supervisor)
+    assert draft.publish_requested_at is not None
+    with pytest.raises(DraftRefused, match="正在后台发布"):
+        assignment_update(
+            assignment=first(draft), actor=supervisor, version=1, changes={"title": "x"}
+        )
+    with pytest.raises(PublishRefused, match="已提交发布"):
+        document_publish_request(document=draft, actor=supervisor)
+    assert AuditEvent.objects.filter(action="document.publish_request").count() == 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from html import unescape
 from urllib.parse import parse_qs, urlparse
@@ -18,26 +18,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import (
-    make_assignment,
-    make_document,
-    make_periods,
-    make_responsibility,
-    make_target,
-)
+from tests.samples import DUE, NOW, reported_quarter
 from tracker import selectors
 from tracker.models import Assignment, Document, Problem, Unit, User
-from tracker.periods import SHANGHAI
 from tracker.selectors import Scope
-from tracker.services.reports import ReportInput, TargetInput, report_save
 from tracker.views import dashboard as dashboard_views
 
 pytestmark = pytest.mark.django_db
-
-DUE = date(2026, 6, 25)
-# Five days after the second quarter's due date: missing reports are red (over 3 days overdue),
-# problems raised two days before the due date are past their 3-day limit.
-NOW = datetime(2026, 6, 30, 10, tzinfo=SHANGHAI)
 
 
 @pytest.fixture(autouse=True)
@@ -46,86 +33,9 @@ def frozen_clock():
         yield
 
 
-def _submit(responsibility, period, actual, *, days_before_due=2, problems=""):
-    reporter = responsibility.unit.users.get()
-    at = datetime.combine(DUE - timedelta(days=days_before_due), datetime.min.time(), SHANGHAI)
-    target = responsibility.assignment.targets.get()
-    return report_save(
-        responsibility=responsibility,
-        period=period,
-        actor=reporter,
-        report_input=ReportInput(
-            values={target.pk: TargetInput(actual=Decimal(actual))},
-            narrative="进展",
-            problems_text=problems,
-        ),
-        expected_version=None,
-        submit=True,
-        now=at.replace(hour=10),
-    )
-
-
-def build(units: int, tasks: int, *, title: str = "分工方案", per_unit: bool = False):
-    """A document of `tasks` assignments (count targets of 100), each led by one of `units` units
-    and co-owned by the next; the second quarter is reported in a pattern that yields every
-    colour, on-time, late and missing reports, and problems past their limit. The first quarter
-    is reported by the lead units, so rankings have a previous rank.
-
-    The pattern runs over all responsibilities, or with `per_unit` over each unit's own (so
-    that, with five or more each, every unit and level has every kind of row)."""
-    document = make_document(title=title)
-    people = []
-    for i in range(units):
-        unit = Unit.objects.create(
-            name=f"测试单位{document.pk}-{i:03d}", level="county" if i % 2 else "city"
-        )
-        people.append(User.objects.create_user(f"u{i}-{document.pk}", role="reporter", unit=unit))
-    responsibilities = []
-    for t in range(tasks):
-        task = make_assignment(document, title=f"任务{t}")
-        make_target(task, value="100", unit="个", kind="count", indicator=f"指标{t}")
-        lead = make_responsibility(task, people[t % units].unit, role="lead")
-        co = make_responsibility(task, people[(t + 1) % units].unit, role="co")
-        responsibilities += [lead, co]
-    periods = make_periods(document)
-    q1, q2 = periods[0], periods[1]
-    # Half-year, elapsed 0.5: 50 green, 46 yellow (pace 0.92), 10 red, 100 blue; one in five
-    # missing; the report one day after the due date is late.
-    pattern = [("50", 2), ("46", 1), ("10", 0), ("100", -1), (None, None)]
-    seen: dict[int, int] = {}
-    for index, responsibility in enumerate(responsibilities):
-        k = seen[responsibility.unit_id] = seen.get(responsibility.unit_id, -1) + 1
-        step = k if per_unit else index
-        actual, days = pattern[step % len(pattern)]
-        if actual is not None:
-            _submit(
-                responsibility,
-                q2,
-                actual,
-                days_before_due=days,
-                problems="资金未到位" if step % 5 == 0 else "",
-            )
-    for responsibility in responsibilities[::2]:
-        report_save(
-            responsibility=responsibility,
-            period=q1,
-            actor=responsibility.unit.users.get(),
-            report_input=ReportInput(
-                values={
-                    responsibility.assignment.targets.get().pk: TargetInput(actual=Decimal(20))
-                },
-                narrative="一季度",
-            ),
-            expected_version=None,
-            submit=True,
-            now=datetime(2026, 3, 20, 10, tzinfo=SHANGHAI),
-        )
-    return document, q2
-
-
 @pytest.fixture
 def data(supervisor):
-    return build(units=4, tasks=5)
+    return reported_quarter(units=4, tasks=5)
 
 
 @pytest.fixture
@@ -216,7 +126,7 @@ def test_one_document_shows_its_targets_against_the_lead_units_figures(signed_in
 
 def test_every_document_of_the_quarter_has_a_row_linking_to_its_own_dashboard(signed_in, data):
     document, _q2 = data
-    other, _ = build(units=2, tasks=1, title="另一方案")
+    other, _ = reported_quarter(units=2, tasks=1, title="另一方案")
     response = signed_in.get(reverse("dashboard"))
     rows = response.context["documents"]
     assert {r.document_id: r.tally.expected for r in rows} == {document.pk: 10, other.pk: 2}
@@ -360,7 +270,7 @@ def test_an_htmx_pager_gets_its_section_alone(signed_in, data):
 
 
 def test_section_pagers_keep_the_filters_and_swap_their_section(signed_in, supervisor):
-    build(units=25, tasks=25)  # 25 units with rows, 20 a page
+    reported_quarter(units=25, tasks=25)  # 25 units with rows, 20 a page
     page = _page(signed_in.get(reverse("dashboard"), {"level": "city"}))
     assert 'hx-target="#sec-units"' not in page  # 13 city units: one page
     page = _page(signed_in.get(reverse("dashboard")))
@@ -485,8 +395,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name, params):
     [{}, {"level": "county"}, {"unit": True}, {"document": True}],
 )
 def test_the_years_trend_in_one_query_matches_the_tally_of_each_quarter(supervisor, narrow):
-    document, _q2 = build(units=4, tasks=5)
-    other, _ = build(units=3, tasks=2, title="另一方案")
+    document, _q2 = reported_quarter(units=4, tasks=5)
+    other, _ = reported_quarter(units=3, tasks=2, title="另一方案")
     # An assignment that ends in the first quarter owes no later reports.
     ended = Assignment.objects.filter(document=other).first()
     Assignment.objects.filter(pk=ended.pk).update(active_until=date(2026, 3, 31))
@@ -510,8 +420,8 @@ def test_the_years_trend_in_one_query_matches_the_tally_of_each_quarter(supervis
 
 
 def test_the_quarter_breakdown_matches_the_tallies_by_level_and_by_document(supervisor):
-    _document, _q2 = build(units=4, tasks=5)
-    _other, _ = build(units=3, tasks=2, title="另一方案")
+    _document, _q2 = reported_quarter(units=4, tasks=5)
+    _other, _ = reported_quarter(units=3, tasks=2, title="另一方案")
     scope, today = Scope(2026, 2), DUE + timedelta(days=5)
     units = {}
     for row in selectors.rankings(supervisor, scope, today=today):
@@ -527,7 +437,7 @@ def test_the_quarter_breakdown_matches_the_tallies_by_level_and_by_document(supe
 
 
 def test_slot_lists_count_what_the_tally_counts(supervisor):
-    _document, q2 = build(units=4, tasks=5)
+    _document, q2 = reported_quarter(units=4, tasks=5)
     scope, today = Scope.of(q2), DUE + timedelta(days=5)
     tally = selectors.scope_tally(supervisor, scope, today=today)
     for show in selectors.SHOW_CHOICES:
@@ -587,8 +497,8 @@ def _dashboard_query_counts(client, document, q2) -> dict[str, int]:
 
 def test_query_counts_do_not_grow_with_the_data(signed_in, supervisor):
     # Every unit and level has rows in every list at both sizes: an empty list needs no query.
-    small = _dashboard_query_counts(signed_in, *build(units=3, tasks=8, per_unit=True))
-    large = _dashboard_query_counts(signed_in, *build(units=15, tasks=40, per_unit=True))
+    small = _dashboard_query_counts(signed_in, *reported_quarter(units=3, tasks=8, per_unit=True))
+    large = _dashboard_query_counts(signed_in, *reported_quarter(units=15, tasks=40, per_unit=True))
     assert small == large
     assert max(small.values()) <= 40, small
 

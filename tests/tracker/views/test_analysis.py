@@ -16,7 +16,7 @@ from django.urls import reverse
 from docx import Document as DocxDocument
 from openpyxl import load_workbook
 
-from tests.tracker.test_views_dashboard import NOW, build
+from tests.samples import NOW, reported_quarter
 from tracker.models import AnalysisBulletin, AuditEvent, ReportingPeriod, Responsibility, User
 from tracker.periods import SHANGHAI
 from tracker.services.reports import ReportInput, TargetInput, report_save
@@ -46,7 +46,7 @@ def frozen_clock():
 
 @pytest.fixture
 def data(supervisor):
-    return build(units=4, tasks=5)
+    return reported_quarter(units=4, tasks=5)
 
 
 @pytest.fixture
@@ -316,8 +316,8 @@ def _query_counts(client, period) -> dict[str, int]:
 
 
 def test_query_counts_do_not_grow_with_the_data(signed_in):
-    small = _query_counts(signed_in, build(units=3, tasks=8, per_unit=True)[1])
-    large = _query_counts(signed_in, build(units=15, tasks=40, per_unit=True)[1])
+    small = _query_counts(signed_in, reported_quarter(units=3, tasks=8, per_unit=True)[1])
+    large = _query_counts(signed_in, reported_quarter(units=15, tasks=40, per_unit=True)[1])
     assert small == large
     # Published, the page reads the frozen content instead of computing it.
     _publish(signed_in, ReportingPeriod.objects.order_by("-pk").filter(quarter=2).first())

@@ -7,7 +7,7 @@ from io import BytesIO
 
 import pytest
 
-from tests.conftest import DEMO_DOCUMENTS
+from tests.samples import DEMO_DOCUMENTS
 from tracker.models import Assignment, AuditEvent, Document, Target
 from tracker.services.document_import import DocumentRejected, document_import, source_digest
 

@@ -6,10 +6,20 @@ import json
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 
-from tests.conftest import CORPUS, DEMO_DOCUMENTS
-from tracker.models import Assignment, AuditEvent, Document, ReportingPeriod, Responsibility, Unit
+from tests.samples import CORPUS, DEMO_DOCUMENTS, calendar_world
+from tracker.models import (
+    Assignment,
+    AuditEvent,
+    Document,
+    ReminderDay,
+    ReminderLog,
+    ReportingPeriod,
+    Responsibility,
+    Unit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +133,26 @@ def test_every_corpus_document_imports_once(name):
     assert Document.objects.count() == 1
     run("import_document", str(path), "--publish")
     assert snapshot() == after_first
+
+
+@pytest.fixture
+def world(units, reporter, outsider):
+    """The calendar's quarter, for send_reminders."""
+    return calendar_world(units, reporter, outsider)
+
+
+def test_send_reminders_dry_run_prints_the_preview_and_writes_nothing(world):
+    out = StringIO()
+    call_command("send_reminders", "--dry-run", "--now", "2026-06-28T09:00", stdout=out)
+    text = out.getvalue()
+    assert "czj@yunjiang.example.cn" in text and "逾期提请牵头单位督促" in text
+    assert "督办" in text
+    assert not ReminderLog.objects.exists() and not ReminderDay.objects.exists()
+    out = StringIO()
+    call_command("send_reminders", "--inline", "--now", "2026-06-28T09:00", stdout=out)
+    assert "已发送 3 封" in out.getvalue()
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "czj@yunjiang.example.cn",
+        "dcs@yunjiang.example.cn",
+        "fgw@yunjiang.example.cn",
+    ]
