@@ -92,7 +92,7 @@ class TargetEdit:
 # --- metadata -----------------------------------------------------------------------------------
 
 
-def document_metadata_update(
+def draft_metadata_update(
     *,
     document: Document,
     actor: User | None,
@@ -131,7 +131,7 @@ def document_metadata_update(
 # --- assignments --------------------------------------------------------------------------------
 
 
-def assignment_update(
+def draft_assignment_update(
     *,
     assignment: Assignment,
     actor: User | None,
@@ -169,7 +169,7 @@ def assignment_update(
     return current
 
 
-def assignment_create(
+def draft_assignment_create(
     *,
     document: Document,
     actor: User | None,
@@ -214,7 +214,7 @@ def assignment_create(
     return assignment
 
 
-def assignment_delete(*, assignment: Assignment, actor: User | None, version: int) -> None:
+def draft_assignment_delete(*, assignment: Assignment, actor: User | None, version: int) -> None:
     """Delete an assignment (and its targets) from the draft, if nobody saved it meanwhile."""
     require_reviewer(actor)
     with transaction.atomic():

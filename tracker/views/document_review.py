@@ -44,10 +44,10 @@ from tracker.services.document_drafts import (
     DraftRefused,
     StaleDraft,
     TargetEdit,
-    assignment_create,
-    assignment_delete,
-    assignment_update,
-    document_metadata_update,
+    draft_assignment_create,
+    draft_assignment_delete,
+    draft_assignment_update,
+    draft_metadata_update,
 )
 from tracker.services.unit_mentions import unit_mention_accept, unit_mention_map
 from tracker.views.common import document_for_reviewer, paginate, supervisor_required
@@ -103,7 +103,7 @@ def document_metadata(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k != "seen"}
         try:
-            document_metadata_update(
+            draft_metadata_update(
                 document=document,
                 actor=user,
                 changes=changes,
@@ -226,7 +226,7 @@ def assignment_edit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRe
     current: Assignment | None = None
     if form.is_valid() and formset.is_valid():
         try:
-            assignment_update(
+            draft_assignment_update(
                 assignment=assignment,
                 actor=user,
                 version=form.cleaned_data["version"] or 0,
@@ -310,7 +310,7 @@ def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if form.is_valid() and formset.is_valid():
         try:
-            created = assignment_create(
+            created = draft_assignment_create(
                 document=document,
                 actor=user,
                 values=form.changes(),
@@ -342,7 +342,7 @@ def assignment_delete_view(request: HttpRequest, pk: int, assignment_pk: int) ->
         return redirect("document-review", pk=document.pk)
     version = request.POST.get("version", "")
     try:
-        assignment_delete(
+        draft_assignment_delete(
             assignment=assignment, actor=user, version=int(version) if version.isdigit() else 0
         )
     except DraftRefused as exc:

@@ -16,10 +16,10 @@ from tracker.services.document_drafts import (
     DraftRefused,
     StaleDraft,
     TargetEdit,
-    assignment_create,
-    assignment_delete,
-    assignment_update,
-    document_metadata_update,
+    draft_assignment_create,
+    draft_assignment_delete,
+    draft_assignment_update,
+    draft_metadata_update,
 )
 from tracker.services.document_publish import (
     document_publish,
@@ -38,7 +38,7 @@ def test_the_small_document_imports_as_expected(draft):
 def test_an_edit_is_saved_audited_and_marked_as_the_reviewers(draft, supervisor):
     assignment = first(draft)
     target = assignment.targets.get()
-    assignment_update(
+    draft_assignment_update(
         assignment=assignment,
         actor=supervisor,
         version=1,
@@ -62,7 +62,7 @@ def test_an_edit_is_saved_audited_and_marked_as_the_reviewers(draft, supervisor)
 
 def test_saving_without_a_change_writes_nothing(draft, supervisor):
     assignment = first(draft)
-    assignment_update(
+    draft_assignment_update(
         assignment=assignment, actor=supervisor, version=1, changes={"title": assignment.title}
     )
     assignment.refresh_from_db()
@@ -72,11 +72,11 @@ def test_saving_without_a_change_writes_nothing(draft, supervisor):
 
 def test_a_stale_save_is_refused_and_changes_nothing(draft, supervisor):
     assignment = first(draft)
-    assignment_update(
+    draft_assignment_update(
         assignment=assignment, actor=supervisor, version=1, changes={"title": "甲的修改"}
     )
     with pytest.raises(StaleDraft) as refused:
-        assignment_update(
+        draft_assignment_update(
             assignment=assignment, actor=supervisor, version=1, changes={"title": "乙的修改"}
         )
     assert "已被他人修改" in refused.value.message
@@ -88,7 +88,7 @@ def test_a_stale_save_is_refused_and_changes_nothing(draft, supervisor):
 def test_targets_are_added_and_deleted_with_the_deletion_remembered(draft, supervisor):
     assignment = first(draft)
     extracted = assignment.targets.get()
-    assignment_update(
+    draft_assignment_update(
         assignment=assignment,
         actor=supervisor,
         version=1,
@@ -128,7 +128,7 @@ def test_a_target_breaking_the_rules_is_refused(draft, supervisor, values, messa
     assignment = first(draft)
     target = assignment.targets.get()
     with pytest.raises(DraftRefused, match=message):
-        assignment_update(
+        draft_assignment_update(
             assignment=assignment,
             actor=supervisor,
             version=1,
@@ -141,7 +141,7 @@ def test_a_target_breaking_the_rules_is_refused(draft, supervisor, values, messa
 
 def test_an_assignment_is_inserted_where_asked_and_audited(draft, supervisor):
     after = first(draft)
-    created = assignment_create(
+    created = draft_assignment_create(
         document=draft,
         actor=supervisor,
         values={"title": "补充任务", "lead_units_text": ["市财政局"]},
@@ -158,7 +158,7 @@ def test_an_assignment_is_inserted_where_asked_and_audited(draft, supervisor):
 
 def test_deleting_an_extracted_assignment_remembers_it(draft, supervisor):
     assignment = first(draft)
-    assignment_delete(assignment=assignment, actor=supervisor, version=1)
+    draft_assignment_delete(assignment=assignment, actor=supervisor, version=1)
     draft.refresh_from_db()
     assert draft.dismissed_assignments == ["一.1"]
     event = AuditEvent.objects.get(action="assignment.review_delete")
@@ -169,13 +169,13 @@ def test_deleting_an_extracted_assignment_remembers_it(draft, supervisor):
 def test_deleting_with_a_stale_version_is_refused(draft, supervisor):
     assignment = first(draft)
     with pytest.raises(StaleDraft):
-        assignment_delete(assignment=assignment, actor=supervisor, version=7)
+        draft_assignment_delete(assignment=assignment, actor=supervisor, version=7)
     assert Assignment.objects.filter(pk=assignment.pk).exists()
 
 
 def test_metadata_edits_are_audited_and_stale_ones_refused(draft, supervisor):
     seen = metadata_token(draft)
-    changed = document_metadata_update(
+    changed = draft_metadata_update(
         document=draft, actor=supervisor, changes={"year": 2027, "issuer": "云江市"}, seen=seen
     )
     assert set(changed) == {"year", "issuer"}
@@ -185,14 +185,12 @@ def test_metadata_edits_are_audited_and_stale_ones_refused(draft, supervisor):
     assert event.before["year"] == 2026
     assert event.after == {"year": 2027, "issuer": "云江市"}
     with pytest.raises(StaleDraft):
-        document_metadata_update(
-            document=draft, actor=supervisor, changes={"year": 2028}, seen=seen
-        )
+        draft_metadata_update(document=draft, actor=supervisor, changes={"year": 2028}, seen=seen)
 
 
 def test_a_published_document_cannot_be_edited(draft, supervisor):
     document_publish(document=draft, actor=supervisor)
     with pytest.raises(DraftRefused, match="已发布"):
-        assignment_update(
+        draft_assignment_update(
             assignment=first(draft), actor=supervisor, version=1, changes={"title": "迟到的修改"}
         )

@@ -10,7 +10,7 @@ import pytest
 
 from tests.samples import DEMO_DOCUMENTS, first
 from tracker.models import AuditEvent, Document, ReportingPeriod, Responsibility, Unit
-from tracker.services.document_drafts import DraftRefused, assignment_update
+from tracker.services.document_drafts import DraftRefused, draft_assignment_update
 from tracker.services.document_import import document_import
 from tracker.services.document_publish import (
     PublishRefused,
@@ -121,7 +121,7 @@ def test_publishing_needs_a_year_and_an_unarchived_document(roster):
 
 def test_only_supervisors_publish_or_edit_a_draft(roster):
     from tracker.models import User
-    from tracker.services.document_drafts import DraftRefused, assignment_delete
+    from tracker.services.document_drafts import DraftRefused, draft_assignment_delete
 
     reporter = User.objects.create_user(
         "clerk", role=User.Role.REPORTER, unit=Unit.objects.get(name="云江市财政局")
@@ -131,7 +131,7 @@ def test_only_supervisors_publish_or_edit_a_draft(roster):
         document_publish(document=document, actor=reporter)
     assignment = document.assignments.first()
     with pytest.raises(DraftRefused, match="督查人员"):
-        assignment_delete(assignment=assignment, actor=reporter, version=assignment.version)
+        draft_assignment_delete(assignment=assignment, actor=reporter, version=assignment.version)
     document.refresh_from_db()
     assert document.status == Document.Status.DRAFT and document.assignments.count() > 0
 
@@ -140,7 +140,7 @@ def test_a_background_publish_request_freezes_the_draft(draft, supervisor):
     document_publish_request(document=draft, actor=supervisor)
     assert draft.publish_requested_at is not None
     with pytest.raises(DraftRefused, match="正在后台发布"):
-        assignment_update(
+        draft_assignment_update(
             assignment=first(draft), actor=supervisor, version=1, changes={"title": "x"}
         )
     with pytest.raises(PublishRefused, match="已提交发布"):

@@ -14,10 +14,10 @@ from tracker.models import Assignment, AuditEvent, Target
 from tracker.services.document_drafts import (
     StaleDraft,
     TargetEdit,
-    assignment_create,
-    assignment_delete,
-    assignment_update,
-    document_metadata_update,
+    draft_assignment_create,
+    draft_assignment_delete,
+    draft_assignment_update,
+    draft_metadata_update,
 )
 from tracker.services.document_import import document_import
 from tracker.services.document_reextract import document_reextract
@@ -73,7 +73,7 @@ def test_reextraction_keeps_every_edit_and_adds_what_is_new(draft, supervisor, m
     value_target = one.targets.get()
     # The reviewer: retitles 1 and changes its target's value; deletes 2's target and adds one;
     # adds an assignment after 2.
-    assignment_update(
+    draft_assignment_update(
         assignment=one,
         actor=supervisor,
         version=1,
@@ -81,7 +81,7 @@ def test_reextraction_keeps_every_edit_and_adds_what_is_new(draft, supervisor, m
         targets=[TargetEdit(value_target.pk, {"value": Decimal("6.5")})],
     )
     removed = two.targets.get()
-    assignment_update(
+    draft_assignment_update(
         assignment=two,
         actor=supervisor,
         version=1,
@@ -99,7 +99,7 @@ def test_reextraction_keeps_every_edit_and_adds_what_is_new(draft, supervisor, m
             ),
         ],
     )
-    added = assignment_create(
+    added = draft_assignment_create(
         document=draft, actor=supervisor, values={"title": "人工补充的任务"}, after=two
     )
     newer_extractor(monkeypatch)
@@ -145,7 +145,7 @@ def test_reextracting_with_the_same_extractor_changes_nothing(draft, supervisor)
 
 
 def test_reextraction_does_not_bring_back_a_deleted_assignment(draft, supervisor):
-    assignment_delete(assignment=first(draft), actor=supervisor, version=1)
+    draft_assignment_delete(assignment=first(draft), actor=supervisor, version=1)
     outcome = document_reextract(document=draft, actor=supervisor)
     assert not draft.assignments.filter(ref="一.1").exists()
     assert outcome.added == 0 and outcome.kept == 1
@@ -153,7 +153,7 @@ def test_reextraction_does_not_bring_back_a_deleted_assignment(draft, supervisor
 
 def test_reextraction_matches_an_edited_ref_by_what_was_extracted(draft, supervisor, monkeypatch):
     assignment = first(draft)
-    assignment_update(
+    draft_assignment_update(
         assignment=assignment, actor=supervisor, version=1, changes={"ref": "一.(一)"}
     )
     newer_extractor(monkeypatch, extra=False, retitle=False)
@@ -180,7 +180,7 @@ def test_reextraction_removes_what_nobody_touched_and_the_new_extractor_lost(
 
 
 def test_reextraction_keeps_an_edited_document_title(draft, supervisor):
-    document_metadata_update(document=draft, actor=supervisor, changes={"title": "人工标题"})
+    draft_metadata_update(document=draft, actor=supervisor, changes={"title": "人工标题"})
     document_reextract(document=draft, actor=supervisor)
     draft.refresh_from_db()
     assert draft.title == "人工标题"
@@ -195,6 +195,6 @@ def test_a_form_opened_before_re_extraction_is_stale_after_it(units, supervisor,
     first.refresh_from_db()
     assert first.version > version
     with pytest.raises(StaleDraft):
-        assignment_update(
+        draft_assignment_update(
             assignment=first, actor=supervisor, version=version, changes={"title": "人工标题"}
         )

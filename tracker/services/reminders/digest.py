@@ -131,7 +131,7 @@ COLOUR_EN = {
 ROLE_EN = {Responsibility.Role.LEAD: "lead", Responsibility.Role.CO: "co-unit"}
 
 
-def message_id_for(digest: ReminderDigest) -> str:
+def digest_message_id(digest: ReminderDigest) -> str:
     """The Message-ID of a digest, a function of its claim key (sweep, recipient) only."""
     mailbox = hashlib.sha256(digest.recipient.lower().encode()).hexdigest()[:16]
     return f"<reminders.{digest.sweep}.{mailbox}@{settings.TRACKER_REMINDER_MESSAGE_ID_DOMAIN}>"
@@ -166,7 +166,7 @@ def digest_message(digest: ReminderDigest, *, today: date) -> EmailMultiAlternat
         TEMPLATE,
         context,
         to=[digest.recipient],
-        message_id=message_id_for(digest),
+        message_id=digest_message_id(digest),
         language=language,
         headers={"X-Tracker-Notice": ",".join(s["kind"] for s in context["sections"])},
     )

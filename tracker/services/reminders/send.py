@@ -34,7 +34,7 @@ from django.utils import timezone
 from tracker.celery import queue
 from tracker.models import DeliveryStatus, ReminderDigest
 from tracker.periods import local_today
-from tracker.services.reminders.digest import digest_items, digest_message, message_id_for
+from tracker.services.reminders.digest import digest_items, digest_message, digest_message_id
 
 # The worker's entry point, by name: services sit below the tasks and never import them.
 SEND_TASK = "tracker.tasks.reminder_digest_send"
@@ -130,14 +130,14 @@ def _record_sent(digest: ReminderDigest) -> None:
             sent_at=sent_at,
             lease_until=None,
             error="",
-            message_id=message_id_for(digest),
+            message_id=digest_message_id(digest),
         )
         digest_items(digest).update(
             status=DeliveryStatus.SENT,
             sent_at=sent_at,
             attempts=digest.attempts,
             error="",
-            message_id=message_id_for(digest),
+            message_id=digest_message_id(digest),
         )
 
 

@@ -15,7 +15,7 @@ from tracker.models import (
     ReminderLog,
 )
 from tracker.selectors.reminders import reminders_failed
-from tracker.services.reminders.digest import message_id_for
+from tracker.services.reminders.digest import digest_message_id
 from tracker.services.reminders.send import (
     DigestSendFailed,
     _lease,
@@ -33,8 +33,8 @@ pytestmark = pytest.mark.django_db
 def test_message_ids_come_from_the_claim_key_and_a_resend_repeats_it(world):
     result = reminders_sweep(now=at(6, 18))
     digest = ReminderDigest.objects.get(sweep=result.token, recipient="fgw@yunjiang.example.cn")
-    assert message_id_for(digest) == message_id_for(ReminderDigest.objects.get(pk=digest.pk))
-    assert message_id_for(digest).startswith(f"<reminders.{result.token}.")
+    assert digest_message_id(digest) == digest_message_id(ReminderDigest.objects.get(pk=digest.pk))
+    assert digest_message_id(digest).startswith(f"<reminders.{result.token}.")
     with time_machine.travel(at(6, 18), tick=False):
         assert reminder_digest_send_one(digest_id=digest.pk, now=at(6, 18))
         # The crash window: SMTP accepted, the worker died before recording it.
@@ -42,7 +42,7 @@ def test_message_ids_come_from_the_claim_key_and_a_resend_repeats_it(world):
         assert reminder_digest_send_one(digest_id=digest.pk, now=at(6, 18, 9, 20))
         assert reminder_digest_send_one(digest_id=digest.pk, now=at(6, 18, 9, 30)) is False
     ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
-    assert ids == [message_id_for(digest)] * 2
+    assert ids == [digest_message_id(digest)] * 2
 
 
 def test_a_live_lease_keeps_a_second_sender_out_until_it_expires(world, settings):
