@@ -137,7 +137,7 @@ def document_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             decision = document_publish_or_queue(document=document, actor=user)
-        except (PublishRefused, DraftRefused) as exc:
+        except PublishRefused as exc:
             error = exc.message
         else:
             if decision.outcome is None:
