@@ -51,7 +51,18 @@ def services_unavailable_reason() -> str | None:
     return None
 
 
+# Tests CI may not skip. Recorded by marker, not by keyword: a keyword is also any directory on
+# the test's path, and tests/tracker/services/ is not the `services` marker.
+_REQUIRED_MARKERS = ("services", "corpus", "browser")
+_required: set[str] = set()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _required.update(
+        item.nodeid
+        for item in items
+        if any(item.get_closest_marker(name) for name in _REQUIRED_MARKERS)
+    )
     if any(item.get_closest_marker("services") for item in items):
         reason = services_unavailable_reason()
         if reason:
@@ -68,7 +79,7 @@ _skipped_required: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if IN_CI and report.skipped and ({"services", "corpus", "browser"} & set(report.keywords)):
+    if IN_CI and report.skipped and report.nodeid in _required:
         _skipped_required.append(report.nodeid)
 
 
