@@ -25,6 +25,7 @@ from tracker.models import (
     Target,
     TargetValue,
     User,
+    unit_order,
 )
 from tracker.periods import previous_quarter
 
@@ -144,7 +145,7 @@ def assignment_reports(
         visible_responsibilities(user)
         .filter(assignment_id=assignment_id)
         .select_related("unit")
-        .order_by("role", "unit__name")
+        .order_by("role", *unit_order("unit__"))
     )
     reports = {
         r.responsibility_id: r
@@ -179,7 +180,7 @@ def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
     responsibilities = list(
         Responsibility.objects.filter(assignment__in=led)
         .select_related("unit")
-        .order_by("role", "unit__name")
+        .order_by("role", *unit_order("unit__"))
     )
     reports = {
         (r.responsibility_id, r.period_id): r
