@@ -11,18 +11,24 @@ Public API:
     extract(text) -> dict                           (the DESIGN §7 object; never raises)
     extract_strict(text) -> dict                    (the same, raising on internal errors)
     canonical_unit_name(mention) -> str
+    Extraction, Assignment, Target, ReportingRule  (the result's TypedDicts, extraction.types)
 """
 
 from extraction.errors import UnreadableDocument
 from extraction.normalize import decode_document, read_document
 from extraction.pipeline import extract, extract_strict
 from extraction.prepare import prepare_text
+from extraction.types import Assignment, Extraction, ReportingRule, Target
 from extraction.unitnames import canonical_unit_name
 
 EXTRACTION_VERSION = "2.0"
 
 __all__ = [
     "EXTRACTION_VERSION",
+    "Assignment",
+    "Extraction",
+    "ReportingRule",
+    "Target",
     "UnreadableDocument",
     "canonical_unit_name",
     "decode_document",

@@ -37,7 +37,7 @@ def cn_number(text: str) -> int | None:
     if "十" not in text:
         return _CN_DIGIT.get(text) if len(text) == 1 else None
     tens, _, units = text.partition("十")
-    if tens and tens not in _CN_DIGIT or units and units not in _CN_DIGIT:
+    if (tens and tens not in _CN_DIGIT) or (units and units not in _CN_DIGIT):
         return None
     return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[units] if units else 0)
 

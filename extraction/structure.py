@@ -535,7 +535,7 @@ def find_tables(lines: list[Line]) -> list[TableRow]:
         if numbered and numbered[0] in ("cn", "pcn", "chapter", "section"):
             style, number, length = numbered
             depth = 0 if style in ("cn", "chapter") else 1
-            sections = sections[:depth] + [(_token(style, number), heading_text[length:].strip())]
+            sections = [*sections[:depth], (_token(style, number), heading_text[length:].strip())]
             continue
         if len(filled) < 2:
             if not cells:

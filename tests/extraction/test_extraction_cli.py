@@ -93,7 +93,7 @@ def test_import_does_not_pull_in_django_or_the_tracker() -> None:
 
 def test_word_and_pdf_files(tmp_path: Path) -> None:
     from tests.extraction.pdfmaker import scan_pdf, text_pdf
-    from tests.extraction.test_extraction_formats import PDF_PAGES, word_file
+    from tests.extraction.samples import PDF_PAGES, word_file
 
     word = tmp_path / "方案.docx"
     word.write_bytes(word_file())

@@ -9,14 +9,13 @@ per-place target: the extracted indicator must contain the keyword, everything e
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from extraction import extract, read_document
+from tests.extraction.samples import DOCUMENTS
 
-DOCUMENTS = Path(__file__).resolve().parent / "documents"
 NAMES = sorted(p.name.removesuffix(".expected.json") for p in DOCUMENTS.glob("*.expected.json"))
 
 
