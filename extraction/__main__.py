@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from extraction import EXTRACTION_VERSION, extract, read_document
-from extraction.errors import UnreadableDocument
+from extraction.errors import DecodeError
 from extraction.types import Extraction, ReportingRule, Target
 
 
@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in args.files:
         try:
             texts.append(read_document(path))
-        except UnreadableDocument as exc:
+        except DecodeError as exc:
             print(f"{path}: {exc.message} [{exc.code}]", file=sys.stderr)
             failed = True
         except OSError as exc:
