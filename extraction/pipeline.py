@@ -6,11 +6,20 @@ import logging
 import re
 from collections.abc import Callable
 
-from extraction import dates, structure, targets, units
-from extraction.normalize import tidy, working_copy
+from extraction import confidence, dates, structure, targets, units
+from extraction.normalize import is_debris, tidy, working_copy
 from extraction.prepare import prepare
 from extraction.structure import Line, Node
-from extraction.types import Assignment, Category, Extraction, Script, Target
+from extraction.types import (
+    Assignment,
+    Category,
+    Extraction,
+    Fragment,
+    Reason,
+    Script,
+    Target,
+    UncertainUnit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +55,7 @@ def empty_result(script: Script = "simplified") -> Extraction:
         "reporting": [],
         "escalation_days": None,
         "assignments": [],
+        "fragments": [],
     }
 
 
@@ -70,6 +80,12 @@ def extract_strict(text: str) -> Extraction:
     # Every offset and every string "as written" refers to the prepared text from here on.
     text, script = prepare(text)
     norm = working_copy(text)
+    # "(列第一位者为牵头单位,下同)": remembered, then blanked so that no unit list or title
+    # ever contains it (blanks keep every offset).
+    notes = [(m.start(), m.end()) for m in units.FIRST_IS_LEAD.finditer(norm)]
+    for a, b in notes:
+        norm = norm[:a] + " " * (b - a) + norm[b:]
+    first_lead_from = notes[0][0] if notes else None
     lines = structure.split_lines(norm)
     table_rows = structure.find_tables(lines)
     roots, _ = structure.build_tree(lines, frozenset(row.line.start for row in table_rows))
@@ -79,23 +95,111 @@ def extract_strict(text: str) -> Extraction:
     title_norm = _metadata(text, norm, lines, first_heading, result)
     result["year"] = structure.find_year(title_norm, result["date"], norm)
     result["targets"] = targets.find_headline_targets(text, norm)
-    result["reporting"] = dates.find_reporting_rules(norm)
+    result["reporting"] = dates.find_reporting_rules(norm, text)
     result["escalation_days"] = dates.find_escalation_days(norm)
 
     analysed = [_Analysed(node, text, norm) for root in roots for node in root.walk()]
     assignments = [
-        _assignment(item, text, norm, result["year"], units_from)
+        _assignment(item, text, norm, result["year"], units_from, first_lead_from)
         for item, units_from in _select(analysed)
     ]
     assignments.extend(
-        _table_assignment(row, i, text, norm, result["year"]) for i, row in enumerate(table_rows)
+        _table_assignment(row, i, text, norm, result["year"], first_lead_from)
+        for i, row in enumerate(table_rows)
     )
     assignments.sort(key=lambda a: a["span"][0])
     period_end = _period_end(title_norm, result["year"])
+    plan_quarter = targets.quarter_of(title_norm or "") if title_norm else None
     for item in assignments:
         item["deadline"] = item["deadline"] or period_end
+        if plan_quarter:
+            _scope_to_quarter(item["targets"], plan_quarter)
+    if plan_quarter:
+        _scope_to_quarter(result["targets"], plan_quarter)
     result["assignments"] = assignments
+    _cut_off_end(result, text, norm)
+    confidence.finish(result)
     return result
+
+
+_OTHER_PERIOD = re.compile(
+    r"上半年|下半年|全年|年内|年底|年末|前[二三两]个?季度|[二三四]季度|\d{4}\s?年"
+)
+
+
+def _scope_to_quarter(found: list[Target], quarter: int) -> None:
+    """A plan for one quarter ("2024年一季度…开门红方案") sets its targets for that quarter,
+    unless a target's own words name another period ("上半年…", "全年…")."""
+    for target in found:
+        if target["quarter"] is None and not _OTHER_PERIOD.search(target["text"]):
+            target["quarter"] = quarter
+
+
+def _cut_off_end(result: Extraction, raw: str, norm: str) -> None:
+    """Text cut off at the end of the document is flagged, not presented as a task or unit.
+
+    Three shapes: a short last line that ends nothing ("区"); a unit list cut inside its last
+    name ("责任单位:区发改局、区"); an item that stops mid-sentence with no unit named.
+    """
+    end = len(norm.rstrip())
+    if end == 0:
+        return
+    fragments: list[Fragment] = result["fragments"]
+    line_start = norm.rfind("\n", 0, end) + 1
+    while line_start < end and norm[line_start].isspace():
+        line_start += 1
+    last_line = norm[line_start:end]
+    items = result["assignments"]
+    last = items[-1] if items else None
+    before = norm[:line_start].rstrip()
+    if confidence.is_bare_prefix(last_line) or (
+        len(last_line) <= 3
+        and re.fullmatch(r"[\u4e00-\u9fff]+", last_line)
+        and not is_debris(last_line)
+        and not before.endswith(("。", ";", ")", "】", "!", "?"))
+    ):
+        fragments.append(confidence.fragment(raw[line_start:end], line_start, end))
+        if last is not None and last["span"][1] >= end:
+            last["span"][1] = line_start
+            kept = raw[last["span"][0] : line_start].rstrip()
+            last["span"][1] = last["span"][0] + len(kept)
+            last["text"] = last["text"].removesuffix(tidy(raw[line_start:end])).rstrip()
+            _add_reason(last["reasons"], "cut_off")
+        return
+    if last is None or last["span"][1] < end:
+        return
+    for role, names in (("lead", last["lead_units"]), ("co", last["responsible_units"])):
+        if not names:
+            continue
+        name = names[-1]
+        at = raw.rfind(name, 0, end + 1)
+        if (
+            at >= 0
+            and at + len(name) >= end
+            and (confidence.is_bare_prefix(name) or not confidence.looks_like_unit(name))
+        ):
+            names.pop()
+            entry: UncertainUnit = {
+                "name": name,
+                "role": "lead" if role == "lead" else "co",
+                "reason": "cut_off",
+            }
+            last["uncertain_units"].append(entry)
+            fragments.append(confidence.fragment(name, at, at + len(name)))
+            _add_reason(last["reasons"], "cut_off")
+            return
+    if confidence.ends_mid_sentence(norm[last["span"][0] : end]):
+        if not last["lead_units"] and not last["responsible_units"]:
+            items.pop()
+            start = last["span"][0]
+            fragments.append(confidence.fragment(raw[start:end], start, end))
+        else:
+            _add_reason(last["reasons"], "cut_off")
+
+
+def _add_reason(reasons: list[Reason], reason: Reason) -> None:
+    if reason not in reasons:
+        reasons.append(reason)
 
 
 def _period_end(title: str | None, year: int | None) -> str | None:
@@ -162,6 +266,14 @@ class _Analysed:
         self.end = max([node.end] + [c.end for c in self.clauses])
         self.body_start = node.body_start if self.inline else head_end
         self.hoisted = False
+        # "一、市发展改革委牵头工作(8项)", "二、王志强市长主抓重点工作": the names a heading
+        # groups its items under (units lead them; leaders are in charge of them).
+        self.group: tuple[int, int] | None = None
+        if node.children:
+            found = units.group_heading(self.title_norm)
+            if found:
+                self.group = (title_start + found[0], title_start + found[1])
+                node.group = self.group
 
     @property
     def has_units(self) -> bool:
@@ -179,9 +291,21 @@ def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None
         return by_node[id(node)]
 
     _hoist_trailing_units(analysed, own)
-    if not any(item.has_units for item in analysed):
-        chosen: list[tuple[_Analysed, _Analysed | None]] = []
-        for item in analysed:
+    # Items under a heading that names their lead unit or leader are tasks, whatever else.
+    grouped: list[tuple[_Analysed, _Analysed | None]] = []
+    skip: set[int] = set()
+    for item in analysed:
+        if item.group is None or id(item.node) in skip:
+            continue
+        skip.add(id(item.node))
+        for leaf in item.node.walk()[1:]:
+            skip.add(id(leaf))
+            if not leaf.children:
+                grouped.append((own(leaf), own(leaf) if own(leaf).has_units else None))
+    rest = [item for item in analysed if id(item.node) not in skip]
+    if not any(item.has_units for item in rest):
+        chosen: list[tuple[_Analysed, _Analysed | None]] = list(grouped)
+        for item in rest:
             node = item.node
             if node.children:
                 continue
@@ -198,10 +322,11 @@ def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None
             elif node.parent is not None or item.has_sentence:
                 # A top-level heading is a task only when its own line carries the task.
                 chosen.append((item, None))
+        chosen.sort(key=lambda pair: pair[0].node.start)
         return chosen
 
-    chosen = []
-    inherited: set[int] = set()
+    chosen = list(grouped)
+    inherited: set[int] = set(skip)
     for item in analysed:
         node = item.node
         if id(node) in inherited:
@@ -321,7 +446,12 @@ def _without(raw: str, start: int, end: int, spans: list[tuple[int, int]]) -> st
 
 
 def _assignment(
-    item: _Analysed, raw: str, norm: str, year: int | None, units_from: _Analysed | None
+    item: _Analysed,
+    raw: str,
+    norm: str,
+    year: int | None,
+    units_from: _Analysed | None,
+    first_lead_from: int | None,
 ) -> Assignment:
     node = item.node
     ancestors = node.ancestors()
@@ -336,6 +466,7 @@ def _assignment(
     ]
     lead: list[str] = []
     responsible: list[str] = []
+    reasons: list[Reason] = []
     for clause in units_from.clauses if units_from else []:
         for name, marked_lead in units.split_marked_units(
             raw, norm, clause.list_start, clause.list_end
@@ -343,6 +474,23 @@ def _assignment(
             bucket = lead if clause.role == "lead" or marked_lead else responsible
             if name not in bucket:
                 bucket.append(name)
+    if units_from is not None and units_from is not item:
+        reasons.append("units_shared")
+    leaders: list[str] = []
+    for a in reversed(ancestors):
+        if a.group is None:
+            continue
+        names = units.split_units(raw, norm, a.group[0], a.group[1])
+        if all(units.is_leader(n) for n in names):
+            leaders.extend(n for n in names if n not in leaders)
+        elif not lead:
+            lead = [n for n in names if not units.is_leader(n)]
+            reasons.append("lead_inferred")
+    lead, responsible = _people_apart(lead, responsible, leaders)
+    if first_lead_from is not None and item.end > first_lead_from and not lead and responsible:
+        # "(列第一位者为牵头单位)": the first unit listed leads.
+        lead = [responsible.pop(0)]
+        reasons.append("lead_inferred")
     excluded = item.excluded()
     body_text = _without(raw, item.body_start, item.end, excluded)
     fallback = _INVERSE_NOTE.sub("", item.title_norm)
@@ -371,11 +519,28 @@ def _assignment(
         "text": body_text,
         "lead_units": lead,
         "responsible_units": responsible,
+        "leaders": leaders,
         "targets": found,
         "deadline": dates.find_deadline(deadline_text, year),
         "category": _category(item, section_titles),
         "span": [node.start, item.end],
+        "confidence": 1.0,
+        "reasons": reasons,
+        "uncertain_units": [],
     }
+
+
+def _people_apart(
+    lead: list[str], responsible: list[str], leaders: list[str]
+) -> tuple[list[str], list[str]]:
+    """Names of leaders written where units go ("王副市长牵头") move to `leaders`."""
+    for name in [*lead, *responsible]:
+        if units.is_leader(name) and name not in leaders:
+            leaders.append(name)
+    return (
+        [n for n in lead if not units.is_leader(n)],
+        [n for n in responsible if not units.is_leader(n)],
+    )
 
 
 def _qualitative(
@@ -397,7 +562,12 @@ def _qualitative(
 
 
 def _table_assignment(
-    row: structure.TableRow, index: int, raw: str, norm: str, year: int | None
+    row: structure.TableRow,
+    index: int,
+    raw: str,
+    norm: str,
+    year: int | None,
+    first_lead_from: int | None = None,
 ) -> Assignment:
     cells = row.cells
     task = cells.get("task") or cells["target"]
@@ -412,6 +582,15 @@ def _table_assignment(
         cell = cells.get(role)
         if cell and cell.text:
             bucket.extend(units.split_units(raw, norm, cell.start, cell.end))
+    leaders: list[str] = []
+    leader_cell = cells.get("leader")
+    if leader_cell and leader_cell.text:
+        leaders.extend(units.split_units(raw, norm, leader_cell.start, leader_cell.end))
+    lead, responsible = _people_apart(lead, responsible, leaders)
+    reasons: list[Reason] = []
+    if first_lead_from is not None and row.line.end > first_lead_from and not lead and responsible:
+        lead = [responsible.pop(0)]
+        reasons.append("lead_inferred")
     found: list[Target] = []
     if target_cell and target_cell.text:
         found = targets.find_targets(
@@ -443,8 +622,12 @@ def _table_assignment(
         "text": text,
         "lead_units": lead,
         "responsible_units": responsible,
+        "leaders": leaders,
         "targets": found,
         "deadline": deadline,
         "category": category,
         "span": [row.line.start, row.line.end],
+        "confidence": 1.0,
+        "reasons": reasons,
+        "uncertain_units": [],
     }

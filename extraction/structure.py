@@ -51,6 +51,9 @@ class Node:
     title_start: int = 0
     title_end: int = 0
     part: str = ""  # the unnumbered part heading above a top-level node ("2023年工作安排")
+    # Offsets of the unit or leader names a heading groups its items under ("一、市发展改革委
+    # 牵头工作(8项)"), set by the pipeline.
+    group: tuple[int, int] | None = None
 
     @property
     def end(self) -> int:

@@ -120,8 +120,12 @@ def find_clauses(norm: str, start: int, end: int) -> list[UnitClause]:
     return clauses
 
 
-_ROLE_WORD = re.compile(r"(牵头|配合|参与|协同|协助|协办|负责)$")
-_PAREN = re.compile(r"\(([^()\n]{2,200})\)")
+_ROLE_WORD = re.compile(
+    r"(牵头(?:负责|抓总)?|(?:共同|协同|积极)?配合|参与|协同|协助|协办|"
+    r"(?:按照?|根据)?(?:各自)?(?:职责|职能)?(?:分工)?(?:共同|分别)?负责(?:落实)?|"
+    r"为(?:牵头|主责|责任|配合|协办|参与)(?:单位|部门))$"
+)
+_PAREN = re.compile(r"[(【\[]([^()【】\[\]\n]{2,200})[)】\]]")
 
 
 # A unit's name ends in an organisation word; "(按程序负责)" or "(各自负责)" do not.
@@ -131,11 +135,82 @@ _ORG_END = re.compile(
 
 
 def _sole_unit(parts: list[tuple[int, int, str]]) -> bool:
-    """ "(县人社局负责)": a single unit in charge, named with 负责."""
+    """ "(县人社局负责)", "(县人社局、县财政局按职责分工负责)": units in charge, with 负责."""
     if len(parts) != 1:
         return False
     piece = parts[0][2].strip()
-    return piece.endswith("负责") and bool(_ORG_END.search(piece[:-2]))
+    word = _ROLE_WORD.search(piece)
+    return bool(word and "负责" in word[1] and _ORG_END.search(piece[: word.start()]))
+
+
+def _is_lead_part(piece: str) -> bool:
+    word = _ROLE_WORD.search(piece.strip())
+    return bool(word and ("牵头" in word[1] or "主责" in word[1]))
+
+
+def _responsible_list(parts: list[tuple[int, int, str]]) -> bool:
+    """ "(县财政局为责任单位)", "(X负责,Y配合)": every part names units by a role word."""
+    for _, _, piece in parts:
+        word = _ROLE_WORD.search(piece.strip())
+        if not word or not _ORG_END.search(piece.strip()[: word.start()]):
+            return False
+    return True
+
+
+# --- leaders, lead headings and notes ------------------------------------------------------------
+
+_TITLES = (
+    r"(?:常务)?副?(?:市长|县长|区长|州长|旗长|盟长|镇长|乡长|主席|省长)|(?:[市县区州旗]委)?副?书记|"
+    r"(?:政府)?秘书长|(?:[市县区]政府)?副?主任"
+)
+# A leader in charge (分管领导): "王志强市长", "张副县长", "常务副市长李明", "分管副市长".
+_LEADER = re.compile(
+    rf"^(?:[市县区州旗]政府|[市县区州旗]委)?(?:"
+    rf"[\u4e00-\u9fff]{{1,3}}?(?:{_TITLES})|(?:{_TITLES})[\u4e00-\u9fff]{{2,3}}|(?:分管|联系|责任)(?:{_TITLES})"
+    rf")(?:同志)?$"
+)
+
+
+def is_leader(name: str) -> bool:
+    """Whether a name in a unit's place is a person: a leader in charge, not a unit."""
+    name = name.strip()
+    if _ORG_END.search(name) and not re.search(rf"(?:{_TITLES})$", name):
+        return False
+    return bool(_LEADER.match(name))
+
+
+# "一、市发展改革委牵头工作(8项)", "(二)王志强市长主抓重点工作", "三、李明副市长负责(6项)".
+_GROUP_HEADING = re.compile(
+    r"^(?:由)?(?P<names>[^,;。:!?]{2,60}?)(?:同志)?"
+    r"(?:牵头抓总|牵头负责|主抓|牵头|分管|负责|主责|联系)(?:的|落实|推进)?"
+    r"(?:重点|重要|主要)?(?:工作|任务|事项|项目|领域|方面)?(?:任务|事项|清单|内容)?"
+    r"\s*(?:\(\s*(?:共|计)?\s*\d{1,3}\s*(?:项|条|个)\s*\))?$"
+)
+
+
+def group_heading(title: str) -> tuple[int, int] | None:
+    """Offsets in `title` of the names a heading groups its items under, if it does."""
+    m = _GROUP_HEADING.match(title)
+    if not m:
+        return None
+    names = [n for n in re.split(r"[、,]", m["names"]) if n]
+    if not names or not all(is_leader(n) or _looks_like_unit(n) for n in names):
+        return None
+    return m.start("names"), m.end("names")
+
+
+def _looks_like_unit(name: str) -> bool:
+    return (len(name) >= 3 and bool(_ORG_END.search(name))) or name.startswith("各")
+
+
+# "(列第一位者为牵头单位,下同)", "排在首位的为牵头单位", "第一个单位为牵头单位": from here on,
+# the first unit listed for an item leads it.
+FIRST_IS_LEAD = re.compile(
+    r"[(【\[]?\s*(?:注\s*[::])?\s*(?:责任单位|单位)?\s*(?:中)?\s*"
+    r"(?:列|排|位列|排列|列于|列在|排在|排名)?\s*(?:在)?\s*(?:第一位|第一个|首位|首个|最前面?|第1位|前面)"
+    r"\s*(?:的|者)?\s*(?:单位|部门)?\s*(?:为|是)\s*牵头(?:单位|部门)?\s*(?:[,;]?\s*下同)?\s*[)】\]]?"
+    r"|[(【\[]?\s*牵头(?:单位|部门)\s*(?:列|排)(?:在)?(?:第一位|首位)\s*(?:[,;]?\s*下同)?\s*[)】\]]?"
+)
 
 
 def _unlabelled(norm: str, start: int, end: int) -> list[UnitClause]:
@@ -151,13 +226,14 @@ def _unlabelled(norm: str, start: int, end: int) -> list[UnitClause]:
             pos += len(piece)
         if not parts or not all(_ROLE_WORD.search(p[2].strip()) for p in parts):
             continue
-        if not any(p[2].strip().endswith("牵头") for p in parts) and not _sole_unit(parts):
+        leads = [p for p in parts if _is_lead_part(p[2])]
+        if not leads and not _sole_unit(parts) and not _responsible_list(parts):
             continue
         for a, _, piece in parts:
             word = _ROLE_WORD.search(piece.strip())
             if word is None:  # pragma: no cover - every part was checked above
                 continue
-            role: Role = "lead" if word[1] == "牵头" else "responsible"
+            role: Role = "lead" if "牵头" in word[1] or "主责" in word[1] else "responsible"
             stripped_end = a + len(piece.rstrip()) - len(word[1])
             clauses.append(UnitClause(role, m.start(), m.end(), a, stripped_end))
     return clauses
