@@ -85,7 +85,8 @@ def extract_strict(text: str) -> Extraction:
     notes = [(m.start(), m.end()) for m in units.FIRST_IS_LEAD.finditer(norm)]
     for a, b in notes:
         norm = norm[:a] + " " * (b - a) + norm[b:]
-    first_lead_from = notes[0][0] if notes else None
+    # From the line that carries the note (it may close the first item's own unit list).
+    first_lead_from = norm.rfind("\n", 0, notes[0][0]) + 1 if notes else None
     lines = structure.split_lines(norm)
     table_rows = structure.find_tables(lines)
     roots, _ = structure.build_tree(lines, frozenset(row.line.start for row in table_rows))

@@ -195,7 +195,7 @@ def _signature_like(text: str) -> bool:
 
 _DOC_SUFFIX = re.compile(
     r"(方案|计划|规划|纲要|意见|办法|通知|报告|要点|清单|细则|决定|规定|措施|安排|分工|公告|通告|"
-    r"任务书|责任书|实施方案|工作方案|责任分工|台账|"
+    r"任务书|责任书|实施方案|工作方案|责任分工|任务分解|指标分解|台账|"
     r"(?:分工|任务|分解|清单|指标|考核|责任|进度|明细|一览|汇总|计划)表)$"
 )
 _STRONG_SUFFIX = re.compile(
@@ -424,7 +424,7 @@ _HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("responsible", re.compile(r"责任单位|责任部门|配合|参与|协办|协同")),
     ("deadline", re.compile(r"时限|时间|节点|期限")),
     ("target", re.compile(r"目标|预期值|目标值")),
-    ("task", re.compile(r"任务|内容|措施|事项|工作|指标")),
+    ("task", re.compile(r"任务|内容|措施|事项|工作|指标|项目|名称")),
 )
 
 
@@ -547,7 +547,8 @@ def find_tables(lines: list[Line]) -> list[TableRow]:
         if all(re.fullmatch(r"[-:=\s]*", c.text) for c in cells):
             continue  # a Markdown rule line under the header
         by_role = {role: cells[i] for i, role in roles.items() if i < len(cells)}
-        if "task" not in by_role or not by_role["task"].text:
+        task = by_role.get("task") or by_role.get("target")
+        if task is None or not task.text:
             continue
         rows.append(TableRow(line, by_role, list(sections)))
     return rows
