@@ -89,7 +89,10 @@ def extract_strict(text: str) -> Extraction:
     first_lead_from = norm.rfind("\n", 0, notes[0][0]) + 1 if notes else None
     lines = structure.split_lines(norm)
     table_rows = structure.find_tables(lines)
-    roots, _ = structure.build_tree(lines, frozenset(row.line.start for row in table_rows))
+    taken = {row.line.start for row in table_rows}
+    table_rows += structure.find_line_tables([line for line in lines if line.start not in taken])
+    in_tables = frozenset(line.start for row in table_rows for line in [row.line, *row.lines])
+    roots, _ = structure.build_tree(lines, in_tables)
     result = empty_result(script)
 
     first_heading = roots[0].start if roots else len(norm)
@@ -571,11 +574,13 @@ def _table_assignment(
     first_lead_from: int | None = None,
 ) -> Assignment:
     cells = row.cells
+    if "measure_unit" in cells or ("category" in cells and "target" in cells):
+        return _indicator_row(row, index, raw, norm)
     task = cells.get("task") or cells["target"]
     target_cell = cells.get("target") if cells.get("target") is not task else None
     number_cell = cells.get("number")
     number = number_cell.text if number_cell and number_cell.text else str(index + 1)
-    sentence = norm[task.start : task.end].split("。")[0]
+    sentence = re.split(r"[。;]", norm[task.start : task.end])[0]
     title = tidy(raw[task.start : task.start + len(sentence)]).replace("\n", "")
     lead: list[str] = []
     responsible: list[str] = []
@@ -592,6 +597,8 @@ def _table_assignment(
     if first_lead_from is not None and row.line.end > first_lead_from and not lead and responsible:
         lead = [responsible.pop(0)]
         reasons.append("lead_inferred")
+    if row.shared & {"lead", "responsible"}:
+        reasons.append("units_shared")
     found: list[Target] = []
     if target_cell and target_cell.text:
         found = targets.find_targets(
@@ -599,7 +606,7 @@ def _table_assignment(
         )
     if not found:
         found = targets.find_targets(raw, norm, task.start, task.end, fallback_indicator=task.text)
-    text = tidy(raw[task.start : task.end])
+    text = tidy(raw[task.start : task.end]).replace("\n", "")
     if target_cell and target_cell.text:
         text += "\n" + tidy(raw[target_cell.start : target_cell.end])
     deadline_cell = cells.get("deadline")
@@ -630,5 +637,64 @@ def _table_assignment(
         "span": [row.line.start, row.line.end],
         "confidence": 1.0,
         "reasons": reasons,
+        "uncertain_units": [],
+    }
+
+
+# A target table's value cell: "6左右", "5.5以内", "≥95", "4.8以上", "完成省下达任务".
+_SYMBOLS = {"≥": "不低于", "≤": "不超过", ">": "超过", "<": "低于", "＞": "超过", "＜": "低于"}
+_VALUE_CELL = re.compile(r"^\s*(\D*?)\s*(\d+(?:\.\d+)?(?:\s*[-—~至]\s*\d+(?:\.\d+)?)?)\s*(.*)$")
+_NO_UNIT = re.compile(r"^[—\-/／\s]*$")
+
+
+def _indicator_row(row: structure.TableRow, index: int, raw: str, norm: str) -> Assignment:
+    """A row of a target table (指标 · 单位 · 目标 · 属性): one indicator and its target.
+
+    The value cell and the unit cell are read together as the document would write them in a
+    sentence ("6" "%" "左右" → "6%左右"); a value without a number is a qualitative target.
+    """
+    cells = row.cells
+    task = cells["task"]
+    indicator = tidy(raw[task.start : task.end]).replace("\n", "")
+    value_cell = cells.get("target")
+    unit_cell = cells.get("measure_unit")
+    value = norm[value_cell.start : value_cell.end] if value_cell else ""
+    unit = norm[unit_cell.start : unit_cell.end] if unit_cell else ""
+    if _NO_UNIT.match(unit):
+        unit = ""
+    for symbol, word in _SYMBOLS.items():
+        value = value.replace(symbol, word)
+    found: list[Target] = []
+    m = _VALUE_CELL.match(value)
+    fallback = _TITLE_GROWTH.sub("", _INVERSE_NOTE.sub("", indicator))
+    if m:
+        phrase = f"{indicator}{m[1]}{m[2]}{unit}{m[3]}"
+        phrase_norm = working_copy(phrase)
+        found = targets.find_targets(
+            phrase, phrase_norm, 0, len(phrase), fallback_indicator=fallback, context=indicator
+        )
+    if not found and value.strip():
+        found = [targets.qualitative(fallback, tidy(value), indicator)]
+    category_cell = cells.get("category")
+    category: Category | None = None
+    if category_cell and category_cell.text in ("预期性", "约束性"):
+        category = "约束性" if category_cell.text == "约束性" else "预期性"
+    number_cell = cells.get("number")
+    number = number_cell.text if number_cell and number_cell.text else str(index + 1)
+    return {
+        "ref": ".".join([token for token, _ in row.sections] + [number]),
+        "number": number,
+        "section": [heading for _, heading in row.sections],
+        "title": indicator,
+        "text": tidy(raw[row.line.start : row.line.end]),
+        "lead_units": [],
+        "responsible_units": [],
+        "leaders": [],
+        "targets": found,
+        "deadline": None,
+        "category": category,
+        "span": [row.line.start, row.line.end],
+        "confidence": 1.0,
+        "reasons": [],
         "uncertain_units": [],
     }

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from extraction import dates
+from extraction.confidence import looks_like_unit
 from extraction.normalize import is_debris
 
 _CN_NUM = "一二三四五六七八九十"
@@ -195,7 +196,7 @@ def _signature_like(text: str) -> bool:
 
 _DOC_SUFFIX = re.compile(
     r"(方案|计划|规划|纲要|意见|办法|通知|报告|要点|清单|细则|决定|规定|措施|安排|分工|公告|通告|"
-    r"任务书|责任书|实施方案|工作方案|责任分工|任务分解|指标分解|台账|"
+    r"任务书|责任书|实施方案|工作方案|责任分工|任务分解|指标分解|台账|预期目标|主要目标|指标目标|"
     r"(?:分工|任务|分解|清单|指标|考核|责任|进度|明细|一览|汇总|计划)表)$"
 )
 _STRONG_SUFFIX = re.compile(
@@ -438,8 +439,15 @@ class Cell:
 @dataclass
 class TableRow:
     line: Line
-    cells: dict[str, Cell]  # by role: number, task, target, lead, responsible, deadline
+    # By role: number, task, target, lead, responsible, deadline, leader; in a target table
+    # also measure_unit (the unit of measure column) and category (属性).
+    cells: dict[str, Cell]
     sections: list[tuple[str, str]]  # (ref token, heading text) of the section rows above
+    # A table flattened to one cell per line: every line of the row (and, on the first row,
+    # the header's), so that the layout rules skip them.
+    lines: list[Line] = field(default_factory=list)
+    # Roles whose cell was merged with the row above and is shared with it.
+    shared: frozenset[str] = frozenset()
 
 
 def _cells(line: Line, separator: re.Pattern[str] = _CELL_SEP) -> list[Cell]:
@@ -552,3 +560,212 @@ def find_tables(lines: list[Line]) -> list[TableRow]:
             continue
         rows.append(TableRow(line, by_role, list(sections)))
     return rows
+
+
+# --- tables flattened to one cell per line ------------------------------------------------------
+
+# Header cells of a flattened table, each alone on its line.  A bare "单位" is the unit of
+# measure of a target table ("指标 · 单位 · 目标 · 属性"), "属性" says 预期性 or 约束性.
+_LINE_HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("leader", re.compile(r"领导|负责人|联系人|责任人")),
+    ("number", re.compile(r"^(序号|编号|序)$")),
+    ("measure_unit", re.compile(r"^(计量)?单位$")),
+    ("category", re.compile(r"^(指标)?(属性|性质|类别|类型)$")),
+    ("lead", re.compile(r"牵头|主责")),
+    ("responsible", re.compile(r"责任单位|责任部门|配合|参与|协办|协同")),
+    ("deadline", re.compile(r"时限|时间|节点|期限")),
+    ("target", re.compile(r"目标|预期值|目标值|\d{4}年")),
+    ("task", re.compile(r"任务|内容|措施|事项|工作|指标|项目|名称")),
+)
+_UNIT_ROLES = ("lead", "responsible")
+_WHEN_LINE = re.compile(
+    r"^(?:\d{4}\s?年)?\s?(?:\d{1,2}\s?月(?:\d{1,2}\s?日)?|[一二三四]季度|[上下]半年|年内|年底|年末|"
+    r"全年|长期|持续推进|持续|每季度|每月|每年)(?:底|末|中旬|上旬|下旬)?(?:前|之前|以前|完成)?$"
+)
+
+
+def _line_role(text: str) -> str | None:
+    if len(text) > 12 or _TITLE_STOP.search(text):
+        return None
+    for role, pattern in _LINE_HEADER_ROLES:
+        if pattern.search(text):
+            return role
+    return None
+
+
+def _is_when(text: str) -> bool:
+    return bool(_WHEN_LINE.match(text.replace(" ", ""))) or bool(
+        len(text) <= 16 and dates.parse_date(text)
+    )
+
+
+def _is_units(text: str) -> bool:
+    if len(text) > 80 or "。" in text or _is_when(text):
+        return False
+    names = [n for n in re.split(r"[、,;\s]+", text) if n]
+    return bool(names) and all(looks_like_unit(n) for n in names)
+
+
+def _header_run(lines: list[Line], i: int) -> list[str] | None:
+    """Roles of the header starting at lines[i], when a flattened table starts there."""
+    roles: list[str] = []
+    j = i
+    while j < len(lines):
+        role = _line_role(lines[j].text)
+        if role is None or role in roles:
+            break
+        roles.append(role)
+        j += 1
+    wanted = set(roles)
+    if len(roles) < 3:
+        return None
+    if wanted & {"task", "target"} and wanted & set(_UNIT_ROLES):
+        return roles
+    if {"task", "target", "measure_unit"} <= wanted:
+        return roles
+    return None
+
+
+def _cell(lines: list[Line], sep: str = " ") -> Cell:
+    return Cell(lines[0].start, lines[-1].end, sep.join(line.text for line in lines))
+
+
+def find_line_tables(lines: list[Line]) -> list[TableRow]:
+    """Rows of tables flattened to one cell per line ("序号\n重点任务\n牵头单位\n…" then
+    "1\n任务…\n市发改委\n市财政局\n2024年6月底前\n2\n…").
+
+    A row starts at its number (the next one in sequence) when the table has a 序号 column;
+    without one, a target table's rows are taken a header's width at a time.  Within a row the
+    first line is the task (or indicator); in a task table further prose lines continue it (or
+    fill a target column), lines naming only units fill the unit columns (the first unit line
+    is the lead, later ones the responsible units; a single line listing several units or a
+    collective is responsible, its lead merged with the row above), and a line naming a time
+    is the deadline.  A unit or deadline cell missing from a row was merged with the row above
+    and is shared with it.
+    """
+    rows: list[TableRow] = []
+    i = 0
+    while i < len(lines):
+        roles = _header_run(lines, i)
+        if roles is None:
+            i += 1
+            continue
+        header = lines[i : i + len(roles)]
+        i += len(roles)
+        body: list[list[Line]] = []
+        if "number" in roles:
+            expected = 1
+            while i < len(lines):
+                text = lines[i].text
+                if text == str(expected):
+                    body.append([lines[i]])
+                    expected += 1
+                elif body and not match_numbering(text) and not is_part_heading(text):
+                    body[-1].append(lines[i])
+                else:
+                    break
+                i += 1
+            # The last row ends where its cells end: prose after the table is not a cell.
+            if body:
+                body[-1] = _trim_row(body[-1], roles)
+                i = _after(lines, body[-1][-1])
+        else:
+            width = len(roles)
+            while i + width <= len(lines) and all(
+                len(line.text) <= 40 and not match_numbering(line.text)
+                for line in lines[i : i + width]
+            ):
+                body.append(lines[i : i + width])
+                i += width
+        previous: dict[str, Cell] = {}
+        for k, row_lines in enumerate(body):
+            row = _line_row(row_lines, roles, previous)
+            if row is None:
+                continue
+            if k == 0:
+                row.lines = header + row.lines
+            rows.append(row)
+            previous = row.cells
+    return rows
+
+
+def _after(lines: list[Line], last: Line) -> int:
+    return next(i for i, line in enumerate(lines) if line is last) + 1
+
+
+def _trim_row(row: list[Line], roles: list[str]) -> list[Line]:
+    """Cut the last row before the prose that follows the table (a long sentence)."""
+    for k, line in enumerate(row[2:], start=2):
+        if len(line.text) > 40 and ("。" in line.text or "," in line.text):
+            return row[:k]
+    return row
+
+
+def _line_row(
+    row_lines: list[Line], roles: list[str], previous: dict[str, Cell]
+) -> TableRow | None:
+    columns = [role for role in roles if role != "number"]
+    cells: dict[str, Cell] = {}
+    lines = list(row_lines)
+    if "number" in roles:
+        cells["number"] = _cell(lines[:1])
+        lines = lines[1:]
+    if not lines:
+        return None
+    if "measure_unit" in columns and not set(_UNIT_ROLES) & set(columns):
+        # A target table: one line per cell, in the header's order.
+        for role, line in zip(columns, lines, strict=False):
+            cells[role] = _cell([line])
+        if "task" not in cells:
+            return None
+        return TableRow(Line(row_lines[0].start, row_lines[-1].end, ""), cells, [], row_lines)
+    first = columns[0]
+    cells[first] = _cell(lines[:1])
+    prose: list[Line] = []
+    unit_lines: list[Line] = []
+    when: list[Line] = []
+    leaders: list[Line] = []
+    for line in lines[1:]:
+        if _is_when(line.text):
+            when.append(line)
+        elif _is_units(line.text):
+            unit_lines.append(line)
+        elif "leader" in columns and not unit_lines and len(line.text) <= 8:
+            leaders.append(line)
+        elif not unit_lines and not when:
+            prose.append(line)
+    if prose:
+        if "target" in columns and first != "target":
+            cells["target"] = _cell(prose)
+        else:
+            cells[first] = _cell(lines[: 1 + len(prose)])
+    if leaders:
+        cells["leader"] = _cell(leaders, "、")
+    shared: set[str] = set()
+    unit_columns = [role for role in columns if role in _UNIT_ROLES]
+    if unit_lines and len(unit_columns) == 2:
+        single = len(unit_lines) == 1
+        several = single and (
+            re.search(r"[、,;]", unit_lines[0].text) or unit_lines[0].text.startswith("各")
+        )
+        if several and "lead" in previous:
+            cells["lead"], cells["responsible"] = previous["lead"], _cell(unit_lines)
+            shared.add("lead")
+        else:
+            cells["lead"] = _cell(unit_lines[:1])
+            if not single:
+                cells["responsible"] = _cell(unit_lines[1:], "、")
+    elif unit_lines and unit_columns:
+        cells[unit_columns[0]] = _cell(unit_lines, "、")
+    elif unit_columns:
+        for role in unit_columns:
+            if role in previous:
+                cells[role] = previous[role]
+                shared.add(role)
+    if when:
+        cells["deadline"] = _cell(when[:1])
+    elif "deadline" in columns and "deadline" in previous:
+        cells["deadline"] = previous["deadline"]
+        shared.add("deadline")
+    line = Line(row_lines[0].start, row_lines[-1].end, "")
+    return TableRow(line, cells, [], row_lines, frozenset(shared))
