@@ -87,6 +87,27 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
+_GARBLED = re.compile(r"^(\d{4})年?(\d{1,2})月?(\d{1,2})日$")
+
+
+def garbled_date(text: str) -> str | None:
+    """A signature date whose 年 or 月 was lost in conversion ("2022121日" for 2022年12月1日).
+
+    The digits after the year are read with a two-digit month first when that gives a date
+    (12-1 rather than 1-21); the only other reading is taken when it does not.
+    """
+    m = _GARBLED.match(text)
+    if not m:
+        return None
+    year, rest = int(m[1]), m[2] + m[3]
+    for cut in (2, 1):
+        if 0 < cut < len(rest):
+            value = iso_date(year, int(rest[:cut]), int(rest[cut:]))
+            if value:
+                return value
+    return None
+
+
 def parse_date(text: str) -> str | None:
     dates = find_dates(text)
     return dates[0][2] if dates else None

@@ -92,7 +92,12 @@ def extract_strict(text: str) -> Extraction:
     taken = {row.line.start for row in table_rows}
     table_rows += structure.find_line_tables([line for line in lines if line.start not in taken])
     in_tables = frozenset(line.start for row in table_rows for line in [row.line, *row.lines])
-    roots, _ = structure.build_tree(lines, in_tables)
+    # A cover notice's own numbered paragraphs (一、提高认识 …) are not tasks of the document
+    # it issues.
+    cover = structure.cover_end(norm, lines)
+    roots, _ = structure.build_tree(lines, in_tables, restart_at=cover)
+    if cover is not None:
+        roots = [root for root in roots if root.start > cover]
     result = empty_result(script)
 
     first_heading = roots[0].start if roots else len(norm)
@@ -515,8 +520,10 @@ def _assignment(
     if not found:
         found = _qualitative(item, raw, norm, fallback, section_titles)
     deadline_text = _without(norm, item.body_start, item.end, excluded)
+    root = ancestors[0] if ancestors else node
+    tokens = [n.token for n in [*ancestors, node]]
     return {
-        "ref": ".".join(n.token for n in [*ancestors, node]),
+        "ref": ".".join([root.annex, *tokens] if root.annex else tokens),
         "number": node.number,
         "section": section,
         "title": item.title,

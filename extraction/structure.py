@@ -52,6 +52,7 @@ class Node:
     title_start: int = 0
     title_end: int = 0
     part: str = ""  # the unnumbered part heading above a top-level node ("2023年工作安排")
+    annex: str = ""  # "附件", "附件2": the annex a top-level node belongs to
     # Offsets of the unit or leader names a heading groups its items under ("一、市发展改革委
     # 牵头工作(8项)"), set by the pipeline.
     group: tuple[int, int] | None = None
@@ -123,25 +124,50 @@ def is_part_heading(text: str) -> bool:
 
 # Lines that end a document's body: an attachment list or a bare date under a signature.
 _END_OF_BODY = re.compile(r"^(附件\s*[::\d]|附件$|\(此件.{0,8}\)$)")
+# An annex begins: "附件", "附件2", "附件2:" alone on its line (a list of attachments names
+# them after the colon instead).
+_ANNEX = re.compile(r"^附件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[::]?$")
+# "附件:1.XX工作方案" and the lines under it naming the other attachments.
+_ATTACHMENT_LIST = re.compile(r"^附件\s*[::]\s*\S")
 
 
 def build_tree(
-    lines: list[Line], skip: frozenset[int] = frozenset()
+    lines: list[Line], skip: frozenset[int] = frozenset(), restart_at: int | None = None
 ) -> tuple[list[Node], list[Line]]:
     """Numbered nodes as a forest, plus the lines before the first numbered line.
 
-    `skip` holds the start offsets of lines that belong to a table.
+    `skip` holds the start offsets of lines that belong to a table.  `restart_at` is the start
+    of a line where numbering begins afresh: the title of a document under its cover notice.
+    An annex ("附件2" alone on a line, after numbered content) starts its own numbering too;
+    its top-level nodes carry `annex`.  The attachment list of a notice ("附件:1.XX方案",
+    "2.XX清单") is neither text nor items.
     """
     roots: list[Node] = []
     stack: list[Node] = []
     preamble: list[Line] = []
     current: Node | None = None
     closed = False
+    listing = False
     part = ""
+    annex = ""
     for line in lines:
         if line.start in skip or is_debris(line.text):
             continue
+        if line.start == restart_at:
+            part, stack, current, closed, listing, annex = "", [], None, False, False, ""
+            continue
+        annexed = _ANNEX.match(line.text)
+        if annexed and roots:
+            annex = "附件" + (annexed[1] or "")
+            part, stack, current, closed, listing = "", [], None, False, False
+            continue
+        if _ATTACHMENT_LIST.match(line.text):
+            listing, closed = True, True
+            continue
         numbered = match_numbering(line.text)
+        if listing and numbered and _DOC_SUFFIX.search(line.text[numbered[2] :].strip()):
+            continue  # another attachment's name
+        listing = False
         if numbered is None and is_part_heading(line.text):
             part, stack, current, closed = line.text, [], None, False
             continue
@@ -182,6 +208,7 @@ def build_tree(
             stack[-1].children.append(node)
         else:
             node.part = part
+            node.annex = annex
             roots.append(node)
         stack.append(node)
         current = node
@@ -208,7 +235,8 @@ _ORG_SUFFIX = re.compile(
     r"(人民政府|政府|办公室|办公厅|委员会|党委|市委|县委|区委|局|委|厅|办|中心|公司|管委会|小组)$"
 )
 _DATE_LINE = re.compile(
-    r"^(\d{4}年\d{1,2}月\d{1,2}日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$"
+    r"^(\d{4}年\d{1,2}月\d{1,2}日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日|"
+    r"\d{4}年?\d{1,2}月?\d{1,2}日)$"
 )
 
 
@@ -259,7 +287,32 @@ def title_candidates(lines: list[Line]) -> list[TitleCandidate]:
 
 
 _QUOTED = re.compile(r"《([^《》\n]{4,80})》")
+_NOTICE = re.compile(r"通知|印发|转发")
+
+
+def cover_end(norm: str, lines: list[Line]) -> int | None:
+    """Start of the document's own title line under a cover notice, if there is one.
+
+    "关于印发…的通知" (or "现将《X》印发给你们") followed, after its own numbered paragraphs,
+    attachment list and signature, by the line "X": everything above that line is the notice.
+    """
+    head = norm[: lines[min(len(lines), 30) - 1].end] if lines else ""
+    if not _NOTICE.search(head):
+        return None
+    quoted = [m[1].replace(" ", "") for m in _QUOTED.finditer(head)]
+    quoted += [m[1].replace(" ", "") for m in _NOTICE_TITLE.finditer(head)]
+    for line in lines:
+        text = line.text.replace(" ", "")
+        if line.start > 0 and text in quoted and not _NOTICE_TITLE.search(text):
+            first = norm.find(text[:6])
+            if first < line.start:
+                return line.start
+    return None
+
+
 _ISSUE_NOTICE = re.compile(r"印发\s*《([^《》\n]{4,80})》")
+# "XX关于印发YY工作方案的通知" without quotation marks.
+_NOTICE_TITLE = re.compile(r"关于印发([^《》\n]{4,80}?)的通知")
 
 
 def find_title(
@@ -320,7 +373,9 @@ def signature(lines: list[Line]) -> tuple[list[Line], str] | None:
             block.insert(0, lines[j])
             j -= 1
         if block and _ORG_SUFFIX.search(block[-1].text):
-            date = dates.parse_date(line.text.replace(" ", ""))
+            date = dates.parse_date(line.text.replace(" ", "")) or dates.garbled_date(
+                line.text.replace(" ", "")
+            )
             if date:
                 return block, date
     return None
