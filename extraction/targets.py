@@ -913,7 +913,7 @@ _HEADLINE = re.compile(
 _TARGET_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\)|\d{1,2}\s*[.、])?"
     r"[^,;。]{0,20}(?:主要预期目标|主要目标|预期目标|发展目标|工作目标|目标任务|年度目标|总体目标)"
-    r"\s*[::]?\s*$"
+    r"\s*(?:[::]?\s*$|[。:]\s*(?=\S))"
 )
 # A work report that states the year's targets without naming them as such: "综合考虑各方面因素,
 # 今年全市地区生产总值增长6%左右,…".  The sentence speaks of this year and leads with output.
@@ -937,8 +937,14 @@ def find_headline_targets(raw: str, norm: str) -> list[Target]:
         if found:
             return found
     for m in re.finditer(r"[^\n]+", norm):
-        if _TARGET_HEADING.match(m.group()):
-            start = m.end() + 1
+        heading = _TARGET_HEADING.match(m.group())
+        if heading:
+            # The targets follow on the next line, or on a numbered heading's own line after
+            # "(二)目标任务。" / "(二)目标任务:".
+            inline = heading.end() < len(m.group())
+            if inline and not match_numbering(m.group().strip()):
+                continue  # "2023年目标任务:…" states one item's target, not the document's
+            start = m.start() + heading.end() if inline else m.end() + 1
             line_end = norm.find("\n", start)
             if match_numbering(norm[start : line_end if line_end >= 0 else len(norm)].strip()):
                 continue  # numbered items under the heading are assignments, not a headline
