@@ -151,6 +151,12 @@ def _cut_off_end(result: Extraction, raw: str, norm: str) -> None:
     name ("责任单位:区发改局、区"); an item that stops mid-sentence with no unit named.
     """
     end = len(norm.rstrip())
+    # Page furniture after the text ("打印|关闭") is not where the text stops.
+    while end > 0:
+        line_start = norm.rfind("\n", 0, end) + 1
+        if not is_debris(norm[line_start:end]):
+            break
+        end = len(norm[:line_start].rstrip())
     if end == 0:
         return
     fragments: list[Fragment] = result["fragments"]
@@ -175,7 +181,17 @@ def _cut_off_end(result: Extraction, raw: str, norm: str) -> None:
             last["text"] = last["text"].removesuffix(tidy(raw[line_start:end])).rstrip()
             _add_reason(last["reasons"], "cut_off")
         return
-    if last is None or last["span"][1] < end:
+    last_end = max((item["span"][1] for item in items), default=0)
+    if last is None or last_end < end:
+        # Text after the last task that stops mid-sentence: an item cut off before it named
+        # anything a task is recognised by.
+        start = max(last_end, norm.rfind("\n", 0, end) + 1)
+        while start < end and norm[start].isspace():
+            start += 1
+        trailing = norm[start:end]
+        # Only after tasks, and only a short piece: a long last paragraph is text, not a cut.
+        if last is not None and 0 < len(trailing) <= 200 and _unfinished(trailing):
+            fragments.append(confidence.fragment(raw[start:end], start, end))
         return
     for role, names in (("lead", last["lead_units"]), ("co", last["responsible_units"])):
         if not names:
@@ -204,6 +220,25 @@ def _cut_off_end(result: Extraction, raw: str, norm: str) -> None:
             fragments.append(confidence.fragment(raw[start:end], start, end))
         else:
             _add_reason(last["reasons"], "cut_off")
+
+
+_SENTENCE_DONE = re.compile(r"[。;!?)】\]”》…]\s*$")
+
+
+def _unfinished(text: str) -> bool:
+    """Trailing text that began a task or a sentence and stops before its end.
+
+    A signature and its date, or a closing phrase, end the way documents end; "4.推进农村公厕
+    管护,落实" or "…完成投资" does not.
+    """
+    last_line = text.rsplit("\n", 1)[-1].strip()
+    if _SENTENCE_DONE.search(text) or dates.parse_date(last_line.replace(" ", "")):
+        return False
+    if dates.garbled_date(last_line.replace(" ", "")):
+        return False
+    return bool(
+        confidence.ends_mid_sentence(text) or structure.match_numbering(text) or "," in last_line
+    )
 
 
 def _add_reason(reasons: list[Reason], reason: Reason) -> None:

@@ -495,7 +495,7 @@ def _mentions(norm: str, a: int, b: int, start: int, mask: list[bool]) -> list[_
 # "城乡居民人均可支配收入比缩小至2.1以内", "恩格尔系数降至30以下": a ratio or an index has no unit
 # of measure, so its number counts as a target only right after the indicator and a goal verb.
 _BARE_RATIO = re.compile(
-    r"(?:收入比|比值|系数|指数)(?:缩小|下降|降低|降|控制|保持|稳定|提高|提升|达到|达)?(?:至|到|在|为)?\s?"
+    r"(?:收入比|比值|系数|指数|(?<![增长速])率)(?:缩小|下降|降低|降|控制|保持|稳定|提高|提升|达到|达)?(?:至|到|在|为)?\s?"
     r"(?P<value>\d+(?:\.\d+)?)(?![\d.%‰])"
 )
 
