@@ -258,6 +258,8 @@ _FROM: dict[Frequency, re.Pattern[str]] = {
     "monthly": re.compile(rf"(?:从|自)(?:\d{{4}}\s?年)?\s?{_N}\s?月(?:份)?(?:起|开始)"),
 }
 _SENTENCE_STOP = re.compile(r"[。\n]")
+# Where another rule may begin within a sentence: "…每月25日前报县项目办;项目办于次月5日前…".
+_PART_END = re.compile(r"[;;]")
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -323,7 +325,8 @@ def find_reporting_rules(text: str, raw: str | None = None) -> list[ReportingRul
         s_left, s_right = _sentence(text, start, end)
         sentence = text[s_left:s_right]
         previous = _PREVIOUS.get(freq)
-        if not after and previous and previous.search(text, end, s_right):
+        stop = _PART_END.search(text, end, s_right)
+        if not after and previous and previous.search(text, end, stop.start() if stop else s_right):
             # "每月5日前报送上月情况", "每个季度第1个月的20日前报送上季度情况".
             if freq == "monthly" or month == 1:
                 after, month = True, 1

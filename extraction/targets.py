@@ -912,7 +912,8 @@ _HEADLINE = re.compile(
 # A section of its own for the targets: "一、主要目标" and the paragraph under it.
 _TARGET_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\)|\d{1,2}\s*[.、])?"
-    r"[^,;。]{0,20}(?:主要预期目标|主要目标|预期目标|发展目标|工作目标|目标任务|年度目标|总体目标)"
+    r"[^,;。]{0,20}(?:主要预期目标|主要目标|预期目标|发展目标|工作目标|目标任务|年度目标|总体目标|"
+    r"攻坚目标|行动目标|具体目标|主要指标|预期指标)"
     r"\s*(?:[::]?\s*$|[。:]\s*(?=\S))"
 )
 # A work report that states the year's targets without naming them as such: "综合考虑各方面因素,
