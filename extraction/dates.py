@@ -290,6 +290,15 @@ def _reports(text: str, start: int, end: int) -> bool:
     return _REPORT.search(text, max(left, start - 16), start) is not None
 
 
+def _reporting_sentences(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for m in _REPORT.finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        spans.append(_sentence(text, m.start(), m.end()))
+    return spans
+
+
 def _number(text: str | None) -> int | None:
     return cn_number(text) if text else None
 
@@ -358,55 +367,61 @@ def find_reporting_rules(text: str, raw: str | None = None) -> list[ReportingRul
             }
         )
 
-    for m in _QUARTERLY_NEXT_MONTH.finditer(text):
-        if _reports(text, m.start(), m.end()):
-            add("quarterly", m.start(), m.end(), month=1, day=_number(m[1]), after=True)
-    for freq, pattern in _AFTER_DAYS.items():
-        for m in pattern.finditer(text):
-            if not _reports(text, m.start(), m.end()):
-                continue
-            count = _number(m[1])
-            working = count if m[2] == "工作日" else None
-            days = None if m[2] == "工作日" else count
-            add(freq, m.start(), m.end(), after=True, working=working, calendar_days=days)
-    for m in _QUARTERLY_DAY.finditer(text):
-        if _reports(text, m.start(), m.end()):
-            month = _MONTH_OF_QUARTER.get(m[1] or "")
-            add("quarterly", m.start(), m.end(), month=month, day=_number(m[2]))
-    for m in _MONTHLY_NEXT.finditer(text):
-        if _reports(text, m.start(), m.end()):
-            add("monthly", m.start(), m.end(), month=1, day=_number(m[1]), after=True)
-    for m in _MONTHLY_DAY.finditer(text):
-        if _reports(text, m.start(), m.end()):
-            add("monthly", m.start(), m.end(), day=_number(m[1]))
-    for m in _MONTHLY_END.finditer(text):
-        if _reports(text, m.start(), m.end()):
-            # The month's last day; the calendar clamps 31 to the month's length.
-            add("monthly", m.start(), m.end(), day=31)
-    for m in _YEARLY_NEXT.finditer(text):
-        if _reports(text, m.start(), m.end()):
-            add("yearly", m.start(), m.end(), month=_number(m[1]), day=_number(m[2]), after=True)
-    for m in _YEARLY_DAY.finditer(text):
-        if _reports(text, m.start(), m.end()):
-            add("yearly", m.start(), m.end(), month=_number(m[1]), day=_number(m[2]))
-    for pattern in (_DATED, _YEAR_CLOSE):
-        for m in pattern.finditer(text):
-            _, right = _sentence(text, m.start(), m.end())
-            window = text[m.end() : min(right, m.end() + 30)]
-            verb = _REPORT.search(window)
-            if not verb or not _WHOLE_YEAR.search(window, verb.end()):
-                continue
-            if pattern is _DATED:
-                month, day = _number(m[1]), _number(m[2])
-                if month is None or not 1 <= month <= 12:
+    # Every rule names a reporting verb in its sentence: only those sentences are read.
+    for where in _reporting_sentences(text):
+        for m in _QUARTERLY_NEXT_MONTH.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                add("quarterly", m.start(), m.end(), month=1, day=_number(m[1]), after=True)
+        for freq, pattern in _AFTER_DAYS.items():
+            for m in pattern.finditer(text, *where):
+                if not _reports(text, m.start(), m.end()):
                     continue
-            else:
-                month, day = 12, 31
-            add("yearly", m.start(), m.end(), month=month, day=day)
-    for m in _PLAIN.finditer(text):
-        plain = _PLAIN_FREQUENCY[m[1].replace("个", "")]
-        if not any(rule["frequency"] == plain for rule in rules):
-            add(plain, m.start(), m.start() + 1 + len(m[1]))
+                count = _number(m[1])
+                working = count if m[2] == "工作日" else None
+                days = None if m[2] == "工作日" else count
+                add(freq, m.start(), m.end(), after=True, working=working, calendar_days=days)
+        for m in _QUARTERLY_DAY.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                month = _MONTH_OF_QUARTER.get(m[1] or "")
+                add("quarterly", m.start(), m.end(), month=month, day=_number(m[2]))
+        for m in _MONTHLY_NEXT.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                add("monthly", m.start(), m.end(), month=1, day=_number(m[1]), after=True)
+        for m in _MONTHLY_DAY.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                add("monthly", m.start(), m.end(), day=_number(m[1]))
+        for m in _MONTHLY_END.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                # The month's last day; the calendar clamps 31 to the month's length.
+                add("monthly", m.start(), m.end(), day=31)
+        for m in _YEARLY_NEXT.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                add(
+                    "yearly", m.start(), m.end(), month=_number(m[1]), day=_number(m[2]), after=True
+                )
+        for m in _YEARLY_DAY.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                add("yearly", m.start(), m.end(), month=_number(m[1]), day=_number(m[2]))
+        for pattern in (_DATED, _YEAR_CLOSE):
+            for m in pattern.finditer(text, *where):
+                _, right = _sentence(text, m.start(), m.end())
+                window = text[m.end() : min(right, m.end() + 30)]
+                verb = _REPORT.search(window)
+                if not verb or not _WHOLE_YEAR.search(window, verb.end()):
+                    continue
+                if pattern is _DATED:
+                    month, day = _number(m[1]), _number(m[2])
+                    if month is None or not 1 <= month <= 12:
+                        continue
+                else:
+                    month, day = 12, 31
+                add("yearly", m.start(), m.end(), month=month, day=day)
+    # A frequency without a due day ("每半年报送一次") only where no rule of it gave one.
+    for where in _reporting_sentences(text):
+        for m in _PLAIN.finditer(text, *where):
+            plain = _PLAIN_FREQUENCY[m[1].replace("个", "")]
+            if not any(rule["frequency"] == plain for rule in rules):
+                add(plain, m.start(), m.start() + 1 + len(m[1]))
     rules.sort(key=lambda rule: rule["span"][0])
     return rules
 

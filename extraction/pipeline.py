@@ -82,7 +82,7 @@ def extract_strict(text: str) -> Extraction:
     norm = working_copy(text)
     # "(列第一位者为牵头单位,下同)": remembered, then blanked so that no unit list or title
     # ever contains it (blanks keep every offset).
-    notes = [(m.start(), m.end()) for m in units.FIRST_IS_LEAD.finditer(norm)]
+    notes = units.first_is_lead_notes(norm)
     for a, b in notes:
         norm = norm[:a] + " " * (b - a) + norm[b:]
     # From the line that carries the note (it may close the first item's own unit list).

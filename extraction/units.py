@@ -205,6 +205,28 @@ def _looks_like_unit(name: str) -> bool:
 
 # "(列第一位者为牵头单位,下同)", "排在首位的为牵头单位", "第一个单位为牵头单位": from here on,
 # the first unit listed for an item leads it.
+_FIRST_WORDS = re.compile(r"第一位|第一个|首位|首个|最前|第1位|前面")
+
+
+def first_is_lead_notes(norm: str) -> list[tuple[int, int]]:
+    """Spans of the "(列第一位者为牵头单位,下同)" notes in the text.
+
+    The note's pattern is only tried around its key words: it has many optional parts, and
+    scanning every position of a long document with it would cost more than all the rest.
+    """
+    spans: list[tuple[int, int]] = []
+    for word in _FIRST_WORDS.finditer(norm):
+        if spans and word.start() < spans[-1][1]:
+            continue
+        lo, hi = max(0, word.start() - 24), min(len(norm), word.end() + 24)
+        if "牵头" not in norm[lo:hi]:
+            continue
+        m = FIRST_IS_LEAD.search(norm, lo, hi)
+        if m and m.start() <= word.start() < m.end():
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 _B = r"[ \t]*"  # blanks within a line (never a line break: the note is blanked in place)
 FIRST_IS_LEAD = re.compile(
     rf"[(【\[]?{_B}(?:注{_B}[::])?{_B}(?:责任单位|单位)?{_B}(?:中)?{_B}"
