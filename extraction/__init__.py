@@ -16,7 +16,9 @@ Public API:
     extract(text) -> dict                           (the DESIGN §7 object; never raises)
     extract_strict(text) -> dict                    (the same, raising on internal errors)
     canonical_unit_name(mention) -> str
-    Extraction, Assignment, Target, ReportingRule  (the result's TypedDicts, extraction.types)
+    Extraction, Assignment, Target, ReportingRule, UncertainUnit, Fragment, Measure, Reason
+                                                    (the result's types, see extraction.types)
+    LOW_CONFIDENCE                                  below it an item needs a reviewer's look
 """
 
 from extraction.budget import decode_document_limited, extract_limited
@@ -24,19 +26,34 @@ from extraction.errors import DecodeError, DecodeErrorCode, UnreadableDocument
 from extraction.normalize import decode_document, read_document
 from extraction.pipeline import extract, extract_strict
 from extraction.prepare import prepare_text
-from extraction.types import Assignment, Extraction, ReportingRule, Target
+from extraction.types import (
+    LOW_CONFIDENCE,
+    Assignment,
+    Extraction,
+    Fragment,
+    Measure,
+    Reason,
+    ReportingRule,
+    Target,
+    UncertainUnit,
+)
 from extraction.unitnames import canonical_unit_name
 
-EXTRACTION_VERSION = "2.0"
+EXTRACTION_VERSION = "3.0"
 
 __all__ = [
     "EXTRACTION_VERSION",
+    "LOW_CONFIDENCE",
     "Assignment",
     "DecodeError",
     "DecodeErrorCode",
     "Extraction",
+    "Fragment",
+    "Measure",
+    "Reason",
     "ReportingRule",
     "Target",
+    "UncertainUnit",
     "UnreadableDocument",
     "canonical_unit_name",
     "decode_document",

@@ -213,7 +213,10 @@ def _cut_off_end(result: Extraction, raw: str, norm: str) -> None:
             fragments.append(confidence.fragment(name, at, at + len(name)))
             _add_reason(last["reasons"], "cut_off")
             return
-    if confidence.ends_mid_sentence(norm[last["span"][0] : end]):
+    tail = norm[last["span"][0] : end]
+    if confidence.ends_mid_sentence(tail) or (
+        not last["lead_units"] and not last["responsible_units"] and _unfinished(tail)
+    ):
         if not last["lead_units"] and not last["responsible_units"]:
             items.pop()
             start = last["span"][0]
@@ -317,7 +320,14 @@ class _Analysed:
             found = units.group_heading(self.title_norm)
             if found:
                 self.group = (title_start + found[0], title_start + found[1])
-                node.group = self.group
+            elif self.clauses and all(
+                c.role == "lead" and c.start < head_end for c in self.clauses
+            ):
+                # "二、牵头单位:县商务局" over items that name their own 责任单位.
+                first = self.clauses[0]
+                self.group = (first.list_start, first.list_end)
+                self.clauses = []
+            node.group = self.group
 
     @property
     def has_units(self) -> bool:
@@ -395,10 +405,18 @@ def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None
                 chosen.append((item, item))
             continue
         parent = node.parent
-        if node.children or parent is None:
+        if node.children:
             continue
-        siblings = [own(s) for s in parent.children if not s.children]
-        if sum(s.has_units for s in siblings) * 2 > len(siblings):
+        if parent is None:
+            # A flat list of items: its other top-level items are the siblings, and a
+            # document's own framing paragraphs ("一、总体要求") never are tasks here.
+            if not item.has_sentence or _NOT_TASKS.search(item.title_norm):
+                continue
+            peers = [a.node for a in analysed if a.node.parent is None]
+        else:
+            peers = parent.children
+        siblings = [own(s) for s in peers if not s.children]
+        if sum(s.has_units for s in siblings) * 2 >= len(siblings):
             # An item that lost its unit line in a list where the others have one.
             chosen.append((item, None))
     chosen.sort(key=lambda pair: pair[0].node.start)
@@ -525,10 +543,10 @@ def _assignment(
         if a.group is None:
             continue
         names = units.split_units(raw, norm, a.group[0], a.group[1])
-        if all(units.is_leader(n) for n in names):
-            leaders.extend(n for n in names if n not in leaders)
-        elif not lead:
-            lead = [n for n in names if not units.is_leader(n)]
+        leaders.extend(n for n in names if units.is_leader(n) and n not in leaders)
+        heading_units = [n for n in names if not units.is_leader(n)]
+        if heading_units and not lead:
+            lead = heading_units
             reasons.append("lead_inferred")
     lead, responsible = _people_apart(lead, responsible, leaders)
     if first_lead_from is not None and item.end > first_lead_from and not lead and responsible:

@@ -303,9 +303,11 @@ def cover_end(norm: str, lines: list[Line]) -> int | None:
     quoted += [m[1].replace(" ", "") for m in _NOTICE_TITLE.finditer(head)]
     for line in lines:
         text = line.text.replace(" ", "")
-        if line.start > 0 and text in quoted and not _NOTICE_TITLE.search(text):
-            first = norm.find(text[:6])
-            if first < line.start:
+        if line.start == 0 or _NOTICE_TITLE.search(text) or len(text) > 90:
+            continue
+        # The title again, perhaps with a remark: "XX工作方案(试行)", "XX工作方案(2024年版)".
+        if any(text == q or (text.startswith(q) and len(text) - len(q) <= 10) for q in quoted):
+            if norm.find(text[:6]) < line.start:
                 return line.start
     return None
 
@@ -712,7 +714,7 @@ def find_line_tables(lines: list[Line]) -> list[TableRow]:
             expected = 1
             while i < len(lines):
                 text = lines[i].text
-                if text == str(expected):
+                if re.fullmatch(rf"\(?\s*{expected}\s*[).、]?", text):
                     body.append([lines[i]])
                     expected += 1
                 elif body and not match_numbering(text) and not is_part_heading(text):
@@ -763,7 +765,9 @@ def _line_row(
     cells: dict[str, Cell] = {}
     lines = list(row_lines)
     if "number" in roles:
-        cells["number"] = _cell(lines[:1])
+        number = lines[0]
+        digits = re.sub(r"\D", "", number.text)
+        cells["number"] = Cell(number.start, number.end, digits)
         lines = lines[1:]
     if not lines:
         return None

@@ -117,6 +117,42 @@ def find_clauses(norm: str, start: int, end: int) -> list[UnitClause]:
         clauses.append(UnitClause(_role(m[1]), clause_start, clause_end, m.end(), stop))
     if not clauses:
         clauses.extend(_unlabelled(norm, start, end))
+    if not clauses:
+        clauses.extend(_role_sentence(norm, start, end))
+    return clauses
+
+
+_ROLE_SENTENCE = re.compile(
+    r"(?:^|(?<=[。;;\n]))[ \t]*([^。;;\n()]{4,120}?)[ \t]*(?:[。;;]|$)", re.M
+)
+
+
+def _role_sentence(norm: str, start: int, end: int) -> list[UnitClause]:
+    """ "…完成投资20亿元。县发改局牵头,县财政局、县住建局配合。": the same parts as in
+    brackets, written as a sentence of their own (the item's last one)."""
+    found = list(_ROLE_SENTENCE.finditer(norm, start, end))
+    if not found:
+        return []
+    m = found[-1]
+    if m.start(1) == start:
+        return []  # the item's only sentence is its task
+    body_start = m.start(1)
+    parts: list[tuple[int, int, str]] = []
+    pos = body_start
+    for piece in re.split(r"([,,])", m[1]):
+        if piece and piece not in ",,":
+            parts.append((pos, pos + len(piece), piece))
+        pos += len(piece)
+    if not parts or not _responsible_list(parts):
+        return []
+    clauses: list[UnitClause] = []
+    for a, _, piece in parts:
+        word = _ROLE_WORD.search(piece.strip())
+        if word is None:  # pragma: no cover - checked above
+            continue
+        role: Role = "lead" if "牵头" in word[1] or "主责" in word[1] else "responsible"
+        stripped_end = a + len(piece.rstrip()) - len(word[1])
+        clauses.append(UnitClause(role, m.start(1), m.end(), a, stripped_end))
     return clauses
 
 
@@ -161,7 +197,7 @@ def _responsible_list(parts: list[tuple[int, int, str]]) -> bool:
 
 _TITLES = (
     r"(?:常务)?副?(?:市长|县长|区长|州长|旗长|盟长|镇长|乡长|主席|省长)|(?:[市县区州旗]委)?副?书记|"
-    r"(?:政府)?秘书长|(?:[市县区]政府)?副?主任"
+    r"(?:[市县区州旗]委)?常委|(?:政府)?秘书长|(?:[市县区]政府)?副?主任"
 )
 # A leader in charge (分管领导): "王志强市长", "张副县长", "常务副市长李明", "分管副市长".
 _LEADER = re.compile(
@@ -171,9 +207,14 @@ _LEADER = re.compile(
 )
 
 
+_BARE_TITLE = re.compile(rf"(?:[市县区州旗](?:委|政府))?(?:{_TITLES})")
+
+
 def is_leader(name: str) -> bool:
     """Whether a name in a unit's place is a person: a leader in charge, not a unit."""
     name = name.strip()
+    if _BARE_TITLE.fullmatch(name):
+        return False  # "市委常委", "副市长": a title without the person
     if _ORG_END.search(name) and not re.search(rf"(?:{_TITLES})$", name):
         return False
     return bool(_LEADER.match(name))
@@ -188,13 +229,24 @@ _GROUP_HEADING = re.compile(
 )
 
 
+# "一、市发展改革委(8项)": a heading that is only a unit's name and a count of items.
+_COUNTED_HEADING = re.compile(
+    r"^(?P<names>[^,;。:!?()]{3,40}?)\s*\(\s*(?:共|计)?\s*\d{1,3}\s*(?:项|条)\s*\)$"
+)
+
+
 def group_heading(title: str) -> tuple[int, int] | None:
     """Offsets in `title` of the names a heading groups its items under, if it does."""
-    m = _GROUP_HEADING.match(title)
+    m = _GROUP_HEADING.match(title) or _COUNTED_HEADING.match(title)
     if not m:
         return None
     names = [n for n in re.split(r"[、,]", m["names"]) if n]
-    if not names or not all(is_leader(n) or _looks_like_unit(n) for n in names):
+    if not names:
+        return None
+    if is_leader(names[-1]) and names[:-1] and all(_BARE_TITLE.fullmatch(n) for n in names[:-1]):
+        # "市委常委、常务副市长张三": the leader's other offices before the name.
+        return m.start("names") + m["names"].rfind(names[-1]), m.end("names")
+    if not all(is_leader(n) or _looks_like_unit(n) for n in names):
         return None
     return m.start("names"), m.end("names")
 
