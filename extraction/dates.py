@@ -174,7 +174,7 @@ def period_ends(text: str, year: int) -> list[str]:
 
 # A number as documents write days and months: "25", "二十五", "两".
 _N = r"(\d{1,2}|[一二三四五六七八九十两]{1,3})"
-_BEFORE_DAY = r"\s?日\s?(?:前|之前|以前|止)"
+_BEFORE_DAY = r"\s?[日号]\s?(?:前|之前|以前|止)"
 _WITHIN = r"\s?(?:内|之内|以内|前)"
 _MONTH_OF_QUARTER = {
     "末月": 3,

@@ -95,7 +95,9 @@ def extract_strict(text: str) -> Extraction:
     # A cover notice's own numbered paragraphs (一、提高认识 …) are not tasks of the document
     # it issues.
     cover = structure.cover_end(norm, lines)
-    roots, _ = structure.build_tree(lines, in_tables, restart_at=cover)
+    roots, _ = structure.build_tree(
+        lines, in_tables, restart_at=cover, group_line=lambda t: units.group_heading(t) is not None
+    )
     if cover is not None:
         roots = [root for root in roots if root.start > cover]
     result = empty_result(script)
@@ -539,10 +541,15 @@ def _assignment(
     if units_from is not None and units_from is not item:
         reasons.append("units_shared")
     leaders: list[str] = []
-    for a in reversed(ancestors):
-        if a.group is None:
-            continue
-        names = units.split_units(raw, norm, a.group[0], a.group[1])
+    root = ancestors[0] if ancestors else node
+    groups = [a.group for a in reversed(ancestors) if a.group is not None]
+    if root.part and root.part_start >= 0:
+        # An unnumbered heading above the item: "市发展改革委牵头工作(8项)".
+        in_part = units.group_heading(root.part)
+        if in_part:
+            groups.append((root.part_start + in_part[0], root.part_start + in_part[1]))
+    for group in groups:
+        names = units.split_units(raw, norm, group[0], group[1])
         leaders.extend(n for n in names if units.is_leader(n) and n not in leaders)
         heading_units = [n for n in names if not units.is_leader(n)]
         if heading_units and not lead:
@@ -573,7 +580,6 @@ def _assignment(
     if not found:
         found = _qualitative(item, raw, norm, fallback, section_titles)
     deadline_text = _without(norm, item.body_start, item.end, excluded)
-    root = ancestors[0] if ancestors else node
     tokens = [n.token for n in [*ancestors, node]]
     return {
         "ref": ".".join([root.annex, *tokens] if root.annex else tokens),

@@ -9,6 +9,7 @@ that skip a level or start at (一).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extraction import dates
@@ -53,6 +54,7 @@ class Node:
     title_end: int = 0
     part: str = ""  # the unnumbered part heading above a top-level node ("2023年工作安排")
     annex: str = ""  # "附件", "附件2": the annex a top-level node belongs to
+    part_start: int = -1  # where `part` starts in the text, when there is one
     # Offsets of the unit or leader names a heading groups its items under ("一、市发展改革委
     # 牵头工作(8项)"), set by the pipeline.
     group: tuple[int, int] | None = None
@@ -132,11 +134,16 @@ _ATTACHMENT_LIST = re.compile(r"^附件\s*[::]\s*\S")
 
 
 def build_tree(
-    lines: list[Line], skip: frozenset[int] = frozenset(), restart_at: int | None = None
+    lines: list[Line],
+    skip: frozenset[int] = frozenset(),
+    restart_at: int | None = None,
+    group_line: Callable[[str], bool] | None = None,
 ) -> tuple[list[Node], list[Line]]:
     """Numbered nodes as a forest, plus the lines before the first numbered line.
 
-    `skip` holds the start offsets of lines that belong to a table.  `restart_at` is the start
+    `skip` holds the start offsets of lines that belong to a table.  `group_line` tells an
+    unnumbered heading that groups the items below it ("市发展改革委牵头工作(8项)"); it opens
+    a part like the unnumbered part headings of a work report.  `restart_at` is the start
     of a line where numbering begins afresh: the title of a document under its cover notice.
     An annex ("附件2" alone on a line, after numbered content) starts its own numbering too;
     its top-level nodes carry `annex`.  The attachment list of a notice ("附件:1.XX方案",
@@ -149,27 +156,33 @@ def build_tree(
     closed = False
     listing = False
     part = ""
+    part_start = -1
     annex = ""
     for line in lines:
         if line.start in skip or is_debris(line.text):
             continue
         if line.start == restart_at:
             part, stack, current, closed, listing, annex = "", [], None, False, False, ""
+            part_start = -1
             continue
         annexed = _ANNEX.match(line.text)
         if annexed and roots:
             annex = "附件" + (annexed[1] or "")
             part, stack, current, closed, listing = "", [], None, False, False
+            part_start = -1
             continue
         if _ATTACHMENT_LIST.match(line.text):
             listing, closed = True, True
             continue
         numbered = match_numbering(line.text)
+        if numbered is None and group_line is not None and group_line(line.text):
+            part, part_start, stack, current, closed = line.text, line.start, [], None, False
+            continue
         if listing and numbered and _DOC_SUFFIX.search(line.text[numbered[2] :].strip()):
             continue  # another attachment's name
         listing = False
         if numbered is None and is_part_heading(line.text):
-            part, stack, current, closed = line.text, [], None, False
+            part, part_start, stack, current, closed = line.text, line.start, [], None, False
             continue
         if numbered is None:
             if current is None:
@@ -208,6 +221,7 @@ def build_tree(
             stack[-1].children.append(node)
         else:
             node.part = part
+            node.part_start = part_start
             node.annex = annex
             roots.append(node)
         stack.append(node)

@@ -130,6 +130,11 @@ RULES: list[tuple[str, str, Rule]] = [
         ("monthly", True, 1, None, 10, None, None, 3),
     ),
     (
+        "每月10号前报送上月工作进展情况。",
+        "每月10號前報送上月工作進展情況。",
+        ("monthly", True, 1, None, 10, None, None, None),
+    ),
+    (
         "季度结束后次月10日前报送分析报告。",
         "季度結束後次月10日前報送分析報告。",
         ("quarterly", True, 1, 1, 10, None, None, None),

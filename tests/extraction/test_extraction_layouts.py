@@ -43,6 +43,22 @@ def test_heading_with_a_count_and_heading_with_a_lead_label_lead_their_items() -
     ]
 
 
+def test_unnumbered_lead_headings_lead_the_numbered_items_below() -> None:
+    text = (
+        "东山县2024年重点工作任务\n"
+        "县发展改革局牵头工作（2项）\n"
+        "1.完成固定资产投资80亿元。（责任单位：县财政局）\n"
+        "2.新开工项目30个。（责任单位：各乡镇）\n"
+        "县商务局牵头工作（1项）\n"
+        "3.社会消费品零售总额增长7%。（责任单位：县市场监管局）\n"
+    )
+    assert _rows(text) == [
+        ("1", ["县发展改革局"], ["县财政局"], []),
+        ("2", ["县发展改革局"], ["各乡镇"], []),
+        ("3", ["县商务局"], ["县市场监管局"], []),
+    ]
+
+
 def test_leader_heading_with_other_offices_records_the_person_only() -> None:
     text = (
         "东山县2024年重点工作\n"
