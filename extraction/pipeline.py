@@ -747,14 +747,19 @@ def _indicator_row(row: structure.TableRow, index: int, raw: str, norm: str) -> 
         category = "约束性" if category_cell.text == "约束性" else "预期性"
     number_cell = cells.get("number")
     number = number_cell.text if number_cell and number_cell.text else str(index + 1)
+    named: dict[str, list[str]] = {"lead": [], "responsible": []}
+    for role, bucket in named.items():
+        cell = cells.get(role)
+        if cell and cell.text:
+            bucket.extend(units.split_units(raw, norm, cell.start, cell.end))
     return {
         "ref": ".".join([token for token, _ in row.sections] + [number]),
         "number": number,
         "section": [heading for _, heading in row.sections],
         "title": indicator,
         "text": tidy(raw[row.line.start : row.line.end]),
-        "lead_units": [],
-        "responsible_units": [],
+        "lead_units": named["lead"],
+        "responsible_units": named["responsible"],
         "leaders": [],
         "targets": found,
         "deadline": None,

@@ -785,10 +785,19 @@ def _line_row(
         lines = lines[1:]
     if not lines:
         return None
-    if "measure_unit" in columns and not set(_UNIT_ROLES) & set(columns):
-        # A target table: one line per cell, in the header's order.
-        for role, line in zip(columns, lines, strict=False):
+    if "measure_unit" in columns:
+        # A target table: one line per cell, in the header's order; unit columns, if any,
+        # take the lines that name units.
+        fixed = [role for role in columns if role not in _UNIT_ROLES]
+        rest = [line for line in lines[len(fixed) :]]
+        for role, line in zip(fixed, lines, strict=False):
             cells[role] = _cell([line])
+        named = [line for line in rest if _is_units(line.text)]
+        unit_columns = [role for role in columns if role in _UNIT_ROLES]
+        if named and unit_columns:
+            cells[unit_columns[0]] = _cell(named[:1] if len(unit_columns) > 1 else named, "、")
+            if len(unit_columns) > 1 and len(named) > 1:
+                cells[unit_columns[1]] = _cell(named[1:], "、")
         if "task" not in cells:
             return None
         return TableRow(Line(row_lines[0].start, row_lines[-1].end, ""), cells, [], row_lines)

@@ -157,6 +157,27 @@ def test_flattened_table_rows_numbered_with_dots() -> None:
     assert [a["deadline"] for a in result["assignments"]] == ["2024-06-30", "2024-12-31"]
 
 
+def test_flattened_target_table_with_unit_columns() -> None:
+    text = (
+        "东山县2024年主要经济指标任务分解表\n序号\n指标名称\n单位\n目标值\n牵头单位\n责任单位\n"
+        "1\n地区生产总值增速\n%\n6.5左右\n县发改局\n县统计局\n各乡镇\n"
+        "2\n城镇新增就业\n人\n3000以上\n县人社局\n各乡镇\n"
+    )
+    result = extract(text)
+    assert _rows(text) == [
+        ("1", ["县发改局"], ["县统计局", "各乡镇"], []),
+        ("2", ["县人社局"], ["各乡镇"], []),
+    ]
+    assert [
+        (t["indicator"], t["value"], t["unit"], t["comparator"], t["kind"])
+        for a in result["assignments"]
+        for t in a["targets"]
+    ] == [
+        ("地区生产总值", 6.5, "%", "~", "growth"),
+        ("城镇新增就业", 3000.0, "人", ">=", "count"),
+    ]
+
+
 def test_cover_notice_title_with_a_remark_starts_the_document() -> None:
     text = (
         "东山县人民政府办公室关于印发东山县2024年稳增长工作方案的通知\n"
