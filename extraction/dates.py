@@ -274,12 +274,19 @@ def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
     right = m.start() if m else len(text)
     while left < right and text[left].isspace():
         left += 1
+    numbered = _ITEM_NUMBER.match(text, left, right)
+    if numbered:
+        left = numbered.end()  # "(二)各责任单位应在…": the clause, not its item number
     while right > left and text[right - 1].isspace():
         right -= 1
     return left, right
 
 
 _CLAUSE_END = re.compile(r"[,;。,;\n]")
+_ITEM_NUMBER = re.compile(
+    r"\s*(?:\(\s*[一二三四五六七八九十\d]{1,3}\s*\)|[一二三四五六七八九十]{1,3}\s*[、.]|"
+    r"\d{1,3}\s*[.、](?!\d))\s*"
+)
 
 
 def _reports(text: str, start: int, end: int) -> bool:
