@@ -127,9 +127,14 @@ _ROLE_SENTENCE = re.compile(
 )
 
 
+_ANY_ROLE = re.compile(r"牵头|配合|负责|参与|协同|协助|协办")
+
+
 def _role_sentence(norm: str, start: int, end: int) -> list[UnitClause]:
     """ "…完成投资20亿元。县发改局牵头,县财政局、县住建局配合。": the same parts as in
     brackets, written as a sentence of their own (the item's last one)."""
+    if not _ANY_ROLE.search(norm, start, end):
+        return []
     found = list(_ROLE_SENTENCE.finditer(norm, start, end))
     if not found:
         return []
