@@ -306,17 +306,33 @@ def _unlabelled(norm: str, start: int, end: int) -> list[UnitClause]:
             if piece and piece not in ",;,;":
                 parts.append((pos, pos + len(piece), piece))
             pos += len(piece)
-        if not parts or not all(_ROLE_WORD.search(p[2].strip()) for p in parts):
+        if not parts or not _ROLE_WORD.search(parts[-1][2].strip()):
             continue
-        leads = [p for p in parts if _is_lead_part(p[2])]
-        if not leads and not _sole_unit(parts) and not _responsible_list(parts):
+        # "(市发改委牵头,市财政局、市住建局,各县区政府配合)": a part naming units without a
+        # role word takes the role of the next part that has one.
+        roles: list[str | None] = [None] * len(parts)
+        pending: str | None = None
+        for k in range(len(parts) - 1, -1, -1):
+            piece = parts[k][2].strip()
+            word = _ROLE_WORD.search(piece)
+            if word:
+                pending = word[1]
+                roles[k] = word[1]
+            elif pending and "牵头" not in pending and _ORG_END.search(piece):
+                roles[k] = pending
+        if any(r is None for r in roles):
             continue
-        for a, _, piece in parts:
-            word = _ROLE_WORD.search(piece.strip())
-            if word is None:  # pragma: no cover - every part was checked above
+        worded = [p for p, r in zip(parts, roles, strict=True) if _ROLE_WORD.search(p[2].strip())]
+        leads = [p for p in worded if _is_lead_part(p[2])]
+        if not leads and not _sole_unit(worded) and not _responsible_list(worded):
+            continue
+        for (a, _, piece), word_text in zip(parts, roles, strict=True):
+            if word_text is None:  # pragma: no cover - every part has a role, checked above
                 continue
-            role: Role = "lead" if "牵头" in word[1] or "主责" in word[1] else "responsible"
-            stripped_end = a + len(piece.rstrip()) - len(word[1])
+            own = _ROLE_WORD.search(piece.strip())
+            role: Role = "lead" if "牵头" in word_text or "主责" in word_text else "responsible"
+            cut = len(own[1]) if own else 0
+            stripped_end = a + len(piece.rstrip()) - cut
             clauses.append(UnitClause(role, m.start(), m.end(), a, stripped_end))
     return clauses
 

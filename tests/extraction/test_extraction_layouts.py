@@ -110,6 +110,20 @@ def test_leaders_are_people_not_units(name: str, leader: bool) -> None:
     assert is_leader(name) is leader
 
 
+def test_units_listed_with_commas_before_their_role_word_share_it() -> None:
+    text = (
+        "东山县2024年重点工作\n"
+        "1.完成固定资产投资80亿元（县发改局牵头，县财政局、县住建局，各乡镇人民政府配合）。\n"
+        "2.新增就业3000人（县人社局、县财政局，各乡镇负责）。\n"
+        "3.开展技能培训2000人次（按程序负责）。\n"
+    )
+    assert _rows(text) == [
+        ("1", ["县发改局"], ["县财政局", "县住建局", "各乡镇人民政府"], []),
+        ("2", [], ["县人社局", "县财政局", "各乡镇"], []),
+        ("3", [], [], []),
+    ]
+
+
 def test_a_leader_written_where_a_unit_goes_is_a_leader() -> None:
     text = "东山县2024年工作要点\n1.接待游客120万人次（王副县长牵头，县文旅局负责）。\n"
     assert _rows(text) == [("1", [], ["县文旅局"], ["王副县长"])]
