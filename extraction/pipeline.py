@@ -42,6 +42,10 @@ _CLOSING = re.compile(
 _PARAGRAPH_MARK = re.compile(r"^[—\-–·•●○◆◇■□▪►▸※\s]+")
 _TITLE_GROWTH = re.compile(r"(及其?增速|及增长率|及增幅|增速|增长率|增幅|数据)$")
 _INVERSE_NOTE = re.compile(r"[((]逆指标[))]")
+_LEADER_LABEL = re.compile(
+    r"[(【\[]?(?:责任|分管|牵头|联系|包抓|包联|主抓)领导[ \t]*[::】\]][ \t]*"
+    r"([^;;。\n()【】]{2,40})[)】\]]?"
+)
 
 
 def empty_result(script: Script = "simplified") -> Extraction:
@@ -561,6 +565,12 @@ def _assignment(
         lead = [responsible.pop(0)]
         reasons.append("lead_inferred")
     excluded = item.excluded()
+    for m in _LEADER_LABEL.finditer(norm, item.body_start, item.end):
+        # "责任领导:王副县长": the leader in charge, kept out of the text and the targets.
+        for name in units.split_units(raw, norm, m.start(1), m.end(1)):
+            if name not in leaders:
+                leaders.append(name)
+        excluded.append((m.start(), m.end()))
     body_text = _without(raw, item.body_start, item.end, excluded)
     fallback = _INVERSE_NOTE.sub("", item.title_norm)
     fallback = _TITLE_GROWTH.sub("", fallback)

@@ -124,6 +124,20 @@ def test_units_listed_with_commas_before_their_role_word_share_it() -> None:
     ]
 
 
+def test_leader_labels_name_the_leader_in_charge() -> None:
+    text = (
+        "东山县2024年重点工作\n"
+        "1.完成固定资产投资80亿元。\n责任领导：王副县长\n牵头单位：县发改局\n责任单位：县财政局\n"
+        "2.新增就业3000人。（分管领导：李副县长；牵头单位：县人社局）\n"
+    )
+    result = extract(text)
+    assert _rows(text) == [
+        ("1", ["县发改局"], ["县财政局"], ["王副县长"]),
+        ("2", ["县人社局"], [], ["李副县长"]),
+    ]
+    assert all("领导" not in item["text"] for item in result["assignments"])
+
+
 def test_a_leader_written_where_a_unit_goes_is_a_leader() -> None:
     text = "东山县2024年工作要点\n1.接待游客120万人次（王副县长牵头，县文旅局负责）。\n"
     assert _rows(text) == [("1", [], ["县文旅局"], ["王副县长"])]
