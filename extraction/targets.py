@@ -948,7 +948,13 @@ def find_headline_targets(raw: str, norm: str) -> list[Target]:
             start = m.start() + heading.end() if inline else m.end() + 1
             line_end = norm.find("\n", start)
             if match_numbering(norm[start : line_end if line_end >= 0 else len(norm)].strip()):
-                continue  # numbered items under the heading are assignments, not a headline
+                # Numbered items under the heading are assignments, not a headline, unless
+                # they only state the goals ("1.地区生产总值增长6.5%;") in a document whose
+                # tasks name their units elsewhere.
+                found = _numbered_goals(raw, norm, start)
+                if len(found) >= 2:
+                    return found
+                continue
             end = _sentence_end(norm, start, stop_at_newline=False)
             found = find_targets(raw, norm, start, end)
             if len(found) >= 2:
@@ -962,6 +968,35 @@ def find_headline_targets(raw: str, norm: str) -> list[Target]:
         if len(growth) >= 3 and _HEADLINE_INDICATOR.search(growth[0]["indicator"]):
             return found
     return []
+
+
+_UNIT_WORDS = re.compile(r"牵头|责任单位|责任部门|配合|负责|协办")
+
+
+def _numbered_goals(raw: str, norm: str, start: int) -> list[Target]:
+    """Targets of short numbered goal lines right under a goals heading, when the document's
+    tasks name units (so these lines, which name none, are the goals and not tasks)."""
+    if not _UNIT_WORDS.search(norm, start):
+        return []
+    found: list[Target] = []
+    pos = start
+    first_style = None
+    for line in norm[start:].split("\n")[:15]:
+        text = line.strip()
+        numbered = match_numbering(text)
+        if not text:
+            pos += len(line) + 1
+            continue
+        if numbered is None or len(text) > 80:
+            break
+        first_style = first_style or numbered[0]
+        if numbered[0] != first_style:
+            break  # the next heading
+        if _UNIT_WORDS.search(text):
+            return []
+        found.extend(find_targets(raw, norm, pos, pos + len(line)))
+        pos += len(line) + 1
+    return found
 
 
 def _sentence_end(norm: str, start: int, *, stop_at_newline: bool = True) -> int:

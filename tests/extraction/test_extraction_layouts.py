@@ -254,6 +254,23 @@ def test_goals_on_the_numbered_heading_line_of_a_quarter_plan() -> None:
     assert [t["value"] for t in item["targets"]] == [95.0]
 
 
+def test_numbered_goal_lines_under_the_goals_heading_are_the_headline() -> None:
+    text = (
+        "东山县2024年一季度经济开门红方案\n一、总体要求\n（一）目标任务\n"
+        "1.地区生产总值同比增长6.5%以上；\n2.规模以上工业增加值同比增长8%；\n"
+        "3.固定资产投资同比增长10%。\n二、重点措施\n"
+        "1.规模以上工业企业开工率达到95%以上。（牵头单位：县工信局）\n"
+        "2.新开工项目30个。（牵头单位：县发改局）\n"
+    )
+    result = extract(text)
+    assert [(t["indicator"], t["value"], t["quarter"]) for t in result["targets"]] == [
+        ("地区生产总值", 6.5, 1),
+        ("规模以上工业增加值", 8.0, 1),
+        ("固定资产投资", 10.0, 1),
+    ]
+    assert [a["ref"] for a in result["assignments"]] == ["二.1", "二.2"]
+
+
 @pytest.mark.parametrize(
     ("text", "quarter"),
     [
