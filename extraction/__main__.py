@@ -14,8 +14,8 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 
-from extraction import EXTRACTION_VERSION, extract, read_document
-from extraction.errors import UnreadableDocument
+from extraction import EXTRACTION_VERSION, LOW_CONFIDENCE, extract, read_document
+from extraction.errors import DecodeError
 from extraction.types import Extraction, ReportingRule, Target
 
 
@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in args.files:
         try:
             texts.append(read_document(path))
-        except UnreadableDocument as exc:
+        except DecodeError as exc:
             print(f"{path}: {exc.message} [{exc.code}]", file=sys.stderr)
             failed = True
         except OSError as exc:
@@ -64,7 +64,13 @@ _COLUMNS = (
     ("指标", 36),
 )
 _COMPARATORS = {">=": "≥", ">": ">", "~": "约", "<=": "≤", "<": "<", "=": "="}
-_FREQUENCIES = {"quarterly": "每季度", "monthly": "每月", "yearly": "每年"}
+_FREQUENCIES = {
+    "quarterly": "每季度",
+    "monthly": "每月",
+    "half-yearly": "每半年",
+    "yearly": "每年",
+}
+_PERIODS = {"quarterly": "季度", "monthly": "个月", "half-yearly": "个半年", "yearly": "年"}
 
 
 def _width(text: str) -> int:
@@ -106,8 +112,18 @@ def _target_text(target: Target) -> str:
 
 def _rule_text(rule: ReportingRule) -> str:
     when = _FREQUENCIES[rule["frequency"]]
-    if rule["month_of_quarter"]:
-        when += f"第{rule['month_of_quarter']}个月"
+    if rule["from_period"]:
+        when = f"从第{rule['from_period']}{_PERIODS[rule['frequency']]}起," + when
+    if rule["after_period"]:
+        when += "结束后"
+        if rule["working_days"]:
+            when += f"{rule['working_days']}个工作日内"
+        elif rule["calendar_days"]:
+            when += f"{rule['calendar_days']}日内"
+        elif rule["month_of_period"]:
+            when += f"第{rule['month_of_period']}个月"
+    elif rule["month_of_period"] and rule["frequency"] != "monthly":
+        when += f"第{rule['month_of_period']}个月"
     if rule["day"]:
         when += f"{rule['day']}日前"
     return f"{when}  ({rule['text']})"
@@ -115,7 +131,8 @@ def _rule_text(rule: ReportingRule) -> str:
 
 def render_table(path: str, result: Extraction) -> str:
     """The draft as a person checks it: one row per assignment, targets listed in the last
-    column (↓ marks a lower-is-better target, [云县] a per-place one)."""
+    column (↓ marks a lower-is-better target, [云县] a per-place one); "!" before a ref marks
+    an assignment below LOW_CONFIDENCE."""
     script = "  繁体原文(已转简体)" if result["script"] == "traditional" else ""
     out = [
         f"== {path}",
@@ -129,13 +146,17 @@ def render_table(path: str, result: Extraction) -> str:
         out.append(f"报送: {_rule_text(rule)}")
     if result["escalation_days"]:
         out.append(f"问题办结时限: {result['escalation_days']}日")
-    out.append(f"任务 {len(result['assignments'])} 项")
+    low = sum(1 for item in result["assignments"] if item["confidence"] < LOW_CONFIDENCE)
+    out.append(f"任务 {len(result['assignments'])} 项" + (f",需复核 {low} 项(!)" if low else ""))
+    for fragment in result["fragments"]:
+        out.append(f"末尾残缺文字(未作为任务): {fragment['text']}")
     header = " | ".join(_pad(name, width) for name, width in _COLUMNS)
     out.append(header)
     out.append("-" * _width(header))
     for item in result["assignments"]:
+        mark = "!" if item["confidence"] < LOW_CONFIDENCE else ""
         cells = [
-            item["ref"],
+            mark + item["ref"],
             item["title"],
             "、".join(item["lead_units"]),
             "、".join(item["responsible_units"]),

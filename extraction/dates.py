@@ -37,7 +37,7 @@ def cn_number(text: str) -> int | None:
     if "十" not in text:
         return _CN_DIGIT.get(text) if len(text) == 1 else None
     tens, _, units = text.partition("十")
-    if tens and tens not in _CN_DIGIT or units and units not in _CN_DIGIT:
+    if (tens and tens not in _CN_DIGIT) or (units and units not in _CN_DIGIT):
         return None
     return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[units] if units else 0)
 
@@ -85,6 +85,27 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
             if value:
                 found.append((m.start(), m.end(), value))
     return sorted(found)
+
+
+_GARBLED = re.compile(r"^(\d{4})年?(\d{1,2})月?(\d{1,2})日$")
+
+
+def garbled_date(text: str) -> str | None:
+    """A signature date whose 年 or 月 was lost in conversion ("2022121日" for 2022年12月1日).
+
+    The digits after the year are read with a two-digit month first when that gives a date
+    (12-1 rather than 1-21); the only other reading is taken when it does not.
+    """
+    m = _GARBLED.match(text)
+    if not m:
+        return None
+    year, rest = int(m[1]), m[2] + m[3]
+    for cut in (2, 1):
+        if 0 < cut < len(rest):
+            value = iso_date(year, int(rest[:cut]), int(rest[cut:]))
+            if value:
+                return value
+    return None
 
 
 def parse_date(text: str) -> str | None:
@@ -151,68 +172,264 @@ def period_ends(text: str, year: int) -> list[str]:
 
 # --- reporting rules --------------------------------------------------------------------------
 
+# A number as documents write days and months: "25", "二十五", "两".
+_N = r"(\d{1,2}|[一二三四五六七八九十两]{1,3})"
+_BEFORE_DAY = r"\s?[日号]\s?(?:前|之前|以前|止)"
+_WITHIN = r"\s?(?:内|之内|以内|前)"
 _MONTH_OF_QUARTER = {
     "末月": 3,
     "最后一个月": 3,
-    "第三个月": 3,
-    "第三月": 3,
+    "最后一月": 3,
+    "末": 3,
+    "底": 3,
     "首月": 1,
     "第一个月": 1,
     "第一月": 1,
+    "第1个月": 1,
+    "第1月": 1,
     "第二个月": 2,
     "第二月": 2,
+    "第2个月": 2,
+    "第2月": 2,
+    "第三个月": 3,
+    "第三月": 3,
+    "第3个月": 3,
+    "第3月": 3,
 }
-_REPORT_VERB = r"(?:报送|上报|报告|提交|报至|报市|报区|报县|送至|送达)"
-_QUARTERLY_DAY = re.compile(
-    r"每个?季度的?(末月|最后一个月|第[一二三]个?月|首月)?的?(\d{1,2})\s?日\s?(?:前|之前|以前)"
+# What makes a date a reporting deadline rather than a task's: a verb of sending or reporting
+# ("报送", "上报", "报县发改局") near it in the same sentence.
+_REPORT_VERB = (
+    r"(?:报送|上报|报告|提交|报至|送至|送达|呈报|汇报|报备|报给|反馈至|反馈给|"
+    r"报(?:市|区|县|州|盟|旗|省|镇|乡)(?!场|民|级|内|外|直))"
 )
-_MONTHLY_DAY = re.compile(r"每个?月的?(\d{1,2})\s?日\s?(?:前|之前|以前)")
-_YEARLY_DAY = re.compile(r"每年的?(\d{1,2})\s?月\s?(\d{1,2})\s?日\s?(?:前|之前|以前)")
-_PLAIN = re.compile(rf"每(个?季度|个?月|年)[^,;。,;]{{0,12}}?{_REPORT_VERB}(?!前|后|之前|之后)")
-_CLAUSE_END = re.compile(r"[,;。,;\n]")
+_REPORT = re.compile(_REPORT_VERB)
+_QUARTER_WORD = r"(?:每个?季度|每季)"
+# In-period quarterly: "每季度末月25日前", "每个季度第1个月的20日前" (reporting the quarter
+# before, when the text says so), "每季度最后一个月的20日前".
+_QUARTERLY_DAY = re.compile(
+    rf"{_QUARTER_WORD}的?(末月|最后一个?月|第[一二三123]个?月|首月|末|底)?的?\s?{_N}{_BEFORE_DAY}"
+)
+# After the quarter: "每季度结束后次月10日前", "季度终了后次月5日前", "下季度首月10日前".
+_QUARTERLY_NEXT_MONTH = re.compile(
+    rf"(?:季度(?:结束|终了|末)后的?次月|下一?个?季度(?:首月|第[一1]个?月))的?\s?{_N}{_BEFORE_DAY}"
+)
+# "每季度结束后5个工作日内", "季度终了后10日内", "每季度结束后15天内".
+_AFTER_DAYS: dict[Frequency, re.Pattern[str]] = {
+    "quarterly": re.compile(
+        rf"(?:每个?)?季度(?:结束|终了|末|期满)后的?\s?{_N}\s?个?\s?(工作日|日|天){_WITHIN}"
+    ),
+    "monthly": re.compile(
+        rf"(?:每个?)?月(?:度)?(?:结束|终了|末|期满)后的?\s?{_N}\s?个?\s?(工作日|日|天){_WITHIN}"
+    ),
+    "half-yearly": re.compile(
+        rf"(?:每)?半年(?:度)?(?:结束|终了|末|期满)后的?\s?{_N}\s?个?\s?(工作日|日|天){_WITHIN}"
+    ),
+    "yearly": re.compile(
+        rf"(?:每)?年(?:度)?(?:结束|终了|期满)后的?\s?{_N}\s?个?\s?(工作日|日|天){_WITHIN}"
+    ),
+}
+_MONTHLY_DAY = re.compile(rf"每个?月(?:份)?的?\s?{_N}{_BEFORE_DAY}")
+_MONTHLY_END = re.compile(r"每个?月(?:月底|月末|底|末)(?:前|之前|以前)")
+# "次月5日前报送上月情况": the month after the one reported.
+_MONTHLY_NEXT = re.compile(rf"(?<!季度)(?<!季度结束后)(?<!季度终了后)次月的?\s?{_N}{_BEFORE_DAY}")
+_YEARLY_DAY = re.compile(rf"每年的?\s?{_N}\s?月\s?{_N}{_BEFORE_DAY}")
+_YEARLY_NEXT = re.compile(rf"次年的?\s?{_N}\s?月\s?{_N}{_BEFORE_DAY}")
+# "12月20日前报送全年工作总结", "年底前报送全年总结": yearly only when the year is what is sent.
+_DATED = re.compile(rf"(?<![\d年])(\d{{1,2}})\s?月\s?{_N}{_BEFORE_DAY}")
+_YEAR_CLOSE = re.compile(r"(?:每年|今年)?(?:年底|年末|年终)(?:前|之前|以前)")
+_WHOLE_YEAR = re.compile(r"全年|年度|本年|当年|一年来")
+_PLAIN = re.compile(
+    rf"每(个?季度|季|个?月|半年|年)[^,;。,;\n]{{0,12}}?{_REPORT_VERB}(?!前|后|之前|之后)"
+)
+_PLAIN_FREQUENCY: dict[str, Frequency] = {
+    "季度": "quarterly",
+    "季": "quarterly",
+    "月": "monthly",
+    "半年": "half-yearly",
+    "年": "yearly",
+}
+_PREVIOUS: dict[Frequency, re.Pattern[str]] = {
+    "quarterly": re.compile(r"上一?个?季度|前一个?季度"),
+    "monthly": re.compile(r"上一?个?月(?!底|末)|前一个?月"),
+    "yearly": re.compile(r"上一?年度?|前一年"),
+}
+_FROM: dict[Frequency, re.Pattern[str]] = {
+    "quarterly": re.compile(r"(?:从|自)第?([一二三四1-4])\s?季度(?:起|开始)"),
+    "monthly": re.compile(rf"(?:从|自)(?:\d{{4}}\s?年)?\s?{_N}\s?月(?:份)?(?:起|开始)"),
+}
+_SENTENCE_STOP = re.compile(r"[。\n]")
+# Where another rule may begin within a sentence: "…每月25日前报县项目办;项目办于次月5日前…".
+_PART_END = re.compile(r"[;;]")
 
 
-def _clause_around(text: str, start: int, end: int) -> str:
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind("。", 0, start), text.rfind("\n", 0, start)) + 1
+    m = _SENTENCE_STOP.search(text, end)
+    return left, m.start() if m else len(text)
+
+
+def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
     left = max(text.rfind(ch, 0, start) for ch in ",;。,;\n") + 1
     m = _CLAUSE_END.search(text, end)
     right = m.start() if m else len(text)
-    return text[left:right].strip()
+    while left < right and text[left].isspace():
+        left += 1
+    numbered = _ITEM_NUMBER.match(text, left, right)
+    if numbered:
+        left = numbered.end()  # "(二)各责任单位应在…": the clause, not its item number
+    while right > left and text[right - 1].isspace():
+        right -= 1
+    return left, right
 
 
-def _has_report_verb(text: str, end: int) -> bool:
-    m = _CLAUSE_END.search(text, end)
-    right = m.start() if m else len(text)
-    return re.search(_REPORT_VERB, text[end : right + 1]) is not None
+_CLAUSE_END = re.compile(r"[,;。,;\n]")
+_ITEM_NUMBER = re.compile(
+    r"\s*(?:\(\s*[一二三四五六七八九十\d]{1,3}\s*\)|[一二三四五六七八九十]{1,3}\s*[、.]|"
+    r"\d{1,3}\s*[.、](?!\d))\s*"
+)
 
 
-def find_reporting_rules(text: str) -> list[ReportingRule]:
-    """Rules such as "于每季度末月25日前报送" → quarterly, month 3 of the quarter, day 25."""
+def _reports(text: str, start: int, end: int) -> bool:
+    """A reporting verb in the same sentence, shortly after the deadline or just before it."""
+    left, right = _sentence(text, start, end)
+    if _REPORT.search(text, end, min(right, end + 40)):
+        return True
+    return _REPORT.search(text, max(left, start - 16), start) is not None
+
+
+def _reporting_sentences(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for m in _REPORT.finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        spans.append(_sentence(text, m.start(), m.end()))
+    return spans
+
+
+def _number(text: str | None) -> int | None:
+    return cn_number(text) if text else None
+
+
+def find_reporting_rules(text: str, raw: str | None = None) -> list[ReportingRule]:
+    """Reporting rules as documents write them, each with the clause it came from.
+
+    `text` is the working copy; `raw` the prepared text at the same offsets (the rule's `text`
+    is sliced from it, as written).  In-period rules name a month of the period
+    ("于每季度末月25日前报送" → quarterly, month 3, day 25); after-period rules count from the
+    period's end ("次月5日前报送上月情况" → monthly, after, month 1, day 5; "每季度结束后5个工作
+    日内" → quarterly, after, 5 working days).  A rule that reports the period before
+    ("每个季度第1个月的20日前报送上季度情况") is an after-period rule in its first month.
+    """
+    source = text if raw is None else raw
     rules: list[ReportingRule] = []
-    seen: set[tuple[str, int | None, int | None]] = set()
+    seen: set[tuple[object, ...]] = set()
+    taken: list[tuple[int, int]] = []
 
-    def add(freq: Frequency, moq: int | None, day: int | None, start: int, end: int) -> None:
-        if (freq, moq, day) in seen:
+    def add(
+        freq: Frequency,
+        start: int,
+        end: int,
+        *,
+        month: int | None = None,
+        day: int | None = None,
+        after: bool = False,
+        working: int | None = None,
+        calendar_days: int | None = None,
+    ) -> None:
+        if any(a < end and start < b for a, b in taken):
+            return  # a longer form already read these words
+        s_left, s_right = _sentence(text, start, end)
+        sentence = text[s_left:s_right]
+        previous = _PREVIOUS.get(freq)
+        stop = _PART_END.search(text, end, s_right)
+        if not after and previous and previous.search(text, end, stop.start() if stop else s_right):
+            # "每月5日前报送上月情况", "每个季度第1个月的20日前报送上季度情况".
+            if freq == "monthly" or month == 1:
+                after, month = True, 1
+        if freq == "monthly" and not after and month is None:
+            month = 1  # a month-long period holds its due day in its only month
+        from_period = None
+        pattern = _FROM.get(freq)
+        found = pattern.search(sentence) if pattern else None
+        if found:
+            from_period = _number(found[1])
+        key = (freq, after, month, day, working, calendar_days)
+        taken.append((start, end))
+        if key in seen:
             return
-        seen.add((freq, moq, day))
-        clause = _clause_around(text, start, end)
-        rules.append({"frequency": freq, "month_of_quarter": moq, "day": day, "text": clause})
+        seen.add(key)
+        left, right = _clause_span(text, start, end)
+        rules.append(
+            {
+                "frequency": freq,
+                "after_period": after,
+                "month_of_period": month,
+                "month_of_quarter": month if freq == "quarterly" else None,
+                "day": day,
+                "working_days": working,
+                "calendar_days": calendar_days,
+                "from_period": from_period,
+                "text": source[left:right],
+                "span": [left, right],
+            }
+        )
 
-    for m in _QUARTERLY_DAY.finditer(text):
-        if _has_report_verb(text, m.end()):
-            which = (m[1] or "").replace("个", "")
-            moq = _MONTH_OF_QUARTER.get(which) or _MONTH_OF_QUARTER.get(m[1] or "")
-            add("quarterly", moq, int(m[2]), m.start(), m.end())
-    for m in _MONTHLY_DAY.finditer(text):
-        if _has_report_verb(text, m.end()):
-            add("monthly", None, int(m[1]), m.start(), m.end())
-    for m in _YEARLY_DAY.finditer(text):
-        if _has_report_verb(text, m.end()):
-            add("yearly", None, int(m[2]), m.start(), m.end())
-    for m in _PLAIN.finditer(text):
-        unit = m[1].replace("个", "")
-        freq: Frequency = "quarterly" if unit == "季度" else "monthly" if unit == "月" else "yearly"
-        if not any(rule["frequency"] == freq for rule in rules):
-            add(freq, None, None, m.start(), m.end())
+    # Every rule names a reporting verb in its sentence: only those sentences are read.
+    for where in _reporting_sentences(text):
+        for m in _QUARTERLY_NEXT_MONTH.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                add("quarterly", m.start(), m.end(), month=1, day=_number(m[1]), after=True)
+        for freq, pattern in _AFTER_DAYS.items():
+            for m in pattern.finditer(text, *where):
+                if not _reports(text, m.start(), m.end()):
+                    continue
+                count = _number(m[1])
+                working = count if m[2] == "工作日" else None
+                days = None if m[2] == "工作日" else count
+                add(freq, m.start(), m.end(), after=True, working=working, calendar_days=days)
+        for m in _QUARTERLY_DAY.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                month = _MONTH_OF_QUARTER.get(m[1] or "")
+                add("quarterly", m.start(), m.end(), month=month, day=_number(m[2]))
+        for m in _MONTHLY_NEXT.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                add("monthly", m.start(), m.end(), month=1, day=_number(m[1]), after=True)
+        for m in _MONTHLY_DAY.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                add("monthly", m.start(), m.end(), day=_number(m[1]))
+        for m in _MONTHLY_END.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                # The month's last day; the calendar clamps 31 to the month's length.
+                add("monthly", m.start(), m.end(), day=31)
+        for m in _YEARLY_NEXT.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                add(
+                    "yearly", m.start(), m.end(), month=_number(m[1]), day=_number(m[2]), after=True
+                )
+        for m in _YEARLY_DAY.finditer(text, *where):
+            if _reports(text, m.start(), m.end()):
+                add("yearly", m.start(), m.end(), month=_number(m[1]), day=_number(m[2]))
+        for pattern in (_DATED, _YEAR_CLOSE):
+            for m in pattern.finditer(text, *where):
+                _, right = _sentence(text, m.start(), m.end())
+                window = text[m.end() : min(right, m.end() + 30)]
+                verb = _REPORT.search(window)
+                if not verb or not _WHOLE_YEAR.search(window, verb.end()):
+                    continue
+                if pattern is _DATED:
+                    month, day = _number(m[1]), _number(m[2])
+                    if month is None or not 1 <= month <= 12:
+                        continue
+                else:
+                    month, day = 12, 31
+                add("yearly", m.start(), m.end(), month=month, day=day)
+    # A frequency without a due day ("每半年报送一次") only where no rule of it gave one.
+    for where in _reporting_sentences(text):
+        for m in _PLAIN.finditer(text, *where):
+            plain = _PLAIN_FREQUENCY[m[1].replace("个", "")]
+            if not any(rule["frequency"] == plain for rule in rules):
+                add(plain, m.start(), m.start() + 1 + len(m[1]))
+    rules.sort(key=lambda rule: rule["span"][0])
     return rules
 
 

@@ -15,7 +15,7 @@ import re
 import zipfile
 from typing import TYPE_CHECKING
 
-from extraction.errors import UnreadableDocument
+from extraction.errors import DecodeError
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -29,14 +29,12 @@ _MAX_RATIO = 200
 _MAX_PDF_PAGES = 2000
 
 
-def _too_large() -> UnreadableDocument:
-    return UnreadableDocument(
-        "too_large", "文件过大(解压后的文字超过限制),请拆分后再导入,或另存为 .txt。"
-    )
+def _too_large() -> DecodeError:
+    return DecodeError("too_large", "文件过大(解压后的文字超过限制),请拆分后再导入,或另存为 .txt。")
 
 
-def _corrupt(kind: str) -> UnreadableDocument:
-    return UnreadableDocument(
+def _corrupt(kind: str) -> DecodeError:
+    return DecodeError(
         "corrupt", f"{kind} 文件已损坏或格式不完整,无法读取;请用原软件重新另存后再导入。"
     )
 
@@ -58,10 +56,10 @@ def _check_zip(data: bytes) -> None:
         raise _corrupt("Word(.docx)") from None
     if "word/document.xml" not in names:
         if any(name.startswith("xl/") for name in names):
-            raise UnreadableDocument(
+            raise DecodeError(
                 "unsupported", "暂不支持 Excel(.xlsx)文件,请把表格复制到 Word(.docx)或另存为 .txt。"
             )
-        raise UnreadableDocument(
+        raise DecodeError(
             "unsupported", "这个压缩包不是 Word(.docx)文件,请导入 .docx、.pdf 或 .txt 文件。"
         )
 
@@ -163,17 +161,38 @@ def _unwrap(lines: list[str]) -> list[str]:
     return out
 
 
+def _password_needed() -> DecodeError:
+    return DecodeError("encrypted", "PDF 文件设置了打开密码,无法读取;请解除密码后再导入。")
+
+
 def pdf_text(data: bytes) -> str:
-    """The text layer of every page; a scan without one is refused with a clear reason."""
+    """The text layer of every page; a scan without one is refused with a clear reason.
+
+    An encrypted PDF whose open password is empty (a "permissions only" file: printing or
+    copying restricted, opening free) is decrypted and read; one that needs a password is
+    refused with the code "encrypted".
+    """
     import pypdf
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import (
+        DependencyError,
+        FileNotDecryptedError,
+        LimitReachedError,
+        PyPdfError,
+    )
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableDocument(
-                "unsupported", "PDF 文件设置了打开密码,无法读取;请解除密码后再导入。"
-            )
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except DependencyError:
+                # The AES providers come from `cryptography` (a pinned requirement); without
+                # it the file cannot be read here, whatever its password.
+                raise DecodeError(
+                    "encrypted", "PDF 文件已加密,当前环境无法解密;请解除加密后再导入。"
+                ) from None
+            if not opened:
+                raise _password_needed()
         if len(reader.pages) > _MAX_PDF_PAGES:
             raise _too_large()
         lines: list[str] = []
@@ -184,14 +203,19 @@ def pdf_text(data: bytes) -> str:
             if size > MAX_TEXT_CHARS:
                 raise _too_large()
             lines.extend(line for line in text.splitlines() if not _PAGE_FURNITURE.match(line))
-    except UnreadableDocument:
+    except DecodeError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+    except FileNotDecryptedError:
+        raise _password_needed() from None
+    except LimitReachedError:
+        # pypdf's own ceilings (tokens per content stream, decompressed bytes, array sizes).
+        raise _too_large() from None
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         raise _corrupt("PDF") from None
     # Unwrapped across page breaks too: a paragraph often continues on the next page.
     text = "\n".join(_unwrap(lines))
     if sum(1 for ch in text if not ch.isspace()) < 10:
-        raise UnreadableDocument(
+        raise DecodeError(
             "no_text",
             "PDF 没有文字层(可能是扫描件或图片),无法抽取文字;"
             "请先用 OCR 识别成文字,或导入带文字层的 PDF、.docx、.txt 文件。",

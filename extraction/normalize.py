@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from extraction import formats
-from extraction.errors import UnreadableDocument
+from extraction.errors import DecodeError
 
 _BLANK = " \t\r\n\f\v\u3000\ufeff\xa0\u200b"
 
@@ -48,13 +48,13 @@ def decode_document(data: bytes, filename: str = "") -> str:
 
     Plain text: UTF-8 (BOM or not), then GB18030; UTF-16 with a byte-order mark too, because
     Windows Notepad's "Unicode" saves it.  Word .docx: paragraphs in order, table rows as
-    tab-separated lines.  PDF: the text layer.  Raises UnreadableDocument for empty, binary,
+    tab-separated lines.  PDF: the text layer.  Raises DecodeError for empty, binary,
     undecodable, broken, oversized or unsupported input (legacy .doc/.wps/.xls among them).
     """
     if len(data) > _MAX_BYTES:
-        raise UnreadableDocument("too_large", "文件过大(超过 50 MB),请拆分后再导入。")
+        raise DecodeError("too_large", "文件过大(超过 50 MB),请拆分后再导入。")
     if not data.strip():
-        raise UnreadableDocument("empty", _EMPTY_MESSAGE)
+        raise DecodeError("empty", _EMPTY_MESSAGE)
     ext = os.path.splitext(filename)[1].lower()
     kind = next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
     if kind is None and b"%PDF-" in data[:1024]:
@@ -65,34 +65,32 @@ def decode_document(data: bytes, filename: str = "") -> str:
         text = formats.pdf_text(data)
     elif kind == "image":
         # A picture is not a document format that could ever be read; say so plainly.
-        raise UnreadableDocument("binary", "文件是图片,不是文本文件,请导入文件原文。")
+        raise DecodeError("binary", "文件是图片,不是文本文件,请导入文件原文。")
     elif kind is not None:
-        raise UnreadableDocument("unsupported", _unsupported_message(_FORMAT_NAMES[kind]))
+        raise DecodeError("unsupported", _unsupported_message(_FORMAT_NAMES[kind]))
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise UnreadableDocument("encoding", _ENCODING_MESSAGE) from None
+            raise DecodeError("encoding", _ENCODING_MESSAGE) from None
     else:
         if b"\x00" in data:
             if ext in (".docx", ".pdf"):
-                raise UnreadableDocument(
-                    "corrupt", f"{ext} 文件已损坏,无法读取;请重新另存后再导入。"
-                )
+                raise DecodeError("corrupt", f"{ext} 文件已损坏,无法读取;请重新另存后再导入。")
             if ext in _BINARY_EXTENSIONS:
-                raise UnreadableDocument("unsupported", _unsupported_message(ext))
-            raise UnreadableDocument(
+                raise DecodeError("unsupported", _unsupported_message(ext))
+            raise DecodeError(
                 "binary", "文件含有二进制内容(空字节),不是纯文本文件,请另存为 .txt 后再导入。"
             )
         text = _decode_text(data)
     if len(text) > formats.MAX_TEXT_CHARS:
-        raise UnreadableDocument("too_large", "文件文字过多,请拆分后再导入。")
+        raise DecodeError("too_large", "文件文字过多,请拆分后再导入。")
     if _control_share(text) > 0.01:
-        raise UnreadableDocument(
+        raise DecodeError(
             "binary", "文件含有大量控制字符,看起来不是纯文本文件,请另存为 .txt 后再导入。"
         )
     if not text.strip(_BLANK):
-        raise UnreadableDocument("empty", _EMPTY_MESSAGE)
+        raise DecodeError("empty", _EMPTY_MESSAGE)
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -118,7 +116,7 @@ def _decode_text(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise UnreadableDocument("encoding", _ENCODING_MESSAGE) from None
+        raise DecodeError("encoding", _ENCODING_MESSAGE) from None
 
 
 def _control_share(text: str) -> float:

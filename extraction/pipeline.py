@@ -6,11 +6,20 @@ import logging
 import re
 from collections.abc import Callable
 
-from extraction import dates, structure, targets, units
-from extraction.normalize import tidy, working_copy
+from extraction import confidence, dates, structure, targets, units
+from extraction.normalize import is_debris, tidy, working_copy
 from extraction.prepare import prepare
 from extraction.structure import Line, Node
-from extraction.types import Assignment, Category, Extraction, Script, Target
+from extraction.types import (
+    Assignment,
+    Category,
+    Extraction,
+    Fragment,
+    Reason,
+    Script,
+    Target,
+    UncertainUnit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +42,10 @@ _CLOSING = re.compile(
 _PARAGRAPH_MARK = re.compile(r"^[—\-–·•●○◆◇■□▪►▸※\s]+")
 _TITLE_GROWTH = re.compile(r"(及其?增速|及增长率|及增幅|增速|增长率|增幅|数据)$")
 _INVERSE_NOTE = re.compile(r"[((]逆指标[))]")
+_LEADER_LABEL = re.compile(
+    r"[(【\[]?(?:责任|分管|牵头|联系|包抓|包联|主抓)领导[ \t]*[::】\]][ \t]*"
+    r"([^;;。\n()【】]{2,40})[)】\]]?"
+)
 
 
 def empty_result(script: Script = "simplified") -> Extraction:
@@ -46,6 +59,7 @@ def empty_result(script: Script = "simplified") -> Extraction:
         "reporting": [],
         "escalation_days": None,
         "assignments": [],
+        "fragments": [],
     }
 
 
@@ -70,32 +84,175 @@ def extract_strict(text: str) -> Extraction:
     # Every offset and every string "as written" refers to the prepared text from here on.
     text, script = prepare(text)
     norm = working_copy(text)
+    # "(列第一位者为牵头单位,下同)": remembered, then blanked so that no unit list or title
+    # ever contains it (blanks keep every offset).
+    notes = units.first_is_lead_notes(norm)
+    for a, b in notes:
+        norm = norm[:a] + " " * (b - a) + norm[b:]
+    # From the line that carries the note (it may close the first item's own unit list).
+    first_lead_from = norm.rfind("\n", 0, notes[0][0]) + 1 if notes else None
     lines = structure.split_lines(norm)
     table_rows = structure.find_tables(lines)
-    roots, _ = structure.build_tree(lines, frozenset(row.line.start for row in table_rows))
+    taken = {row.line.start for row in table_rows}
+    table_rows += structure.find_line_tables([line for line in lines if line.start not in taken])
+    in_tables = frozenset(line.start for row in table_rows for line in [row.line, *row.lines])
+    # A cover notice's own numbered paragraphs (一、提高认识 …) are not tasks of the document
+    # it issues.
+    cover = structure.cover_end(norm, lines)
+    roots, _ = structure.build_tree(
+        lines, in_tables, restart_at=cover, group_line=lambda t: units.group_heading(t) is not None
+    )
+    if cover is not None:
+        roots = [root for root in roots if root.start > cover]
     result = empty_result(script)
 
     first_heading = roots[0].start if roots else len(norm)
     title_norm = _metadata(text, norm, lines, first_heading, result)
     result["year"] = structure.find_year(title_norm, result["date"], norm)
     result["targets"] = targets.find_headline_targets(text, norm)
-    result["reporting"] = dates.find_reporting_rules(norm)
+    result["reporting"] = dates.find_reporting_rules(norm, text)
     result["escalation_days"] = dates.find_escalation_days(norm)
 
     analysed = [_Analysed(node, text, norm) for root in roots for node in root.walk()]
     assignments = [
-        _assignment(item, text, norm, result["year"], units_from)
+        _assignment(item, text, norm, result["year"], units_from, first_lead_from)
         for item, units_from in _select(analysed)
     ]
     assignments.extend(
-        _table_assignment(row, i, text, norm, result["year"]) for i, row in enumerate(table_rows)
+        _table_assignment(row, i, text, norm, result["year"], first_lead_from)
+        for i, row in enumerate(table_rows)
     )
     assignments.sort(key=lambda a: a["span"][0])
     period_end = _period_end(title_norm, result["year"])
+    plan_quarter = targets.quarter_of(title_norm or "") if title_norm else None
     for item in assignments:
         item["deadline"] = item["deadline"] or period_end
+        if plan_quarter:
+            _scope_to_quarter(item["targets"], plan_quarter)
+    if plan_quarter:
+        _scope_to_quarter(result["targets"], plan_quarter)
     result["assignments"] = assignments
+    _cut_off_end(result, text, norm)
+    confidence.finish(result)
     return result
+
+
+_OTHER_PERIOD = re.compile(
+    r"上半年|下半年|全年|年内|年底|年末|前[二三两]个?季度|[二三四]季度|\d{4}\s?年"
+)
+
+
+def _scope_to_quarter(found: list[Target], quarter: int) -> None:
+    """A plan for one quarter ("2024年一季度…开门红方案") sets its targets for that quarter,
+    unless a target's own words name another period ("上半年…", "全年…")."""
+    for target in found:
+        if target["quarter"] is None and not _OTHER_PERIOD.search(target["text"]):
+            target["quarter"] = quarter
+
+
+def _cut_off_end(result: Extraction, raw: str, norm: str) -> None:
+    """Text cut off at the end of the document is flagged, not presented as a task or unit.
+
+    Three shapes: a short last line that ends nothing ("区"); a unit list cut inside its last
+    name ("责任单位:区发改局、区"); an item that stops mid-sentence with no unit named.
+    """
+    end = len(norm.rstrip())
+    # Page furniture after the text ("打印|关闭") is not where the text stops.
+    while end > 0:
+        line_start = norm.rfind("\n", 0, end) + 1
+        if not is_debris(norm[line_start:end]):
+            break
+        end = len(norm[:line_start].rstrip())
+    if end == 0:
+        return
+    fragments: list[Fragment] = result["fragments"]
+    line_start = norm.rfind("\n", 0, end) + 1
+    while line_start < end and norm[line_start].isspace():
+        line_start += 1
+    last_line = norm[line_start:end]
+    items = result["assignments"]
+    last = items[-1] if items else None
+    before = norm[:line_start].rstrip()
+    if confidence.is_bare_prefix(last_line) or (
+        len(last_line) <= 3
+        and re.fullmatch(r"[\u4e00-\u9fff]+", last_line)
+        and not is_debris(last_line)
+        and not before.endswith(("。", ";", ")", "】", "!", "?"))
+    ):
+        fragments.append(confidence.fragment(raw[line_start:end], line_start, end))
+        if last is not None and last["span"][1] >= end:
+            last["span"][1] = line_start
+            kept = raw[last["span"][0] : line_start].rstrip()
+            last["span"][1] = last["span"][0] + len(kept)
+            last["text"] = last["text"].removesuffix(tidy(raw[line_start:end])).rstrip()
+            _add_reason(last["reasons"], "cut_off")
+        return
+    last_end = max((item["span"][1] for item in items), default=0)
+    if last is None or last_end < end:
+        # Text after the last task that stops mid-sentence: an item cut off before it named
+        # anything a task is recognised by.
+        start = max(last_end, norm.rfind("\n", 0, end) + 1)
+        while start < end and norm[start].isspace():
+            start += 1
+        trailing = norm[start:end]
+        # Only after tasks, and only a short piece: a long last paragraph is text, not a cut.
+        if last is not None and 0 < len(trailing) <= 200 and _unfinished(trailing):
+            fragments.append(confidence.fragment(raw[start:end], start, end))
+        return
+    for role, names in (("lead", last["lead_units"]), ("co", last["responsible_units"])):
+        if not names:
+            continue
+        name = names[-1]
+        at = raw.rfind(name, 0, end + 1)
+        if (
+            at >= 0
+            and at + len(name) >= end
+            and (confidence.is_bare_prefix(name) or not confidence.looks_like_unit(name))
+        ):
+            names.pop()
+            entry: UncertainUnit = {
+                "name": name,
+                "role": "lead" if role == "lead" else "co",
+                "reason": "cut_off",
+            }
+            last["uncertain_units"].append(entry)
+            fragments.append(confidence.fragment(name, at, at + len(name)))
+            _add_reason(last["reasons"], "cut_off")
+            return
+    tail = norm[last["span"][0] : end]
+    if confidence.ends_mid_sentence(tail) or (
+        not last["lead_units"] and not last["responsible_units"] and _unfinished(tail)
+    ):
+        if not last["lead_units"] and not last["responsible_units"]:
+            items.pop()
+            start = last["span"][0]
+            fragments.append(confidence.fragment(raw[start:end], start, end))
+        else:
+            _add_reason(last["reasons"], "cut_off")
+
+
+_SENTENCE_DONE = re.compile(r"[。;!?)】\]”》…]\s*$")
+
+
+def _unfinished(text: str) -> bool:
+    """Trailing text that began a task or a sentence and stops before its end.
+
+    A signature and its date, or a closing phrase, end the way documents end; "4.推进农村公厕
+    管护,落实" or "…完成投资" does not.
+    """
+    last_line = text.rsplit("\n", 1)[-1].strip()
+    if _SENTENCE_DONE.search(text) or dates.parse_date(last_line.replace(" ", "")):
+        return False
+    if dates.garbled_date(last_line.replace(" ", "")):
+        return False
+    return bool(
+        confidence.ends_mid_sentence(text) or structure.match_numbering(text) or "," in last_line
+    )
+
+
+def _add_reason(reasons: list[Reason], reason: Reason) -> None:
+    if reason not in reasons:
+        reasons.append(reason)
 
 
 def _period_end(title: str | None, year: int | None) -> str | None:
@@ -162,6 +319,21 @@ class _Analysed:
         self.end = max([node.end] + [c.end for c in self.clauses])
         self.body_start = node.body_start if self.inline else head_end
         self.hoisted = False
+        # "一、市发展改革委牵头工作(8项)", "二、王志强市长主抓重点工作": the names a heading
+        # groups its items under (units lead them; leaders are in charge of them).
+        self.group: tuple[int, int] | None = None
+        if node.children:
+            found = units.group_heading(self.title_norm)
+            if found:
+                self.group = (title_start + found[0], title_start + found[1])
+            elif self.clauses and all(
+                c.role == "lead" and c.start < head_end for c in self.clauses
+            ):
+                # "二、牵头单位:县商务局" over items that name their own 责任单位.
+                first = self.clauses[0]
+                self.group = (first.list_start, first.list_end)
+                self.clauses = []
+            node.group = self.group
 
     @property
     def has_units(self) -> bool:
@@ -179,9 +351,21 @@ def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None
         return by_node[id(node)]
 
     _hoist_trailing_units(analysed, own)
-    if not any(item.has_units for item in analysed):
-        chosen: list[tuple[_Analysed, _Analysed | None]] = []
-        for item in analysed:
+    # Items under a heading that names their lead unit or leader are tasks, whatever else.
+    grouped: list[tuple[_Analysed, _Analysed | None]] = []
+    skip: set[int] = set()
+    for item in analysed:
+        if item.group is None or id(item.node) in skip:
+            continue
+        skip.add(id(item.node))
+        for leaf in item.node.walk()[1:]:
+            skip.add(id(leaf))
+            if not leaf.children:
+                grouped.append((own(leaf), own(leaf) if own(leaf).has_units else None))
+    rest = [item for item in analysed if id(item.node) not in skip]
+    if not any(item.has_units for item in rest):
+        chosen: list[tuple[_Analysed, _Analysed | None]] = list(grouped)
+        for item in rest:
             node = item.node
             if node.children:
                 continue
@@ -198,10 +382,11 @@ def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None
             elif node.parent is not None or item.has_sentence:
                 # A top-level heading is a task only when its own line carries the task.
                 chosen.append((item, None))
+        chosen.sort(key=lambda pair: pair[0].node.start)
         return chosen
 
-    chosen = []
-    inherited: set[int] = set()
+    chosen = list(grouped)
+    inherited: set[int] = set(skip)
     for item in analysed:
         node = item.node
         if id(node) in inherited:
@@ -226,10 +411,18 @@ def _select(analysed: list[_Analysed]) -> list[tuple[_Analysed, _Analysed | None
                 chosen.append((item, item))
             continue
         parent = node.parent
-        if node.children or parent is None:
+        if node.children:
             continue
-        siblings = [own(s) for s in parent.children if not s.children]
-        if sum(s.has_units for s in siblings) * 2 > len(siblings):
+        if parent is None:
+            # A flat list of items: its other top-level items are the siblings, and a
+            # document's own framing paragraphs ("一、总体要求") never are tasks here.
+            if not item.has_sentence or _NOT_TASKS.search(item.title_norm):
+                continue
+            peers = [a.node for a in analysed if a.node.parent is None]
+        else:
+            peers = parent.children
+        siblings = [own(s) for s in peers if not s.children]
+        if sum(s.has_units for s in siblings) * 2 >= len(siblings):
             # An item that lost its unit line in a list where the others have one.
             chosen.append((item, None))
     chosen.sort(key=lambda pair: pair[0].node.start)
@@ -321,7 +514,12 @@ def _without(raw: str, start: int, end: int, spans: list[tuple[int, int]]) -> st
 
 
 def _assignment(
-    item: _Analysed, raw: str, norm: str, year: int | None, units_from: _Analysed | None
+    item: _Analysed,
+    raw: str,
+    norm: str,
+    year: int | None,
+    units_from: _Analysed | None,
+    first_lead_from: int | None,
 ) -> Assignment:
     node = item.node
     ancestors = node.ancestors()
@@ -336,6 +534,7 @@ def _assignment(
     ]
     lead: list[str] = []
     responsible: list[str] = []
+    reasons: list[Reason] = []
     for clause in units_from.clauses if units_from else []:
         for name, marked_lead in units.split_marked_units(
             raw, norm, clause.list_start, clause.list_end
@@ -343,7 +542,35 @@ def _assignment(
             bucket = lead if clause.role == "lead" or marked_lead else responsible
             if name not in bucket:
                 bucket.append(name)
+    if units_from is not None and units_from is not item:
+        reasons.append("units_shared")
+    leaders: list[str] = []
+    root = ancestors[0] if ancestors else node
+    groups = [a.group for a in reversed(ancestors) if a.group is not None]
+    if root.part and root.part_start >= 0:
+        # An unnumbered heading above the item: "市发展改革委牵头工作(8项)".
+        in_part = units.group_heading(root.part)
+        if in_part:
+            groups.append((root.part_start + in_part[0], root.part_start + in_part[1]))
+    for group in groups:
+        names = units.split_units(raw, norm, group[0], group[1])
+        leaders.extend(n for n in names if units.is_leader(n) and n not in leaders)
+        heading_units = [n for n in names if not units.is_leader(n)]
+        if heading_units and not lead:
+            lead = heading_units
+            reasons.append("lead_inferred")
+    lead, responsible = _people_apart(lead, responsible, leaders)
+    if first_lead_from is not None and item.end > first_lead_from and not lead and responsible:
+        # "(列第一位者为牵头单位)": the first unit listed leads.
+        lead = [responsible.pop(0)]
+        reasons.append("lead_inferred")
     excluded = item.excluded()
+    for m in _LEADER_LABEL.finditer(norm, item.body_start, item.end):
+        # "责任领导:王副县长": the leader in charge, kept out of the text and the targets.
+        for name in units.split_units(raw, norm, m.start(1), m.end(1)):
+            if name not in leaders:
+                leaders.append(name)
+        excluded.append((m.start(), m.end()))
     body_text = _without(raw, item.body_start, item.end, excluded)
     fallback = _INVERSE_NOTE.sub("", item.title_norm)
     fallback = _TITLE_GROWTH.sub("", fallback)
@@ -363,19 +590,37 @@ def _assignment(
     if not found:
         found = _qualitative(item, raw, norm, fallback, section_titles)
     deadline_text = _without(norm, item.body_start, item.end, excluded)
+    tokens = [n.token for n in [*ancestors, node]]
     return {
-        "ref": ".".join(n.token for n in [*ancestors, node]),
+        "ref": ".".join([root.annex, *tokens] if root.annex else tokens),
         "number": node.number,
         "section": section,
         "title": item.title,
         "text": body_text,
         "lead_units": lead,
         "responsible_units": responsible,
+        "leaders": leaders,
         "targets": found,
         "deadline": dates.find_deadline(deadline_text, year),
         "category": _category(item, section_titles),
         "span": [node.start, item.end],
+        "confidence": 1.0,
+        "reasons": reasons,
+        "uncertain_units": [],
     }
+
+
+def _people_apart(
+    lead: list[str], responsible: list[str], leaders: list[str]
+) -> tuple[list[str], list[str]]:
+    """Names of leaders written where units go ("王副市长牵头") move to `leaders`."""
+    for name in [*lead, *responsible]:
+        if units.is_leader(name) and name not in leaders:
+            leaders.append(name)
+    return (
+        [n for n in lead if not units.is_leader(n)],
+        [n for n in responsible if not units.is_leader(n)],
+    )
 
 
 def _qualitative(
@@ -397,14 +642,21 @@ def _qualitative(
 
 
 def _table_assignment(
-    row: structure.TableRow, index: int, raw: str, norm: str, year: int | None
+    row: structure.TableRow,
+    index: int,
+    raw: str,
+    norm: str,
+    year: int | None,
+    first_lead_from: int | None = None,
 ) -> Assignment:
     cells = row.cells
+    if "measure_unit" in cells or ("category" in cells and "target" in cells):
+        return _indicator_row(row, index, raw, norm)
     task = cells.get("task") or cells["target"]
     target_cell = cells.get("target") if cells.get("target") is not task else None
     number_cell = cells.get("number")
     number = number_cell.text if number_cell and number_cell.text else str(index + 1)
-    sentence = norm[task.start : task.end].split("。")[0]
+    sentence = re.split(r"[。;]", norm[task.start : task.end])[0]
     title = tidy(raw[task.start : task.start + len(sentence)]).replace("\n", "")
     lead: list[str] = []
     responsible: list[str] = []
@@ -412,6 +664,17 @@ def _table_assignment(
         cell = cells.get(role)
         if cell and cell.text:
             bucket.extend(units.split_units(raw, norm, cell.start, cell.end))
+    leaders: list[str] = []
+    leader_cell = cells.get("leader")
+    if leader_cell and leader_cell.text:
+        leaders.extend(units.split_units(raw, norm, leader_cell.start, leader_cell.end))
+    lead, responsible = _people_apart(lead, responsible, leaders)
+    reasons: list[Reason] = []
+    if first_lead_from is not None and row.line.end > first_lead_from and not lead and responsible:
+        lead = [responsible.pop(0)]
+        reasons.append("lead_inferred")
+    if row.shared & {"lead", "responsible"}:
+        reasons.append("units_shared")
     found: list[Target] = []
     if target_cell and target_cell.text:
         found = targets.find_targets(
@@ -419,7 +682,7 @@ def _table_assignment(
         )
     if not found:
         found = targets.find_targets(raw, norm, task.start, task.end, fallback_indicator=task.text)
-    text = tidy(raw[task.start : task.end])
+    text = tidy(raw[task.start : task.end]).replace("\n", "")
     if target_cell and target_cell.text:
         text += "\n" + tidy(raw[target_cell.start : target_cell.end])
     deadline_cell = cells.get("deadline")
@@ -443,8 +706,76 @@ def _table_assignment(
         "text": text,
         "lead_units": lead,
         "responsible_units": responsible,
+        "leaders": leaders,
         "targets": found,
         "deadline": deadline,
         "category": category,
         "span": [row.line.start, row.line.end],
+        "confidence": 1.0,
+        "reasons": reasons,
+        "uncertain_units": [],
+    }
+
+
+# A target table's value cell: "6左右", "5.5以内", "≥95", "4.8以上", "完成省下达任务".
+_SYMBOLS = {"≥": "不低于", "≤": "不超过", ">": "超过", "<": "低于", "＞": "超过", "＜": "低于"}
+_VALUE_CELL = re.compile(r"^\s*(\D*?)\s*(\d+(?:\.\d+)?(?:\s*[-—~至]\s*\d+(?:\.\d+)?)?)\s*(.*)$")
+_NO_UNIT = re.compile(r"^[—\-/／\s]*$")
+
+
+def _indicator_row(row: structure.TableRow, index: int, raw: str, norm: str) -> Assignment:
+    """A row of a target table (指标 · 单位 · 目标 · 属性): one indicator and its target.
+
+    The value cell and the unit cell are read together as the document would write them in a
+    sentence ("6" "%" "左右" → "6%左右"); a value without a number is a qualitative target.
+    """
+    cells = row.cells
+    task = cells["task"]
+    indicator = tidy(raw[task.start : task.end]).replace("\n", "")
+    value_cell = cells.get("target")
+    unit_cell = cells.get("measure_unit")
+    value = norm[value_cell.start : value_cell.end] if value_cell else ""
+    unit = norm[unit_cell.start : unit_cell.end] if unit_cell else ""
+    if _NO_UNIT.match(unit):
+        unit = ""
+    for symbol, word in _SYMBOLS.items():
+        value = value.replace(symbol, word)
+    found: list[Target] = []
+    m = _VALUE_CELL.match(value)
+    fallback = _TITLE_GROWTH.sub("", _INVERSE_NOTE.sub("", indicator))
+    if m:
+        phrase = f"{indicator}{m[1]}{m[2]}{unit}{m[3]}"
+        phrase_norm = working_copy(phrase)
+        found = targets.find_targets(
+            phrase, phrase_norm, 0, len(phrase), fallback_indicator=fallback, context=indicator
+        )
+    if not found and value.strip():
+        found = [targets.qualitative(fallback, tidy(value), indicator)]
+    category_cell = cells.get("category")
+    category: Category | None = None
+    if category_cell and category_cell.text in ("预期性", "约束性"):
+        category = "约束性" if category_cell.text == "约束性" else "预期性"
+    number_cell = cells.get("number")
+    number = number_cell.text if number_cell and number_cell.text else str(index + 1)
+    named: dict[str, list[str]] = {"lead": [], "responsible": []}
+    for role, bucket in named.items():
+        cell = cells.get(role)
+        if cell and cell.text:
+            bucket.extend(units.split_units(raw, norm, cell.start, cell.end))
+    return {
+        "ref": ".".join([token for token, _ in row.sections] + [number]),
+        "number": number,
+        "section": [heading for _, heading in row.sections],
+        "title": indicator,
+        "text": tidy(raw[row.line.start : row.line.end]),
+        "lead_units": named["lead"],
+        "responsible_units": named["responsible"],
+        "leaders": [],
+        "targets": found,
+        "deadline": None,
+        "category": category,
+        "span": [row.line.start, row.line.end],
+        "confidence": 1.0,
+        "reasons": [],
+        "uncertain_units": [],
     }

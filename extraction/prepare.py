@@ -159,7 +159,8 @@ if hasattr(os, "register_at_fork"):
 
 
 def to_simplified(text: str) -> str:
-    return _converter("t2s").convert(text)
+    converted: str = _converter("t2s").convert(text)
+    return converted
 
 
 @lru_cache(maxsize=1)

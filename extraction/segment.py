@@ -24,6 +24,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from extraction.lexicon import aliases
+
 if TYPE_CHECKING:
     from jieba.posseg import POSTokenizer
 
@@ -55,8 +57,6 @@ def _build() -> POSTokenizer:
         base.load_userdict(str(path))
     # Department names and their short forms, so that a unit mention splits into its prefix and
     # the department ("区" + "发改局"); see unitnames.py.
-    from extraction.unitnames import aliases
-
     for name in aliases():
         base.add_word(name, 200000, "nt")
     tokenizer = jieba.posseg.POSTokenizer(base)

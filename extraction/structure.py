@@ -9,9 +9,11 @@ that skip a level or start at (一).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extraction import dates
+from extraction.confidence import looks_like_unit
 from extraction.normalize import is_debris
 
 _CN_NUM = "一二三四五六七八九十"
@@ -51,6 +53,11 @@ class Node:
     title_start: int = 0
     title_end: int = 0
     part: str = ""  # the unnumbered part heading above a top-level node ("2023年工作安排")
+    annex: str = ""  # "附件", "附件2": the annex a top-level node belongs to
+    part_start: int = -1  # where `part` starts in the text, when there is one
+    # Offsets of the unit or leader names a heading groups its items under ("一、市发展改革委
+    # 牵头工作(8项)"), set by the pipeline.
+    group: tuple[int, int] | None = None
 
     @property
     def end(self) -> int:
@@ -119,27 +126,63 @@ def is_part_heading(text: str) -> bool:
 
 # Lines that end a document's body: an attachment list or a bare date under a signature.
 _END_OF_BODY = re.compile(r"^(附件\s*[::\d]|附件$|\(此件.{0,8}\)$)")
+# An annex begins: "附件", "附件2", "附件2:" alone on its line (a list of attachments names
+# them after the colon instead).
+_ANNEX = re.compile(r"^附件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[::]?$")
+# "附件:1.XX工作方案" and the lines under it naming the other attachments.
+_ATTACHMENT_LIST = re.compile(r"^附件\s*[::]\s*\S")
 
 
 def build_tree(
-    lines: list[Line], skip: frozenset[int] = frozenset()
+    lines: list[Line],
+    skip: frozenset[int] = frozenset(),
+    restart_at: int | None = None,
+    group_line: Callable[[str], bool] | None = None,
 ) -> tuple[list[Node], list[Line]]:
     """Numbered nodes as a forest, plus the lines before the first numbered line.
 
-    `skip` holds the start offsets of lines that belong to a table.
+    `skip` holds the start offsets of lines that belong to a table.  `group_line` tells an
+    unnumbered heading that groups the items below it ("市发展改革委牵头工作(8项)"); it opens
+    a part like the unnumbered part headings of a work report.  `restart_at` is the start
+    of a line where numbering begins afresh: the title of a document under its cover notice.
+    An annex ("附件2" alone on a line, after numbered content) starts its own numbering too;
+    its top-level nodes carry `annex`.  The attachment list of a notice ("附件:1.XX方案",
+    "2.XX清单") is neither text nor items.
     """
     roots: list[Node] = []
     stack: list[Node] = []
     preamble: list[Line] = []
     current: Node | None = None
     closed = False
+    listing = False
     part = ""
+    part_start = -1
+    annex = ""
     for line in lines:
         if line.start in skip or is_debris(line.text):
             continue
+        if line.start == restart_at:
+            part, stack, current, closed, listing, annex = "", [], None, False, False, ""
+            part_start = -1
+            continue
+        annexed = _ANNEX.match(line.text)
+        if annexed and roots:
+            annex = "附件" + (annexed[1] or "")
+            part, stack, current, closed, listing = "", [], None, False, False
+            part_start = -1
+            continue
+        if _ATTACHMENT_LIST.match(line.text):
+            listing, closed = True, True
+            continue
         numbered = match_numbering(line.text)
+        if numbered is None and group_line is not None and group_line(line.text):
+            part, part_start, stack, current, closed = line.text, line.start, [], None, False
+            continue
+        if listing and numbered and _DOC_SUFFIX.search(line.text[numbered[2] :].strip()):
+            continue  # another attachment's name
+        listing = False
         if numbered is None and is_part_heading(line.text):
-            part, stack, current, closed = line.text, [], None, False
+            part, part_start, stack, current, closed = line.text, line.start, [], None, False
             continue
         if numbered is None:
             if current is None:
@@ -178,6 +221,8 @@ def build_tree(
             stack[-1].children.append(node)
         else:
             node.part = part
+            node.part_start = part_start
+            node.annex = annex
             roots.append(node)
         stack.append(node)
         current = node
@@ -192,7 +237,7 @@ def _signature_like(text: str) -> bool:
 
 _DOC_SUFFIX = re.compile(
     r"(方案|计划|规划|纲要|意见|办法|通知|报告|要点|清单|细则|决定|规定|措施|安排|分工|公告|通告|"
-    r"任务书|责任书|实施方案|工作方案|责任分工|台账|"
+    r"任务书|责任书|实施方案|工作方案|责任分工|任务分解|指标分解|台账|预期目标|主要目标|指标目标|"
     r"(?:分工|任务|分解|清单|指标|考核|责任|进度|明细|一览|汇总|计划)表)$"
 )
 _STRONG_SUFFIX = re.compile(
@@ -204,7 +249,8 @@ _ORG_SUFFIX = re.compile(
     r"(人民政府|政府|办公室|办公厅|委员会|党委|市委|县委|区委|局|委|厅|办|中心|公司|管委会|小组)$"
 )
 _DATE_LINE = re.compile(
-    r"^(\d{4}年\d{1,2}月\d{1,2}日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$"
+    r"^(\d{4}年\d{1,2}月\d{1,2}日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日|"
+    r"\d{4}年?\d{1,2}月?\d{1,2}日)$"
 )
 
 
@@ -255,7 +301,34 @@ def title_candidates(lines: list[Line]) -> list[TitleCandidate]:
 
 
 _QUOTED = re.compile(r"《([^《》\n]{4,80})》")
+_NOTICE = re.compile(r"通知|印发|转发")
+
+
+def cover_end(norm: str, lines: list[Line]) -> int | None:
+    """Start of the document's own title line under a cover notice, if there is one.
+
+    "关于印发…的通知" (or "现将《X》印发给你们") followed, after its own numbered paragraphs,
+    attachment list and signature, by the line "X": everything above that line is the notice.
+    """
+    head = norm[: lines[min(len(lines), 30) - 1].end] if lines else ""
+    if not _NOTICE.search(head):
+        return None
+    quoted = [m[1].replace(" ", "") for m in _QUOTED.finditer(head)]
+    quoted += [m[1].replace(" ", "") for m in _NOTICE_TITLE.finditer(head)]
+    for line in lines:
+        text = line.text.replace(" ", "")
+        if line.start == 0 or _NOTICE_TITLE.search(text) or len(text) > 90:
+            continue
+        # The title again, perhaps with a remark: "XX工作方案(试行)", "XX工作方案(2024年版)".
+        if any(text == q or (text.startswith(q) and len(text) - len(q) <= 10) for q in quoted):
+            if norm.find(text[:6]) < line.start:
+                return line.start
+    return None
+
+
 _ISSUE_NOTICE = re.compile(r"印发\s*《([^《》\n]{4,80})》")
+# "XX关于印发YY工作方案的通知" without quotation marks.
+_NOTICE_TITLE = re.compile(r"关于印发([^《》\n]{4,80}?)的通知")
 
 
 def find_title(
@@ -316,7 +389,9 @@ def signature(lines: list[Line]) -> tuple[list[Line], str] | None:
             block.insert(0, lines[j])
             j -= 1
         if block and _ORG_SUFFIX.search(block[-1].text):
-            date = dates.parse_date(line.text.replace(" ", ""))
+            date = dates.parse_date(line.text.replace(" ", "")) or dates.garbled_date(
+                line.text.replace(" ", "")
+            )
             if date:
                 return block, date
     return None
@@ -421,7 +496,7 @@ _HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("responsible", re.compile(r"责任单位|责任部门|配合|参与|协办|协同")),
     ("deadline", re.compile(r"时限|时间|节点|期限")),
     ("target", re.compile(r"目标|预期值|目标值")),
-    ("task", re.compile(r"任务|内容|措施|事项|工作|指标")),
+    ("task", re.compile(r"任务|内容|措施|事项|工作|指标|项目|名称")),
 )
 
 
@@ -435,8 +510,15 @@ class Cell:
 @dataclass
 class TableRow:
     line: Line
-    cells: dict[str, Cell]  # by role: number, task, target, lead, responsible, deadline
+    # By role: number, task, target, lead, responsible, deadline, leader; in a target table
+    # also measure_unit (the unit of measure column) and category (属性).
+    cells: dict[str, Cell]
     sections: list[tuple[str, str]]  # (ref token, heading text) of the section rows above
+    # A table flattened to one cell per line: every line of the row (and, on the first row,
+    # the header's), so that the layout rules skip them.
+    lines: list[Line] = field(default_factory=list)
+    # Roles whose cell was merged with the row above and is shared with it.
+    shared: frozenset[str] = frozenset()
 
 
 def _cells(line: Line, separator: re.Pattern[str] = _CELL_SEP) -> list[Cell]:
@@ -535,7 +617,7 @@ def find_tables(lines: list[Line]) -> list[TableRow]:
         if numbered and numbered[0] in ("cn", "pcn", "chapter", "section"):
             style, number, length = numbered
             depth = 0 if style in ("cn", "chapter") else 1
-            sections = sections[:depth] + [(_token(style, number), heading_text[length:].strip())]
+            sections = [*sections[:depth], (_token(style, number), heading_text[length:].strip())]
             continue
         if len(filled) < 2:
             if not cells:
@@ -544,7 +626,228 @@ def find_tables(lines: list[Line]) -> list[TableRow]:
         if all(re.fullmatch(r"[-:=\s]*", c.text) for c in cells):
             continue  # a Markdown rule line under the header
         by_role = {role: cells[i] for i, role in roles.items() if i < len(cells)}
-        if "task" not in by_role or not by_role["task"].text:
+        task = by_role.get("task") or by_role.get("target")
+        if task is None or not task.text:
             continue
         rows.append(TableRow(line, by_role, list(sections)))
     return rows
+
+
+# --- tables flattened to one cell per line ------------------------------------------------------
+
+# Header cells of a flattened table, each alone on its line.  A bare "单位" is the unit of
+# measure of a target table ("指标 · 单位 · 目标 · 属性"), "属性" says 预期性 or 约束性.
+_LINE_HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("leader", re.compile(r"领导|负责人|联系人|责任人")),
+    ("number", re.compile(r"^(序号|编号|序)$")),
+    ("measure_unit", re.compile(r"^(计量)?单位$")),
+    ("category", re.compile(r"^(指标)?(属性|性质|类别|类型)$")),
+    ("lead", re.compile(r"牵头|主责")),
+    ("responsible", re.compile(r"责任单位|责任部门|配合|参与|协办|协同")),
+    ("deadline", re.compile(r"时限|时间|节点|期限")),
+    ("target", re.compile(r"目标|预期值|目标值|\d{4}年")),
+    ("task", re.compile(r"任务|内容|措施|事项|工作|指标|项目|名称")),
+)
+_UNIT_ROLES = ("lead", "responsible")
+_WHEN_LINE = re.compile(
+    r"^(?:\d{4}\s?年)?\s?(?:\d{1,2}\s?月(?:\d{1,2}\s?日)?|[一二三四]季度|[上下]半年|年内|年底|年末|"
+    r"全年|长期|持续推进|持续|每季度|每月|每年)(?:底|末|中旬|上旬|下旬)?(?:前|之前|以前|完成)?$"
+)
+
+
+def _line_role(text: str) -> str | None:
+    if len(text) > 12 or _TITLE_STOP.search(text):
+        return None
+    for role, pattern in _LINE_HEADER_ROLES:
+        if pattern.search(text):
+            return role
+    return None
+
+
+def _is_when(text: str) -> bool:
+    return bool(_WHEN_LINE.match(text.replace(" ", ""))) or bool(
+        len(text) <= 16 and dates.parse_date(text)
+    )
+
+
+def _is_units(text: str) -> bool:
+    if len(text) > 80 or "。" in text or _is_when(text):
+        return False
+    names = [n for n in re.split(r"[、,;\s]+", text) if n]
+    return bool(names) and all(looks_like_unit(n) for n in names)
+
+
+def _header_run(lines: list[Line], i: int) -> list[str] | None:
+    """Roles of the header starting at lines[i], when a flattened table starts there."""
+    roles: list[str] = []
+    j = i
+    while j < len(lines):
+        role = _line_role(lines[j].text)
+        if role is None or role in roles:
+            break
+        roles.append(role)
+        j += 1
+    wanted = set(roles)
+    if len(roles) < 3:
+        return None
+    if wanted & {"task", "target"} and wanted & set(_UNIT_ROLES):
+        return roles
+    if {"task", "target", "measure_unit"} <= wanted:
+        return roles
+    return None
+
+
+def _cell(lines: list[Line], sep: str = " ") -> Cell:
+    return Cell(lines[0].start, lines[-1].end, sep.join(line.text for line in lines))
+
+
+def find_line_tables(lines: list[Line]) -> list[TableRow]:
+    """Rows of tables flattened to one cell per line ("序号\n重点任务\n牵头单位\n…" then
+    "1\n任务…\n市发改委\n市财政局\n2024年6月底前\n2\n…").
+
+    A row starts at its number (the next one in sequence) when the table has a 序号 column;
+    without one, a target table's rows are taken a header's width at a time.  Within a row the
+    first line is the task (or indicator); in a task table further prose lines continue it (or
+    fill a target column), lines naming only units fill the unit columns (the first unit line
+    is the lead, later ones the responsible units; a single line listing several units or a
+    collective is responsible, its lead merged with the row above), and a line naming a time
+    is the deadline.  A unit or deadline cell missing from a row was merged with the row above
+    and is shared with it.
+    """
+    rows: list[TableRow] = []
+    i = 0
+    while i < len(lines):
+        roles = _header_run(lines, i)
+        if roles is None:
+            i += 1
+            continue
+        header = lines[i : i + len(roles)]
+        i += len(roles)
+        body: list[list[Line]] = []
+        if "number" in roles:
+            expected = 1
+            while i < len(lines):
+                text = lines[i].text
+                if re.fullmatch(rf"\(?\s*{expected}\s*[).、]?", text):
+                    body.append([lines[i]])
+                    expected += 1
+                elif body and not match_numbering(text) and not is_part_heading(text):
+                    body[-1].append(lines[i])
+                else:
+                    break
+                i += 1
+            # The last row ends where its cells end: prose after the table is not a cell.
+            if body:
+                body[-1] = _trim_row(body[-1], roles)
+                i = _after(lines, body[-1][-1])
+        else:
+            width = len(roles)
+            while i + width <= len(lines) and all(
+                len(line.text) <= 40 and not match_numbering(line.text)
+                for line in lines[i : i + width]
+            ):
+                body.append(lines[i : i + width])
+                i += width
+        previous: dict[str, Cell] = {}
+        for k, row_lines in enumerate(body):
+            row = _line_row(row_lines, roles, previous)
+            if row is None:
+                continue
+            if k == 0:
+                row.lines = header + row.lines
+            rows.append(row)
+            previous = row.cells
+    return rows
+
+
+def _after(lines: list[Line], last: Line) -> int:
+    return next(i for i, line in enumerate(lines) if line is last) + 1
+
+
+def _trim_row(row: list[Line], roles: list[str]) -> list[Line]:
+    """Cut the last row before the prose that follows the table (a long sentence)."""
+    for k, line in enumerate(row[2:], start=2):
+        if len(line.text) > 40 and ("。" in line.text or "," in line.text):
+            return row[:k]
+    return row
+
+
+def _line_row(
+    row_lines: list[Line], roles: list[str], previous: dict[str, Cell]
+) -> TableRow | None:
+    columns = [role for role in roles if role != "number"]
+    cells: dict[str, Cell] = {}
+    lines = list(row_lines)
+    if "number" in roles:
+        number = lines[0]
+        digits = re.sub(r"\D", "", number.text)
+        cells["number"] = Cell(number.start, number.end, digits)
+        lines = lines[1:]
+    if not lines:
+        return None
+    if "measure_unit" in columns:
+        # A target table: one line per cell, in the header's order; unit columns, if any,
+        # take the lines that name units.
+        fixed = [role for role in columns if role not in _UNIT_ROLES]
+        rest = [line for line in lines[len(fixed) :]]
+        for role, line in zip(fixed, lines, strict=False):
+            cells[role] = _cell([line])
+        named = [line for line in rest if _is_units(line.text)]
+        unit_columns = [role for role in columns if role in _UNIT_ROLES]
+        if named and unit_columns:
+            cells[unit_columns[0]] = _cell(named[:1] if len(unit_columns) > 1 else named, "、")
+            if len(unit_columns) > 1 and len(named) > 1:
+                cells[unit_columns[1]] = _cell(named[1:], "、")
+        if "task" not in cells:
+            return None
+        return TableRow(Line(row_lines[0].start, row_lines[-1].end, ""), cells, [], row_lines)
+    first = columns[0]
+    cells[first] = _cell(lines[:1])
+    prose: list[Line] = []
+    unit_lines: list[Line] = []
+    when: list[Line] = []
+    leaders: list[Line] = []
+    for line in lines[1:]:
+        if _is_when(line.text):
+            when.append(line)
+        elif _is_units(line.text):
+            unit_lines.append(line)
+        elif "leader" in columns and not unit_lines and len(line.text) <= 8:
+            leaders.append(line)
+        elif not unit_lines and not when:
+            prose.append(line)
+    if prose:
+        if "target" in columns and first != "target":
+            cells["target"] = _cell(prose)
+        else:
+            cells[first] = _cell(lines[: 1 + len(prose)])
+    if leaders:
+        cells["leader"] = _cell(leaders, "、")
+    shared: set[str] = set()
+    unit_columns = [role for role in columns if role in _UNIT_ROLES]
+    if unit_lines and len(unit_columns) == 2:
+        single = len(unit_lines) == 1
+        several = single and (
+            re.search(r"[、,;]", unit_lines[0].text) or unit_lines[0].text.startswith("各")
+        )
+        if several and "lead" in previous:
+            cells["lead"], cells["responsible"] = previous["lead"], _cell(unit_lines)
+            shared.add("lead")
+        else:
+            cells["lead"] = _cell(unit_lines[:1])
+            if not single:
+                cells["responsible"] = _cell(unit_lines[1:], "、")
+    elif unit_lines and unit_columns:
+        cells[unit_columns[0]] = _cell(unit_lines, "、")
+    elif unit_columns:
+        for role in unit_columns:
+            if role in previous:
+                cells[role] = previous[role]
+                shared.add(role)
+    if when:
+        cells["deadline"] = _cell(when[:1])
+    elif "deadline" in columns and "deadline" in previous:
+        cells["deadline"] = previous["deadline"]
+        shared.add("deadline")
+    line = Line(row_lines[0].start, row_lines[-1].end, "")
+    return TableRow(line, cells, [], row_lines, frozenset(shared))

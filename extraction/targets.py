@@ -20,9 +20,10 @@ import re
 from dataclasses import dataclass
 
 from extraction import segment
+from extraction.measures import measure
 from extraction.normalize import tidy
 from extraction.structure import match_numbering
-from extraction.types import Comparator, Direction, Kind, Target
+from extraction.types import Comparator, Direction, Kind, Reason, Target
 
 _NUM = r"\d+(?:\.\d+)?"
 # Chinese numerals ("两个", "三家", "一万人"); not after characters that make them part of a word
@@ -73,6 +74,9 @@ _COUNT_BASES = (
     "户次",
 )
 _MEASURE_BASES = (
+    "微克/立方米",
+    "毫克/立方米",
+    "毫克/升",
     "元",
     "美元",
     "吨标准煤",
@@ -126,6 +130,9 @@ MENTION = re.compile(
     rf"(?:{_alternation(_COUNT_BASES + _MEASURE_BASES)}){_PER})"
 )
 _AFTER = re.compile(r"\s?(及以上|以上|及以下|以下|以内|之内|左右|上下|之间|内)")
+# "30人(含)以下", "5亿元(含)以上": the bracket says the bound itself counts; "(不含)" that it
+# does not.
+_INCLUSIVE = re.compile(r"\s?\(\s?(不)?含(?:本数)?\s?\)\s?(以上|以下|以内)")
 _AFTER_CMP: dict[str, Comparator] = {
     "及以上": ">=",
     "以上": ">=",
@@ -138,6 +145,9 @@ _AFTER_CMP: dict[str, Comparator] = {
     "上下": "~",
     "之间": "=",
     "多": ">",
+    "不含以上": ">",
+    "不含以下": "<",
+    "不含以内": "<",
 }
 _BEFORE_WORDS: dict[str, Comparator] = {
     "不低于": ">=",
@@ -200,7 +210,7 @@ _TAIL = re.compile(
     r"(同比增长|同比增加|同比|年均增长|年均增速|年均|比上年增长|比上年|较上年|增长|增速|增幅|涨幅|"
     r"提高到|提高至|提高|提升到|提升至|提升|增加到|增加至|增加|下降到|下降至|下降|降低到|降低至|降低|减少|"
     r"降到|降至|"
-    r"压缩至|压缩到|缩短至|缩短到|压减至|压减到|压缩|缩短|缩小至|缩小到|缩小|"
+    r"压缩至|压缩到|缩短至|缩短到|压减至|压减到|压缩|缩短|缩小至|缩小到|缩小|压减|压降|缩减|"
     r"达到|达|为|是|控制在|控制|保持在|保持|稳定在|稳定|在|"
     r"(?:超过|突破|高于|低于|不低于|不少于|不超过|不高于|至少|约为|约)(?:全国|全省|全市|全区|平均水平|省平均)*|"
     r"完成|实现|力争|争取|确保|预计|预期|目标任务为|目标任务|目标值为|目标值|目标为|目标|任务为|"
@@ -407,6 +417,17 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _modifier(norm: str, at: int, b: int) -> tuple[str | None, int]:
+    """The modifier written after a number ("以上", "(含)以下") and where it ends."""
+    inclusive = _INCLUSIVE.match(norm, at, b)
+    if inclusive:
+        return ("不含" if inclusive[1] else "") + inclusive[2], inclusive.end()
+    after_m = _AFTER.match(norm, at, b)
+    if after_m:
+        return after_m[1], after_m.end()
+    return None, at
+
+
 def _mentions(norm: str, a: int, b: int, start: int, mask: list[bool]) -> list[_Mention]:
     found: list[_Mention] = []
     for m in MENTION.finditer(norm, a, b):
@@ -420,9 +441,7 @@ def _mentions(norm: str, a: int, b: int, start: int, mask: list[bool]) -> list[_
             continue
         if rank and not _RANK_CONTEXT.search(before.rstrip("第前")):
             continue
-        after_m = _AFTER.match(norm, m.end(), b)
-        after = after_m[1] if after_m else None
-        end = after_m.end() if after_m else m.end()
+        after, end = _modifier(norm, m.end(), b)
         following = norm[end:b]
         if base in _TIME_LIMIT_UNITS and after in ("内", "以内", "之内"):
             if not _SHORTEN_TO.search(before):
@@ -465,9 +484,7 @@ def _mentions(norm: str, a: int, b: int, start: int, mask: list[bool]) -> list[_
         at = m.start("value")
         if mask[at - start] or any(s <= at < e for s, e in taken):
             continue
-        after_m = _AFTER.match(norm, m.end(), b)
-        after = after_m[1] if after_m else None
-        end = after_m.end() if after_m else m.end()
+        after, end = _modifier(norm, m.end(), b)
         value = _number(m["value"])
         if value is not None:
             found.append(_Mention(at, end, m.end(), value, None, "", after, False))
@@ -478,7 +495,7 @@ def _mentions(norm: str, a: int, b: int, start: int, mask: list[bool]) -> list[_
 # "城乡居民人均可支配收入比缩小至2.1以内", "恩格尔系数降至30以下": a ratio or an index has no unit
 # of measure, so its number counts as a target only right after the indicator and a goal verb.
 _BARE_RATIO = re.compile(
-    r"(?:收入比|比值|系数|指数)(?:缩小|下降|降低|降|控制|保持|稳定|提高|提升|达到|达)?(?:至|到|在|为)?\s?"
+    r"(?:收入比|比值|系数|指数|(?<![增长速])率)(?:缩小|下降|降低|降|控制|保持|稳定|提高|提升|达到|达)?(?:至|到|在|为)?\s?"
     r"(?P<value>\d+(?:\.\d+)?)(?![\d.%‰])"
 )
 
@@ -626,6 +643,10 @@ def _target(
         "direction": direction,
         "text": text,
         "scope": None,
+        "measure": measure(indicator, mention.unit, kind),
+        "quarter": None,
+        "confidence": 1.0,
+        "reasons": [],
     }
 
 
@@ -702,6 +723,7 @@ def find_targets(
         places: list[str | None] = []
         for mention in mentions:
             seg = norm[seg_start : mention.start]
+            inferred = False
             if clause_targets:
                 seg = seg[seg.rfind("、") + 1 :].lstrip("和及与")
             indicator, words = _clean(seg)
@@ -718,6 +740,7 @@ def find_targets(
                 # "全省排名第3—9名": the ranking of the indicator named before it.
                 where = re.sub(r"[第前]$", "", seg.strip()).strip(" ,、")
                 indicator = (previous or fallback_indicator) + _LEAD.sub("", where)
+                inferred = not previous and bool(fallback_indicator)
             elif place and clause_targets:
                 indicator = _per_place(clause_targets, places)
             elif counted_after:
@@ -726,6 +749,7 @@ def find_targets(
                 indicator = previous
             elif kind_only or place:
                 indicator = previous or fallback_indicator
+                inferred = not previous and bool(fallback_indicator)
             comparator = _AFTER_CMP.get(mention.after or "") or _before_comparator(seg) or "="
             if mention.after == "之间":
                 comparator = "="
@@ -733,6 +757,10 @@ def find_targets(
             direction = _direction(kind, comparator, indicator, words + seg, context)
             target = _target(indicator, mention, comparator, kind, direction, clause_text)
             target["scope"] = place
+            if _is_base_value(norm, mention, b):
+                seg_start = mention.end
+                continue  # "由2.5%提高到3%": the starting value is not a target
+            _annotate(target, norm, a, mention, inferred=inferred)
             clause_targets.append(target)
             places.append(place)
             previous = indicator
@@ -778,8 +806,62 @@ def _respectively(
         comparator = _AFTER_CMP.get(mention.after or shared_after or "") or before or "="
         kind = _kind(mention.unit, indicator, between, mention.rank)
         direction = _direction(kind, comparator, indicator, between, context)
-        out.append(_target(indicator, mention, comparator, kind, direction, clause_text))
+        target = _target(indicator, mention, comparator, kind, direction, clause_text)
+        _annotate(target, norm, a, mention, inferred=False)
+        out.append(target)
     return out
+
+
+# The period a target is set for, the last one named before its number: "一季度", "第一季度",
+# "1季度" name one quarter; "前三季度", "上半年", "全年", "年内", a month name others.
+_PERIOD_WORD = re.compile(
+    r"(?<![前每各])(?:第)?([一二三四1-4])\s?季度|前[二三两]个?季度|[上下]半年|全年|年内|年底|年末|"
+    r"(?<!\d)\d{1,2}\s?月(?!\d)"
+)
+_QUARTER_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+# Words before a number that make it a fact about the past or the present, not a goal:
+# "目前已建成5G基站200个", "去年完成投资30亿元", "现有规上企业85户", "基期年".
+_CONTEXT = re.compile(
+    r"已(?!于|在|经?(?:明确|部署|安排))|现有|目前|当前|去年|上年度?(?:完成|实现|达到|末|全年|为)|"
+    r"过去|基期|基数|以来|此前|原有"
+)
+# "由2.5%提高到3%", "从60%提升至65%": the number after 由/从 is where the change starts.
+_FROM_VALUE = re.compile(r"(?:由|从)\s?$")
+_TO_VALUE = re.compile(
+    r"\s?(?:提高|提升|增加|增长|上升|下降|降低|减少|缩小|扩大|压减|压缩)(?:到|至)"
+)
+
+
+def quarter_of(text: str) -> int | None:
+    """The quarter the last period named in `text` is, when that period is one quarter."""
+    words = list(_PERIOD_WORD.finditer(text))
+    last = words[-1] if words else None
+    return _QUARTER_NUMBER[last[1]] if last and last[1] else None
+
+
+def _sentence_start(norm: str, a: int) -> int:
+    return max(norm.rfind("。", 0, a), norm.rfind("\n", 0, a)) + 1
+
+
+def _is_base_value(norm: str, mention: _Mention, b: int) -> bool:
+    return bool(
+        _FROM_VALUE.search(norm, max(0, mention.start - 2), mention.start)
+        and _TO_VALUE.match(norm, mention.end, b)
+    )
+
+
+def _annotate(target: Target, norm: str, a: int, mention: _Mention, *, inferred: bool) -> None:
+    """The quarter a target is scoped to, and the reasons to look at it twice."""
+    target["quarter"] = quarter_of(norm[_sentence_start(norm, a) : mention.start])
+    reasons: list[Reason] = []
+    indicator = target["indicator"]
+    if len(indicator) < 2 or _KIND_ONLY.match(indicator) or indicator in _LEAD_VERBS:
+        reasons.append("no_indicator")
+    elif inferred:
+        reasons.append("indicator_inferred")
+    if _CONTEXT.search(norm, a, mention.start):
+        reasons.append("maybe_context")
+    target["reasons"] = reasons
 
 
 # --- qualitative targets ----------------------------------------------------------------------
@@ -814,6 +896,10 @@ def qualitative(title: str, text: str, context: str) -> Target:
         "direction": "decrease" if lower or _INVERSE.search(indicator) else "increase",
         "text": text,
         "scope": None,
+        "measure": "state",
+        "quarter": None,
+        "confidence": 1.0,
+        "reasons": [],
     }
 
 
@@ -826,8 +912,9 @@ _HEADLINE = re.compile(
 # A section of its own for the targets: "一、主要目标" and the paragraph under it.
 _TARGET_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\)|\d{1,2}\s*[.、])?"
-    r"[^,;。]{0,20}(?:主要预期目标|主要目标|预期目标|发展目标|工作目标|目标任务|年度目标|总体目标)"
-    r"\s*[::]?\s*$"
+    r"[^,;。]{0,20}(?:主要预期目标|主要目标|预期目标|发展目标|工作目标|目标任务|年度目标|总体目标|"
+    r"攻坚目标|行动目标|具体目标|主要指标|预期指标)"
+    r"\s*(?:[::]?\s*$|[。:]\s*(?=\S))"
 )
 # A work report that states the year's targets without naming them as such: "综合考虑各方面因素,
 # 今年全市地区生产总值增长6%左右,…".  The sentence speaks of this year and leads with output.
@@ -851,11 +938,23 @@ def find_headline_targets(raw: str, norm: str) -> list[Target]:
         if found:
             return found
     for m in re.finditer(r"[^\n]+", norm):
-        if _TARGET_HEADING.match(m.group()):
-            start = m.end() + 1
+        heading = _TARGET_HEADING.match(m.group())
+        if heading:
+            # The targets follow on the next line, or on a numbered heading's own line after
+            # "(二)目标任务。" / "(二)目标任务:".
+            inline = heading.end() < len(m.group())
+            if inline and not match_numbering(m.group().strip()):
+                continue  # "2023年目标任务:…" states one item's target, not the document's
+            start = m.start() + heading.end() if inline else m.end() + 1
             line_end = norm.find("\n", start)
             if match_numbering(norm[start : line_end if line_end >= 0 else len(norm)].strip()):
-                continue  # numbered items under the heading are assignments, not a headline
+                # Numbered items under the heading are assignments, not a headline, unless
+                # they only state the goals ("1.地区生产总值增长6.5%;") in a document whose
+                # tasks name their units elsewhere.
+                found = _numbered_goals(raw, norm, start)
+                if len(found) >= 2:
+                    return found
+                continue
             end = _sentence_end(norm, start, stop_at_newline=False)
             found = find_targets(raw, norm, start, end)
             if len(found) >= 2:
@@ -869,6 +968,35 @@ def find_headline_targets(raw: str, norm: str) -> list[Target]:
         if len(growth) >= 3 and _HEADLINE_INDICATOR.search(growth[0]["indicator"]):
             return found
     return []
+
+
+_UNIT_WORDS = re.compile(r"牵头|责任单位|责任部门|配合|负责|协办")
+
+
+def _numbered_goals(raw: str, norm: str, start: int) -> list[Target]:
+    """Targets of short numbered goal lines right under a goals heading, when the document's
+    tasks name units (so these lines, which name none, are the goals and not tasks)."""
+    if not _UNIT_WORDS.search(norm, start):
+        return []
+    found: list[Target] = []
+    pos = start
+    first_style = None
+    for line in norm[start:].split("\n")[:15]:
+        text = line.strip()
+        numbered = match_numbering(text)
+        if not text:
+            pos += len(line) + 1
+            continue
+        if numbered is None or len(text) > 80:
+            break
+        first_style = first_style or numbered[0]
+        if numbered[0] != first_style:
+            break  # the next heading
+        if _UNIT_WORDS.search(text):
+            return []
+        found.extend(find_targets(raw, norm, pos, pos + len(line)))
+        pos += len(line) + 1
+    return found
 
 
 def _sentence_end(norm: str, start: int, *, stop_at_newline: bool = True) -> int:

@@ -16,29 +16,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 
 from extraction import segment
+from extraction.lexicon import aliases
 from extraction.prepare import script_counts, to_simplified
 
 _LEAD_MARK = re.compile(r"\((?:牵头|主责|负责)\)$")
 # A government prefix before a department ("市政府金融办", "县人民政府办公室" aside) is part of
 # the way the department is addressed, not of its identity.
 _GOVERNMENT = re.compile(r"(人民政府|政府)$")
-
-
-@lru_cache(maxsize=1)
-def aliases() -> dict[str, str]:
-    """Every name in the table (canonical ones included) → its canonical name."""
-    table: dict[str, str] = {}
-    text = resources.files("extraction").joinpath("data/unit_aliases.txt").read_text("utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        names = [name.strip() for name in line.split("\t") if name.strip()]
-        for name in names:
-            table.setdefault(name, names[0])
-    return table
 
 
 def _fold(mention: str) -> str:

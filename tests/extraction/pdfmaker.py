@@ -1,12 +1,17 @@
-"""Minimal PDF files for the tests, written by hand (no PDF library is pinned for writing).
+"""Minimal PDF files for the tests, written by hand.
 
 `text_pdf(pages)` lays each page's lines out top to bottom in a Type0 font with Identity-H
 encoding and a ToUnicode map, the way office suites export Chinese text, so a PDF reader
 recovers the characters from the text layer.  No glyphs are embedded: nothing here renders,
 only the text layer is read.  `scan_pdf()` is a page with an image and no text layer.
+`encrypted_pdf()` encrypts a text PDF with pypdf's writer (RC4 or AES, with or without an open
+password); `drawing_bomb_pdf()` is a small file whose pages share one huge drawing-only stream.
 """
 
 from __future__ import annotations
+
+import io
+import zlib
 
 
 def _pdf(objects: list[bytes]) -> bytes:
@@ -118,3 +123,44 @@ def scan_pdf() -> bytes:
             image,
         ]
     )
+
+
+def encrypted_pdf(pages: list[list[str]], *, algorithm: str, user_password: str = "") -> bytes:
+    """text_pdf(pages) encrypted; an empty user password is a "permissions only" PDF."""
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(text_pdf(pages))))
+    # Printing only: what government sites set to stop copying; opening stays free.
+    writer.encrypt(
+        user_password=user_password,
+        owner_password="owner-secret",
+        algorithm=algorithm,
+        permissions_flag=pypdf.constants.UserAccessPermissions.PRINT,
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def drawing_bomb_pdf(pages: int = 15, strokes: int = 280_000) -> bytes:
+    """Pages that all show one content stream of `strokes` line segments and one letter.
+
+    About 15 KB compressed; reading the text layer parses the whole stream once per page,
+    several CPU seconds each (kept under pypdf's own ceiling of tokens per stream).
+    """
+    ops = b"10 10 m 20 20 l S\n" * strokes + b"BT /F1 12 Tf 50 800 Td (x) Tj ET\n"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        (
+            f"<< /Type /Pages /Kids [{' '.join(f'{5 + i} 0 R' for i in range(pages))}] "
+            f"/Count {pages} >>"
+        ).encode(),
+        _stream(zlib.compress(ops, 9), " /Filter /FlateDecode"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for _ in range(pages):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            b"/Resources << /Font << /F1 4 0 R >> >> /Contents 3 0 R >>"
+        )
+    return _pdf(objects)

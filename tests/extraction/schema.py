@@ -19,6 +19,7 @@ TOP_KEYS = {
     "reporting",
     "escalation_days",
     "assignments",
+    "fragments",
 }
 ASSIGNMENT_KEYS = {
     "ref",
@@ -28,10 +29,14 @@ ASSIGNMENT_KEYS = {
     "text",
     "lead_units",
     "responsible_units",
+    "leaders",
     "targets",
     "deadline",
     "category",
     "span",
+    "confidence",
+    "reasons",
+    "uncertain_units",
 }
 TARGET_KEYS = {
     "indicator",
@@ -43,9 +48,48 @@ TARGET_KEYS = {
     "direction",
     "text",
     "scope",
+    "measure",
+    "quarter",
+    "confidence",
+    "reasons",
 }
-RULE_KEYS = {"frequency", "month_of_quarter", "day", "text"}
+RULE_KEYS = {
+    "frequency",
+    "after_period",
+    "month_of_period",
+    "month_of_quarter",
+    "day",
+    "working_days",
+    "calendar_days",
+    "from_period",
+    "text",
+    "span",
+}
 KINDS = {"growth", "level", "share", "decrease", "count", "rank", "qualitative"}
+REASONS = {
+    "no_unit",
+    "unit_unlike",
+    "cut_off",
+    "no_indicator",
+    "maybe_context",
+    "lead_inferred",
+    "units_shared",
+    "indicator_inferred",
+}
+
+
+def _confidence(item: dict[str, Any]) -> None:
+    value = item["confidence"]
+    assert isinstance(value, float) and 0.0 <= value <= 1.0, value
+    assert isinstance(item["reasons"], list)
+    assert set(item["reasons"]) <= REASONS, item["reasons"]
+    assert len(set(item["reasons"])) == len(item["reasons"])
+    # Certain exactly when there is nothing to say.
+    assert (value == 1.0) == (item["reasons"] == []), (value, item["reasons"])
+
+
+def _optional_int(value: Any, low: int, high: int) -> bool:
+    return value is None or (isinstance(value, int) and low <= value <= high)
 
 
 def _optional_str(value: Any) -> bool:
@@ -77,6 +121,11 @@ def check_target(target: dict[str, Any]) -> None:
     assert isinstance(target["text"], str)
     assert _optional_str(target["scope"])
     assert target["scope"] != ""
+    assert target["measure"] in ("cumulative", "state")
+    if target["kind"] in ("growth", "decrease"):
+        assert target["measure"] == "state"
+    assert _optional_int(target["quarter"], 1, 4)
+    _confidence(target)
 
 
 def check_schema(result: dict[str, Any], prepared: str) -> None:
@@ -91,10 +140,29 @@ def check_schema(result: dict[str, Any], prepared: str) -> None:
     )
     for rule in result["reporting"]:
         assert set(rule) == RULE_KEYS
-        assert rule["frequency"] in ("quarterly", "monthly", "yearly")
-        assert rule["month_of_quarter"] in (None, 1, 2, 3)
-        assert rule["day"] is None or (isinstance(rule["day"], int) and 1 <= rule["day"] <= 31)
-        assert isinstance(rule["text"], str)
+        assert rule["frequency"] in ("quarterly", "monthly", "half-yearly", "yearly")
+        assert isinstance(rule["after_period"], bool)
+        assert _optional_int(rule["month_of_period"], 1, 12)
+        if rule["frequency"] == "quarterly":
+            assert rule["month_of_quarter"] == rule["month_of_period"]
+            assert _optional_int(rule["month_of_quarter"], 1, 3)
+        else:
+            assert rule["month_of_quarter"] is None
+        assert _optional_int(rule["day"], 1, 31)
+        for key in ("working_days", "calendar_days"):
+            assert _optional_int(rule[key], 1, 366)
+        if rule["working_days"] or rule["calendar_days"]:
+            assert rule["after_period"] and rule["day"] is None
+        assert _optional_int(rule["from_period"], 1, 12)
+        start, end = rule["span"]
+        assert 0 <= start <= end <= len(prepared)
+        assert prepared[start:end] == rule["text"]
+    for fragment in result["fragments"]:
+        assert set(fragment) == {"text", "span", "reason"}
+        assert fragment["reason"] == "cut_off"
+        start, end = fragment["span"]
+        assert 0 <= start < end <= len(prepared)
+        assert prepared[start:end] == fragment["text"]
     for target in result["targets"]:
         check_target(target)
     for item in result["assignments"]:
@@ -105,6 +173,12 @@ def check_schema(result: dict[str, Any], prepared: str) -> None:
         assert all(isinstance(s, str) for s in item["section"])
         assert all(isinstance(u, str) and u.strip() for u in item["lead_units"])
         assert all(isinstance(u, str) and u.strip() for u in item["responsible_units"])
+        assert all(isinstance(u, str) and u.strip() for u in item["leaders"])
+        _confidence(item)
+        for entry in item["uncertain_units"]:
+            assert set(entry) == {"name", "role", "reason"}
+            assert entry["role"] in ("lead", "co")
+            assert entry["reason"] in REASONS
         assert _iso_date(item["deadline"])
         assert item["category"] in (None, "预期性", "约束性")
         start, end = item["span"]

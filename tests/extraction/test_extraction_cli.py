@@ -78,6 +78,22 @@ def test_plain_table_for_people(tmp_path: Path) -> None:
     assert "城镇新增就业 ≥ 3000人" in result.stdout
 
 
+def test_plain_table_marks_what_needs_a_look(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text(
+        "某某任务分工方案\n1.新增就业3000人。(牵头单位:区人社局)\n"
+        "2.新建幼儿园3所。(牵头单位:区教育局;责任单位:区财政局、区\n"
+        "每半年报送一次工作进展。\n",
+        encoding="utf-8",
+    )
+    result = run(str(path))
+    assert result.returncode == 0, result.stderr
+    # The second item lists "区", a name unlike a unit: one assignment to look at, marked "!".
+    assert "任务 2 项,需复核 1 项(!)" in result.stdout
+    assert "\n!2 " in result.stdout and "\n1 " in result.stdout
+    assert "报送: 每半年" in result.stdout
+
+
 def test_import_does_not_pull_in_django_or_the_tracker() -> None:
     code = (
         "import sys, extraction; extraction.extract('1.增长6%。(责任单位:区发改局)');"
@@ -93,7 +109,7 @@ def test_import_does_not_pull_in_django_or_the_tracker() -> None:
 
 def test_word_and_pdf_files(tmp_path: Path) -> None:
     from tests.extraction.pdfmaker import scan_pdf, text_pdf
-    from tests.extraction.test_extraction_formats import PDF_PAGES, word_file
+    from tests.extraction.samples import PDF_PAGES, word_file
 
     word = tmp_path / "方案.docx"
     word.write_bytes(word_file())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from extraction import extract, prepare_text
 from extraction.dates import (
     cn_number,
     find_deadline,
@@ -61,11 +62,110 @@ def test_quarterly_rule_with_month_and_day() -> None:
     assert find_reporting_rules(text) == [
         {
             "frequency": "quarterly",
+            "after_period": False,
+            "month_of_period": 3,
             "month_of_quarter": 3,
             "day": 25,
+            "working_days": None,
+            "calendar_days": None,
+            "from_period": None,
             "text": "于每季度末月25日前报送至市发展改革委分析汇总",
+            "span": [7, 30],
         }
     ]
+
+
+# (frequency, after_period, month_of_period, month_of_quarter, day, working_days,
+#  calendar_days, from_period), each written from the rule the sentence states.
+Rule = tuple[str, bool, int | None, int | None, int | None, int | None, int | None, int | None]
+RULES: list[tuple[str, str, Rule]] = [
+    (
+        "各牵头单位于每季度末月25日前报送指标完成情况。",
+        "各牽頭單位於每季度末月25日前報送指標完成情況。",
+        ("quarterly", False, 3, 3, 25, None, None, None),
+    ),
+    (
+        "从第二季度起,每个季度第1个月的20日前报送上季度工作进展情况。",
+        "從第二季度起,每個季度第1個月的20日前報送上季度工作進展情況。",
+        ("quarterly", True, 1, 1, 20, None, None, 2),
+    ),
+    (
+        "各责任单位应在每季度结束后5个工作日内将推进情况报县发改局。",
+        "各責任單位應在每季度結束後5個工作日內將推進情況報縣發改局。",
+        ("quarterly", True, None, None, None, 5, None, None),
+    ),
+    (
+        "每季度结束后10日内报送季度工作总结。",
+        "每季度結束後10日內報送季度工作總結。",
+        ("quarterly", True, None, None, None, None, 10, None),
+    ),
+    (
+        "各部门每月25日前将当月工作进展报区政府办公室。",
+        "各部門每月25日前將當月工作進展報區政府辦公室。",
+        ("monthly", False, 1, None, 25, None, None, None),
+    ),
+    (
+        "请于次月5日前报送上月落实情况。",
+        "請於次月5日前報送上月落實情況。",
+        ("monthly", True, 1, None, 5, None, None, None),
+    ),
+    (
+        "各单位每半年报送一次工作进展。",
+        "各單位每半年報送一次工作進展。",
+        ("half-yearly", False, None, None, None, None, None, None),
+    ),
+    (
+        "各单位年底前报送全年工作总结。",
+        "各單位年底前報送全年工作總結。",
+        ("yearly", False, 12, None, 31, None, None, None),
+    ),
+    (
+        "12月20日前报送全年工作总结。",
+        "12月20日前報送全年工作總結。",
+        ("yearly", False, 12, None, 20, None, None, None),
+    ),
+    (
+        "自3月起,每月10日前报送上月项目建设情况。",
+        "自3月起,每月10日前報送上月項目建設情況。",
+        ("monthly", True, 1, None, 10, None, None, 3),
+    ),
+    (
+        "每月10号前报送上月工作进展情况。",
+        "每月10號前報送上月工作進展情況。",
+        ("monthly", True, 1, None, 10, None, None, None),
+    ),
+    (
+        "季度结束后次月10日前报送分析报告。",
+        "季度結束後次月10日前報送分析報告。",
+        ("quarterly", True, 1, 1, 10, None, None, None),
+    ),
+]
+
+
+def _as_tuple(rule: dict[str, object]) -> Rule:
+    keys = (
+        "frequency",
+        "after_period",
+        "month_of_period",
+        "month_of_quarter",
+        "day",
+        "working_days",
+        "calendar_days",
+        "from_period",
+    )
+    return tuple(rule[key] for key in keys)  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(("simplified", "traditional", "expected"), RULES)
+def test_reporting_rules_in_both_scripts(simplified: str, traditional: str, expected: Rule) -> None:
+    for text in (simplified, traditional):
+        prepared = prepare_text(text)
+        rules = extract(text)["reporting"]
+        assert [_as_tuple(rule) for rule in rules] == [expected], text
+        (rule,) = rules
+        start, end = rule["span"]
+        # The span points at the clause in the prepared text, as written there.
+        assert prepared[start:end] == rule["text"] != ""
 
 
 @pytest.mark.parametrize(
@@ -80,6 +180,25 @@ def test_quarterly_rule_with_month_and_day() -> None:
 def test_other_reporting_rules(text: str, expected: tuple[str, int | None, int | None]) -> None:
     rules = find_reporting_rules(text)
     assert [(r["frequency"], r["month_of_quarter"], r["day"]) for r in rules] == [expected]
+
+
+def test_reporting_the_period_before_is_an_after_period_rule() -> None:
+    (rule,) = find_reporting_rules("请于每季度首月10日前报送上季度进展")
+    assert (rule["after_period"], rule["month_of_period"]) == (True, 1)
+    (rule,) = find_reporting_rules("每月5日前将上月进展情况上报区政府办")
+    assert (rule["after_period"], rule["month_of_period"], rule["day"]) == (True, 1, 5)
+
+
+def test_a_document_with_several_rules_keeps_each_once() -> None:
+    text = (
+        "各责任单位每月5日前报送上月工作进展,每季度末月25日前报送季度分析报告;"
+        "每季度末月25日前报送的报告抄送县政府办。"
+    )
+    rules = find_reporting_rules(text)
+    assert [(r["frequency"], r["month_of_period"], r["day"]) for r in rules] == [
+        ("monthly", 1, 5),
+        ("quarterly", 3, 25),
+    ]
 
 
 def test_no_rule_without_a_reporting_verb() -> None:

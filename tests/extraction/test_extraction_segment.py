@@ -98,7 +98,7 @@ def test_threads_share_one_converter_and_get_the_same_results(
     """OpenCC converters are built once per process, like the tokenizer, whichever thread
     asks first; extraction in parallel threads gives what it gives alone."""
     from extraction import extract, prepare
-    from tests.extraction.test_extraction_documents import DOCUMENTS
+    from tests.extraction.samples import DOCUMENTS
 
     monkeypatch.setattr(prepare, "_converters", {})
     texts = [p.read_text(encoding="utf-8") for p in sorted(DOCUMENTS.glob("*.txt"))]

@@ -13,10 +13,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 import extraction
+from extraction import Assignment as ExtractedAssignment
+from extraction import Extraction, ReportingRule
+from extraction import Target as ExtractedTarget
 from extraction.errors import UnreadableDocument
-from extraction.types import Assignment as ExtractedAssignment
-from extraction.types import Extraction, ReportingRule
-from extraction.types import Target as ExtractedTarget
 from tracker.models import Assignment, Document, Target, User
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused

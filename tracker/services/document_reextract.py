@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import F
 
 import extraction
-from extraction.types import Assignment as ExtractedAssignment
-from extraction.types import Extraction
-from extraction.types import Target as ExtractedTarget
+from extraction import Assignment as ExtractedAssignment
+from extraction import Extraction
+from extraction import Target as ExtractedTarget
 from tracker.models import Assignment, Document, Target, User
 from tracker.services.audit import audit_record
 from tracker.services.document_drafts import (
