@@ -180,3 +180,31 @@ def test_a_form_for_a_withdrawn_responsibility_says_so(client, supervisor, outsi
     client.force_login(outsider)
     response = client.post(url, {"narrative": "x", "action": "submit", "target-1": Decimal("1")})
     assert response.status_code == 410 and REASON in response.content.decode()
+
+
+def test_a_report_on_a_withdrawn_responsibility_stays_readable_and_says_so(
+    client, supervisor, outsider, world
+):
+    report = ProgressReport.objects.create(
+        responsibility=world["co"], period=world["q2"], narrative="已开工12个"
+    )
+    client.force_login(supervisor)
+    client.post(
+        reverse("assignment-amend", args=[world["document"].pk, world["task"].pk]),
+        {
+            "action": "remove_target",
+            "row": world["target"].pk,
+            f"remove_target-{world['target'].pk}-reason": REASON,
+        },
+    )
+    client.post(
+        reverse("assignment-amend", args=[world["document"].pk, world["task"].pk]),
+        {
+            "action": "remove_unit",
+            "row": world["co"].pk,
+            f"remove_unit-{world['co'].pk}-reason": REASON,
+        },
+    )
+    client.force_login(outsider)
+    page = client.get(reverse("report-detail", args=[report.pk])).content.decode()
+    assert "已开工12个" in page and "本报告保留备查，不再计入统计" in page and REASON in page

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import make_assignment, make_document, make_responsibility
@@ -126,3 +128,26 @@ def test_a_group_from_a_document_name_comes_with_its_likely_members_ticked(
     group = UnitGroup.objects.get(name="各镇")
     assert sorted(u.name for u in group.members.all()) == ["关沮镇", "岑河镇", "锣场镇"]
     assert AuditEvent.objects.filter(action="unitgroup.create").exists()
+
+
+def test_the_lists_query_count_does_not_grow_with_units_and_people(client, supervisor, units):
+    client.force_login(supervisor)
+
+    def counts() -> list[int]:
+        found = []
+        for name in ("unit-list", "group-list", "person-list"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse(name)).status_code == 200
+            found.append(len(queries))
+        return found
+
+    UnitGroup.objects.create(name="一个集合").members.add(units["fgw"])
+    client.get(reverse("unit-list"))  # warm caches (content types, sessions)
+    few = counts()
+    for n in range(20):
+        unit = Unit.objects.create(name=f"新增单位{n}", position=n)
+        UnitAlias.objects.create(alias=f"新增{n}", unit=unit)
+        User.objects.create_user(f"u{n}", role="reporter", unit=unit)
+        group = UnitGroup.objects.create(name=f"集合{n}")
+        group.members.add(unit)
+    assert counts() == few
