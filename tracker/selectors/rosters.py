@@ -208,11 +208,12 @@ def roster_plan(rows: Sequence[RosterRow], *, actor: AnyUser | None = None) -> R
         key = name_key(name)
         return key in file_units or world.unit_named(key) is not None
 
+    usernames: dict[str, RowPlan] = {}
     for row, row_plan in zip(rows, plans, strict=True):
         if row.sheet == GROUPS:
             _plan_group(row, row_plan, world, claimed, resolve)
         elif row.sheet == PEOPLE:
-            _plan_person(row, row_plan, world, resolve, actor, seen=plans)
+            _plan_person(row, row_plan, world, resolve, actor, seen=usernames)
     return plan
 
 
@@ -497,8 +498,9 @@ def _plan_person(
     resolve: Any,
     actor: AnyUser | None,
     *,
-    seen: list[RowPlan],
+    seen: dict[str, RowPlan],
 ) -> None:
+    """`seen`: the people rows planned so far, by username in lower case."""
     username = row.get("用户名")
     label = row_plan.label
     if not username:
@@ -511,18 +513,8 @@ def _plan_person(
             _("%(label)s：用户名“%(name)s”只能包含字母、数字和 @/./+/-/_ 字符。")
             % {"label": label, "name": username}
         )
-    earlier = next(
-        (
-            p
-            for p in seen
-            if p is not row_plan
-            and p.sheet == PEOPLE
-            and p.name.lower() == username.lower()
-            and p.number < row_plan.number
-        ),
-        None,
-    )
-    if earlier is not None:
+    earlier = seen.setdefault(username.lower(), row_plan)
+    if earlier is not row_plan:
         row_plan.refuse(
             _("%(label)s：用户名“%(name)s”与%(other)s重复。")
             % {"label": label, "name": username, "other": earlier.label}

@@ -9,12 +9,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.celery import queue
-from tracker.models import LeaderScope, Unit, UnitAlias, UnitContact, UnitGroup, User
+from tracker.models import (
+    AuditEvent,
+    LeaderScope,
+    Unit,
+    UnitAlias,
+    UnitContact,
+    UnitGroup,
+    User,
+)
 from tracker.roster_files import RosterRow
 from tracker.selectors.rosters import (
     CREATE,
@@ -26,7 +35,7 @@ from tracker.selectors.rosters import (
     roster_plan,
 )
 from tracker.selectors.units import name_key
-from tracker.services.audit import audit_record
+from tracker.services.audit import audit_entry, audit_record
 from tracker.services.errors import Refused
 from tracker.services.people import INVITATION_TASK
 from tracker.services.units import require_unit_manager
@@ -91,6 +100,9 @@ def roster_apply(
     return outcome
 
 
+_BATCH = 500
+
+
 def _unit_fields(unit: Unit) -> dict[str, object]:
     return {
         "name": unit.name,
@@ -102,55 +114,85 @@ def _unit_fields(unit: Unit) -> dict[str, object]:
 
 
 def _apply_units(plan: RosterPlan, actor: User | None, outcome: RosterOutcome) -> dict[str, Unit]:
-    """Create and change the units; return every unit by name key (stored and new), and their
-    aliases' keys too, for the rows that name them."""
+    """Create and change the units in bulk (a province's roster is thousands of rows); return
+    every unit by name key (stored and new), and their aliases' keys too, for the rows that name
+    them."""
     by_key: dict[str, Unit] = {
         name_key(u.name): u for u in Unit.objects.filter(merged_into__isnull=True)
     }
     for stored in UnitAlias.objects.filter(unit__isnull=False).select_related("unit"):
         if stored.unit is not None:
             by_key.setdefault(name_key(stored.alias), stored.unit)
-    rows = [(r, r.intent) for r in plan.rows if isinstance(r.intent, UnitIntent)]
+    rows = [
+        (r, r.intent)
+        for r in plan.rows
+        if isinstance(r.intent, UnitIntent) and r.action in (CREATE, UPDATE)
+    ]
+    new_rows = {name_key(i.name): i for r, i in rows if r.action == CREATE}
+
+    def depth(key: str, seen: frozenset[str] = frozenset()) -> int:
+        """0 for a unit whose parent is stored (or absent), else one more than its parent's:
+        the new units are inserted level by level, each knowing its parent's id (the plan
+        refused every loop)."""
+        parent = new_rows[key].parent_key
+        if parent is None or parent not in new_rows or parent in seen:
+            return 0
+        return depth(parent, seen | {key}) + 1
+
+    by_depth: dict[int, list[Unit]] = {}
+    for key, intent in new_rows.items():
+        unit = Unit(
+            name=intent.name, level=intent.level, kind=intent.kind, position=intent.position
+        )
+        by_depth.setdefault(depth(key), []).append(unit)
+    created: list[Unit] = []
+    for level in sorted(by_depth):
+        for unit in by_depth[level]:
+            intent = new_rows[name_key(unit.name)]
+            if intent.parent_key is not None:
+                unit.parent = by_key[intent.parent_key]
+        Unit.objects.bulk_create(by_depth[level], batch_size=_BATCH)
+        by_key.update((name_key(u.name), u) for u in by_depth[level])
+        created.extend(by_depth[level])
     before: dict[int, dict[str, object]] = {}
+    changed: list[Unit] = []
     for row, intent in rows:
-        if row.action == CREATE:
-            unit = Unit.objects.create(
-                name=intent.name, level=intent.level, kind=intent.kind, position=intent.position
-            )
-            by_key[name_key(unit.name)] = unit
-            outcome.units_created += 1
-        elif row.action == UPDATE and intent.existing is not None:
-            unit = intent.existing
-            before[unit.pk] = _unit_fields(unit)
-            unit.level, unit.kind, unit.position = intent.level, intent.kind, intent.position
-            unit.save(update_fields=["level", "kind", "position"])
-            outcome.units_changed += 1
-    for row, intent in rows:
-        if row.action not in (CREATE, UPDATE):
+        if row.action != UPDATE:
             continue
         unit = by_key[name_key(intent.name)]
+        before[unit.pk] = _unit_fields(unit)
+        unit.level, unit.kind, unit.position = intent.level, intent.kind, intent.position
         if intent.parent_key is not None:
-            parent = by_key[intent.parent_key]
-            if unit.parent_id != parent.pk:
-                unit.parent = parent
-                unit.save(update_fields=["parent"])
-        UnitAlias.objects.bulk_create(UnitAlias(alias=a, unit=unit) for a in intent.aliases)
-        for alias in intent.aliases:
-            by_key.setdefault(name_key(alias), unit)
-        UnitContact.objects.bulk_create(UnitContact(unit=unit, email=e) for e in intent.contacts)
-        after = {
-            **_unit_fields(unit),
-            "aliases_added": intent.aliases,
-            "contacts_added": intent.contacts,
-            "source": "roster",
-        }
-        audit_record(
-            actor=actor,
-            action="unit.create" if row.action == CREATE else "unit.update",
-            obj=unit,
-            before=before.get(unit.pk),
-            after=after,
+            unit.parent = by_key[intent.parent_key]
+        changed.append(unit)
+    Unit.objects.bulk_update(changed, ["level", "kind", "position", "parent"], batch_size=_BATCH)
+    aliases: list[UnitAlias] = []
+    contacts: list[UnitContact] = []
+    events: list[AuditEvent] = []
+    for row, intent in rows:
+        unit = by_key[name_key(intent.name)]
+        aliases.extend(UnitAlias(alias=a, unit=unit) for a in intent.aliases)
+        by_key.update((name_key(a), unit) for a in intent.aliases if name_key(a) not in by_key)
+        contacts.extend(UnitContact(unit=unit, email=e) for e in intent.contacts)
+        events.append(
+            audit_entry(
+                actor=actor,
+                action="unit.create" if row.action == CREATE else "unit.update",
+                obj=unit,
+                before=before.get(unit.pk),
+                after={
+                    **_unit_fields(unit),
+                    "aliases_added": intent.aliases,
+                    "contacts_added": intent.contacts,
+                    "source": "roster",
+                },
+            )
         )
+    UnitAlias.objects.bulk_create(aliases, batch_size=_BATCH)
+    UnitContact.objects.bulk_create(contacts, batch_size=_BATCH)
+    AuditEvent.objects.bulk_create(events, batch_size=_BATCH)
+    outcome.units_created = len(created)
+    outcome.units_changed = len(before)
     return by_key
 
 
@@ -180,6 +222,9 @@ def _apply_groups(
         )
 
 
+_PERSON_FIELDS = ("last_name", "email", "phone", "role", "unit_id")
+
+
 def _apply_people(
     plan: RosterPlan,
     units: dict[str, Unit],
@@ -189,21 +234,22 @@ def _apply_people(
     invite: bool,
 ) -> None:
     now = timezone.now()
-    for row in plan.rows:
-        intent = row.intent
-        if not isinstance(intent, PersonIntent) or row.action not in (CREATE, UPDATE):
-            continue
+    # An unusable password is a marker ("!" and any text); drawing 40 random characters per
+    # person cost a province's import seconds, so the new people share one.
+    unusable = make_password(None)
+    rows = [
+        (r.action, r.intent)
+        for r in plan.rows
+        if isinstance(r.intent, PersonIntent) and r.action in (CREATE, UPDATE)
+    ]
+    new: list[User] = []
+    changed: list[User] = []
+    before: dict[str, dict[str, object]] = {}
+    people: list[tuple[str, PersonIntent, User]] = []
+    for action, intent in rows:
         person = intent.existing or User(username=intent.username, role=intent.role)
-        before = (
-            {
-                "last_name": person.last_name,
-                "email": person.email,
-                "role": person.role,
-                "unit_id": person.unit_id,
-            }
-            if intent.existing
-            else None
-        )
+        if intent.existing is not None:
+            before[person.username] = {name: getattr(person, name) for name in _PERSON_FIELDS}
         if intent.full_name is not None:
             person.last_name = intent.full_name
         if intent.email is not None:
@@ -214,32 +260,42 @@ def _apply_people(
             person.unit = units[intent.unit_key]
         person.role = intent.role
         if intent.existing is None:
-            person.set_unusable_password()
+            person.password = unusable
             if invite and person.email:
                 person.invited_at = now
-        person.save()
-        if intent.existing is None:
-            outcome.people_created += 1
-            if person.invited_at is not None:
-                outcome.invited.append(person.pk)
+            new.append(person)
         else:
-            outcome.people_changed += 1
-        LeaderScope.objects.bulk_create(
-            [LeaderScope(leader=person, unit=units[key]) for key in intent.leader_units],
-            ignore_conflicts=True,
-        )
-        audit_record(
-            actor=actor,
-            action="user.create" if intent.existing is None else "user.update",
-            obj=person,
-            before=before,
-            after={
-                "last_name": person.last_name,
-                "email": person.email,
-                "role": person.role,
-                "unit_id": person.unit_id,
-                "leader_units": [units[k].pk for k in intent.leader_units],
-                "invited": person.invited_at is not None and intent.existing is None,
-                "source": "roster",
-            },
-        )
+            changed.append(person)
+        people.append((action, intent, person))
+    User.objects.bulk_create(new, batch_size=_BATCH)
+    User.objects.bulk_update(changed, ["last_name", "email", "phone", "role", "unit"], _BATCH)
+    LeaderScope.objects.bulk_create(
+        [
+            LeaderScope(leader=person, unit=units[key])
+            for _action, intent, person in people
+            for key in intent.leader_units
+        ],
+        ignore_conflicts=True,
+        batch_size=_BATCH,
+    )
+    AuditEvent.objects.bulk_create(
+        [
+            audit_entry(
+                actor=actor,
+                action="user.create" if action == CREATE else "user.update",
+                obj=person,
+                before=before.get(person.username),
+                after={
+                    **{name: getattr(person, name) for name in _PERSON_FIELDS},
+                    "leader_units": [units[k].pk for k in intent.leader_units],
+                    "invited": action == CREATE and person.invited_at is not None,
+                    "source": "roster",
+                },
+            )
+            for action, intent, person in people
+        ],
+        batch_size=_BATCH,
+    )
+    outcome.people_created = len(new)
+    outcome.people_changed = len(changed)
+    outcome.invited = [p.pk for p in new if p.invited_at is not None]
