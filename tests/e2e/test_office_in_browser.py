@@ -49,6 +49,7 @@ pytestmark = [
 
 PASSWORD = "Shashi-2022-admin"
 DESK = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 # Today, in the document's year: the fourth quarter's reporting window is open.
 TODAY = datetime(2022, 12, 6, 10, tzinfo=SHANGHAI)
 SURVIVOR = "荆州市沙市区地方金融监督管理局"
@@ -239,14 +240,17 @@ def test_an_office_starts_from_its_own_roster(
         )
         link = LINK.search(text_of(message)).group(0)
 
-        reporter = browser.new_page(viewport=DESK)
+        # The mail is read on a phone: the link's page fits its width.
+        reporter = browser.new_page(viewport=PHONE)
         reporter.goto(link)
         reporter.wait_for_selector("text=设置密码")
         camera.shoot(reporter, "set-password")
+        assert reporter.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
         reporter.fill("#id_new_password1", "Jinrong-2022!")
         reporter.fill("#id_new_password2", "Jinrong-2022!")
         reporter.click("button:has-text('设置密码并登录')")
         reporter.wait_for_selector("text=密码已设置")
+        reporter.set_viewport_size(DESK)
         camera.shoot(reporter, "my-tasks")
 
         # --- the fourth quarter's report ---
