@@ -69,7 +69,7 @@ def tasks_for_user(user: AnyUser, *, today: date) -> list[TaskRow]:
     """我的任务: for each of the unit's responsibilities in published documents, every earlier
     quarter whose report is still owed, then the quarter being reported now (the latest whose
     window has opened, or the first one before any has). Three queries."""
-    if not isinstance(user, User) or user.unit_id is None:
+    if not isinstance(user, User) or user.unit_id is None or user.is_leader:
         return []
     responsibilities = list(
         visible_responsibilities(user)
@@ -161,7 +161,7 @@ def assignment_reports(
 def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
     """牵头任务: each assignment the user's unit leads in a published document, with the quarter
     being reported and every responsible unit's report status for it. Four queries."""
-    if not isinstance(user, User) or user.unit_id is None:
+    if not isinstance(user, User) or user.unit_id is None or user.is_leader:
         return []
     unit_id: int = user.unit_id
     led = list(
@@ -207,7 +207,7 @@ def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
 
 def unit_reports(user: AnyUser) -> QuerySet[ProgressReport]:
     """The user's unit's reports, newest quarter first (历史填报); paginate the result."""
-    if not isinstance(user, User) or user.unit_id is None:
+    if not isinstance(user, User) or user.unit_id is None or user.is_leader:
         return ProgressReport.objects.none()
     return (
         ProgressReport.objects.filter(responsibility__unit_id=user.unit_id)

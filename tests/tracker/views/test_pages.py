@@ -61,6 +61,9 @@ def test_a_leader_in_charge_starts_at_the_problems_and_sees_no_dashboard(client,
     assert client.get(reverse("problem-list")).status_code == 200
     assert client.get(reverse("dashboard")).status_code == 404
     assert client.get(reverse("unit-list")).status_code == 404
+    # Though their account belongs to the government office, they report for no unit.
+    page = client.get(reverse("problem-list")).content.decode()
+    assert reverse("my-tasks") not in page
 
 
 def test_home_sends_each_role_to_its_page(client, reporter, supervisor):
