@@ -386,3 +386,116 @@ def reported_quarter(
             now=datetime(2026, 3, 20, 10, tzinfo=SHANGHAI),
         )
     return document, q2
+
+
+# --- an office's own roster: the Shashi district (沙市区) --------------------------------------
+
+SHASHI = CORPUS / "shashi-14th-fyp-task-division.txt"
+SHASHI_GOVERNMENT = "荆州市沙市区人民政府"
+SHASHI_ECOLOGY = "荆州市生态环境局沙市区分局"
+SHASHI_TOWNS = ("岑河镇", "观音垱镇", "关沮镇", "锣场镇")
+SHASHI_STREETS = tuple(
+    f"{name}街道办事处" for name in ("中山", "崇文", "解放", "胜利", "朝阳", "立新", "联合")
+)
+# (full name, the short names the district's documents use). Two departments are listed without
+# their short names, as offices often forget (their names are found by suggestion), and the
+# financial office appears under its new name, which the documents do not use yet.
+_SHASHI_DEPARTMENTS = (
+    ("荆州市沙市区人民政府办公室", "区政府办"),
+    ("荆州市沙市区发展和改革局", "区发改局"),
+    ("荆州市沙市区经济和信息化局", "区经信局"),
+    ("荆州市沙市区教育局", "区教育局"),
+    ("荆州市沙市区科学技术局", ""),
+    ("荆州市公安局沙市区分局", "区公安分局"),
+    ("荆州市沙市区民政局", "区民政局"),
+    ("荆州市沙市区司法局", "区司法局"),
+    ("荆州市沙市区财政局", "区财政局"),
+    ("荆州市沙市区人力资源和社会保障局", ""),
+    ("荆州市自然资源和规划局沙市分局", "区自规分局"),
+    (SHASHI_ECOLOGY, "区生态环境分局"),
+    ("荆州市沙市区住房和城乡建设局", "区住建局"),
+    ("荆州市沙市区城市管理执法局", "区城管局"),
+    ("荆州市沙市区交通运输局", "区交通局"),
+    ("荆州市沙市区水利和湖泊局", "区水利湖泊局"),
+    ("荆州市沙市区农业农村局", "区农业农村局"),
+    ("荆州市沙市区商务局", "区商务局"),
+    ("荆州市沙市区文化和旅游局", "区文旅局"),
+    ("荆州市沙市区卫生健康局", "区卫健局"),
+    ("荆州市沙市区退役军人事务局", "区退役军人事务局"),
+    ("荆州市沙市区应急管理局", "区应急局"),
+    ("荆州市沙市区市场监督管理局", "区市场监管局"),
+    ("荆州市沙市区政务服务和大数据管理局", "区政数局"),
+    ("荆州市沙市区地方金融监督管理局", ""),
+    ("荆州市沙市区招商服务中心", "区招商中心"),
+    ("荆州市沙市区旧城改造服务中心", "区旧改中心"),
+    ("荆州市沙市区城市建设投资有限公司", "区城投公司"),
+    ("共青团荆州市沙市区委员会", "团区委"),
+    ("荆州市沙市区妇女联合会", "区妇联"),
+    ("荆州市沙市区残疾人联合会", "区残联"),
+    ("中共荆州市沙市区委政法委员会", "区委政法委"),
+    ("中共荆州市沙市区委统一战线工作部", "区委统战部"),
+    ("中共荆州市沙市区委老干部局", "区委老干局"),
+    ("荆州市沙市区人大常委会办公室", "区人大常委会办公室"),
+    ("政协荆州市沙市区委员会办公室", "区政协办公室"),
+    ("中共荆州市沙市区委精神文明建设委员会办公室", "区文明办"),
+)
+
+
+def shashi_roster() -> dict[str, list[list[str]]]:
+    """The district's roster as the three tables of the roster file (单位, 人员, 单位集合): the
+    government, its departments in their official order, the towns and sub-districts; a
+    supervisor and a leader in charge; the sub-districts and the departments as groups. 各镇
+    is left for the office to define in the product."""
+    units = [[SHASHI_GOVERNMENT, "县(区)级", "", "1", "党委政府", "区政府、区人民政府", ""]]
+    for position, (name, short) in enumerate(_SHASHI_DEPARTMENTS, start=2):
+        kind = "其他单位" if name.endswith("有限公司") else "部门单位"
+        units.append([name, "县(区)级", SHASHI_GOVERNMENT, str(position), kind, short, ""])
+    after = len(units) + 1
+    for offset, name in enumerate([*SHASHI_TOWNS, *SHASHI_STREETS]):
+        units.append(
+            [name, "镇(街道)级", SHASHI_GOVERNMENT, str(after + offset), "党委政府", "", ""]
+        )
+    units[1][6] = "zfb@shashi.example.cn"
+    people = [
+        ["dcs", "区政府督查室", "dcs@shashi.example.cn", "", "", "督查员", ""],
+        [
+            "fzld",
+            "王副区长",
+            "fzld@shashi.example.cn",
+            "",
+            SHASHI_GOVERNMENT,
+            "分管领导",
+            f"{SHASHI_ECOLOGY}、荆州市沙市区发展和改革局",
+        ],
+    ]
+    departments = [name for name, _short in _SHASHI_DEPARTMENTS if not name.endswith("办公室")]
+    groups = [
+        ["各街道", "、".join(SHASHI_STREETS), "各街道办事处"],
+        ["区政府各部门", "、".join(departments), "区直各部门"],
+        [
+            "区营商环境工作领导小组成员单位",
+            "荆州市沙市区发展和改革局、荆州市沙市区商务局、荆州市沙市区市场监督管理局、"
+            "荆州市沙市区政务服务和大数据管理局、荆州市沙市区招商服务中心",
+            "",
+        ],
+    ]
+    return {"单位": units, "人员": people, "单位集合": groups}
+
+
+def roster_workbook(tables: dict[str, list[list[str]]], path: Path) -> Path:
+    """A roster .xlsx as an office would fill it in Excel (written with openpyxl directly, not
+    with the product's own writer): a title row above the header, numbers as numbers."""
+    import openpyxl
+
+    from tracker.roster_files import COLUMNS
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for sheet, rows in tables.items():
+        ws = workbook.create_sheet(sheet)
+        ws.append([f"{sheet}名册"])
+        ws.append(list(COLUMNS[sheet]))
+        for row in rows:
+            ws.append([int(v) if v.isdigit() else (v or None) for v in row])
+    workbook.save(path)
+    return path

@@ -6,6 +6,8 @@ in one place (DESIGN §5):
   leads, its co-units' responsibilities and reports too;
 - problems follow the reports they were raised in; supervision actions are seen by the unit they
   name;
+- a leader in charge (分管领导) reads the work of the units and assignments in their LeaderScope,
+  and the problems addressed to them, and writes no report;
 - anything else does not exist for them: the fetch helpers raise Http404, never 403, so an outsider
   learns nothing about another unit's work.
 """
@@ -23,6 +25,7 @@ from django.http import Http404
 from tracker.models import (
     Document,
     Evidence,
+    LeaderScope,
     Problem,
     ProgressReport,
     ReportingPeriod,
@@ -44,10 +47,52 @@ def can_supervise(user: AnyUser) -> bool:
     return _is_supervisor(user)
 
 
+def can_manage_units(user: AnyUser) -> bool:
+    """Units, groups, people and rosters are kept by supervisors and administrators."""
+    return _is_supervisor(user)
+
+
+def can_grant_role(user: AnyUser, role: str) -> bool:
+    """Whether `user` may give (or take away, or change the account of someone holding) `role`:
+    supervisors keep the units' people and leaders; supervisor and administrator accounts are the
+    administrators' alone, so no supervisor can raise an account to their own rank or above."""
+    if not _is_supervisor(user):
+        return False
+    if role in (User.Role.SUPERVISOR, User.Role.ADMINISTRATOR):
+        return isinstance(user, User) and user.is_administrator
+    return True
+
+
 def _unit_id(user: AnyUser) -> int | None:
-    if isinstance(user, User) and user.is_active and user.unit_id is not None:
+    """The unit a person acts for. A leader in charge may belong to a unit (the government
+    office) but acts for none: what they see is their LeaderScope."""
+    if (
+        isinstance(user, User)
+        and user.is_active
+        and user.unit_id is not None
+        and user.role != User.Role.LEADER
+    ):
         return user.unit_id
     return None
+
+
+def _leader_id(user: AnyUser) -> int | None:
+    if isinstance(user, User) and user.is_leader:
+        return user.pk
+    return None
+
+
+def _overseen(leader_id: int, prefix: str = "") -> Q:
+    """Rows (reached through `prefix`, e.g. "responsibility__") whose unit or assignment the
+    leader oversees."""
+    scopes = LeaderScope.objects.filter(leader_id=leader_id)
+    return Q(**{f"{prefix}unit_id__in": scopes.filter(unit__isnull=False).values("unit_id")}) | Q(
+        **{
+            f"{prefix}assignment_id__in": scopes.filter(assignment__isnull=False).values(
+                "assignment_id"
+            )
+        }
+    )
 
 
 def _led_by(unit_id: int, assignment_ref: str = "assignment") -> Exists:
@@ -63,6 +108,9 @@ def visible_responsibilities(user: AnyUser) -> QuerySet[Responsibility]:
     queryset = Responsibility.objects.all()
     if _is_supervisor(user):
         return queryset
+    leader_id = _leader_id(user)
+    if leader_id is not None:
+        return queryset.filter(_overseen(leader_id))
     unit_id = _unit_id(user)
     if unit_id is None:
         return queryset.none()
@@ -73,6 +121,9 @@ def visible_reports(user: AnyUser) -> QuerySet[ProgressReport]:
     queryset = ProgressReport.objects.all()
     if _is_supervisor(user):
         return queryset
+    leader_id = _leader_id(user)
+    if leader_id is not None:
+        return queryset.filter(_overseen(leader_id, "responsibility__"))
     unit_id = _unit_id(user)
     if unit_id is None:
         return queryset.none()
@@ -84,6 +135,16 @@ def visible_reports(user: AnyUser) -> QuerySet[ProgressReport]:
 def visible_documents(user: AnyUser) -> QuerySet[Document]:
     if _is_supervisor(user):
         return Document.objects.all()
+    leader_id = _leader_id(user)
+    if leader_id is not None:
+        return Document.objects.filter(
+            Exists(
+                Responsibility.objects.filter(assignment__document=OuterRef("pk")).filter(
+                    _overseen(leader_id)
+                )
+            ),
+            status=Document.Status.PUBLISHED,
+        )
     unit_id = _unit_id(user)
     if unit_id is None:
         return Document.objects.none()
@@ -102,6 +163,11 @@ def visible_problems(user: AnyUser) -> QuerySet[Problem]:
     """A problem is seen by whoever sees the report it was raised in."""
     if _is_supervisor(user):
         return Problem.objects.all()
+    leader_id = _leader_id(user)
+    if leader_id is not None:
+        return Problem.objects.filter(
+            Q(leader_id=leader_id) | _overseen(leader_id, "report__responsibility__")
+        )
     unit_id = _unit_id(user)
     if unit_id is None:
         return Problem.objects.none()
@@ -115,6 +181,13 @@ def visible_actions(user: AnyUser) -> QuerySet[SupervisionAction]:
     """督办/通报 are addressed to a unit: it sees its own, supervisors see all."""
     if _is_supervisor(user):
         return SupervisionAction.objects.all()
+    leader_id = _leader_id(user)
+    if leader_id is not None:
+        return SupervisionAction.objects.filter(
+            unit_id__in=LeaderScope.objects.filter(leader_id=leader_id, unit__isnull=False).values(
+                "unit_id"
+            )
+        )
     unit_id = _unit_id(user)
     if unit_id is None:
         return SupervisionAction.objects.none()
@@ -137,13 +210,20 @@ def can_edit_report(user: AnyUser, responsibility: Responsibility) -> bool:
 
 
 def can_review_report(user: AnyUser, report: ProgressReport) -> bool:
-    """Supervisors review every report; a lead unit reviews (returns) its co-units' input."""
+    """Supervisors review every report; a lead unit reviews (returns) its co-units' input —
+    through its 牵头审核员 when it has an active one, else through any of its people."""
     if _is_supervisor(user):
         return True
     responsibility = report.responsibility
-    return responsibility.role == Responsibility.Role.CO and leads(
+    if responsibility.role != Responsibility.Role.CO or not leads(
         user, responsibility.assignment_id
-    )
+    ):
+        return False
+    if isinstance(user, User) and user.role == User.Role.REVIEWER:
+        return True
+    return not User.objects.filter(
+        unit_id=_unit_id(user) or 0, role=User.Role.REVIEWER, is_active=True
+    ).exists()
 
 
 def can_approve_report(user: AnyUser) -> bool:
@@ -157,6 +237,12 @@ def can_resolve_problem(user: AnyUser, problem: Problem) -> bool:
     (a problem before the leader in charge is theirs to settle)."""
     if _is_supervisor(user):
         return True
+    leader_id = _leader_id(user)
+    if leader_id is not None:
+        # The leader settles what reached their rung: addressed to them, or in their scope.
+        return problem.level == Problem.Level.LEADER and (
+            problem.leader_id == leader_id or visible_problems(user).filter(pk=problem.pk).exists()
+        )
     unit_id = _unit_id(user)
     if unit_id is None or problem.level == Problem.Level.LEADER:
         return False
@@ -173,6 +259,19 @@ def can_import_documents(user: AnyUser) -> bool:
 def responsibility_for_user(user: AnyUser, pk: int) -> Responsibility:
     return _get_or_404(
         visible_responsibilities(user).select_related("unit", "assignment__document"), pk
+    )
+
+
+def removed_responsibility_for_user(user: AnyUser, pk: int) -> Responsibility | None:
+    """The user's own unit's responsibility `pk` if an amendment (or a merge) set it aside since
+    they opened it, so the page can say so rather than answer 404; None otherwise."""
+    unit_id = _unit_id(user)
+    if unit_id is None:
+        return None
+    return (
+        Responsibility.all_objects.filter(pk=pk, unit_id=unit_id, removed_at__isnull=False)
+        .select_related("assignment__document")
+        .first()
     )
 
 

@@ -14,9 +14,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not isinstance(user, User) or not user.is_authenticated:
         return {}
     leads = False
-    if user.unit_id is not None:
+    # A leader in charge may belong to a unit (the government office) but reports for none.
+    if user.unit_id is not None and not user.is_leader:
         unit_id: int = user.unit_id
         leads = Responsibility.objects.filter(
             unit_id=unit_id, role=Responsibility.Role.LEAD
         ).exists()
-    return {"nav_supervisor": user.is_supervisor, "nav_leads": leads}
+    return {
+        "nav_supervisor": user.is_supervisor,
+        "nav_leads": leads,
+        "nav_reports": user.unit_id is not None and not user.is_leader,
+    }

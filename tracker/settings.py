@@ -307,6 +307,8 @@ TRACKER_IMPORT_MAX_BYTES = env_int("TRACKER_IMPORT_MAX_BYTES", 10 * 1024 * 1024,
 TRACKER_PUBLISH_BACKGROUND_ABOVE = env_int("TRACKER_PUBLISH_BACKGROUND_ABOVE", 300, minimum=1)
 # Evidence files (佐证材料): the largest accepted upload.
 TRACKER_EVIDENCE_MAX_BYTES = env_int("TRACKER_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# An invitation (or reset) link sets a password once, within this many days.
+TRACKER_INVITATION_DAYS = env_int("TRACKER_INVITATION_DAYS", 7, minimum=1)
 # Processed broker files older than this are deleted by the hourly prune.
 TRACKER_BROKER_PROCESSED_RETENTION = timedelta(days=1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 import time
 from pathlib import Path
 
@@ -10,7 +11,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from tracker.models import Document, User
+from tracker.services.amendment_notices import amendment_announce as amendment_announce_service
 from tracker.services.document_publish import document_publish as publish_service
+from tracker.services.people import invitation_send as invitation_send_service
 from tracker.services.reminders.send import (
     DigestSendFailed,
     digests_queue,
@@ -77,3 +80,29 @@ def reminder_digest_send(self: Task[..., bool], digest_id: int) -> bool:
         if exc.retry_in is None:
             return False
         raise self.retry(countdown=exc.retry_in, exc=exc) from exc
+
+
+# SMTP trouble is worth a few more tries; anything else is a bug to read in the log.
+_MAIL_ERRORS = (OSError, smtplib.SMTPException)
+
+
+@shared_task(
+    name="tracker.tasks.invitation_send",
+    autoretry_for=_MAIL_ERRORS,
+    retry_backoff=60,
+    max_retries=8,
+)
+def invitation_send(user_id: int) -> bool:
+    """E-mail a person the link that sets their password (queued after the account's commit)."""
+    return invitation_send_service(user_id=user_id)
+
+
+@shared_task(
+    name="tracker.tasks.amendment_announce",
+    autoretry_for=_MAIL_ERRORS,
+    retry_backoff=60,
+    max_retries=8,
+)
+def amendment_announce(amendment_id: int) -> int:
+    """Tell the units a document amendment concerns (queued after the amendment's commit)."""
+    return amendment_announce_service(amendment_id=amendment_id)

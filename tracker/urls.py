@@ -6,15 +6,19 @@ from django.urls import include, path
 
 from tracker import views
 from tracker.views import (
+    amendments,
     dashboard,
     document_review,
     documents,
+    people,
     periods,
     problems,
     reminders,
     report_review,
     reports,
+    rosters,
     supervision,
+    units,
 )
 
 urlpatterns = [
@@ -28,6 +32,10 @@ urlpatterns = [
     *problems.urlpatterns,
     *supervision.urlpatterns,
     *reminders.urlpatterns,
+    *units.urlpatterns,
+    *people.urlpatterns,
+    *rosters.urlpatterns,
+    *amendments.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",

@@ -6,7 +6,7 @@ from django.http import Http404
 
 from tests.factories import make_assignment, make_document, make_periods, make_responsibility
 from tracker import access
-from tracker.models import ProgressReport, Unit, User
+from tracker.models import LeaderScope, ProgressReport, Unit, User
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,35 @@ def test_reporters_see_only_published_documents_they_work_on(world, reporter, un
         "dave", role=User.Role.REPORTER, unit=Unit.objects.create(name="无任务单位")
     )
     assert not access.visible_documents(unrelated).exists()
+
+
+# --- leaders in charge and lead-unit reviewers -------------------------------------------
+
+
+def test_a_leader_reads_what_they_oversee_and_writes_no_report(world, units):
+    leader = User.objects.create_user("wfz", role=User.Role.LEADER, unit=units["city"])
+    LeaderScope.objects.create(leader=leader, unit=units["czj"])
+    LeaderScope.objects.create(leader=leader, assignment=world["r3"].assignment)
+    seen = set(access.visible_responsibilities(leader))
+    assert seen == {world["r1_co"], world["r2"], world["r3"]}
+    assert set(access.visible_reports(leader)) == {
+        world["reports"][r] for r in (world["r1_co"], world["r2"], world["r3"])
+    }
+    assert list(access.visible_documents(leader)) == [world["doc"]]
+    assert not access.can_edit_report(leader, world["r2"])
+    assert not access.can_supervise(leader)
+    with pytest.raises(Http404):
+        access.responsibility_for_user(leader, world["r1_lead"].pk)
+
+
+def test_a_lead_unit_with_a_reviewer_returns_co_units_input_only_through_them(
+    world, reporter, units
+):
+    co_report = world["reports"][world["r1_co"]]
+    assert access.can_review_report(reporter, co_report)  # no reviewer yet: as before
+    reviewer = User.objects.create_user("sh", role=User.Role.REVIEWER, unit=units["fgw"])
+    assert access.can_review_report(reviewer, co_report)
+    assert not access.can_review_report(reporter, co_report)
+    # Both still write the unit's own (compiled) report.
+    assert access.can_edit_report(reporter, world["r1_lead"])
+    assert access.can_edit_report(reviewer, world["r1_lead"])

@@ -56,10 +56,22 @@ class ResponsibilitySerializer(serializers.ModelSerializer[Responsibility]):
     title = serializers.CharField(source="assignment.title")
     deadline = serializers.DateField(source="assignment.deadline")
     targets = TargetSerializer(source="assignment.targets", many=True)
+    # Send it back with a save: an amendment of the task since then makes the save stale (409).
+    assignment_version = serializers.IntegerField(source="assignment.version")
 
     class Meta:
         model = Responsibility
-        fields = ("id", "unit", "role", "document", "ref", "title", "deadline", "targets")
+        fields = (
+            "id",
+            "unit",
+            "role",
+            "document",
+            "ref",
+            "title",
+            "deadline",
+            "targets",
+            "assignment_version",
+        )
 
 
 class ValueSerializer(serializers.ModelSerializer[TargetValue]):
@@ -119,6 +131,7 @@ class ReportInputSerializer(serializers.Serializer[dict[str, Any]]):
     responsibility = serializers.IntegerField()
     period = serializers.IntegerField()
     version = serializers.IntegerField(required=False, allow_null=True)
+    assignment_version = serializers.IntegerField(required=False, allow_null=True)
     submit = serializers.BooleanField(default=False)
     values = ValueInput(many=True, required=False)
     narrative = serializers.CharField(required=False, allow_blank=True)

@@ -26,7 +26,14 @@ from tracker.api.serializers import (
 )
 from tracker.forms.reports import parse_figure, value_field
 from tracker.http import int_param
-from tracker.models import ProgressReport, ReportingPeriod, Responsibility, Target, User
+from tracker.models import (
+    ProgressReport,
+    ReportingPeriod,
+    Responsibility,
+    Target,
+    User,
+    unit_order,
+)
 from tracker.numbers import NumberError
 from tracker.periods import local_today
 from tracker.selectors import Scope
@@ -64,7 +71,7 @@ class ResponsibilityList(generics.ListAPIView[Responsibility]):
         return (
             responsibilities.select_related("unit", "assignment__document")
             .prefetch_related("assignment__targets")
-            .order_by("assignment__document_id", "assignment__position", "unit__name")
+            .order_by("assignment__document_id", "assignment__position", *unit_order("unit__"))
         )
 
 
@@ -128,6 +135,7 @@ class ReportList(generics.ListCreateAPIView[ProgressReport]):
             ),
             expected_version=payload.get("version"),
             submit=payload["submit"],
+            assignment_version=payload.get("assignment_version"),
         )
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tracker.access import AnyUser, visible_documents
-from tracker.models import Colour, Document, ReportingPeriod, Unit
+from tracker.models import Colour, Document, ReportingPeriod, Unit, unit_order
 from tracker.periods import reporting_quarter
 from tracker.selectors.aggregates import Scope
 
@@ -170,7 +170,11 @@ def filter_choices(user: AnyUser, *, today: date) -> FilterChoices:
     years = set(ReportingPeriod.objects.values_list("year", flat=True).distinct())
     years.add(today.year)
     grouped: dict[str, list[tuple[int, str]]] = {}
-    for pk, name, level in Unit.objects.filter(is_active=True).values_list("pk", "name", "level"):
+    for pk, name, level in (
+        Unit.objects.filter(is_active=True)
+        .order_by(*unit_order())
+        .values_list("pk", "name", "level")
+    ):
         grouped.setdefault(level, []).append((pk, name))
     return FilterChoices(
         documents=documents,

@@ -59,6 +59,8 @@ class ReportForm(forms.Form):
     )
     assessment = forms.ChoiceField(label=_("自评"), choices=_ASSESSMENT_CHOICES, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The task's version the form was opened at: an amendment since makes the form stale.
+    assignment_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, targets: Sequence[Target], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from tracker.models import Document, ReportingPeriod, Responsibility, SupervisionAction, Unit
+from tracker.models import (
+    Document,
+    ReportingPeriod,
+    Responsibility,
+    SupervisionAction,
+    Unit,
+    unit_order,
+)
 
 
 class ActionForm(forms.Form):
@@ -43,9 +50,9 @@ class ActionForm(forms.Form):
             responsibilities = Responsibility.objects.filter(
                 assignment__document_id=period.document_id
             ).select_related("assignment", "unit")
-        self.fields["unit"].queryset = units.distinct().order_by("name")  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units.distinct().order_by(*unit_order())  # type: ignore[attr-defined]
         self.fields["responsibility"].queryset = responsibilities.order_by(  # type: ignore[attr-defined]
-            "unit__name", "assignment__position"
+            *unit_order("unit__"), "assignment__position"
         )
         self.fields["responsibility"].label_from_instance = (  # type: ignore[attr-defined]
             lambda r: f"{r.unit} · {r.assignment.ref} {r.assignment.title[:30]}"

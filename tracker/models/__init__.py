@@ -1,7 +1,9 @@
 """The domain model (DESIGN §2), one module per area."""
 
+from tracker.models.amendments import DocumentAmendment
 from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
+from tracker.models.leaders import LeaderScope
 from tracker.models.problems import Problem, ProblemStep
 from tracker.models.reminders import (
     DeliveryStatus,
@@ -24,7 +26,7 @@ from tracker.models.reports import (
 )
 from tracker.models.responsibilities import ReportingPeriod, Responsibility
 from tracker.models.supervision import AnalysisBulletin, SupervisionAction
-from tracker.models.units import Unit, UnitAlias, UnitGroup
+from tracker.models.units import Unit, UnitAlias, UnitGroup, unit_order
 from tracker.models.users import User
 
 __all__ = [
@@ -36,8 +38,10 @@ __all__ = [
     "Colour",
     "DeliveryStatus",
     "Document",
+    "DocumentAmendment",
     "Evidence",
     "Judgement",
+    "LeaderScope",
     "NoticeKind",
     "NoticeLanguage",
     "NoticePreference",
@@ -57,4 +61,5 @@ __all__ = [
     "UnitContact",
     "UnitGroup",
     "User",
+    "unit_order",
 ]

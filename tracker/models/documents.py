@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tracker.models.removal import CurrentManager, Removable
+
 
 class Document(models.Model):
     class Status(models.TextChoices):
@@ -90,8 +92,9 @@ class Document(models.Model):
         return self.title
 
 
-class Assignment(models.Model):
-    """One numbered task or indicator of a document (一项任务/指标)."""
+class Assignment(Removable):
+    """One numbered task or indicator of a document (一项任务/指标). A published document's
+    assignment is removed by an amendment, never deleted (tracker.models.removal)."""
 
     class Category(models.TextChoices):
         EXPECTED = "预期性", _("预期性")
@@ -130,6 +133,9 @@ class Assignment(models.Model):
     # Extracted targets (by Target.extracted_key) the reviewer deleted.
     dismissed_targets = models.JSONField(_("已删除的识别指标"), default=list, blank=True)
 
+    objects = CurrentManager["Assignment"]()
+    all_objects = models.Manager["Assignment"]()
+
     class Meta:
         verbose_name = _("任务")
         verbose_name_plural = _("任务")
@@ -150,8 +156,9 @@ class Assignment(models.Model):
         return f"{self.ref or self.number} {self.title}"
 
 
-class Target(models.Model):
-    """A quantitative (or qualitative) goal: 增长14%, 达4.8万元以上, 控制在5.5%以内."""
+class Target(Removable):
+    """A quantitative (or qualitative) goal: 增长14%, 达4.8万元以上, 控制在5.5%以内. Removed by an
+    amendment, never deleted once published, so the values reported against it stay readable."""
 
     class Comparator(models.TextChoices):
         AT_LEAST = ">=", _("不低于")
@@ -207,6 +214,9 @@ class Target(models.Model):
     # The extracted target's identity (its source phrase and indicator), so re-extraction
     # recognises it after a reviewer edited it. Empty when added by hand.
     extracted_key = models.CharField(_("抽取标识"), max_length=300, blank=True)
+
+    objects = CurrentManager["Target"]()
+    all_objects = models.Manager["Target"]()
 
     class Meta:
         verbose_name = _("目标")

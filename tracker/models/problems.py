@@ -33,6 +33,16 @@ class Problem(models.Model):
     level = models.CharField(_("当前层级"), max_length=8, choices=Level, default=Level.UNIT)
     raised_at = models.DateTimeField(_("提出时间"))
     level_deadline = models.DateTimeField(_("本级办结时限"))
+    # The leader in charge (分管领导) the top rung is addressed to, named when the problem reaches
+    # it (tracker.selectors.people.leaders_for); empty: the supervisors, as before any was set.
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("分管领导"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_problems",
+    )
     resolved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

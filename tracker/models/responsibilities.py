@@ -8,11 +8,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models.documents import Assignment, Document
+from tracker.models.removal import CurrentManager, Removable
 from tracker.models.units import Unit
 
 
-class Responsibility(models.Model):
-    """An assignment × a unit × a role: what one unit is accountable for."""
+class Responsibility(Removable):
+    """An assignment × a unit × a role: what one unit is accountable for. Removed by an amendment
+    (or set aside by a merge of two units), never deleted, so its reports stay readable."""
 
     class Role(models.TextChoices):
         LEAD = "lead", _("牵头")
@@ -32,13 +34,21 @@ class Responsibility(models.Model):
     mention = models.CharField(_("原文名称"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    objects = CurrentManager["Responsibility"]()
+    all_objects = models.Manager["Responsibility"]()
+
     class Meta:
         verbose_name = _("责任分工")
         verbose_name_plural = _("责任分工")
         ordering = ["assignment", "role", "unit"]
         constraints = [
-            # A unit named both as lead and as co-unit leads: one row, one role.
-            models.UniqueConstraint(fields=["assignment", "unit"], name="responsibility_unique"),
+            # A unit named both as lead and as co-unit leads: one current row, one role. Removed
+            # rows (an amendment, a merge) may repeat the pair.
+            models.UniqueConstraint(
+                fields=["assignment", "unit"],
+                condition=Q(removed_at__isnull=True),
+                name="responsibility_unique",
+            ),
         ]
         indexes = [models.Index(fields=["unit", "role"], name="responsibility_unit_role")]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,19 +42,46 @@ class Unit(models.Model):
         help_text=_("发布文件时自动创建的未知单位，需管理员核对或合并。"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    # The office's official order (排序号): every list and table of units follows it, units
+    # without one after those with one, by name.
+    position = models.PositiveIntegerField(_("排序号"), null=True, blank=True)
+    # Set when the unit was merged into another (the same body under two names): everything it
+    # held moved to that unit and its name became an alias there; the row stays for history.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("已并入"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_units",
+    )
+    merged_at = models.DateTimeField(_("合并时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
-        ordering = ["level", "name"]
+        ordering = [F("position").asc(nulls_last=True), "name"]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="unit_not_own_parent"),
             models.CheckConstraint(condition=~Q(name=""), name="unit_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(is_active=False),
+                name="unit_merged_is_inactive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("pk")), name="unit_not_merged_into_itself"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+def unit_order(prefix: str = "") -> list[OrderBy | str]:
+    """The official order of units reached through `prefix` ("unit__", "responsibility__unit__"),
+    for order_by(): 排序号 first (units without one last), then the name."""
+    return [F(f"{prefix}position").asc(nulls_last=True), f"{prefix}name"]
 
 
 class UnitGroup(models.Model):

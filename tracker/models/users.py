@@ -1,4 +1,15 @@
-"""People: every user acts for one unit, or supervises all of them."""
+"""People: every user acts for one unit, supervises all of them, or oversees some as a leader.
+
+Roles (who does what is decided in tracker.access):
+- 填报员 (reporter): writes the unit's reports; where the unit leads an assignment, reads its
+  co-units' reports and, unless the unit has a 牵头审核员, returns their input.
+- 牵头审核员 (reviewer): everything a reporter does; once a unit has an active reviewer, only its
+  reviewers return co-units' input (a reporter of that unit still writes the compiled report).
+- 督查员 (supervisor) and 管理员 (administrator): see and supervise every unit's work; only an
+  administrator gives or takes the supervisor and administrator roles.
+- 分管领导 (leader): oversees the units and assignments named in LeaderScope, reads their work,
+  and is the rung of the problem ladder above the lead department.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +22,9 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     class Role(models.TextChoices):
         REPORTER = "reporter", _("填报员")
+        REVIEWER = "reviewer", _("牵头审核员")
         SUPERVISOR = "supervisor", _("督查员")
+        LEADER = "leader", _("分管领导")
         ADMINISTRATOR = "admin", _("管理员")
 
     role = models.CharField(_("角色"), max_length=12, choices=Role, default=Role.REPORTER)
@@ -24,6 +37,9 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # When the last invitation (or password reset) link was sent; the link itself expires
+    # after TRACKER_INVITATION_DAYS and once the password is set.
+    invited_at = models.DateTimeField(_("邀请发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -31,7 +47,7 @@ class User(AbstractUser):
         constraints = [
             # A reporter without a unit would see nothing and could submit for no one.
             models.CheckConstraint(
-                condition=~Q(role="reporter") | Q(unit__isnull=False),
+                condition=~Q(role__in=["reporter", "reviewer"]) | Q(unit__isnull=False),
                 name="user_reporter_has_unit",
             ),
         ]
@@ -46,6 +62,10 @@ class User(AbstractUser):
         return self.is_active and (
             self.is_superuser or self.role in {self.Role.SUPERVISOR, self.Role.ADMINISTRATOR}
         )
+
+    @property
+    def is_leader(self) -> bool:
+        return self.is_active and self.role == self.Role.LEADER
 
     @property
     def is_administrator(self) -> bool:

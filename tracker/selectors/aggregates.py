@@ -42,6 +42,7 @@ from tracker.models import (
     Target,
     TargetValue,
     Unit,
+    unit_order,
 )
 from tracker.periods import previous_quarter, quarter_bounds
 
@@ -228,9 +229,9 @@ def tally_by_unit(user: AnyUser, scope: Scope, *, today: date) -> list[UnitTally
     """Completeness, timeliness and colours per unit (one query)."""
     rows = (
         slots(user, scope, today=today)
-        .values("unit_id", "unit__name", "unit__level")
+        .values("unit_id", "unit__name", "unit__level", "unit__position")
         .annotate(**_counts(today))
-        .order_by("unit__name")
+        .order_by(*unit_order("unit__"))
     )
     return [
         UnitTally(row["unit_id"], row["unit__name"], row["unit__level"], Tally.from_row(row))
@@ -337,7 +338,7 @@ def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
             target__document_id=period.document_id,
         )
         .select_related("report__responsibility__unit")
-        .order_by("report__responsibility__unit__name", "pk")
+        .order_by(*unit_order("report__responsibility__unit__"), "pk")
     )
     current: dict[int, TargetValue] = {}
     earlier: dict[int, TargetValue] = {}
@@ -375,7 +376,7 @@ def red_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
         slots(user, scope, today=today)
         .filter(slot_colour=Colour.RED.value)
         .select_related("unit", "assignment")
-        .order_by("slot_due_on", "assignment__position", "unit__name")
+        .order_by("slot_due_on", "assignment__position", *unit_order("unit__"))
     )
 
 
@@ -384,7 +385,7 @@ def yellow_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
         slots(user, scope, today=today)
         .filter(slot_colour=Colour.YELLOW.value)
         .select_related("unit", "assignment")
-        .order_by("assignment__position", "unit__name")
+        .order_by("assignment__position", *unit_order("unit__"))
     )
 
 
@@ -394,7 +395,7 @@ def overdue_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
         slots(user, scope, today=today)
         .filter(~_submitted_q(), slot_period__due_on__lt=today)
         .select_related("unit", "assignment")
-        .order_by("slot_due_on", "unit__name", "assignment__position")
+        .order_by("slot_due_on", *unit_order("unit__"), "assignment__position")
     )
 
 
@@ -404,7 +405,7 @@ def late_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
         slots(user, scope, today=today)
         .filter(_submitted_q(), slot_report__is_late=True)
         .select_related("unit", "assignment")
-        .order_by("unit__name", "assignment__position")
+        .order_by(*unit_order("unit__"), "assignment__position")
     )
 
 

@@ -66,10 +66,9 @@ def _by_unit(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["unit"]] = counts.get(row["unit"], 0) + 1
-    return [
-        {"unit": unit, "count": n}
-        for unit, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
-    ]
+    # The rows come in the official order of units (排序号); the sort is stable, so units with
+    # as many items keep that order rather than their names' character codes.
+    return [{"unit": unit, "count": n} for unit, n in sorted(counts.items(), key=lambda x: -x[1])]
 
 
 def bulletin_content(

@@ -21,7 +21,7 @@ from django.db.models import (
 )
 
 from tracker.access import AnyUser, visible_responsibilities
-from tracker.models import Colour, Document, Problem, ReportingPeriod, Unit
+from tracker.models import Colour, Document, Problem, ReportingPeriod, Unit, unit_order
 from tracker.selectors.aggregates import (
     SUBMITTED,
     LevelTally,
@@ -85,7 +85,11 @@ def slot_list(
             *without_bulk("assignment__document", _DOCUMENT_BULK),
         )
         .order_by(
-            "slot_due_on", "assignment__document__title", "assignment__position", "unit__name", "pk"
+            "slot_due_on",
+            "assignment__document__title",
+            "assignment__position",
+            *unit_order("unit__"),
+            "pk",
         )
     )
 
@@ -270,11 +274,15 @@ def matrix_units(
     user: AnyUser, scope: Scope, *, today: date, colour: str | None = None
 ) -> QuerySet[Any]:
     """The units of the matrix (those owing a report in the scope; with `colour`, those with at
-    least one slot of that colour), as value rows ordered by name. Paginate the result."""
+    least one slot of that colour), as value rows in the official order. Paginate it."""
     queryset = slots(user, scope, today=today)
     if colour:
         queryset = queryset.filter(slot_colour=colour)
-    return queryset.values("unit_id", "unit__name", "unit__level").distinct().order_by("unit__name")
+    return (
+        queryset.values("unit_id", "unit__name", "unit__level", "unit__position")
+        .distinct()
+        .order_by(*unit_order("unit__"))
+    )
 
 
 def matrix_columns(

@@ -16,8 +16,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tracker.access import AnyUser, visible_documents, visible_responsibilities
-from tracker.models import Assignment, Document, Responsibility, Target, Unit, UnitGroup
-from tracker.selectors.units import Suggestion, UnitDirectory, unit_key
+from tracker.models import (
+    Assignment,
+    Document,
+    Responsibility,
+    Target,
+    Unit,
+    UnitGroup,
+    unit_order,
+)
+from tracker.selectors.units import (
+    Suggestion,
+    UnitDirectory,
+    accepted_suggestion,
+    is_collective,
+    mention_level,
+    unit_key,
+)
 
 # The metadata a reviewer corrects, in the order metadata_token reads it.
 DOCUMENT_FIELDS = ("title", "issuer", "issued_on", "year", "due_month_of_quarter", "due_day")
@@ -44,7 +59,7 @@ def document_assignments(document: Document, user: AnyUser) -> QuerySet[Assignme
                 "responsibilities",
                 queryset=visible_responsibilities(user)
                 .select_related("unit")
-                .order_by("role", "unit__name"),
+                .order_by("role", *unit_order("unit__")),
             ),
         )
         .order_by("position")
@@ -56,7 +71,7 @@ def units_needing_review() -> QuerySet[Unit]:
     return (
         Unit.objects.filter(needs_review=True)
         .annotate(responsibility_total=Count("responsibilities"))
-        .order_by("name")
+        .order_by(*unit_order())
     )
 
 
@@ -139,6 +154,8 @@ def source_segments(
 class UnitChip:
     name: str
     state: str  # known, group, accepted, unknown
+    # A group's members, as publishing will expand it.
+    members: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -176,11 +193,13 @@ class Card:
         return [str(_FIELD_LABELS[n]) for n in self.assignment.edited_fields if n in _FIELD_LABELS]
 
 
-def _chip_state(name: str, directory: UnitDirectory, accepted: set[str]) -> str:
+def _chip(name: str, directory: UnitDirectory, accepted: set[str]) -> UnitChip:
     found = directory.find(name)
     if found is not None and found.units:
-        return "group" if found.group is not None else "known"
-    return "accepted" if unit_key(name) in accepted else "unknown"
+        if found.group is not None:
+            return UnitChip(name, "group", tuple(unit.name for unit in found.units))
+        return UnitChip(name, "known")
+    return UnitChip(name, "accepted" if unit_key(name) in accepted else "unknown")
 
 
 def review_cards(
@@ -189,14 +208,14 @@ def review_cards(
     """The assignments as the review page shows them, each unit name with its resolution."""
     directory = directory or UnitDirectory.load()
     accepted = {unit_key(n) for n in document.new_unit_names}
-    states: dict[str, str] = {}
+    known: dict[str, UnitChip] = {}
 
     def chips(names: list[str]) -> list[UnitChip]:
         result = []
         for name in names or []:
-            if name not in states:
-                states[name] = _chip_state(name, directory, accepted)
-            result.append(UnitChip(name, states[name]))
+            if name not in known:
+                known[name] = _chip(name, directory, accepted)
+            result.append(known[name])
         return result
 
     return [Card(a, chips(a.lead_units_text), chips(a.responsible_units_text)) for a in assignments]
@@ -227,6 +246,16 @@ class MentionStatus:
     @property
     def known(self) -> bool:
         return bool(self.units)
+
+    @property
+    def chosen(self) -> Suggestion | None:
+        """The suggestion "accept every suggestion" would take (tracker.selectors.units)."""
+        return accepted_suggestion(self.suggestions)
+
+    @property
+    def collective(self) -> bool:
+        """A name for several units (各镇): better defined as a group than made one unit."""
+        return is_collective(self.mention)
 
 
 def document_unit_mentions(
@@ -264,8 +293,16 @@ def document_unit_mentions(
     if suggestions:
         for status in statuses:
             if not status.known:
-                status.suggestions = directory.suggest(status.mention)
+                status.suggestions = mention_suggestions(directory, document, status.mention)
     return [s for s in statuses if not s.known] + [s for s in statuses if s.known]
+
+
+def mention_suggestions(
+    directory: UnitDirectory, document: Document, mention: str
+) -> list[Suggestion]:
+    """What an unknown name of the document probably means, among units of the level the name
+    implies (its prefix, else the document's issuer)."""
+    return directory.suggest(mention, level=mention_level(mention, document.issuer))
 
 
 @dataclass
@@ -275,6 +312,8 @@ class PublishPreview:
     new_units: list[str]
     unconfirmed: list[str]
     without_units: int
+    # The existing units the document gives work to (tracker.selectors.people.units_reach).
+    unit_ids: list[int] = field(default_factory=list)
 
 
 def document_publish_preview(document: Document) -> PublishPreview:
@@ -287,6 +326,7 @@ def document_publish_preview(document: Document) -> PublishPreview:
         )
     )
     new_units: dict[str, str] = {}
+    involved: set[int] = set()
     responsibilities = without = total = 0
     rows = document.assignments.values_list("pk", "lead_units_text", "responsible_units_text")
     for pk, lead, co in rows:
@@ -299,6 +339,7 @@ def document_publish_preview(document: Document) -> PublishPreview:
             found = directory.find(name)
             if found is not None and found.units:
                 wanted.update(unit.pk for unit in found.units)
+                involved.update(unit.pk for unit in found.units)
             else:
                 new_units.setdefault(key, name.strip())
                 wanted.add("new:" + key)
@@ -311,4 +352,5 @@ def document_publish_preview(document: Document) -> PublishPreview:
         new_units=list(new_units.values()),
         unconfirmed=[name for key, name in new_units.items() if key not in accepted],
         without_units=without,
+        unit_ids=sorted(involved),
     )

@@ -82,6 +82,8 @@ def rankings(user: AnyUser, scope: Scope, *, today: date) -> list[RankingRow]:
     _, previous_inputs, _ = _ranking_inputs(user, scope.previous(), today=today)
     previous = {r.key: r.rank for r in progress.rank_units(previous_inputs, weights=weights)}
     by_unit = {t.unit_id: t for t in tallies}
+    # Tallies come in the official order (排序号): units sharing a rank are listed in it.
+    official = {t.unit_id: index for index, t in enumerate(tallies)}
     rows = []
     for r in progress.rank_units(inputs, weights=weights, previous=previous):
         unit = by_unit[r.key]
@@ -100,4 +102,5 @@ def rankings(user: AnyUser, scope: Scope, *, today: date) -> list[RankingRow]:
                 tally=unit.tally,
             )
         )
+    rows.sort(key=lambda row: (row.rank, official[row.unit_id]))
     return rows

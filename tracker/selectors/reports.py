@@ -25,6 +25,7 @@ from tracker.models import (
     Target,
     TargetValue,
     User,
+    unit_order,
 )
 from tracker.periods import previous_quarter
 
@@ -68,7 +69,7 @@ def tasks_for_user(user: AnyUser, *, today: date) -> list[TaskRow]:
     """我的任务: for each of the unit's responsibilities in published documents, every earlier
     quarter whose report is still owed, then the quarter being reported now (the latest whose
     window has opened, or the first one before any has). Three queries."""
-    if not isinstance(user, User) or user.unit_id is None:
+    if not isinstance(user, User) or user.unit_id is None or user.is_leader:
         return []
     responsibilities = list(
         visible_responsibilities(user)
@@ -144,7 +145,7 @@ def assignment_reports(
         visible_responsibilities(user)
         .filter(assignment_id=assignment_id)
         .select_related("unit")
-        .order_by("role", "unit__name")
+        .order_by("role", *unit_order("unit__"))
     )
     reports = {
         r.responsibility_id: r
@@ -160,7 +161,7 @@ def assignment_reports(
 def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
     """牵头任务: each assignment the user's unit leads in a published document, with the quarter
     being reported and every responsible unit's report status for it. Four queries."""
-    if not isinstance(user, User) or user.unit_id is None:
+    if not isinstance(user, User) or user.unit_id is None or user.is_leader:
         return []
     unit_id: int = user.unit_id
     led = list(
@@ -179,7 +180,7 @@ def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
     responsibilities = list(
         Responsibility.objects.filter(assignment__in=led)
         .select_related("unit")
-        .order_by("role", "unit__name")
+        .order_by("role", *unit_order("unit__"))
     )
     reports = {
         (r.responsibility_id, r.period_id): r
@@ -206,7 +207,7 @@ def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
 
 def unit_reports(user: AnyUser) -> QuerySet[ProgressReport]:
     """The user's unit's reports, newest quarter first (历史填报); paginate the result."""
-    if not isinstance(user, User) or user.unit_id is None:
+    if not isinstance(user, User) or user.unit_id is None or user.is_leader:
         return ProgressReport.objects.none()
     return (
         ProgressReport.objects.filter(responsibility__unit_id=user.unit_id)

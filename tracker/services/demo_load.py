@@ -32,6 +32,7 @@ from tracker.models import (
 )
 from tracker.periods import SHANGHAI
 from tracker.selectors.units import name_key
+from tracker.services.demo_office import demo_office_load
 from tracker.services.document_import import document_import
 from tracker.services.document_publish import document_publish
 from tracker.services.problems import problem_resolve, problems_escalate_due
@@ -72,6 +73,7 @@ def demo_load(*, only_if_empty: bool = False) -> DemoOutcome:
     with transaction.atomic():
         units_import_roster(roster=roster, actor=None)
         _create_people(roster)
+        demo_office_load(roster, password=make_password(DEMO_PASSWORD))
     admin = User.objects.get(username=ADMIN_USERNAME)
     outcome = DemoOutcome(loaded=True)
     for path in sorted(DOCUMENTS_DIR.glob("*.txt")):

@@ -3,7 +3,9 @@
 A problem starts at the unit that raised it with a time limit of TRACKER_ESCALATION_DAYS; left
 unresolved it moves to the assignment's lead department, then to the leader in charge, each rung
 with a new limit counted from the moment it arrives there. A problem raised by the lead
-department itself skips the rung it already stands on.
+department itself skips the rung it already stands on. The top rung is addressed to the leader
+in charge of the assignment or the raising unit (tracker.selectors.people.leaders_for), named on
+the problem; where none is set it stays with the supervisors, as before leaders existed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tracker.access import can_resolve_problem
 from tracker.models import Problem, ProblemStep, ProgressReport, Responsibility, User
+from tracker.selectors.people import leaders_for
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
 
@@ -97,7 +100,7 @@ def problem_escalate(*, problem_id: int, now: datetime) -> bool:
     (and the step's unique key would refuse a second record of the same rung)."""
     with transaction.atomic():
         problem = (
-            Problem.objects.select_related("report__responsibility")
+            Problem.objects.select_related("report__responsibility__assignment", "unit")
             .filter(pk=problem_id, resolved_at__isnull=True, level_deadline__lt=now)
             .first()
         )
@@ -107,9 +110,20 @@ def problem_escalate(*, problem_id: int, now: datetime) -> bool:
         if target is None:
             return False
         deadline = now + _limit()
+        leader: User | None = None
+        note = _("超过%(days)s日未办结，自动上报。") % {"days": settings.TRACKER_ESCALATION_DAYS}
+        if target == Problem.Level.LEADER:
+            responsibility = problem.report.responsibility
+            leaders = leaders_for(unit=problem.unit, assignment=responsibility.assignment)
+            leader = leaders[0] if leaders else None
+            note += (
+                _("分管领导：%(names)s。") % {"names": "、".join(str(p) for p in leaders)}
+                if leaders
+                else _("未设分管领导，由督查人员跟进。")
+            )
         moved = Problem.objects.filter(
             pk=problem.pk, level=problem.level, resolved_at__isnull=True
-        ).update(level=target, level_deadline=deadline)
+        ).update(level=target, level_deadline=deadline, leader=leader)
         if not moved:
             return False
         ProblemStep.objects.create(
@@ -118,14 +132,18 @@ def problem_escalate(*, problem_id: int, now: datetime) -> bool:
             level=target,
             at=now,
             deadline=deadline,
-            note=_("超过%(days)s日未办结，自动上报。") % {"days": settings.TRACKER_ESCALATION_DAYS},
+            note=note,
         )
         audit_record(
             actor=None,
             action="problem.escalate",
             obj=problem,
             before={"level": problem.level, "deadline": problem.level_deadline},
-            after={"level": target, "deadline": deadline},
+            after={
+                "level": target,
+                "deadline": deadline,
+                "leader": leader.pk if leader else None,
+            },
         )
     return True
 

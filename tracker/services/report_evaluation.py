@@ -25,6 +25,10 @@ def report_evaluate(
     colours = []
     evaluated = []
     for value in values:
+        if value.target_id not in targets:
+            # A target withdrawn by an amendment: its value stays as judged then, and the
+            # report is judged on the targets that remain.
+            continue
         outcome = progress.assess(
             target_spec(targets[value.target_id]),
             value.actual,

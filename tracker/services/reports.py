@@ -135,21 +135,38 @@ def report_save(
     expected_version: int | None,
     submit: bool,
     now: datetime | None = None,
+    assignment_version: int | None = None,
 ) -> ProgressReport:
     """Save (and optionally submit) the report of `responsibility` for `period`.
 
     `report_input.values` maps target ids of the responsibility's assignment to what the reporter
     entered. `expected_version` is the version the editor loaded (None for a report not yet
     created); a different current version means a concurrent edit, refused with StaleReport.
+    `assignment_version` is the task's version the form was opened at: an amendment since (a
+    target added or withdrawn, a deadline moved) makes the form stale, refused the same way.
     `now` lets a back-filled report carry its real submission time. Every refusal raises
     ReportRefused before anything is written.
     """
     now = now or timezone.now()
     if not can_edit_report(actor, responsibility):
         raise ReportRefused(_("只能填报本单位承担的任务。"))
-    # Read afresh: publishing may have set the tracked span since the caller loaded it.
-    assignment = Assignment.objects.select_related("document").get(pk=responsibility.assignment_id)
+    # Read afresh: publishing may have set the tracked span since the caller loaded it, and an
+    # amendment may have changed or withdrawn the task.
+    assignment = Assignment.all_objects.select_related("document").get(
+        pk=responsibility.assignment_id
+    )
     responsibility.assignment = assignment
+    if assignment.removed_at is not None or (
+        Responsibility.all_objects.filter(pk=responsibility.pk, removed_at__isnull=False).exists()
+    ):
+        raise ReportRefused(_("该任务（或本单位的责任分工）已按文件修订撤销，无需再填报。"))
+    if assignment_version is not None and assignment_version != assignment.version:
+        raise StaleReport(
+            _(
+                "该任务在您打开填报页面后已调整（如指标或完成时限变化），您填写的内容尚未保存，"
+                "请复制后刷新页面，按调整后的要求填报。"
+            )
+        )
     if period.document_id != assignment.document_id:
         raise ReportRefused(_("该报送周期不属于此任务所在的文件。"))
     if assignment.active_until is not None and period.starts_on > assignment.active_until:

@@ -1,19 +1,28 @@
-"""Writing units: a unit for a name no roster knew (flagged for review), and a roster's units,
-aliases and groups. (Looking names up: tracker.selectors.units.)"""
+"""Writing units: a unit for a name no roster knew (flagged for review), a roster's units,
+aliases and groups (the demo's JSON roster), and keeping units in the product — create, change
+(a new name keeps the old one as an alias), aliases. (Looking names up: tracker.selectors.units;
+merging two units: tracker.services.unit_merge; groups: tracker.services.unit_groups; the
+spreadsheet roster: tracker.services.rosters.)"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from tracker.access import can_manage_units
 from tracker.models import Unit, UnitAlias, UnitGroup, User
-from tracker.selectors.units import Resolution, UnitDirectory, name_key, unit_key
+from tracker.selectors.units import (
+    COLLECTIVE_NAME,
+    Resolution,
+    UnitDirectory,
+    name_key,
+    unit_key,
+)
 from tracker.services.audit import audit_record
-
-# Names that stand for several units whose members are not listed (各镇, 区直各部门, X成员单位).
-_COLLECTIVE = re.compile(r"^各|成员单位$|各部门$|有关部门$|有关单位$|直属机构$|各单位$")
+from tracker.services.errors import Refused
 
 
 def guess_level(name: str) -> str:
@@ -49,7 +58,9 @@ def _unit_create_unknown(name: str, *, actor: User | None, source: str) -> Unit:
     unit = Unit.objects.create(
         name=name,
         level=guess_level(name),
-        kind=Unit.Kind.COLLECTIVE if _COLLECTIVE.search(name_key(name)) else Unit.Kind.DEPARTMENT,
+        kind=Unit.Kind.COLLECTIVE
+        if COLLECTIVE_NAME.search(name_key(name))
+        else Unit.Kind.DEPARTMENT,
         needs_review=True,
     )
     audit_record(
@@ -108,3 +119,192 @@ def units_import_roster(*, roster: dict[str, Any], actor: User | None) -> int:
             for alias in entry.get("aliases", []):
                 UnitAlias.objects.get_or_create(alias=alias, defaults={"group": group})
     return created_units
+
+
+# --- keeping the roster in the product (supervisors and administrators) -----------------------
+
+
+class UnitRefused(Refused):
+    """The unit, alias or group change cannot happen; nothing was changed."""
+
+
+NAME_LIMIT = 200
+
+
+def require_unit_manager(actor: User | None) -> None:
+    """Units, groups and people are kept by supervisors and administrators; None is the system
+    (a command, the demo)."""
+    if actor is not None and not can_manage_units(actor):
+        raise UnitRefused(_("只有督查人员和管理员可以维护单位和人员。"))
+
+
+def name_taken(name: str, *, unit: Unit | None = None, group: UnitGroup | None = None) -> str:
+    """Why `name` cannot be a new name of `unit` (or `group`), or "" when it is free: another
+    unit, group or alias already answers to it (compared as documents are read: 市发改委 and
+    市发展和改革委员会 are one name)."""
+    found = UnitDirectory.load().find(name)
+    if found is None:
+        return ""
+    if found.group is not None:
+        if group is not None and found.group.pk == group.pk:
+            return ""
+        return _("“%(name)s”已是单位集合“%(other)s”的名称或别名。") % {
+            "name": name,
+            "other": found.group.name,
+        }
+    others = [u for u in found.units if unit is None or u.pk != unit.pk]
+    if not others:
+        return ""
+    return _("“%(name)s”已是单位“%(other)s”的名称或别名。") % {
+        "name": name,
+        "other": others[0].name,
+    }
+
+
+def clean_unit_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise UnitRefused(_("请填写单位名称。"), {"name": _("请填写单位名称。")})
+    if len(name) > NAME_LIMIT:
+        message = _("名称不超过%(n)s字。") % {"n": NAME_LIMIT}
+        raise UnitRefused(message, {"name": message})
+    return name
+
+
+def _check_parent(unit: Unit | None, parent: Unit | None) -> None:
+    if parent is None:
+        return
+    if parent.merged_into_id is not None:
+        message = _("上级单位“%(name)s”已并入其他单位。") % {"name": parent.name}
+        raise UnitRefused(message, {"parent": message})
+    if unit is None or unit.pk is None:
+        return
+    seen: set[int] = set()
+    current: Unit | None = parent
+    while current is not None and current.pk not in seen:
+        if current.pk == unit.pk:
+            message = _("不能把“%(parent)s”设为上级单位：它是“%(unit)s”的下级，会形成循环。") % {
+                "parent": parent.name,
+                "unit": unit.name,
+            }
+            raise UnitRefused(message, {"parent": message})
+        seen.add(current.pk)
+        current = current.parent
+
+
+_UNIT_FIELDS = ("name", "level", "kind", "parent_id", "position", "is_active")
+
+
+def _unit_values(unit: Unit) -> dict[str, Any]:
+    return {name: getattr(unit, name) for name in _UNIT_FIELDS}
+
+
+def unit_create(
+    *,
+    actor: User | None,
+    name: str,
+    level: str,
+    kind: str = Unit.Kind.DEPARTMENT,
+    parent: Unit | None = None,
+    position: int | None = None,
+    aliases: Iterable[str] = (),
+) -> Unit:
+    """A unit of the roster, with the other names documents call it by."""
+    require_unit_manager(actor)
+    name = clean_unit_name(name)
+    if level not in Unit.Level.values or kind not in Unit.Kind.values:
+        raise UnitRefused(_("层级或类别无效。"))
+    with transaction.atomic():
+        taken = name_taken(name)
+        if taken:
+            raise UnitRefused(taken, {"name": taken})
+        _check_parent(None, parent)
+        unit = Unit.objects.create(
+            name=name, level=level, kind=kind, parent=parent, position=position
+        )
+        audit_record(actor=actor, action="unit.create", obj=unit, after=_unit_values(unit))
+        for alias in aliases:
+            unit_alias_add(unit=unit, alias=alias, actor=actor)
+    return unit
+
+
+def unit_update(
+    *,
+    unit: Unit,
+    actor: User | None,
+    name: str,
+    level: str,
+    kind: str,
+    parent: Unit | None,
+    position: int | None,
+    is_active: bool = True,
+) -> Unit:
+    """Change a unit. A new name keeps the old one as an alias, so documents (and the people
+    who still say it) keep finding the unit."""
+    require_unit_manager(actor)
+    name = clean_unit_name(name)
+    if level not in Unit.Level.values or kind not in Unit.Kind.values:
+        raise UnitRefused(_("层级或类别无效。"))
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        if locked.merged_into_id is not None:
+            raise UnitRefused(_("该单位已并入其他单位，不能再修改。"))
+        before = _unit_values(locked)
+        old_name = locked.name
+        if name != old_name:
+            taken = name_taken(name, unit=locked)
+            if taken:
+                raise UnitRefused(taken, {"name": taken})
+        _check_parent(locked, parent)
+        locked.name, locked.level, locked.kind = name, level, kind
+        locked.parent, locked.position, locked.is_active = parent, position, is_active
+        after = _unit_values(locked)
+        # Saved by a person: a unit created from an unknown name is confirmed now.
+        confirmed = locked.needs_review
+        locked.needs_review = False
+        if after == before and not confirmed:
+            return locked
+        if confirmed:
+            after["needs_review"] = False
+        locked.save()
+        if name != old_name:
+            # The new name may have been one of the unit's aliases; the old one becomes one.
+            UnitAlias.objects.filter(unit=locked, alias=name).delete()
+            UnitAlias.objects.get_or_create(alias=old_name, defaults={"unit": locked})
+        audit_record(actor=actor, action="unit.update", obj=locked, before=before, after=after)
+    unit.refresh_from_db()
+    return unit
+
+
+def unit_alias_add(*, unit: Unit, alias: str, actor: User | None) -> UnitAlias:
+    """Another name documents use for the unit (区发改局 for 沙市区发展和改革局)."""
+    require_unit_manager(actor)
+    alias = clean_unit_name(alias)
+    with transaction.atomic():
+        taken = name_taken(alias, unit=unit)
+        if not taken and unit_key(alias) == unit_key(unit.name):
+            taken = _("“%(name)s”就是该单位的名称。") % {"name": alias}
+        if not taken and UnitAlias.objects.filter(alias=alias).exists():
+            taken = _("“%(name)s”已是该单位的别名。") % {"name": alias}
+        if taken:
+            raise UnitRefused(taken, {"alias": taken})
+        created = UnitAlias.objects.create(alias=alias, unit=unit)
+        audit_record(
+            actor=actor,
+            action="unitalias.create",
+            obj=created,
+            after={"alias": alias, "unit": unit.pk, "unit_name": unit.name},
+        )
+    return created
+
+
+def unit_alias_remove(*, alias: UnitAlias, actor: User | None) -> None:
+    require_unit_manager(actor)
+    with transaction.atomic():
+        before = {
+            "alias": alias.alias,
+            "unit": alias.unit_id,
+            "group": alias.group_id,
+        }
+        audit_record(actor=actor, action="unitalias.delete", obj=alias, before=before)
+        alias.delete()

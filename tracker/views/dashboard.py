@@ -28,6 +28,7 @@ from tracker.forms.dashboard import QUARTER_CHOICES, dashboard_filters, default_
 from tracker.http import is_htmx
 from tracker.models import Colour, ProgressReport, ReportingPeriod, Unit
 from tracker.selectors import RankingRow, Scope
+from tracker.selectors.people import units_without_reporter
 from tracker.views import analysis
 from tracker.views.common import current_user, now, supervisor_required, today
 
@@ -37,6 +38,8 @@ LIST_PAGE_SIZE = 50
 PREVIEW_SIZE = 10
 TABLE_PAGE_SIZE = 20
 RANKING_CHART_SIZE = 20
+# Units with work and nobody to report it, named on the dashboard before "and more".
+NO_REPORTER_SHOWN = 10
 # The lights' colours of app.css, for the charts.
 COLOUR_HEX = {
     "blue": "#1f6feb",
@@ -367,6 +370,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "ranking_chart": _ranking_chart(board),
         "current_quarter": (scope.year, scope.quarter) == default_quarter_for(day),
         "previous_query": board.query(year=scope.previous().year, quarter=scope.previous().quarter),
+        "without_reporter": list(units_without_reporter()[: NO_REPORTER_SHOWN + 1]),
     }
     if board.filters.document_id is None:
         context["documents"] = breakdown.documents

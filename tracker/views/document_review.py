@@ -27,12 +27,14 @@ from tracker.forms.documents import (
     TargetFormSet,
     UnitMappingForm,
 )
+from tracker.forms.units import active_units
 from tracker.http import is_htmx
 from tracker.models import Assignment, Document, Unit, UnitGroup, User
 from tracker.selectors.documents import (
     MentionStatus,
     document_unit_mentions,
     headline_targets,
+    mention_suggestions,
     metadata_token,
     review_assignments,
     review_cards,
@@ -49,7 +51,12 @@ from tracker.services.document_drafts import (
     draft_assignment_update,
     draft_metadata_update,
 )
-from tracker.services.unit_mentions import unit_mention_accept, unit_mention_map
+from tracker.services.unit_mentions import (
+    unit_mention_accept,
+    unit_mention_map,
+    unit_mentions_accept_suggestions,
+    unit_mentions_create_units,
+)
 from tracker.views.common import document_for_reviewer, paginate, supervisor_required
 
 UNITS_PAGE_SIZE = 50
@@ -382,20 +389,35 @@ def document_units(request: HttpRequest, pk: int) -> HttpResponse:
     row_error: dict[str, str] = {}
     row_name: dict[str, str] = {}
     if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action in ("accept_all", "create_rest"):
+            return _all_names_action(request, document, user, action)
         form = UnitMappingForm(request.POST)
         mention = request.POST.get("mention", "").strip()
+        done = ""
         if form.is_valid():
             try:
-                message = _unit_action(document, user, form.cleaned_data)
+                done = _unit_action(document, user, form.cleaned_data)
             except DraftRefused as exc:
                 row_error[mention] = exc.message
                 row_name[mention] = form.cleaned_data.get("name") or ""
-            else:
-                messages.success(request, message)
-                return redirect(request.get_full_path())
         else:
             row_error[mention] = " ".join(str(e) for errors in form.errors.values() for e in errors)
             row_name[mention] = request.POST.get("name", "")
+        if is_htmx(request):
+            # The card answers in place: its error beside the control that caused it, or its
+            # new state, where the person is (not at the top of a long page).
+            return _mention_card(
+                request,
+                document,
+                mention,
+                error=row_error.get(mention, ""),
+                name=row_name.get(mention, ""),
+                done=done,
+            )
+        if done:
+            messages.success(request, done)
+            return redirect(request.get_full_path())
         document.refresh_from_db()
     directory = UnitDirectory.load()
     mentions = document_unit_mentions(document, directory=directory, suggestions=False)
@@ -406,8 +428,9 @@ def document_units(request: HttpRequest, pk: int) -> HttpResponse:
     # Suggestions compare a name with every known name: only the page shown pays for them.
     page = paginate(request, [row for row in rows if not row.status.known], UNITS_PAGE_SIZE)
     for row in page.object_list:
-        row.status.suggestions = directory.suggest(row.status.mention)
+        row.status.suggestions = mention_suggestions(directory, document, row.status.mention)
     unmatched = [m for m in row_error if m not in {s.mention for s in mentions}]
+    unknown = [m for m in mentions if not m.known]
     return render(
         request,
         "tracker/documents/units.html",
@@ -417,10 +440,75 @@ def document_units(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "unknown_rows": page.object_list,
             "known_rows": [row for row in rows if row.status.known],
-            "unknown_total": sum(1 for m in mentions if not m.known),
+            "unknown_total": len(unknown),
             "accepted_total": sum(1 for m in mentions if m.accepted),
+            "collective": [m.mention for m in unknown if m.collective],
             "page_error": " ".join(row_error[m] for m in unmatched),
             "names": unit_names(directory),
+            "parents": active_units(),
+            "issuer_unit": _issuer_unit(directory, document),
+        },
+    )
+
+
+def _issuer_unit(directory: UnitDirectory, document: Document) -> Unit | None:
+    """The unit that issued the document, the natural parent of the names it introduces."""
+    found = directory.find(document.issuer) if document.issuer else None
+    return found.units[0] if found is not None and len(found.units) == 1 else None
+
+
+def _all_names_action(
+    request: HttpRequest, document: Document, user: User, action: str
+) -> HttpResponse:
+    """接受全部建议 / 其余名称全部新建: every unknown name of the draft settled in one action."""
+    try:
+        if action == "accept_all":
+            aliases = unit_mentions_accept_suggestions(document=document, actor=user)
+            text = _("已接受 %(n)s 条建议，对应到已有单位。") % {"n": len(aliases)}
+        else:
+            parent_id = request.POST.get("parent", "")
+            parent = Unit.objects.filter(pk=int(parent_id)).first() if parent_id.isdigit() else None
+            created = unit_mentions_create_units(document=document, actor=user, parent=parent)
+            text = _("已新建 %(n)s 个单位%(under)s。") % {
+                "n": len(created),
+                "under": _("（上级单位：%(p)s）") % {"p": parent.name} if parent else "",
+            }
+    except DraftRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        remaining = sum(
+            1 for m in document_unit_mentions(document, suggestions=False) if not m.known
+        )
+        if remaining:
+            text += _("还有 %(n)s 个名称未对应。") % {"n": remaining}
+        else:
+            text += _("全部单位名称均已对应，可以发布。")
+        messages.success(request, text)
+    return redirect("document-units", pk=document.pk)
+
+
+def _mention_card(
+    request: HttpRequest, document: Document, mention: str, *, error: str, name: str, done: str
+) -> HttpResponse:
+    directory = UnitDirectory.load()
+    mentions = document_unit_mentions(document, directory=directory, suggestions=False)
+    key = unit_key(mention)
+    status = next((m for m in mentions if unit_key(m.mention) == key), None)
+    if status is None:
+        return HttpResponse(f'<p class="alert" role="alert">{escape(error or done)}</p>')
+    if not status.known:
+        status.suggestions = mention_suggestions(directory, document, status.mention)
+    card = request.POST.get("card", "")
+    return render(
+        request,
+        "tracker/documents/_mention.html",
+        {
+            "document": document,
+            "row": MentionRow(status, error=error, name=name),
+            "n": card if card.isdigit() else "0",
+            "done": done,
+            "unknown_total": sum(1 for m in mentions if not m.known),
+            "oob": True,
         },
     )
 

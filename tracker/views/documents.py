@@ -16,7 +16,9 @@ from tracker import access, selectors
 from tracker.formatting import cn_datetime
 from tracker.forms.documents import ArchiveForm, DocumentImportForm
 from tracker.models import Document
+from tracker.selectors.amendments import document_amendments
 from tracker.selectors.documents import document_publish_preview, publishes_in_background
+from tracker.selectors.people import units_reach
 from tracker.services.document_archive import ArchiveRefused, document_archive
 from tracker.services.document_drafts import DraftRefused
 from tracker.services.document_import import DocumentRejected, document_import
@@ -71,6 +73,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "periods": document.periods.order_by("year", "quarter"),
             "can_review": access.can_import_documents(user),
+            "amendments": document_amendments(document),
         },
     )
 
@@ -162,6 +165,7 @@ def document_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("document-detail", pk=document.pk)
     preview = document_publish_preview(document)
+    reach = units_reach(preview.unit_ids)
     return render(
         request,
         "tracker/documents/publish.html",
@@ -171,6 +175,8 @@ def document_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
             "error": error,
             "publishing": document.publish_requested_at is not None,
             "background": publishes_in_background(preview.assignments),
+            "reach": reach,
+            "no_reporter": len(reach.without_reporter) + len(preview.new_units),
         },
     )
 

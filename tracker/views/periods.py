@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tracker import access, selectors
 from tracker.forms.periods import ReasonForm
+from tracker.models import unit_order
 from tracker.selectors import Scope
 from tracker.services.reporting_periods import (
     PeriodRefused,
@@ -32,7 +33,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     slots = (
         selectors.slots(user, Scope.of(period), today=day)
         .select_related("unit", "assignment")
-        .order_by("unit__name", "assignment__position")
+        .order_by(*unit_order("unit__"), "assignment__position")
     )
     return render(
         request,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tracker import access, selectors
 from tracker.forms.reminders import ContactForm, NoticeChoicesForm, ReminderFilterForm
-from tracker.models import NoticePreference, Unit
+from tracker.models import NoticePreference, Unit, unit_order
 from tracker.services.reminders.preferences import (
     ContactRefused,
     notice_preferences_update,
@@ -113,7 +113,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
             "contact_form": contact_form,
             "unit": unit,
             "contacts": unit.contacts.order_by("-is_active", "email") if unit else [],
-            "units": Unit.objects.filter(is_active=True).order_by("name")
+            "units": Unit.objects.filter(is_active=True).order_by(*unit_order())
             if access.can_supervise(user)
             else [],
         },

@@ -116,10 +116,22 @@ def _render_work(
 def report_work(request: HttpRequest, responsibility_id: int, period_id: int) -> HttpResponse:
     """填报: the unit writes, saves and submits its report for one quarter."""
     user = current_user(request)
-    responsibility, period, report = _work_context(user, responsibility_id, period_id)
+    try:
+        responsibility, period, report = _work_context(user, responsibility_id, period_id)
+    except Http404:
+        removed = access.removed_responsibility_for_user(user, responsibility_id)
+        if removed is None:
+            raise
+        return render(
+            request, "tracker/reports/removed.html", {"responsibility": removed}, status=410
+        )
     targets = list(responsibility.assignment.targets.order_by("position"))
     if request.method != "POST":
-        form = ReportForm(initial=initial_for(report, targets), targets=targets)
+        initial = {
+            **initial_for(report, targets),
+            "assignment_version": responsibility.assignment.version,
+        }
+        form = ReportForm(initial=initial, targets=targets)
         return _render_work(request, responsibility, period, report, form)
 
     form = ReportForm(request.POST, targets=targets)
@@ -134,12 +146,14 @@ def report_work(request: HttpRequest, responsibility_id: int, period_id: int) ->
             report_input=form.report_input(),
             expected_version=form.cleaned_data.get("version"),
             submit=submit,
+            assignment_version=form.cleaned_data.get("assignment_version"),
         )
     except StaleReport as exc:
         # The typed figures stay in the form and the newer saved version is shown beside them;
         # the form now carries the current version, so saving again is a deliberate overwrite.
         data = request.POST.copy()
         data["version"] = str(report.version) if report else ""
+        data["assignment_version"] = str(responsibility.assignment.version)
         form.data = data
         form.add_error(None, exc.message)
         return _render_work(

@@ -355,3 +355,28 @@ def test_exports_keep_typed_text_as_text_and_survive_control_characters(supervis
         for c in r.cells
     )
     assert "资金缺口" in text
+
+
+def test_unit_tables_follow_the_official_order_not_the_character_codes(db):
+    """排序号 decides (here 财政 before 政府办 before 发改), not the names' character codes; units
+    with the same score share a rank and are listed in that order too."""
+    document = make_document(title="排序")
+    task = make_assignment(document, title="任务")
+    make_target(task, value="100", unit="个", kind="count")
+    names = [("云江市财政局", 1), ("云江市人民政府办公室", 2), ("云江市发展和改革委员会", 3)]
+    for name, position in names:
+        unit = Unit.objects.create(name=name, position=position)
+        make_responsibility(task, unit, "co")
+    period = make_periods(document)[1]
+    scope = Scope.of(period)
+    supervisor = User.objects.create_user("dc", role=User.Role.SUPERVISOR)
+    official = ["云江市财政局", "云江市人民政府办公室", "云江市发展和改革委员会"]
+    assert sorted(n for n, _p in names) != official  # character codes would order otherwise
+    tallies = selectors.tally_by_unit(supervisor, scope, today=DUE)
+    assert [t.unit_name for t in tallies] == official
+    ranking = selectors.rankings(supervisor, scope, today=DUE)
+    assert [r.rank for r in ranking] == [1, 1, 1]
+    assert [r.unit_name for r in ranking] == official
+    assert [row["unit__name"] for row in selectors.matrix_units(supervisor, scope, today=DUE)] == (
+        official
+    )

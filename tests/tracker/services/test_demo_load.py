@@ -36,6 +36,12 @@ def test_demo_loads_documents_people_and_reports_once(client):
     assert User.objects.get(username="supervisor").check_password(DEMO_PASSWORD)
     assert User.objects.get(username="admin").is_superuser
     assert Unit.objects.filter(needs_review=True).values_list("name", flat=True).get() == "市数据局"
+    # The city's official order is its roster's; a leader in charge oversees the economy.
+    assert Unit.objects.get(name="云江市人民政府").position == 1
+    assert Unit.objects.get(name="云江市发展和改革委员会").position == 2
+    leader = User.objects.get(username="fsz")
+    assert leader.role == "leader" and leader.check_password(DEMO_PASSWORD)
+    assert leader.leader_scopes.count() == 3
     assert client.login(username="fgw", password=DEMO_PASSWORD)
     assert "地区生产总值" in client.get("/tasks/").content.decode()
     # Loading again adds nothing.

@@ -17,7 +17,7 @@ from tests.factories import (
     make_responsibility,
     make_target,
 )
-from tracker.models import AuditEvent, Problem, ProblemStep
+from tracker.models import AuditEvent, LeaderScope, Problem, ProblemStep, User
 from tracker.periods import SHANGHAI
 from tracker.services.problems import (
     ProblemRefused,
@@ -197,3 +197,39 @@ def test_who_may_resolve_depends_on_the_rung(world, outsider, reporter, supervis
         problem_resolve(problem=problem, actor=reporter, resolution="牵头单位处理")
     resolved = problem_resolve(problem=problem, actor=supervisor, resolution="分管领导协调解决")
     assert resolved.resolved_by == supervisor
+
+
+# --- the leader in charge (分管领导) -----------------------------------------------------------
+
+
+def test_the_top_rung_names_the_leader_in_charge_who_settles_it(
+    world, outsider, reporter, supervisor, units
+):
+    leader = User.objects.create_user("wfz", role=User.Role.LEADER)
+    of_the_unit = User.objects.create_user("lfz", role=User.Role.LEADER)
+    of_the_city = User.objects.create_user("sz", role=User.Role.LEADER)
+    LeaderScope.objects.create(leader=leader, assignment=world["co"].assignment)
+    LeaderScope.objects.create(leader=of_the_unit, unit=world["co"].unit)
+    LeaderScope.objects.create(leader=of_the_city, unit=units["city"])
+    problem = raise_problem(world["co"], world["target"], world["period"], outsider)
+    problems_escalate_due(now=RAISED + timedelta(days=4))
+    problems_escalate_due(now=RAISED + timedelta(days=8))
+    problem.refresh_from_db()
+    # The assignment's leader comes before the unit's (and the parent unit's).
+    assert (problem.level, problem.leader) == (Problem.Level.LEADER, leader)
+    step = problem.steps.get(level=Problem.Level.LEADER)
+    assert "分管领导：wfz" in step.note
+    # A leader who oversees neither the unit nor the task cannot settle it.
+    with pytest.raises(ProblemRefused, match="无权"):
+        problem_resolve(problem=problem, actor=of_the_city, resolution="市领导")
+    resolved = problem_resolve(problem=problem, actor=leader, resolution="协调解决")
+    assert resolved.resolved_by == leader
+
+
+def test_without_a_leader_the_top_rung_stays_with_the_supervisors(world, outsider, supervisor):
+    problem = raise_problem(world["co"], world["target"], world["period"], outsider)
+    problems_escalate_due(now=RAISED + timedelta(days=4))
+    problems_escalate_due(now=RAISED + timedelta(days=8))
+    problem.refresh_from_db()
+    assert problem.level == Problem.Level.LEADER and problem.leader is None
+    assert "由督查人员跟进" in problem.steps.get(level=Problem.Level.LEADER).note

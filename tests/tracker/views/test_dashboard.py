@@ -515,3 +515,14 @@ def test_the_filters_show_what_is_in_effect_with_units_grouped_by_level(signed_i
     assert '<option value="2026" selected>2026年</option>' in page  # the default, not "x"
     assert '<optgroup label="县(区)级">' in page and '<optgroup label="镇(街道)级">' in page
     assert "&lt;b&gt;新区&lt;/b&gt;管委会" in page and "<b>新区</b>" not in page
+
+
+def test_units_with_work_and_nobody_to_report_are_flagged(signed_in, data):
+    page = _page(signed_in.get(reverse("dashboard")))
+    assert 'id="without-reporter"' not in page  # every unit of the quarter has its reporter
+    unit = Unit.objects.filter(responsibilities__isnull=False).distinct().first()
+    User.objects.filter(unit=unit).update(is_active=False)
+    page = _page(signed_in.get(reverse("dashboard")))
+    flag = re.search(r'<p class="alert warn" id="without-reporter">(.*?)</p>', page, re.S)
+    assert flag and unit.name in flag.group(1)
+    assert reverse("unit-detail", args=[unit.pk]) in flag.group(1)

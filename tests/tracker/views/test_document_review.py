@@ -15,7 +15,15 @@ from django.urls import reverse
 
 from tests.factories import make_assignment, make_document, make_target
 from tests.samples import DEMO_DOCUMENTS, SMALL, document_rows, first
-from tracker.models import Assignment, AuditEvent, Document, Responsibility, UnitAlias
+from tracker.models import (
+    Assignment,
+    AuditEvent,
+    Document,
+    Responsibility,
+    Unit,
+    UnitAlias,
+    UnitGroup,
+)
 from tracker.services.document_publish import document_publish
 
 pytestmark = pytest.mark.django_db
@@ -494,3 +502,74 @@ def test_a_corpus_plan_goes_through_review(client, supervisor, units, corpus):
     assert "新增 0 项，更新 0 项" in outcome.content.decode()
     publish = client.get(reverse("document-publish", args=[document.pk])).content.decode()
     assert "将新建的责任分工" in publish
+
+
+# --- every unknown name in a few actions, errors where the person is -------------------------
+
+
+def test_a_mapping_error_comes_back_in_the_card_not_at_the_top_of_the_page(
+    client, supervisor, draft
+):
+    client.force_login(supervisor)
+    url = reverse("document-units", args=[draft.pk])
+    response = client.post(
+        url, {"mention": "区发改局", "action": "map", "name": "区不存在局", "card": "3"}, **HX
+    )
+    fragment = response.content.decode()
+    # Only the card is returned, with its id kept, the error inside it next to the field, and
+    # the typed name still in the field.
+    assert fragment.lstrip().startswith('<section class="card mention unknown has-error" id="m-3"')
+    assert "没有名为“区不存在局”的单位" in fragment and 'value="区不存在局"' in fragment
+    assert 'aria-describedby="m-3-error"' in fragment and "<html" not in fragment
+
+
+def test_a_successful_mapping_turns_the_card_into_its_result(client, supervisor, draft, district):
+    client.force_login(supervisor)
+    url = reverse("document-units", args=[draft.pk])
+    response = client.post(
+        url, {"mention": "区发改局", "action": "map", "unit": district.pk, "card": "1"}, **HX
+    )
+    fragment = response.content.decode()
+    assert 'id="m-1"' in fragment and "→ 云江区发展和改革局" in fragment
+    assert 'id="unknown-count" hx-swap-oob="true">3<' in fragment
+
+
+def test_accept_every_suggestion_then_create_the_rest(client, supervisor, draft, district, units):
+    client.force_login(supervisor)
+    url = reverse("document-units", args=[draft.pk])
+    page = client.get(url).content.decode()
+    assert "接受全部建议" in page and "其余名称全部新建为单位" in page
+    assert "推荐" in page  # 区发改局 → 云江区发展和改革局
+    done = client.post(url, {"action": "accept_all"}, follow=True).content.decode()
+    assert "已接受 1 条建议" in done
+    assert UnitAlias.objects.get(alias="区发改局").unit == district
+    done = client.post(
+        url, {"action": "create_rest", "parent": units["city"].pk}, follow=True
+    ).content.decode()
+    assert "已新建 3 个单位（上级单位：云江市人民政府）" in done
+    assert "全部单位名称均已对应，可以发布" in done
+    assert Unit.objects.get(name="市人社局").parent == units["city"]
+
+
+def test_the_review_page_shows_what_a_group_expands_to(client, supervisor, units):
+    group = UnitGroup.objects.create(name="各县(区)人民政府")
+    for name in ("江北区人民政府", "江南区人民政府"):
+        group.members.add(Unit.objects.create(name=name, level="county"))
+    document = make_document(published=False)
+    task = make_assignment(document, title="稳就业")
+    task.responsible_units_text = ["各县(区)人民政府"]
+    task.save()
+    client.force_login(supervisor)
+    page = client.get(reverse("document-review", args=[document.pk])).content.decode()
+    assert "展开为 2 个单位" in page and "江北区人民政府、江南区人民政府" in page
+
+
+def test_the_publish_preview_names_the_units_nobody_would_report_for(
+    client, supervisor, draft, reporter
+):
+    reporter.email = "bob@fgw.cn"
+    reporter.save()
+    client.force_login(supervisor)
+    page = client.get(reverse("document-publish", args=[draft.pk])).content.decode()
+    assert "共有 1 个邮箱将收到报送提醒" in page
+    assert "还没有填报人员" in page and "云江市财政局" in page and "市人社局" in page

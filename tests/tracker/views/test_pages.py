@@ -14,7 +14,7 @@ from tests.factories import (
     make_target,
 )
 from tests.samples import pages_world, submit_co
-from tracker.models import Evidence, Problem, ProgressReport, Unit
+from tracker.models import Evidence, Problem, ProgressReport, Unit, User
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,18 @@ def test_login_with_a_wrong_password_says_so_and_keeps_the_username(client, repo
     page = response.content.decode()
     assert "用户名或密码不正确" in page
     assert 'value="bob"' in page
+
+
+def test_a_leader_in_charge_starts_at_the_problems_and_sees_no_dashboard(client, units):
+    leader = User.objects.create_user("wfz", role=User.Role.LEADER, unit=units["city"])
+    client.force_login(leader)
+    assert client.get(reverse("home"))["Location"] == reverse("problem-list")
+    assert client.get(reverse("problem-list")).status_code == 200
+    assert client.get(reverse("dashboard")).status_code == 404
+    assert client.get(reverse("unit-list")).status_code == 404
+    # Though their account belongs to the government office, they report for no unit.
+    page = client.get(reverse("problem-list")).content.decode()
+    assert reverse("my-tasks") not in page
 
 
 def test_home_sends_each_role_to_its_page(client, reporter, supervisor):

@@ -126,10 +126,14 @@ def _slot_items(
     if lead_of_assignment:
         body += Sql(
             f"JOIN {table(Responsibility)} lr"
-            " ON lr.assignment_id = r.assignment_id AND lr.role = %s",
+            " ON lr.assignment_id = r.assignment_id AND lr.role = %s AND lr.removed_at IS NULL",
             [Responsibility.Role.LEAD.value],
         )
-    where = Sql("WHERE u.is_active AND (a.active_until IS NULL OR a.active_until >= p.starts_on)")
+    # A responsibility an amendment (or a merge) set aside owes nothing any more.
+    where = Sql(
+        "WHERE u.is_active AND r.removed_at IS NULL"
+        " AND (a.active_until IS NULL OR a.active_until >= p.starts_on)"
+    )
     if role:
         where += Sql("AND r.role = %s", [role])
     if missing:
@@ -296,6 +300,7 @@ def _select_problems(selection: Selection) -> None:
     lead = Sql(
         source + f" JOIN {table(Responsibility)} rr ON rr.id = sr.responsibility_id"
         f" JOIN {table(Responsibility)} lr ON lr.assignment_id = rr.assignment_id AND lr.role = %s"
+        " AND lr.removed_at IS NULL"
         " WHERE pb.resolved_at IS NULL AND pb.level = %s",
         [Responsibility.Role.LEAD.value, Problem.Level.LEAD.value],
     )
@@ -341,7 +346,8 @@ def _select_returned(selection: Selection, now: datetime) -> None:
         f"FROM {table(ProgressReport)} sr"
         f" JOIN {table(Responsibility)} r ON r.id = sr.responsibility_id"
         f" LEFT JOIN {table(User)} su ON su.id = sr.submitted_by_id"
-        " WHERE sr.status = %s AND (sr.reviewed_at >= %s OR sr.reopened_at >= %s)",
+        " WHERE sr.status = %s AND (sr.reviewed_at >= %s OR sr.reopened_at >= %s)"
+        " AND r.removed_at IS NULL",
         [ProgressReport.Status.RETURNED.value, since, since],
     )
     selection.items.append(head + body)

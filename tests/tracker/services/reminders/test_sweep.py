@@ -23,6 +23,7 @@ from tracker.models import (
     ReminderLog,
     SupervisionAction,
 )
+from tracker.services.amendments import amendment_responsibility_remove
 from tracker.services.reminders.sweep import (
     reminders_sweep,
     urge_record_one,
@@ -221,3 +222,12 @@ def test_a_claim_whose_task_was_lost_is_requeued_by_a_later_sweep(world, setting
     assert soon.requeued_ids == []
     later = at(6, 18) + timedelta(seconds=settings.TRACKER_REMINDER_RECLAIM_SECONDS + 60)
     assert sorted(reminders_sweep(now=later).requeued_ids) == sorted(first.digest_ids)
+
+
+def test_a_responsibility_withdrawn_by_an_amendment_is_not_chased(world):
+    amendment_responsibility_remove(
+        responsibility=world["co"], actor=world["supervisor"], reason="不再由财政局承担"
+    )
+    sweep_and_send(at(6, 26))
+    assert {r for r, _k, _i in claimed(kind="overdue")} == {"fgw@yunjiang.example.cn"}
+    assert not claimed(kind="escalate_lead")

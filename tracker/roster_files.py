@@ -1,0 +1,220 @@
+"""The roster as a file (名册): the office's units, people and groups in a spreadsheet an
+administrator fills in, the same layout the product exports, and the template it ships.
+
+An .xlsx workbook holds three sheets — 单位, 人员, 单位集合 — each a header row and one row per
+entry; a .csv file holds one of those tables (told apart by its header). Columns are found by
+their header, in any order; lists in a cell (aliases, contact addresses, members) are separated
+by 、，,；; or new lines. What the rows mean is decided by tracker.selectors.rosters; this module
+only reads and writes files, and never imports Django.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+UNITS = "单位"
+PEOPLE = "人员"
+GROUPS = "单位集合"
+SHEETS = (UNITS, PEOPLE, GROUPS)
+
+COLUMNS: Mapping[str, tuple[str, ...]] = {
+    UNITS: ("名称", "层级", "上级单位", "排序号", "类别", "别名", "联系邮箱"),
+    PEOPLE: ("用户名", "姓名", "电子邮箱", "联系电话", "所属单位", "角色", "分管单位"),
+    GROUPS: ("名称", "成员单位", "别名"),
+}
+# The column a table is recognised by, and that a row must fill.
+KEY_COLUMN = {UNITS: "名称", PEOPLE: "用户名", GROUPS: "名称"}
+# What tells the tables apart in a .csv file (units and groups both have 名称).
+_SIGNATURE = {UNITS: "层级", PEOPLE: "用户名", GROUPS: "成员单位"}
+
+NOTES = (
+    ("单位", "名称", "单位全称，如“荆州市沙市区发展和改革局”；已有单位按名称更新，新名称将新建。"),
+    ("单位", "层级", "省级、市级、县(区)级、镇(街道)级；留空时按名称推断（新单位）或保持不变。"),
+    ("单位", "上级单位", "上级单位的全称，可以是本表中的单位，也可以是系统中已有的单位。"),
+    ("单位", "排序号", "正整数，各类单位列表和排名表按此排序；留空排在最后。"),
+    ("单位", "类别", "党委政府、部门单位、集合名称、其他单位；留空为部门单位。"),
+    ("单位", "别名", "文件中常用的简称，如“区发改局”，多个用顿号分隔。"),
+    ("单位", "联系邮箱", "单位接收提醒的邮箱（如办公室邮箱），多个用顿号分隔。"),
+    ("人员", "用户名", "登录用的用户名，字母、数字或 @ . + - _。"),
+    ("人员", "电子邮箱", "新人员必填：系统向此邮箱发送设置密码的邀请链接。"),
+    ("人员", "所属单位", "单位全称；填报员和牵头审核员必填。"),
+    ("人员", "角色", "填报员、牵头审核员、督查员、分管领导、管理员；留空为填报员。"),
+    ("人员", "分管单位", "仅分管领导填写：所分管单位的全称，多个用顿号分隔。"),
+    ("单位集合", "名称", "文件中出现的集合名称，如“各镇”“区政府各部门”。"),
+    ("单位集合", "成员单位", "成员单位全称，用顿号分隔；发布文件时集合展开为这些单位。"),
+    ("单位集合", "别名", "集合的其他写法，如“各镇人民政府”。"),
+)
+
+# Lists inside one cell.
+_SEPARATORS = re.compile(r"[\n\r,，、;；]+")
+# A cell a spreadsheet would read as a formula is written with a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@")
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_ROWS = 50_000
+
+
+class RosterFileError(ValueError):
+    """The file cannot be read as a roster; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One filled row: its table, its number as the spreadsheet shows it, and its cells by
+    column header."""
+
+    sheet: str
+    number: int
+    values: Mapping[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+def split_list(text: str) -> list[str]:
+    """A cell's list, each entry once, in order."""
+    seen: list[str] = []
+    for part in _SEPARATORS.split(text or ""):
+        part = " ".join(part.split())
+        if part and part not in seen:
+            seen.append(part)
+    return seen
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value).split())
+    if text.startswith("'") and text[1:2] in _FORMULA_START:
+        text = text[1:]
+    return text
+
+
+def _rows_of(sheet: str, table: Sequence[Sequence[Any]]) -> list[RosterRow]:
+    """The filled rows under the table's header (found in its first five rows)."""
+    key = KEY_COLUMN[sheet]
+    header_at = next(
+        (i for i, row in enumerate(table[:5]) if key in {_cell_text(c) for c in row}), None
+    )
+    if header_at is None:
+        raise RosterFileError(f"“{sheet}”表缺少表头“{key}”列，请使用系统提供的名册模板。")
+    header = [_cell_text(c) for c in table[header_at]]
+    rows = []
+    for index, raw in enumerate(table[header_at + 1 :], start=header_at + 2):
+        values = {
+            column: _cell_text(raw[i]) if i < len(raw) else ""
+            for i, column in enumerate(header)
+            if column in COLUMNS[sheet]
+        }
+        if any(values.values()):
+            rows.append(RosterRow(sheet, index, values))
+    if len(rows) > MAX_ROWS:
+        raise RosterFileError(f"“{sheet}”表超过 {MAX_ROWS} 行，请分批导入。")
+    return rows
+
+
+def read_roster(data: bytes, filename: str) -> list[RosterRow]:
+    """Every filled row of a roster file (.xlsx or .csv), table by table."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        return _read_xlsx(data)
+    if name.endswith(".csv"):
+        return _read_csv(data)
+    raise RosterFileError("请上传 .xlsx 或 .csv 格式的名册文件。")
+
+
+def _read_xlsx(data: bytes) -> list[RosterRow]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise RosterFileError("无法读取该 .xlsx 文件，请确认文件未损坏且为 Excel 工作簿。") from exc
+    try:
+        found = [title for title in SHEETS if title in workbook.sheetnames]
+        if not found:
+            raise RosterFileError(
+                "工作簿中没有“单位”“人员”或“单位集合”工作表，请使用系统提供的名册模板。"
+            )
+        rows: list[RosterRow] = []
+        for title in found:
+            table = [list(r) for r in workbook[title].iter_rows(values_only=True)]
+            rows.extend(_rows_of(title, table))
+        return rows
+    finally:
+        workbook.close()
+
+
+def _read_csv(data: bytes) -> list[RosterRow]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterFileError("无法识别 .csv 文件的编码，请另存为 UTF-8 编码的 CSV。")
+    table = list(csv.reader(io.StringIO(text)))
+    headers = [{_cell_text(c) for c in row} for row in table[:5]]
+    for sheet in (PEOPLE, GROUPS, UNITS):
+        if any(_SIGNATURE[sheet] in header for header in headers):
+            return _rows_of(sheet, table)
+    raise RosterFileError(
+        "无法识别 .csv 的表头：单位表须有“名称”“层级”列，人员表须有“用户名”列，"
+        "单位集合表须有“名称”“成员单位”列。"
+    )
+
+
+def _safe(value: str) -> str:
+    value = _XML_ILLEGAL.sub(" ", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def roster_xlsx(tables: Mapping[str, Sequence[Sequence[str]]], *, notes: bool = False) -> bytes:
+    """A workbook with a sheet per table (header row, then the rows), every cell as text; with
+    `notes`, a 填写说明 sheet explaining the columns (the shipped template)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet in SHEETS:
+        ws = workbook.create_sheet(sheet)
+        columns = COLUMNS[sheet]
+        for col, heading in enumerate(columns, start=1):
+            cell = ws.cell(row=1, column=col, value=heading)
+            cell.font = Font(name="宋体", bold=True)
+            ws.column_dimensions[get_column_letter(col)].width = 14 if col > 1 else 30
+        for r, cells in enumerate(tables.get(sheet, ()), start=2):
+            for col, value in enumerate(cells, start=1):
+                cell = ws.cell(row=r, column=col, value=_safe(str(value)))
+                cell.data_type = "s"
+        ws.freeze_panes = "A2"
+    if notes:
+        ws = workbook.create_sheet("填写说明")
+        ws.append(["工作表", "列", "说明"])
+        for note in NOTES:
+            ws.append(list(note))
+        for letter, width in (("A", 12), ("B", 12), ("C", 80)):
+            ws.column_dimensions[letter].width = width
+        for note_cells in ws.iter_rows(min_row=2):
+            note_cells[2].alignment = Alignment(wrap_text=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def roster_csv(sheet: str, rows: Sequence[Sequence[str]]) -> bytes:
+    """One table as CSV, UTF-8 with a byte-order mark so that Excel opens it in Chinese."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS[sheet])
+    for row in rows:
+        writer.writerow([_safe(str(v)) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
