@@ -8,7 +8,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from tracker.models import Assignment, Document, ReportingPeriod, Responsibility, Target, Unit
+from tracker.models import (
+    Assignment,
+    Document,
+    ReportingPeriod,
+    ReportingSchedule,
+    Responsibility,
+    Target,
+    Unit,
+)
 from tracker.services.reporting_periods import assignments_activate, periods_ensure
 
 _counter = itertools.count(1)
@@ -67,7 +75,24 @@ def make_responsibility(assignment: Assignment, unit: Unit, role: str = "lead") 
 
 
 def make_periods(document: Document) -> list[ReportingPeriod]:
-    """The document's quarters, as publishing creates them."""
+    """The document's periods (its quarters, unless its schedule says otherwise), as publishing
+    creates them, in date order."""
     assignments_activate(document)
     periods_ensure(document)
-    return list(ReportingPeriod.objects.filter(document=document).order_by("year", "quarter"))
+    return list(ReportingPeriod.objects.filter(document=document).order_by("ends_on", "pk"))
+
+
+def make_schedule(
+    document: Document, *, frequency: str = "quarterly", default: bool = True, **rule: object
+) -> ReportingSchedule:
+    """A reporting rule of the document (tracker.models.ReportingSchedule's fields: after_period,
+    month, day, working_days, calendar_days, from_period, text): by default the document's own,
+    replacing the settings' quarterly rule."""
+    fields = {"frequency": frequency, **rule}
+    if default:
+        schedule, _created = ReportingSchedule.objects.update_or_create(
+            document=document, is_default=True, defaults=fields
+        )
+        return schedule
+    position = document.schedules.count() + 1
+    return ReportingSchedule.objects.create(document=document, position=position, **fields)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import smtplib
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +48,21 @@ SMALL = """云江市2026年测试工作任务分工方案
 3.规模以上工业增加值增长8%。(责任单位:市工信局、市统计局)
 
 各牵头单位于每季度末月25日前将完成情况报送市发展改革委。
+"""
+
+
+# A monthly dispatch plan: "每月25日前报送" (tracker's monthly schedule, due in the month).
+MONTHLY = """云江市2026年重点项目月调度工作方案
+
+一、主要任务
+
+1.重点项目完成投资120亿元以上。(牵头单位:市发展改革委;责任单位:市财政局)
+
+2.新开工重点项目30个。(牵头单位:市财政局)
+
+二、工作要求
+
+各责任单位于每月25日前报送当月工作进展。
 """
 
 
@@ -499,3 +514,83 @@ def roster_workbook(tables: dict[str, list[list[str]]], path: Path) -> Path:
             ws.append([int(v) if v.isdigit() else (v or None) for v in row])
     workbook.save(path)
     return path
+
+
+# --- calendar walks ------------------------------------------------------------------------------
+
+# The instants of a day a walk sweeps at: before the day's notices may go out (nothing must),
+# the daily digest's sweep, and one in the afternoon (again nothing new unless something happened).
+WALK_TIMES = ((7, 0), (9, 0), (15, 0))
+
+
+def walk_calendar(
+    start: date,
+    end: date,
+    *,
+    events: list[tuple[datetime, Any]],
+    names: dict[int, str],
+    capture: Any,
+) -> Any:
+    """Run the calendar from `start` to `end`, sweeping at WALK_TIMES each day with the clock
+    frozen, the `events` (instant, callable) happening in between. Every sweep's digests are
+    sent at once and the same sweep is run again, which must claim and send nothing. Returns
+    a Counter of (instant, recipient, frozenset of (kind, item)) for every e-mail: an item is
+    `names[responsibility_id]` and the period's label ("A1/fgw", "2026年3月"), with "@day" for
+    a daily chaser; `capture` is pytest-django's django_capture_on_commit_callbacks."""
+    from collections import Counter
+
+    import time_machine
+    from django.core import mail
+
+    from tracker.models import ReminderLog
+    from tracker.services.reminders.send import reminder_digest_send_one
+    from tracker.services.reminders.sweep import reminders_sweep
+
+    pending = sorted(events, key=lambda event: event[0])
+    sent: Counter[tuple[datetime, str, frozenset[tuple[str, ...]]]] = Counter()
+    message_ids: set[str] = set()
+    day = start
+    with time_machine.travel(
+        datetime.combine(start, time(0), tzinfo=SHANGHAI), tick=False
+    ) as clock:
+        while day <= end:
+            for hour, minute in WALK_TIMES:
+                instant = datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+                while pending and pending[0][0] <= instant:
+                    when, happen = pending.pop(0)
+                    clock.move_to(when)
+                    happen()
+                clock.move_to(instant)
+                queued: list[int] = []
+                with capture(execute=True):
+                    first = reminders_sweep(now=instant, enqueue=queued.extend)
+                mail.outbox.clear()
+                for digest_id in queued:
+                    assert reminder_digest_send_one(digest_id=digest_id, now=instant)
+                for message in mail.outbox:
+                    message_id = message.extra_headers["Message-ID"]
+                    assert message_id not in message_ids
+                    message_ids.add(message_id)
+                    (recipient,) = message.to
+                    logs = ReminderLog.objects.filter(
+                        message_id=message_id, recipient=recipient
+                    ).select_related("period")
+                    items = frozenset(_walk_item(log, names) for log in logs)
+                    sent[(instant, recipient, items)] += 1
+                queued.clear()
+                with capture(execute=True):
+                    again = reminders_sweep(now=instant, enqueue=queued.extend)
+                assert (again.claimed, again.urges_claimed, queued) == (0, 0, []), instant
+                assert first.requeued_ids == []
+            day += timedelta(days=1)
+    assert not pending, "events after the walk's end"
+    assert sum(sent.values()) == len(message_ids)
+    return sent
+
+
+def _walk_item(log: Any, names: dict[int, str]) -> tuple[str, ...]:
+    name = names.get(log.responsibility_id, log.item_key)
+    suffix = log.item_key.partition("@")[2]
+    if suffix:
+        name = f"{name}@{suffix}"
+    return (log.kind, name, log.period.label)

@@ -289,7 +289,7 @@ def document_for_user(user: AnyUser, pk: int) -> Document:
 
 
 def period_for_user(user: AnyUser, pk: int) -> ReportingPeriod:
-    return _get_or_404(visible_periods(user).select_related("document"), pk)
+    return _get_or_404(visible_periods(user).select_related("document", "schedule"), pk)
 
 
 def problem_for_user(user: AnyUser, pk: int) -> Problem:

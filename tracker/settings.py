@@ -278,6 +278,9 @@ TRACKER_WINDOW_OPEN_DAY = env_int("TRACKER_WINDOW_OPEN_DAY", 1, minimum=1)
 # 一季两调度: the first dispatch checkpoint is this day of the quarter's second month; the second
 # is the due date.
 TRACKER_FIRST_CHECKPOINT_DAY = env_int("TRACKER_FIRST_CHECKPOINT_DAY", 15, minimum=1)
+# 遇节假日顺延: a due date on a weekend or holiday moves to the next working day (off by default:
+# documents' dates are kept as written).
+TRACKER_DUE_ROLLS_TO_WORKING_DAY = env_bool("TRACKER_DUE_ROLLS_TO_WORKING_DAY", False)
 # 限时3日内: each rung of the problem-escalation ladder lasts this many days.
 TRACKER_ESCALATION_DAYS = env_int("TRACKER_ESCALATION_DAYS", 3, minimum=1)
 # Progress colours (DESIGN §3): thresholds are settings, never literals in the code.

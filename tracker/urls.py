@@ -10,6 +10,7 @@ from tracker.views import (
     dashboard,
     document_review,
     documents,
+    holidays,
     people,
     periods,
     problems,
@@ -17,6 +18,7 @@ from tracker.views import (
     report_review,
     reports,
     rosters,
+    schedules,
     supervision,
     units,
 )
@@ -36,6 +38,8 @@ urlpatterns = [
     *people.urlpatterns,
     *rosters.urlpatterns,
     *amendments.urlpatterns,
+    *schedules.urlpatterns,
+    *holidays.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",

@@ -33,6 +33,7 @@ class TargetSerializer(serializers.ModelSerializer[Target]):
 
 class PeriodSerializer(serializers.ModelSerializer[ReportingPeriod]):
     document = serializers.CharField(source="document.title")
+    name = serializers.CharField(source="label", read_only=True)
 
     class Meta:
         model = ReportingPeriod
@@ -41,6 +42,11 @@ class PeriodSerializer(serializers.ModelSerializer[ReportingPeriod]):
             "document",
             "year",
             "quarter",
+            "frequency",
+            "number",
+            "name",
+            "starts_on",
+            "ends_on",
             "opens_on",
             "due_on",
             "first_checkpoint_on",

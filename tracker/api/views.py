@@ -55,7 +55,7 @@ class PeriodList(generics.ListAPIView[ReportingPeriod]):
         year = int_param(self.request, "year")
         if year is not None:
             periods = periods.filter(year=year)
-        return periods.order_by("-year", "-quarter", "document_id")
+        return periods.order_by("-ends_on", "document_id", "schedule_id")
 
 
 class ResponsibilityList(generics.ListAPIView[Responsibility]):

@@ -113,30 +113,7 @@ class DocumentMetadataForm(_Form):
         max_value=2100,
         help_text=_("发布前必须填写。"),
     )
-    due_month_of_quarter = forms.TypedChoiceField(
-        label=_("报送月份"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("默认")), (1, _("季度第1个月")), (2, _("季度第2个月")), (3, _("季度末月"))],
-    )
-    due_day = forms.IntegerField(
-        label=_("报送日"),
-        required=False,
-        min_value=1,
-        max_value=31,
-        help_text=_("如“每季度末月25日前”：季度末月、25。"),
-    )
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        month, day = cleaned.get("due_month_of_quarter"), cleaned.get("due_day")
-        if "due_day" not in self.errors and (month is None) != (day is None):
-            raise forms.ValidationError(
-                _("报送月份和报送日须同时填写，或同时留空（使用默认规则）。")
-            )
-        return cleaned
 
     @staticmethod
     def initial_for(document: Document, seen: str) -> dict[str, Any]:
@@ -145,8 +122,6 @@ class DocumentMetadataForm(_Form):
             "issuer": document.issuer,
             "issued_on": document.issued_on,
             "year": document.year,
-            "due_month_of_quarter": document.due_month_of_quarter,
-            "due_day": document.due_day,
             "seen": seen,
         }
 

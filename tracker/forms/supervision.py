@@ -37,11 +37,11 @@ class ActionForm(forms.Form):
         periods = (
             ReportingPeriod.objects.filter(document__status=Document.Status.PUBLISHED)
             .select_related("document")
-            .order_by("-year", "-quarter", "document__title")
+            .order_by("-ends_on", "document__title", "pk")
         )
         self.fields["period"].queryset = periods  # type: ignore[attr-defined]
         self.fields["period"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda p: f"{p.document.title} · {p.year}年第{p.quarter}季度"
+            lambda p: f"{p.document.title} · {p}"
         )
         units = Unit.objects.filter(is_active=True)
         responsibilities = Responsibility.objects.none()

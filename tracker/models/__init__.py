@@ -25,6 +25,7 @@ from tracker.models.reports import (
     TargetValue,
 )
 from tracker.models.responsibilities import ReportingPeriod, Responsibility
+from tracker.models.schedules import CalendarDay, Frequency, ReportingSchedule
 from tracker.models.supervision import AnalysisBulletin, SupervisionAction
 from tracker.models.units import Unit, UnitAlias, UnitGroup, unit_order
 from tracker.models.users import User
@@ -35,11 +36,13 @@ __all__ = [
     "Assessment",
     "Assignment",
     "AuditEvent",
+    "CalendarDay",
     "Colour",
     "DeliveryStatus",
     "Document",
     "DocumentAmendment",
     "Evidence",
+    "Frequency",
     "Judgement",
     "LeaderScope",
     "NoticeKind",
@@ -52,6 +55,7 @@ __all__ = [
     "ReminderDigest",
     "ReminderLog",
     "ReportingPeriod",
+    "ReportingSchedule",
     "Responsibility",
     "SupervisionAction",
     "Target",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -28,11 +30,7 @@ class Document(models.Model):
     extraction_version = models.CharField(_("抽取版本"), max_length=20, blank=True)
     # The extractor's full output, kept so a reviewer can compare edits with what was found.
     extraction = models.JSONField(_("抽取结果"), default=dict, blank=True)
-    # The document's own reporting rule ("于每季度末月25日前报送"); empty: the settings default.
-    due_month_of_quarter = models.PositiveSmallIntegerField(
-        _("报送月(季度内)"), null=True, blank=True
-    )
-    due_day = models.PositiveSmallIntegerField(_("报送日"), null=True, blank=True)
+    # The document's reporting rules (ReportingSchedule, `schedules`) are rows of their own.
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("导入人"),
@@ -77,15 +75,6 @@ class Document(models.Model):
                 condition=Q(status="draft") | Q(published_at__isnull=False, year__isnull=False),
                 name="document_published_has_time_and_year",
             ),
-            models.CheckConstraint(
-                condition=Q(due_month_of_quarter__isnull=True)
-                | Q(due_month_of_quarter__gte=1, due_month_of_quarter__lte=3),
-                name="document_due_month_in_quarter",
-            ),
-            models.CheckConstraint(
-                condition=Q(due_day__isnull=True) | Q(due_day__gte=1, due_day__lte=31),
-                name="document_due_day_in_month",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -112,9 +101,20 @@ class Assignment(Removable):
     category = models.CharField(_("指标属性"), max_length=4, choices=Category, blank=True)
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
     # The last day the assignment is tracked: its deadline, or the end of the document's year.
-    # Set when the document is published; reports are expected for every quarter that starts on
+    # Set when the document is published; reports are expected for every period that starts on
     # or before it, and a target's elapsed share (序时进度) runs from the document's year to it.
     active_until = models.DateField(_("跟踪截止"), null=True, blank=True)
+    # The reporting rule it follows: empty in a draft means the document's default schedule;
+    # publishing fills it in (services.reporting_periods.assignments_activate), so every
+    # tracked assignment names the schedule whose periods it reports in.
+    schedule = models.ForeignKey(
+        "tracker.ReportingSchedule",
+        verbose_name=_("报送规则"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
     # Where the assignment sits in Document.source_text, for side-by-side review.
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)
@@ -154,6 +154,20 @@ class Assignment(Removable):
 
     def __str__(self) -> str:
         return f"{self.ref or self.number} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Tracked assignments name their schedule (the slots join periods through it): one
+        # added to a published document follows the document's default. (Drafts leave it empty
+        # until publishing: services.reporting_periods.assignments_activate.)
+        if (
+            self._state.adding
+            and self.schedule_id is None
+            and self.document.status != Document.Status.DRAFT
+        ):
+            from tracker.models.schedules import ReportingSchedule
+
+            self.schedule = ReportingSchedule.objects.default_for(self.document_id)
+        super().save(*args, **kwargs)
 
 
 class Target(Removable):

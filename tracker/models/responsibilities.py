@@ -1,6 +1,8 @@
-"""Who answers for what, and when: responsibilities and the quarterly reporting periods."""
+"""Who answers for what, and when: responsibilities and the reporting periods."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.models.documents import Assignment, Document
 from tracker.models.removal import CurrentManager, Removable
+from tracker.models.schedules import Frequency, ReportingSchedule
 from tracker.models.units import Unit
+from tracker.schedule_text import period_label
 
 
 class Responsibility(Removable):
@@ -57,20 +61,35 @@ class Responsibility(Removable):
 
 
 class ReportingPeriod(models.Model):
-    """One quarter of a document's year: when reporting opens, is due, and is dispatched."""
+    """One period of a reporting schedule (a month, a quarter, a half-year or a year): the span
+    its figures cover, when reporting opens, when it is due (on or after the span's end, or
+    inside it) and when it is dispatched."""
 
     document = models.ForeignKey(
         Document, verbose_name=_("文件"), on_delete=models.PROTECT, related_name="periods"
     )
+    schedule = models.ForeignKey(
+        ReportingSchedule,
+        verbose_name=_("报送规则"),
+        on_delete=models.PROTECT,
+        related_name="periods",
+    )
+    frequency = models.CharField(
+        _("报送频次"), max_length=12, choices=Frequency, default=Frequency.QUARTERLY
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
+    # Which period of the year: month 1–12, quarter 1–4, half 1–2, or 1 for the year.
+    number = models.PositiveSmallIntegerField(_("期次"))
+    # The quarter holding the period's last day: a quarterly period's own quarter; the quarter
+    # a supervisor's quarter view shows it in when it ends that quarter (March, June, …).
     quarter = models.PositiveSmallIntegerField(_("季度"))
-    # The quarter itself (first and last day); the reporting window lies inside or just after it.
-    starts_on = models.DateField(_("季度开始"))
-    ends_on = models.DateField(_("季度结束"))
+    # The span the figures cover (first and last day); the due date may lie after it.
+    starts_on = models.DateField(_("周期开始"))
+    ends_on = models.DateField(_("周期结束"))
     opens_on = models.DateField(_("开始填报"))
     due_on = models.DateField(_("报送截止"))
-    # 一季两调度: the two dispatch checkpoints of the quarter.
-    first_checkpoint_on = models.DateField(_("第一次调度"))
+    # 一季两调度: the two dispatch checkpoints; a monthly period has only the second.
+    first_checkpoint_on = models.DateField(_("第一次调度"), null=True, blank=True)
     second_checkpoint_on = models.DateField(_("第二次调度"))
     locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
     locked_by = models.ForeignKey(
@@ -85,11 +104,23 @@ class ReportingPeriod(models.Model):
     class Meta:
         verbose_name = _("报送周期")
         verbose_name_plural = _("报送周期")
-        ordering = ["document", "year", "quarter"]
+        ordering = ["document", "ends_on", "schedule"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "year", "quarter"], name="period_unique"),
+            models.UniqueConstraint(
+                fields=["schedule", "year", "number"], name="period_unique_in_schedule"
+            ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1, quarter__lte=4), name="period_quarter_1_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1)
+                & (
+                    Q(frequency="monthly", number__lte=12)
+                    | Q(frequency="quarterly", number__lte=4)
+                    | Q(frequency="half-yearly", number__lte=2)
+                    | Q(frequency="yearly", number=1)
+                ),
+                name="period_number_in_year",
             ),
             models.CheckConstraint(
                 condition=Q(opens_on__lte=F("due_on")), name="period_opens_before_due"
@@ -98,13 +129,31 @@ class ReportingPeriod(models.Model):
                 condition=Q(starts_on__lte=F("ends_on")), name="period_quarter_ordered"
             ),
             models.CheckConstraint(
-                condition=Q(first_checkpoint_on__lte=F("second_checkpoint_on")),
+                condition=Q(first_checkpoint_on__isnull=True)
+                | Q(first_checkpoint_on__lte=F("second_checkpoint_on")),
                 name="period_checkpoints_ordered",
             ),
         ]
+        indexes = [models.Index(fields=["year", "ends_on"], name="period_year_ends_on")]
 
     def __str__(self) -> str:
-        return f"{self.year}年第{self.quarter}季度"
+        if self.frequency == Frequency.QUARTERLY:
+            return f"{self.year}年第{self.quarter}季度"
+        return self.label
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A period made by hand (the back office, a script) without a schedule is a quarter of
+        # the document's default schedule, as before schedules existed.
+        if self.schedule_id is None:
+            self.schedule = ReportingSchedule.objects.default_for(self.document_id)
+        if self.number is None and self.frequency == Frequency.QUARTERLY:
+            self.number = self.quarter
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """The period's name: 2026年3月, 2026年二季度, 2026年上半年, 2026年度."""
+        return period_label(self.year, self.frequency, self.number)
 
     @property
     def is_locked(self) -> bool:

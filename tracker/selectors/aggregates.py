@@ -12,7 +12,7 @@ queries and the work in Python do not grow with the data (DESIGN §8).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -44,7 +44,7 @@ from tracker.models import (
     Unit,
     unit_order,
 )
-from tracker.periods import previous_quarter, quarter_bounds
+from tracker.periods import previous_period, previous_quarter, quarter_bounds
 
 SUBMITTED = SUBMITTED_STATUSES
 # Worst first: the order in which a supervisor reads a list.
@@ -53,29 +53,60 @@ COLOUR_ORDER = (Colour.RED, Colour.YELLOW, Colour.GREEN, Colour.BLUE, Colour.GRE
 
 @dataclass(frozen=True)
 class Scope:
-    """One quarter, of one document or of all documents, optionally narrowed to units."""
+    """One quarter, of one document or of all documents, optionally narrowed to units; or one
+    period (`period_id`: a period page, a period's analysis).
+
+    A quarter holds each schedule's period that ends with it: the quarter itself for quarterly
+    schedules, its last month for monthly ones (cumulative figures to the quarter's end, so
+    they compare with the quarters), the half-year in the second and fourth quarters, the year
+    in the fourth. So every responsibility meets at most one period in a scope. A period scope's
+    previous() is the period before it on the same schedule (`previous_period_id`, 0: none).
+    """
 
     year: int
     quarter: int
     document_id: int | None = None
     unit_id: int | None = None
     level: str | None = None
+    period_id: int | None = None
+    previous_period_id: int | None = None
 
     @property
-    def starts_on(self) -> date:
-        return quarter_bounds(self.year, self.quarter)[0]
+    def ends_on(self) -> date:
+        return quarter_bounds(self.year, self.quarter)[1]
 
     def previous(self) -> Scope:
+        if self.period_id is not None:
+            return replace(self, period_id=self.previous_period_id or 0, previous_period_id=0)
         year, quarter = previous_quarter(self.year, self.quarter)
-        return Scope(year, quarter, self.document_id, self.unit_id, self.level)
+        return replace(self, year=year, quarter=quarter)
 
     @classmethod
     def of(cls, period: ReportingPeriod, **narrow: object) -> Scope:
-        return cls(period.year, period.quarter, period.document_id, **narrow)  # type: ignore[arg-type]
+        """The scope of one period (one query, for the period before it)."""
+        before = period_before(period)
+        return cls(
+            period.year,
+            period.quarter,
+            period.document_id,
+            period_id=period.pk,
+            previous_period_id=before.pk if before else 0,
+            **narrow,  # type: ignore[arg-type]
+        )
+
+
+def period_before(period: ReportingPeriod) -> ReportingPeriod | None:
+    """The period before `period` on its schedule (last quarter, last month…), if reported."""
+    year, number = previous_period(period.year, period.frequency, period.number)
+    return ReportingPeriod.objects.filter(
+        schedule_id=period.schedule_id, year=year, number=number
+    ).first()
 
 
 def scope_periods(scope: Scope) -> QuerySet[ReportingPeriod]:
-    periods = ReportingPeriod.objects.filter(year=scope.year, quarter=scope.quarter)
+    if scope.period_id is not None:
+        return ReportingPeriod.objects.filter(pk=scope.period_id)
+    periods = ReportingPeriod.objects.filter(year=scope.year, ends_on=scope.ends_on)
     if scope.document_id is not None:
         periods = periods.filter(document_id=scope.document_id)
     return periods
@@ -84,23 +115,27 @@ def scope_periods(scope: Scope) -> QuerySet[ReportingPeriod]:
 def slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
     """Responsibilities owing a report in the scope, annotated with their period and report:
     `slot_period_id`, `slot_due_on`, `slot_status`, `slot_colour` (with overdue reports red and
-    missing ones grey), `slot_submitted`, `slot_on_time`, `slot_overdue`, `slot_report_id`."""
+    missing ones grey), `slot_submitted`, `slot_on_time`, `slot_overdue`, `slot_report_id`.
+    A responsibility meets its assignment's schedule's period in the scope."""
     period_ids = list(scope_periods(scope).values_list("pk", flat=True))
     queryset = (
         visible_responsibilities(user)
         .annotate(
             slot_period=FilteredRelation(
-                "assignment__document__periods",
-                condition=Q(assignment__document__periods__pk__in=period_ids),
+                "assignment__schedule__periods",
+                condition=Q(assignment__schedule__periods__pk__in=period_ids),
             ),
             slot_report=FilteredRelation("reports", condition=Q(reports__period_id__in=period_ids)),
         )
         .filter(slot_period__isnull=False)
         # What the calendar chases is what is counted: published documents, active units.
         .filter(assignment__document__status=Document.Status.PUBLISHED, unit__is_active=True)
+        # Through an annotation: a lookup on the multi-valued slot_period inside filter() would
+        # join the periods a second time.
+        .annotate(slot_starts_on=F("slot_period__starts_on"))
         .filter(
             Q(assignment__active_until__isnull=True)
-            | Q(assignment__active_until__gte=scope.starts_on)
+            | Q(assignment__active_until__gte=F("slot_starts_on"))
         )
         .annotate(
             slot_period_id=F("slot_period__pk"),
@@ -317,18 +352,25 @@ class TargetRow:
 
 def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
     """Every target of the period's document with the lead unit's value for the period and for
-    the previous quarter (three queries)."""
+    the period before (four queries). An assignment on a schedule of its own is read in that
+    schedule's period ending with `period`."""
     targets = list(
         Target.objects.filter(document_id=period.document_id, assignment__isnull=False)
         .select_related("assignment")
         .order_by("assignment__position", "position")
     )
-    previous = ReportingPeriod.objects.filter(
-        document_id=period.document_id,
-        year=previous_quarter(period.year, period.quarter)[0],
-        quarter=previous_quarter(period.year, period.quarter)[1],
-    ).first()
-    period_ids = [period.pk] + ([previous.pk] if previous else [])
+    alongside = list(
+        ReportingPeriod.objects.filter(document_id=period.document_id, ends_on=period.ends_on)
+    )
+    earlier_q = Q(pk__in=[])
+    for same_end in alongside:
+        year, number = previous_period(same_end.year, same_end.frequency, same_end.number)
+        earlier_q |= Q(schedule_id=same_end.schedule_id, year=year, number=number)
+    current_ids = {p.pk for p in alongside}
+    period_ids = [
+        *current_ids,
+        *ReportingPeriod.objects.filter(earlier_q).values_list("pk", flat=True),
+    ]
     values = (
         TargetValue.objects.filter(
             report__period_id__in=period_ids,
@@ -343,7 +385,7 @@ def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
     current: dict[int, TargetValue] = {}
     earlier: dict[int, TargetValue] = {}
     for value in values:
-        bucket = current if value.report.period_id == period.pk else earlier
+        bucket = current if value.report.period_id in current_ids else earlier
         bucket.setdefault(value.target_id, value)
     rows = []
     for target in targets:

@@ -11,16 +11,15 @@ from django.db.models import Count, Q
 
 from tracker.access import AnyUser, visible_actions, visible_problems
 from tracker.formatting import (
-    CUMULATIVE_NAMES,
     cn_date,
     cn_datetime,
     number,
     percent,
-    quarter_label,
     signed_points,
     target_text,
 )
 from tracker.models import Colour, ReportingPeriod
+from tracker.schedule_text import cumulative_label
 from tracker.selectors.aggregates import (
     Scope,
     Tally,
@@ -166,8 +165,9 @@ def bulletin_content(
             "id": period.pk,
             "year": period.year,
             "quarter": period.quarter,
-            "label": quarter_label(period.year, period.quarter),
-            "cumulative": CUMULATIVE_NAMES[period.quarter],
+            "frequency": period.frequency,
+            "label": period.label,
+            "cumulative": cumulative_label(period.frequency, period.number),
             "due_on": cn_date(period.due_on),
             "locked": period.is_locked,
         },
@@ -206,6 +206,7 @@ def bulletin_headline(content: dict[str, Any]) -> str:
         parts.append(f"综合排名靠前的单位为{top}。")
     pc = content["problem_counts"]
     parts.append(
-        f"本季度共反映问题{pc['raised']}个，已办结{pc['resolved']}个（其中按时办结{pc['in_time']}个）。"
+        f"本{'季度' if period.get('frequency', 'quarterly') == 'quarterly' else '期'}共反映问题"
+        f"{pc['raised']}个，已办结{pc['resolved']}个（其中按时办结{pc['in_time']}个）。"
     )
     return "".join(parts)

@@ -22,6 +22,7 @@ from django.db.models import (
 
 from tracker.access import AnyUser, visible_responsibilities
 from tracker.models import Colour, Document, Problem, ReportingPeriod, Unit, unit_order
+from tracker.periods import quarter_bounds
 from tracker.selectors.aggregates import (
     SUBMITTED,
     LevelTally,
@@ -111,15 +112,19 @@ _EMPTY_ROW: dict[str, int] = {
 
 def year_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
     """`slots` for every quarter of the scope's year at once: each responsibility once per
-    period of its document in that year, joined to its report for that period. The annotations
-    have the same names and meaning as in `slots`, plus `slot_quarter`, so a quarter's rows
-    here are exactly `slots` of that quarter (tests hold the two together)."""
-    period_q = Q(assignment__document__periods__year=scope.year)
+    period of its schedule that ends a quarter of that year, joined to its report for that
+    period. The annotations have the same names and meaning as in `slots`, plus `slot_quarter`,
+    so a quarter's rows here are exactly `slots` of that quarter (tests hold the two
+    together)."""
+    quarter_ends = [quarter_bounds(scope.year, quarter)[1] for quarter in (1, 2, 3, 4)]
+    period_q = Q(assignment__schedule__periods__year=scope.year) & Q(
+        assignment__schedule__periods__ends_on__in=quarter_ends
+    )
     if scope.document_id is not None:
-        period_q &= Q(assignment__document__periods__document_id=scope.document_id)
+        period_q &= Q(assignment__schedule__periods__document_id=scope.document_id)
     queryset = (
         visible_responsibilities(user)
-        .annotate(slot_period=FilteredRelation("assignment__document__periods", condition=period_q))
+        .annotate(slot_period=FilteredRelation("assignment__schedule__periods", condition=period_q))
         .annotate(
             slot_report=FilteredRelation(
                 "reports", condition=Q(reports__period_id=F("slot_period__pk"))
@@ -185,11 +190,11 @@ def quarter_breakdown(
     """What `tally_by_level` gives, and the same per document (every document with a period in
     the quarter, with or without slots): one query grouped by document and level, plus the
     periods. `units_by_level` is the number of units per level (the rankings have it)."""
-    periods = list(
+    periods = one_per_document(
         scope_periods(scope)
-        .select_related("document")
+        .select_related("document", "schedule")
         .defer(*without_bulk("document", _DOCUMENT_BULK))
-        .order_by("document__title")
+        .order_by("document__title", "document_id", "-schedule__is_default", "schedule_id")
     )
     by_document: dict[int, Tally] = {}
     by_level: dict[str, Tally] = {}
@@ -217,6 +222,48 @@ def quarter_breakdown(
             LevelTally(level, str(labels.get(level, level)), units_by_level.get(level, 0), tally)
             for level, tally in sorted(by_level.items(), key=lambda item: _level_order(item[0]))
         ],
+    )
+
+
+def one_per_document(periods: Iterable[ReportingPeriod]) -> list[ReportingPeriod]:
+    """The first period of each document in `periods` (ordered with the default schedule's
+    first): the one a document's row and links stand for when single assignments follow rules
+    of their own."""
+    seen: set[int] = set()
+    chosen = []
+    for period in periods:
+        if period.document_id not in seen:
+            seen.add(period.document_id)
+            chosen.append(period)
+    return chosen
+
+
+def document_period(scope: Scope) -> ReportingPeriod | None:
+    """The scope's document's period: its default schedule's (one query)."""
+    if scope.document_id is None:
+        return None
+    return (
+        scope_periods(scope)
+        .select_related("document", "schedule")
+        .defer(*without_bulk("document", _DOCUMENT_BULK))
+        .order_by("-schedule__is_default", "schedule_id")
+        .first()
+    )
+
+
+def quarter_periods(scope: Scope) -> list[ReportingPeriod]:
+    """Every period of the scope's document that ends within the quarter, in date order: a
+    monthly schedule's three months, say, of which the quarter view shows the last (one
+    query)."""
+    if scope.document_id is None:
+        return []
+    first, last = quarter_bounds(scope.year, scope.quarter)
+    return list(
+        ReportingPeriod.objects.filter(
+            document_id=scope.document_id, ends_on__gte=first, ends_on__lte=last
+        )
+        .select_related("schedule")
+        .order_by("ends_on", "-schedule__is_default", "schedule_id")
     )
 
 

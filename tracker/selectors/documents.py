@@ -35,7 +35,7 @@ from tracker.selectors.units import (
 )
 
 # The metadata a reviewer corrects, in the order metadata_token reads it.
-DOCUMENT_FIELDS = ("title", "issuer", "issued_on", "year", "due_month_of_quarter", "due_day")
+DOCUMENT_FIELDS = ("title", "issuer", "issued_on", "year")
 
 
 def documents_for_user(user: AnyUser) -> QuerySet[Document]:

@@ -27,7 +27,7 @@ from tracker.models import (
     User,
     unit_order,
 )
-from tracker.periods import previous_quarter
+from tracker.selectors.aggregates import period_before
 
 # A document's whole text and the extractor's output: large, and never shown in a list row.
 _DOCUMENT_TEXTS = (
@@ -37,9 +37,9 @@ _DOCUMENT_TEXTS = (
 
 
 def current_period(periods: list[ReportingPeriod], today: date) -> ReportingPeriod | None:
-    """The quarter being reported: the latest whose reporting window has opened; before any has,
-    the first (so a new document shows what is coming)."""
-    ordered = sorted(periods, key=lambda p: (p.year, p.quarter))
+    """The period being reported: the latest whose reporting window has opened; before any
+    has, the first (so a new document shows what is coming). `periods` are one schedule's."""
+    ordered = sorted(periods, key=lambda p: (p.ends_on, p.pk))
     opened = [p for p in ordered if p.opens_on <= today]
     if opened:
         return opened[-1]
@@ -51,8 +51,8 @@ class TaskRow:
     responsibility: Responsibility
     period: ReportingPeriod | None
     report: ProgressReport | None
-    # An earlier quarter whose report is still owed (missing, draft or returned, and the
-    # period not locked against it): shown above the current quarter until it is done.
+    # An earlier period whose report is still owed (missing, draft or returned, and the
+    # period not locked against it): shown above the current period until it is done.
     overdue: bool = False
 
 
@@ -67,8 +67,8 @@ def _still_owed(report: ProgressReport | None, period: ReportingPeriod) -> bool:
 
 def tasks_for_user(user: AnyUser, *, today: date) -> list[TaskRow]:
     """我的任务: for each of the unit's responsibilities in published documents, every earlier
-    quarter whose report is still owed, then the quarter being reported now (the latest whose
-    window has opened, or the first one before any has). Three queries."""
+    period of its schedule whose report is still owed, then the period being reported now (the
+    latest whose window has opened, or the first one before any has). Three queries."""
     if not isinstance(user, User) or user.unit_id is None or user.is_leader:
         return []
     responsibilities = list(
@@ -79,14 +79,15 @@ def tasks_for_user(user: AnyUser, *, today: date) -> list[TaskRow]:
         .order_by("assignment__document_id", "assignment__position")
     )
     document_ids = {r.assignment.document_id for r in responsibilities}
-    periods_by_document: dict[int, list[ReportingPeriod]] = {}
-    for period in ReportingPeriod.objects.filter(document_id__in=document_ids).order_by(
-        "year", "quarter"
+    schedule_ids = {r.assignment.schedule_id for r in responsibilities}
+    periods_by_schedule: dict[int, list[ReportingPeriod]] = {}
+    for period in ReportingPeriod.objects.filter(schedule_id__in=schedule_ids).order_by(
+        "ends_on", "pk"
     ):
-        periods_by_document.setdefault(period.document_id, []).append(period)
+        periods_by_schedule.setdefault(period.schedule_id, []).append(period)
     opened = {
-        document_id: [p for p in periods if p.opens_on <= today]
-        for document_id, periods in periods_by_document.items()
+        schedule_id: [p for p in periods if p.opens_on <= today]
+        for schedule_id, periods in periods_by_schedule.items()
     }
     reports = {
         (report.responsibility_id, report.period_id): report
@@ -97,15 +98,15 @@ def tasks_for_user(user: AnyUser, *, today: date) -> list[TaskRow]:
     }
     rows = []
     for responsibility in responsibilities:
-        document_id = responsibility.assignment.document_id
+        schedule_id = responsibility.assignment.schedule_id or 0
         active_until = responsibility.assignment.active_until
         periods = [
             p
-            for p in opened.get(document_id, [])
+            for p in opened.get(schedule_id, [])
             if active_until is None or p.starts_on <= active_until
         ]
         current = (
-            periods[-1] if periods else next(iter(periods_by_document.get(document_id, [])), None)
+            periods[-1] if periods else next(iter(periods_by_schedule.get(schedule_id, [])), None)
         )
         for period in periods[:-1]:
             report = reports.get((responsibility.pk, period.pk))
@@ -117,15 +118,13 @@ def tasks_for_user(user: AnyUser, *, today: date) -> list[TaskRow]:
 
 
 def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
-    year, quarter = previous_quarter(period.year, period.quarter)
-    return ReportingPeriod.objects.filter(
-        document_id=period.document_id, year=year, quarter=quarter
-    ).first()
+    """The period before `period` on its schedule (last quarter, last month, …)."""
+    return period_before(period)
 
 
 def previous_actuals(responsibility_id: int, period: ReportingPeriod) -> dict[int, Any]:
-    """Last quarter's cumulative actual per target of one responsibility (two queries), shown as
-    "上季度累计" beside this quarter's figure."""
+    """Last period's cumulative actual per target of one responsibility (two queries), shown as
+    "上期累计" beside this period's figure."""
     earlier = previous_period(period)
     if earlier is None:
         return {}
@@ -173,10 +172,10 @@ def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
         .select_related("document")
         .order_by("document_id", "position")
     )
-    periods_by_document: dict[int, list[ReportingPeriod]] = {}
-    for period in ReportingPeriod.objects.filter(document_id__in={a.document_id for a in led}):
-        periods_by_document.setdefault(period.document_id, []).append(period)
-    current = {d: current_period(ps, today) for d, ps in periods_by_document.items()}
+    periods_by_schedule: dict[int, list[ReportingPeriod]] = {}
+    for period in ReportingPeriod.objects.filter(schedule_id__in={a.schedule_id for a in led}):
+        periods_by_schedule.setdefault(period.schedule_id, []).append(period)
+    current = {s: current_period(ps, today) for s, ps in periods_by_schedule.items()}
     responsibilities = list(
         Responsibility.objects.filter(assignment__in=led)
         .select_related("unit")
@@ -189,16 +188,16 @@ def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
             period_id__in=[p.pk for p in current.values() if p is not None],
         )
     }
-    document_of = {a.pk: a.document_id for a in led}
+    schedule_of = {a.pk: a.schedule_id or 0 for a in led}
     by_assignment: dict[int, list[tuple[Responsibility, ProgressReport | None]]] = {}
     for responsibility in responsibilities:
-        this_period = current.get(document_of[responsibility.assignment_id])
+        this_period = current.get(schedule_of[responsibility.assignment_id])
         report = reports.get((responsibility.pk, this_period.pk)) if this_period else None
         by_assignment.setdefault(responsibility.assignment_id, []).append((responsibility, report))
     return [
         {
             "assignment": assignment,
-            "period": current.get(assignment.document_id),
+            "period": current.get(assignment.schedule_id or 0),
             "units": by_assignment.get(assignment.pk, []),
         }
         for assignment in led
@@ -206,14 +205,14 @@ def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
 
 
 def unit_reports(user: AnyUser) -> QuerySet[ProgressReport]:
-    """The user's unit's reports, newest quarter first (历史填报); paginate the result."""
+    """The user's unit's reports, newest period first (历史填报); paginate the result."""
     if not isinstance(user, User) or user.unit_id is None or user.is_leader:
         return ProgressReport.objects.none()
     return (
         ProgressReport.objects.filter(responsibility__unit_id=user.unit_id)
         .select_related("responsibility__assignment__document", "period")
         .defer(*_DOCUMENT_TEXTS)
-        .order_by("-period__year", "-period__quarter", "responsibility__assignment__position")
+        .order_by("-period__ends_on", "responsibility__assignment__position", "pk")
     )
 
 

@@ -20,6 +20,7 @@ from extraction.errors import UnreadableDocument
 from tracker.models import Assignment, Document, Target, User
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
+from tracker.services.schedules import schedules_from_extraction
 
 
 class DocumentRejected(Refused):
@@ -155,6 +156,7 @@ def _store(
         edited_fields=["title"] if title else [],
         imported_by=actor,
     )
+    schedules_from_extraction(document, reporting_rules(result))
     assignments = Assignment.objects.bulk_create(
         [
             Assignment(document=document, position=position, **assignment_values(item))
@@ -188,16 +190,17 @@ def _store(
 def metadata_values(result: Extraction) -> dict[str, Any]:
     """The extracted document metadata as Document field values; `title` may be empty."""
     issued_on = _parse_date(result.get("date"))
-    rules: list[ReportingRule] = list(result.get("reporting") or [])
-    rule = next((r for r in rules if r.get("frequency") == "quarterly"), None)
     return {
         "title": _clip(result.get("title") or "", 300),
         "issuer": _clip(result.get("issuer") or "", 200),
         "issued_on": issued_on,
         "year": _plausible_year(result.get("year")) or (issued_on.year if issued_on else None),
-        "due_month_of_quarter": _in_range(rule.get("month_of_quarter") if rule else None, 1, 3),
-        "due_day": _in_range(rule.get("day") if rule else None, 1, 31),
     }
+
+
+def reporting_rules(result: Extraction) -> list[ReportingRule]:
+    """The extractor's reporting rules (tracker.services.schedules.rule_values reads them)."""
+    return list(result.get("reporting") or [])
 
 
 def assignment_values(item: ExtractedAssignment) -> dict[str, Any]:
@@ -279,10 +282,6 @@ def _parse_date(value: Any) -> date | None:
 
 def _plausible_year(value: Any) -> int | None:
     return value if isinstance(value, int) and 1949 <= value <= 2100 else None
-
-
-def _in_range(value: Any, low: int, high: int) -> int | None:
-    return value if isinstance(value, int) and low <= value <= high else None
 
 
 def _span(item: ExtractedAssignment, index: int) -> int | None:

@@ -4,7 +4,7 @@ in the request or, for a large document, on a worker (document_publish_or_queue)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,11 +13,17 @@ from django.utils.translation import gettext as _
 from tracker.access import can_import_documents
 from tracker.celery import queue
 from tracker.models import Document, Responsibility, Unit, User
+from tracker.periods import local_today
 from tracker.selectors.documents import publishes_in_background
 from tracker.selectors.units import UnitDirectory
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
-from tracker.services.reporting_periods import assignments_activate, periods_ensure
+from tracker.services.reporting_periods import (
+    assignments_activate,
+    periods_ensure,
+    schedule_default,
+    schedule_start_set,
+)
 from tracker.services.units import unit_resolve
 
 # The worker's entry point, by name: services sit below the tasks and never import them.
@@ -39,6 +45,8 @@ class PublishOutcome:
     periods_created: int = 0
     units_created: list[Unit] = field(default_factory=list)
     assignments_without_units: int = 0
+    # The first day of the first period reported (None: from the start of the year).
+    reporting_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -53,22 +61,39 @@ class PublishDecision:
         return self.outcome is None
 
 
-def document_publish_or_queue(*, document: Document, actor: User | None) -> PublishDecision:
+def document_publish_or_queue(
+    *, document: Document, actor: User | None, reporting_from: date | None = None
+) -> PublishDecision:
     """Publish now, or, for a document large enough to outlast a request (more assignments than
     TRACKER_PUBLISH_BACKGROUND_ABOVE), freeze the draft and queue the publish on a worker after
-    commit. Refused as document_publish and document_publish_request are."""
+    commit. `reporting_from`: the first day of the first period to report (the publish page's
+    choice); earlier periods are not created. Refused as document_publish and
+    document_publish_request are."""
     count = document.assignments.count()
     if not publishes_in_background(count):
-        return PublishDecision(count, document_publish(document=document, actor=actor))
+        return PublishDecision(
+            count,
+            document_publish(document=document, actor=actor, reporting_from=reporting_from),
+        )
     with transaction.atomic():
         document_publish_request(document=document, actor=actor)
+        schedule_start_set(document=document, reporting_from=reporting_from)
         document_id, actor_id = document.pk, actor.pk if actor is not None else None
         transaction.on_commit(lambda: queue(PUBLISH_TASK, document_id, actor_id))
     return PublishDecision(count)
 
 
-def document_publish(*, document: Document, actor: User | None) -> PublishOutcome:
-    """Create the document's responsibilities and its year's four reporting periods.
+def document_publish(
+    *,
+    document: Document,
+    actor: User | None,
+    reporting_from: date | None = None,
+    today: date | None = None,
+) -> PublishOutcome:
+    """Create the document's responsibilities and its schedules' reporting periods: from the
+    period starting on `reporting_from` when given (or chosen when the publish was queued),
+    else from the start of the document's year; assignments on a rule of their own start with
+    their first period not past due on `today` (services.reporting_periods.periods_ensure).
 
     Safe to repeat: what exists is kept, what is missing is added, nothing is duplicated.
     """
@@ -86,8 +111,13 @@ def document_publish(*, document: Document, actor: User | None) -> PublishOutcom
         outcome.responsibilities_created = _create_responsibilities(
             document, directory, actor=actor, outcome=outcome
         )
+        if document.status == Document.Status.DRAFT:
+            schedule_start_set(document=document, reporting_from=reporting_from)
         assignments_activate(document)
-        outcome.periods_created = periods_ensure(document)
+        outcome.periods_created = periods_ensure(
+            document, today=today or local_today(timezone.now())
+        )
+        outcome.reporting_from = schedule_default(document).reporting_from
         outcome.units_created = directory.created
 
         if document.status == Document.Status.DRAFT:
@@ -105,6 +135,7 @@ def document_publish(*, document: Document, actor: User | None) -> PublishOutcom
                     "status": document.status,
                     "responsibilities": outcome.responsibilities_created,
                     "periods": outcome.periods_created,
+                    "reporting_from": outcome.reporting_from,
                     "units_created": [unit.name for unit in outcome.units_created],
                 },
             )

@@ -29,9 +29,11 @@ from tracker.services.document_import import (
     assignment_key,
     assignment_values,
     metadata_values,
+    reporting_rules,
     target_from_extraction,
     target_key,
 )
+from tracker.services.schedules import schedules_reextract
 
 # Re-extraction pairs unmatched assignments by title similarity: every pair up to this many,
 # beyond it only pairs whose positions differ by at most _MATCH_WINDOW.
@@ -71,6 +73,7 @@ def document_reextract(*, document: Document, actor: User | None) -> ReextractOu
             "assignments": locked.assignments.count(),
         }
         _reextract_metadata(locked, result, outcome)
+        outcome.kept += schedules_reextract(locked, reporting_rules(result))
         old = list(locked.assignments.prefetch_related("targets").order_by("position"))
         items = list(result.get("assignments") or [])
         pairs, unmatched_old, unmatched_new = _match(old, items)

@@ -1,13 +1,11 @@
-"""The reporting calendar of a published document: its quarters, the lock, and reopening it
-for one unit's report."""
+"""The reporting calendar of a published document: its schedules' periods, the lock, and
+reopening it for one unit's report."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,80 +15,88 @@ from tracker.models import (
     Document,
     ProgressReport,
     ReportingPeriod,
+    ReportingSchedule,
     Responsibility,
     User,
 )
-from tracker.periods import quarter_schedule
+from tracker.selectors.schedules import schedule_plans, tracked_until
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
-
-# A plan names targets "到2035年" now and then; tracking stops at this many years of quarters.
-MAX_TRACKED_YEARS = 10
 
 
 class PeriodRefused(Refused):
     """The calendar change cannot happen; nothing was changed. `message` is shown to the user."""
 
 
-def assignments_activate(document: Document) -> None:
-    """Set each assignment's last tracked day: its deadline, or the end of the document's year.
+def schedule_default(document: Document) -> ReportingSchedule:
+    """The document's default schedule; one following the settings' quarterly rule is made for
+    a document that has none (imported before schedules, or built without the importer)."""
+    return ReportingSchedule.objects.default_for(document.pk)
 
-    A deadline before the document's year (a typo, or a carried-over task) would leave the task
-    with no quarter at all, so it is tracked through the document's year instead.
-    """
+
+def assignments_activate(document: Document) -> None:
+    """Set each assignment's last tracked day (its deadline, or the end of the document's year;
+    see selectors.schedules.tracked_until) and the schedule it reports on (the document's
+    default unless a reviewer gave it its own)."""
     if document.year is None:
         raise PeriodRefused(_("未识别出文件年度。"))
-    year_end = date(document.year, 12, 31)
-    last = date(document.year + MAX_TRACKED_YEARS - 1, 12, 31)
+    default = schedule_default(document)
     changed = []
     for assignment in document.assignments.all():
-        until = (
-            assignment.deadline
-            if assignment.deadline and assignment.deadline.year >= document.year
-            else year_end
-        )
-        until = min(until, last)
-        if assignment.active_until != until:
+        until = tracked_until(assignment.deadline, document.year)
+        if assignment.active_until != until or assignment.schedule_id is None:
             assignment.active_until = until
+            assignment.schedule_id = assignment.schedule_id or default.pk
             changed.append(assignment)
-    Assignment.objects.bulk_update(changed, ["active_until"])
+    Assignment.objects.bulk_update(changed, ["active_until", "schedule"])
 
 
-def periods_ensure(document: Document) -> int:
-    """Create every quarter from the document's year to the last tracked day of its assignments
-    (multi-year targets are reported each year); return how many were new. Idempotent."""
+def schedule_start_set(*, document: Document, reporting_from: date | None) -> None:
+    """Record the first period chosen when publishing (the first day of its span) on the
+    document's schedule, so publishing on a worker, or again later, starts from it. A document
+    already published keeps what it started from."""
+    if reporting_from is None or document.status != Document.Status.DRAFT:
+        return
+    default = schedule_default(document)
+    if default.reporting_from != reporting_from:
+        default.reporting_from = reporting_from
+        default.save(update_fields=["reporting_from", "updated_at"])
+
+
+def periods_ensure(
+    document: Document, *, reporting_from: date | None = None, today: date | None = None
+) -> int:
+    """Create every period the document's schedules owe, from its year (or from the first period
+    chosen when publishing: `reporting_from`, else the one recorded on its default schedule) to
+    the last tracked day of their assignments; return how many were new. A schedule of single
+    assignments starts with its first period from then on not past due on `today`; what each
+    schedule started from is recorded on it the first time. Idempotent."""
     if document.year is None:
         raise PeriodRefused(_("未识别出文件年度。"))
-    last_day = document.assignments.aggregate(last=Max("active_until"))["last"]
-    last_year = max(document.year, last_day.year if last_day else document.year)
-    have = set(ReportingPeriod.objects.filter(document=document).values_list("year", "quarter"))
-    new = []
-    for year in range(document.year, last_year + 1):
-        for quarter in (1, 2, 3, 4):
-            if (year, quarter) in have:
-                continue
-            schedule = quarter_schedule(
-                year,
-                quarter,
-                due_month_of_quarter=document.due_month_of_quarter
-                or settings.TRACKER_DUE_MONTH_OF_QUARTER,
-                due_day=document.due_day or settings.TRACKER_DUE_DAY,
-                window_open_day=settings.TRACKER_WINDOW_OPEN_DAY,
-                first_checkpoint_day=settings.TRACKER_FIRST_CHECKPOINT_DAY,
+    reporting_from = reporting_from or schedule_default(document).reporting_from
+    new: list[ReportingPeriod] = []
+    for plan in schedule_plans(document, reporting_from=reporting_from, today=today):
+        schedule = plan.schedule
+        if schedule.reporting_from is None and plan.start is not None:
+            schedule.reporting_from = plan.start
+            schedule.save(update_fields=["reporting_from", "updated_at"])
+        new.extend(
+            ReportingPeriod(
+                document=document,
+                schedule=schedule,
+                frequency=period.frequency,
+                year=period.year,
+                number=period.number,
+                quarter=period.quarter,
+                starts_on=period.starts_on,
+                ends_on=period.ends_on,
+                opens_on=period.opens_on,
+                due_on=period.due_on,
+                first_checkpoint_on=period.first_checkpoint_on,
+                second_checkpoint_on=period.second_checkpoint_on,
             )
-            new.append(
-                ReportingPeriod(
-                    document=document,
-                    year=schedule.year,
-                    quarter=schedule.quarter,
-                    starts_on=schedule.starts_on,
-                    ends_on=schedule.ends_on,
-                    opens_on=schedule.opens_on,
-                    due_on=schedule.due_on,
-                    first_checkpoint_on=schedule.first_checkpoint_on,
-                    second_checkpoint_on=schedule.second_checkpoint_on,
-                )
-            )
+            for period in plan.periods
+        )
     ReportingPeriod.objects.bulk_create(new)
     return len(new)
 
@@ -161,6 +167,9 @@ def period_reopen(
         raise PeriodRefused(_("请填写重新开放的原因。"))
     if period.document_id != responsibility.assignment.document_id:
         raise PeriodRefused(_("该报送周期不属于此任务所在的文件。"))
+    schedule_id = responsibility.assignment.schedule_id
+    if schedule_id is not None and period.schedule_id != schedule_id:
+        raise PeriodRefused(_("该报送周期不属于此任务的报送规则。"))
     now = now or timezone.now()
     with transaction.atomic():
         # A unit that never reported gets an empty draft it can now fill in.

@@ -169,13 +169,15 @@ def report_save(
         )
     if period.document_id != assignment.document_id:
         raise ReportRefused(_("该报送周期不属于此任务所在的文件。"))
+    if assignment.schedule_id is not None and period.schedule_id != assignment.schedule_id:
+        raise ReportRefused(_("该报送周期不属于此任务的报送规则。"))
     if assignment.active_until is not None and period.starts_on > assignment.active_until:
-        raise ReportRefused(_("该任务的完成时限已过，本季度无需报送。"))
+        raise ReportRefused(_("该任务的完成时限已过，本期无需报送。"))
     if submit and local_today(now) < period.opens_on:
-        # Quarterly figures are cumulative to the quarter's end; before the window opens they
-        # would be counted as on time and silence the reminders. A draft may be kept meanwhile.
+        # A period's figures are cumulative to its end; before the window opens they would be
+        # counted as on time and silence the reminders. A draft may be kept meanwhile.
         raise ReportRefused(
-            _("本季度报送将于%(day)s开始，届时再提交；现在可先保存草稿。")
+            _("本期报送将于%(day)s开始，届时再提交；现在可先保存草稿。")
             % {"day": cn_date(period.opens_on)}
         )
     targets = {t.pk: t for t in Target.objects.filter(assignment_id=assignment.pk)}
@@ -206,7 +208,7 @@ def report_save(
                 ProgressReport.Status.DRAFT,
                 ProgressReport.Status.RETURNED,
             ):
-                raise ReportRefused(_("本季度报送已锁定，如需补报请联系督查人员重新开放。"))
+                raise ReportRefused(_("本期报送已锁定，如需补报请联系督查人员重新开放。"))
             raise ReportRefused(
                 _("报告已%(status)s，不能再修改。") % {"status": report.get_status_display()}
             )

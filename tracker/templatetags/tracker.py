@@ -62,8 +62,12 @@ def target_text(target: Any) -> str:
 
 @register.filter
 def quarter(period: Any) -> str:
-    """A ReportingPeriod as "2026年二季度"."""
-    return formatting.quarter_label(period.year, period.quarter) if period else "—"
+    """A ReportingPeriod by its name ("2026年二季度", "2026年3月", "2026年上半年"), or a
+    dashboard scope by its quarter."""
+    if not period:
+        return "—"
+    label = getattr(period, "label", None)
+    return str(label) if label else formatting.quarter_label(period.year, period.quarter)
 
 
 @register.simple_tag

@@ -56,7 +56,7 @@ def analysis_index(request: HttpRequest) -> HttpResponse:
         .select_related("document", "bulletin__published_by")
         # A row shows titles and dates; the texts and the frozen figures stay in the database.
         .defer("document__source_text", "document__extraction", "bulletin__content")
-        .order_by("document__title", "document_id", "-year", "-quarter")
+        .order_by("document__title", "document_id", "-ends_on", "schedule_id")
     )
     page = paginate(request, periods)
     rows = [(period, getattr(period, "bulletin", None)) for period in page.object_list]
@@ -107,7 +107,10 @@ def analysis_export(request: HttpRequest, period_id: int, fmt: str) -> HttpRespo
     render_file, content_type = EXPORTS[fmt]
     response = HttpResponse(render_file(content), content_type=content_type)
     filename = bulletin_filename(content, fmt)
-    fallback = f"analysis-{period.year}-Q{period.quarter}-{period.document_id}.{fmt}"
+    code = {"monthly": f"M{period.number:02d}", "half-yearly": f"H{period.number}"}.get(
+        period.frequency, f"Q{period.number}" if period.frequency == "quarterly" else "Y"
+    )
+    fallback = f"analysis-{period.year}-{code}-{period.document_id}.{fmt}"
     response["Content-Disposition"] = (
         f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     )

@@ -111,19 +111,9 @@ class Board:
 
     @cached_property
     def period(self) -> ReportingPeriod | None:
-        """The selected document's period for the quarter (None for every document)."""
-        if self.filters.document_id is None:
-            return None
-        return (
-            ReportingPeriod.objects.filter(
-                document_id=self.filters.document_id,
-                year=self.filters.year,
-                quarter=self.filters.quarter,
-            )
-            .select_related("document")
-            .defer("document__source_text", "document__extraction")
-            .first()
-        )
+        """The selected document's period ending with the quarter (None for every document):
+        the quarter itself, or a monthly document's last month of it, a half-yearly one's half."""
+        return selectors.document_period(self.scope)
 
     @cached_property
     def rankings(self) -> list[RankingRow]:
@@ -375,6 +365,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if board.filters.document_id is None:
         context["documents"] = breakdown.documents
     elif board.period is not None:
+        # A document reporting monthly (or on single assignments' own rules) has periods the
+        # quarter view does not show: each is linked to its own page.
+        context["quarter_periods"] = selectors.quarter_periods(scope)
         rows = selectors.target_rows(user, board.period)
         if board.filters.colour:
             rows = [r for r in rows if r.colour == board.filters.colour]

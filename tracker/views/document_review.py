@@ -58,6 +58,7 @@ from tracker.services.unit_mentions import (
     unit_mentions_create_units,
 )
 from tracker.views.common import document_for_reviewer, paginate, supervisor_required
+from tracker.views.schedules import schedules_context
 
 UNITS_PAGE_SIZE = 50
 
@@ -88,6 +89,7 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
             "target_total": sum(len(a.targets.all()) for a in assignments),
             "unknown_total": len({unit_key(n) for n in unknown}),
             "publishing": document.publish_requested_at is not None,
+            **schedules_context(document),
         },
     )
 

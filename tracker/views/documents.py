@@ -31,6 +31,7 @@ from tracker.views.common import (
     reviewer,
     supervisor_required,
 )
+from tracker.views.schedules import publish_schedule
 
 PASTED_SOURCE_NAME = "粘贴文本.txt"
 
@@ -71,7 +72,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "document": document,
             "assignments": assignments,
-            "periods": document.periods.order_by("year", "quarter"),
+            "periods": document.periods.select_related("schedule").order_by(
+                "ends_on", "-schedule__is_default", "schedule_id"
+            ),
             "can_review": access.can_import_documents(user),
             "amendments": document_amendments(document),
         },
@@ -137,9 +140,14 @@ def document_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("该文件已发布。"))
         return redirect("document-detail", pk=document.pk)
     error = ""
-    if request.method == "POST":
+    periods = publish_schedule(request, document)
+    if request.method == "POST" and periods["first_period_error"]:
+        error = periods["first_period_error"]
+    elif request.method == "POST":
         try:
-            decision = document_publish_or_queue(document=document, actor=user)
+            decision = document_publish_or_queue(
+                document=document, actor=user, reporting_from=periods["publish_from"]
+            )
         except PublishRefused as exc:
             error = exc.message
         else:
@@ -177,6 +185,7 @@ def document_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
             "background": publishes_in_background(preview.assignments),
             "reach": reach,
             "no_reporter": len(reach.without_reporter) + len(preview.new_units),
+            **periods,
         },
     )
 

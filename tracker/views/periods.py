@@ -1,4 +1,4 @@
-"""A quarter of a document for supervisors: its calendar and every unit's report status, the
+"""A period of a document for supervisors: its calendar and every unit's report status, the
 lock (报送截止锁定) and its release, and reopening one unit's report after the lock."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from tracker import access, selectors
 from tracker.forms.periods import ReasonForm
 from tracker.models import unit_order
 from tracker.selectors import Scope
+from tracker.selectors.schedules import schedule_text
 from tracker.services.reporting_periods import (
     PeriodRefused,
     period_lock,
@@ -25,13 +26,14 @@ from tracker.views.common import current_user, paginate, supervisor_required, to
 
 @supervisor_required
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One quarter of a document: its calendar, the lock, and every unit's report status with
+    """One period of a document: its calendar, the lock, and every unit's report status with
     the reopen button once locked."""
     user = current_user(request)
     period = access.period_for_user(user, pk)
     day = today()
+    scope = Scope.of(period)
     slots = (
-        selectors.slots(user, Scope.of(period), today=day)
+        selectors.slots(user, scope, today=day)
         .select_related("unit", "assignment")
         .order_by(*unit_order("unit__"), "assignment__position")
     )
@@ -41,7 +43,8 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "period": period,
             "page": paginate(request, slots),
-            "tally": selectors.scope_tally(user, Scope.of(period), today=day),
+            "tally": selectors.scope_tally(user, scope, today=day),
+            "schedule_text": schedule_text(period.schedule),
             "reason_form": ReasonForm(),
         },
     )
@@ -62,7 +65,7 @@ def period_lock_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已解除锁定。"))
         else:
             period_lock(period=period, actor=user)
-            messages.success(request, _("本季度报送已锁定。"))
+            messages.success(request, _("本期报送已锁定。"))
     except PeriodRefused as exc:
         messages.error(request, exc.message)
     return redirect("period-detail", pk=period.pk)
@@ -89,7 +92,7 @@ def period_reopen_view(
             )
             messages.success(
                 request,
-                _("已为%(unit)s重新开放本季度报告。") % {"unit": responsibility.unit},
+                _("已为%(unit)s重新开放本期报告。") % {"unit": responsibility.unit},
             )
             return redirect("report-detail", pk=report.pk)
         except PeriodRefused as exc:

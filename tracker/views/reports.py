@@ -62,7 +62,10 @@ def _work_context(
     if not access.can_edit_report(user, responsibility):
         raise Http404
     period = access.period_for_user(user, period_id)
-    if period.document_id != responsibility.assignment.document_id:
+    assignment = responsibility.assignment
+    if period.document_id != assignment.document_id or (
+        assignment.schedule_id is not None and period.schedule_id != assignment.schedule_id
+    ):
         raise Http404
     report = (
         ProgressReport.objects.filter(responsibility=responsibility, period=period)

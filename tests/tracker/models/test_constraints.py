@@ -14,6 +14,7 @@ from tracker.models import (
     ProgressReport,
     ReminderLog,
     ReportingPeriod,
+    ReportingSchedule,
     Responsibility,
     Target,
     Unit,
@@ -69,12 +70,11 @@ def test_a_published_document_has_a_year_and_a_time():
     violates(model=Document, title="t", source_text="s", source_sha256="y" * 64, status="published")
 
 
-def test_year_and_reporting_rule_are_plausible():
+def test_year_and_reporting_rule_are_plausible(document):
     violates(model=Document, title="t", source_text="s", source_sha256="a" * 64, year=1800)
-    violates(
-        model=Document, title="t", source_text="s", source_sha256="b" * 64, due_month_of_quarter=4
-    )
-    violates(model=Document, title="t", source_text="s", source_sha256="c" * 64, due_day=32)
+    # The reporting rule is a schedule's (more of its forms: test_schedule_constraints.py).
+    violates(model=ReportingSchedule, document=document, frequency="quarterly", month=4, day=25)
+    violates(model=ReportingSchedule, document=document, frequency="quarterly", month=3, day=32)
 
 
 def test_assignment_positions_are_unique_within_a_document(assignment):

@@ -33,7 +33,13 @@ def test_a_document_is_stored_as_a_draft_with_assignments_targets_and_spans():
     assert document.status == Document.Status.DRAFT
     assert document.title == "云江市2026年推动县域经济高质量发展实施方案"
     assert document.year == 2026
-    assert (document.due_month_of_quarter, document.due_day) == (3, 25)
+    schedule = document.schedules.get(is_default=True)
+    assert (schedule.frequency, schedule.after_period, schedule.month, schedule.day) == (
+        "quarterly",
+        False,
+        3,
+        25,
+    )
     assignments = list(document.assignments.order_by("position"))
     assert len(assignments) == 18
     first = assignments[0]

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from tracker.emails import DEFAULT_LANGUAGE, build_message
-from tracker.formatting import cn_date, cn_datetime, number, quarter_label
+from tracker.formatting import cn_date, cn_datetime, number
 from tracker.models import (
     SUBMITTED_STATUSES,
     Colour,
@@ -23,6 +23,7 @@ from tracker.models import (
     ProgressReport,
     ReminderDigest,
     ReminderLog,
+    ReportingPeriod,
     Responsibility,
     Target,
     TargetValue,
@@ -110,7 +111,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         NoticeKind.DUE_1: ("Due tomorrow", "These reports are due tomorrow."),
         NoticeKind.DUE_3: ("Due in 3 days", "These reports are due in 3 days."),
         NoticeKind.DUE_7: ("Due in 7 days", "These reports are due in 7 days."),
-        NoticeKind.WINDOW_OPEN: ("Reporting is open", "Reporting for this quarter has opened."),
+        NoticeKind.WINDOW_OPEN: ("Reporting is open", "Reporting for this period has opened."),
         NoticeKind.CHECKPOINT_2: (
             "Second dispatch checkpoint",
             "Please check the indicators of the assignments you lead.",
@@ -249,7 +250,7 @@ def _indicators(items: list[ReminderLog]) -> dict[tuple[int, int], list[dict[str
             report__status__in=SUBMITTED_STATUSES,
         )
         .select_related("report__period")
-        .order_by("-report__period__year", "-report__period__quarter")
+        .order_by("-report__period__ends_on", "-report__period_id")
     )
     latest: dict[tuple[int, int], list[TargetValue]] = {}
     for stored in values:
@@ -267,8 +268,7 @@ def _indicators(items: list[ReminderLog]) -> dict[tuple[int, int], list[dict[str
                 (
                     v
                     for v in latest.get((item.responsibility.pk, target.pk), [])
-                    if (v.report.period.year, v.report.period.quarter)
-                    <= (period.year, period.quarter)
+                    if v.report.period.ends_on <= period.ends_on
                 ),
                 None,
             )
@@ -278,9 +278,7 @@ def _indicators(items: list[ReminderLog]) -> dict[tuple[int, int], list[dict[str
                     "actual": number(value.actual) if value and value.actual is not None else "",
                     "unit": target.measure_unit,
                     "colour": value.colour if value else Colour.GREY.value,
-                    "as_of": quarter_label(value.report.period.year, value.report.period.quarter)
-                    if value
-                    else "",
+                    "as_of": value.report.period.label if value else "",
                 }
             )
         result[(item.responsibility.pk, item.period_id)] = rows
@@ -302,7 +300,7 @@ def _item_context(
     row: dict[str, Any] = {
         "kind": item.kind,
         "document": period.document.title,
-        "period": _quarter(period.year, period.quarter, language),
+        "period": _period(period, language),
         "due_on": _day(period.due_on, language),
         "days_overdue": days_overdue(period.due_on, today) if item.kind in _LATE else 0,
         "sort": "",
@@ -330,7 +328,7 @@ def _item_context(
             ),
         )
     if responsibility is not None:
-        # The unit's own notices open its report form for that quarter.
+        # The unit's own notices open its report form for that period.
         row["url"] = site + reverse("report-work", args=[responsibility.pk, item.period_id])
     if item.kind == NoticeKind.ESCALATE_SUPERVISOR:
         row["url"] = site + reverse("dashboard")
@@ -369,5 +367,11 @@ def _day(value: date, language: str) -> str:
     return cn_date(value)
 
 
-def _quarter(year: int, quarter: int, language: str) -> str:
-    return f"Q{quarter} {year}" if language == "en" else quarter_label(year, quarter)
+def _period(period: ReportingPeriod, language: str) -> str:
+    if language != "en":
+        return period.label
+    return {
+        "monthly": f"{date(period.year, period.number, 1):%b} {period.year}",
+        "quarterly": f"Q{period.number} {period.year}",
+        "half-yearly": f"H{period.number} {period.year}",
+    }.get(period.frequency, str(period.year))

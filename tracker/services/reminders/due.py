@@ -118,7 +118,7 @@ def _slot_items(
     body = Sql(
         f"FROM {table(Responsibility)} r"
         f" JOIN {table(Assignment)} a ON a.id = r.assignment_id"
-        f" JOIN {table(ReportingPeriod)} p ON p.document_id = a.document_id"
+        f" JOIN {table(ReportingPeriod)} p ON p.schedule_id = a.schedule_id"
         f" AND p.id IN ({placeholders(period_ids)})"
         f" JOIN {table(Unit)} u ON u.id = r.unit_id",
         list(period_ids),

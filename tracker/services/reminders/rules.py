@@ -47,8 +47,12 @@ class Ladder:
 
 
 def countdown_kind(*, opens_on: date, due_on: date, today: date) -> str | None:
-    """The latest milestone before the deadline reached by `today` (ties: the later milestone)."""
-    if today > due_on:
+    """The latest milestone before the deadline reached by `today` (ties: the later milestone).
+
+    Nothing before the window opens: a report due a few days after its period ends ("结束后5个
+    工作日内") has its 7-day mark before the period is over, when it cannot be submitted yet;
+    the window's opening is then its first notice."""
+    if today > due_on or today < opens_on:
         return None
     milestones = [
         (opens_on, WINDOW_OPEN),
@@ -61,10 +65,14 @@ def countdown_kind(*, opens_on: date, due_on: date, today: date) -> str | None:
     return max(reached)[2] if reached else None
 
 
-def checkpoint_kind(*, first: date, second: date, today: date, catch_up_days: int) -> str | None:
+def checkpoint_kind(
+    *, first: date | None, second: date, today: date, catch_up_days: int
+) -> str | None:
+    """The dispatch checkpoint `today` falls in: the second (on its day and a few days after),
+    or the first (from its day until the second). A monthly period has no first."""
     if second <= today <= second + timedelta(days=catch_up_days):
         return CHECKPOINT_2
-    if first <= today < second:
+    if first is not None and first <= today < second:
         return CHECKPOINT_1
     return None
 
@@ -97,7 +105,7 @@ def period_today(
     period_id: int,
     opens_on: date,
     due_on: date,
-    first_checkpoint_on: date,
+    first_checkpoint_on: date | None,
     second_checkpoint_on: date,
     today: date,
     ladder: Ladder,
