@@ -15,7 +15,9 @@ from tracker.models.reminders import (
     ReminderLog,
     UnitContact,
 )
+from tracker.models.indicators import IndicatorDepartment
 from tracker.models.reports import (
+    COUNTED_STATUSES,
     SUBMITTED_STATUSES,
     Assessment,
     Colour,
@@ -31,7 +33,9 @@ from tracker.models.units import Unit, UnitAlias, UnitGroup, unit_order
 from tracker.models.users import User
 
 __all__ = [
+    "COUNTED_STATUSES",
     "SUBMITTED_STATUSES",
+    "IndicatorDepartment",
     "AnalysisBulletin",
     "Assessment",
     "Assignment",

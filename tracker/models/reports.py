@@ -79,6 +79,9 @@ class ProgressReport(models.Model):
         related_name="+",
     )
     is_late = models.BooleanField(_("逾期报送"), default=False)
+    # 数据截至: the month the figures run to (its first day). 序时进度 runs to its end; empty:
+    # the period's last month (tracker.selectors.reports.elapsed_for).
+    data_month = models.DateField(_("数据截至"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -148,6 +151,11 @@ SUBMITTED_STATUSES = (
     ProgressReport.Status.RETURNED,
     ProgressReport.Status.APPROVED,
 )
+
+
+# What is counted as 已报送 in tallies, rates and rankings (issue 13): a returned report is being
+# corrected and counts again only once resubmitted; 按时 is decided by its first submission.
+COUNTED_STATUSES = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED)
 
 
 class TargetValue(models.Model):

@@ -95,7 +95,7 @@ def bulletin_content(
                 else "",
                 "completion": percent(row.completion) if row.completion is not None else "",
                 "pace": percent(row.pace) if row.pace is not None else "",
-                "gap": signed_points(row.gap_pp) if row.gap_pp is not None else "",
+                "gap": gap_text(target, row.gap_pp) if row.gap_pp is not None else "",
                 "elapsed": percent(row.elapsed, 0) if row.elapsed is not None else "",
                 "colour": row.colour.value,
                 "colour_label": str(row.colour.label),

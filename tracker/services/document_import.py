@@ -245,6 +245,8 @@ def target_from_extraction(
         comparator=_choice(raw.get("comparator"), Target.Comparator, Target.Comparator.EQUAL),
         kind=kind,
         direction=_choice(raw.get("direction"), Target.Direction, Target.Direction.INCREASE),
+        # The extractor's proposal (contract v3); the reviewer may change it.
+        measure=_choice(raw.get("measure"), Target.Measure, ""),
         scope=_clip(raw.get("scope") or "", 100),
         text=raw.get("text") or "",
         extracted_key=target_key(raw),
