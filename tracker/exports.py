@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from docx import Document as DocxDocument
@@ -94,6 +95,41 @@ def _change(row: dict[str, Any]) -> str:
     return "—"
 
 
+# Columns the spreadsheet holds as numbers (issue 13): the content's raw figure (a Decimal as a
+# string, "<key>_n") and the number format it is shown in. Frozen analyses from before the raw
+# figures were kept fall back to their text.
+NUMBER_FORMATS = {
+    "previous_actual": "General",
+    "actual": "General",
+    "completion": "0.0%",
+    "elapsed": "0.0%",
+    "score": "0.0",
+    "good_share": "0.0%",
+    "on_time_rate": "0.0%",
+    "problems_in_time": "0.0%",
+}
+_INTEGER_COLUMNS = frozenset({"rank", "expected"})
+
+
+def _xlsx_rows(
+    items: list[dict[str, Any]], columns: Sequence[tuple[str, str, int]]
+) -> list[list[Any]]:
+    """The rows for a sheet: figures as (number, format) pairs, everything else as text."""
+    out: list[list[Any]] = []
+    for item, texts in zip(items, _rows(items, columns), strict=True):
+        row: list[Any] = []
+        for (key, _, _), text in zip(columns, texts, strict=True):
+            raw = item.get(f"{key}_n")
+            if key in NUMBER_FORMATS and raw not in (None, ""):
+                row.append((Decimal(str(raw)), NUMBER_FORMATS[key]))
+            elif key in _INTEGER_COLUMNS and isinstance(item.get(key), int):
+                row.append((item[key], "0"))
+            else:
+                row.append(text)
+        out.append(row)
+    return out
+
+
 def _rows(items: list[dict[str, Any]], columns: Sequence[tuple[str, str, int]]) -> list[list[str]]:
     out = []
     for item in items:
@@ -163,7 +199,7 @@ def _sheet(workbook: Workbook, title: str, heading: str) -> Worksheet:
 def _table(
     sheet: Worksheet,
     columns: Sequence[tuple[str, str, int]],
-    rows: list[list[str]],
+    rows: Sequence[Sequence[Any]],
     *,
     colour_key_index: int | None = None,
     colours: list[str] | None = None,
@@ -178,6 +214,14 @@ def _table(
         sheet.column_dimensions[get_column_letter(col)].width = width
     for r, values in enumerate(rows, start=header_row + 1):
         for col, value in enumerate(values, start=1):
+            if isinstance(value, tuple):
+                figure, number_format = value
+                cell = sheet.cell(row=r, column=col, value=figure)
+                cell.number_format = number_format
+                cell.font = Font(name=_FONT)
+                cell.alignment = Alignment(horizontal="right", vertical="center")
+                cell.border = _BORDER
+                continue
             cell = _text_cell(sheet, r, col, value)
             cell.font = Font(name=_FONT)
             cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -217,7 +261,7 @@ def bulletin_xlsx(content: dict[str, Any]) -> bytes:
     _table(
         targets,
         TARGET_COLUMNS,
-        _rows(content["targets"], TARGET_COLUMNS),
+        _xlsx_rows(content["targets"], TARGET_COLUMNS),
         colour_key_index=len(TARGET_COLUMNS) - 1,
         colours=[t["colour"] for t in content["targets"]],
     )
@@ -234,7 +278,7 @@ def bulletin_xlsx(content: dict[str, Any]) -> bytes:
         colours=["red"] * len(content["red"]) + ["yellow"] * len(content["yellow"]),
     )
     ranking = _sheet(workbook, "单位排名", f"{title}——单位综合排名")
-    _table(ranking, RANKING_COLUMNS, _rows(content["rankings"], RANKING_COLUMNS))
+    _table(ranking, RANKING_COLUMNS, _xlsx_rows(content["rankings"], RANKING_COLUMNS))
     reporting = _sheet(workbook, "报送情况", f"{title}——逾期报送和未报送")
     reporting_rows = [dict(row, state="逾期报送") for row in content["late"]] + [
         dict(row, state="未报送") for row in content["missing"]

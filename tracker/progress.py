@@ -16,9 +16,9 @@ Reading a target:
   bigger number is better whatever the direction says.
 - Level and count targets accumulate over the span and are judged on pace against elapsed time;
   rates (growth, share, decrease) are judged on the gap in percentage points, without pace.
-- Unless they measure a state (`measure="state"`, issue 13): a ratio, a concentration or a level
-  at a moment (城乡居民收入比 ≤ 2.1, PM2.5浓度, 森林覆盖率) is judged by its latest value against the
-  target, with no pacing. A cap reached is met, never 滞后.
+- Unless they measure a state (`measure="state"`, issue 13): a ratio, a concentration or a
+  level at a moment (城乡居民收入比 ≤ 2.1, PM2.5浓度, 森林覆盖率) is judged by its latest value
+  against the target, with no pacing. A cap reached is met, never 滞后.
 - 序时进度 runs to the month the figures run to (数据截至), not to the period's end: figures to
   November reported in December are 11/12 of the year (`data_month`).
 
@@ -509,9 +509,7 @@ def _cumulative_ceiling(
     return Assessment(colour, within and at_end, _opt_quantise(usage), _opt_quantise(pace))
 
 
-def _state_level(
-    spec: TargetSpec, actual: Decimal, elapsed: Decimal, t: Thresholds
-) -> Assessment:
+def _state_level(spec: TargetSpec, actual: Decimal, elapsed: Decimal, t: Thresholds) -> Assessment:
     """A level read at a moment (收入比缩小至2.1以内, 森林覆盖率达…): the latest value against the
     target, no pacing. Met: green before the span's end, blue at it. Missed by at most the share
     yellow_pace allows (0.9 of a floor reached; a cap exceeded by at most 1/0.9): yellow; else red.

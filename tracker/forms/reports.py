@@ -28,7 +28,7 @@ def parse_figure(text: str | None, target: Target) -> Decimal | None:
 
 
 def parse_month(text: str | None) -> date | None:
-    """"2026-11" (an <input type=month>) or "2026年11月" as the first day of that month."""
+    """ "2026-11" (an <input type=month>) or "2026年11月" as the first day of that month."""
     text = (text or "").strip()
     if not text:
         return None

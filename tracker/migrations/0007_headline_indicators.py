@@ -45,41 +45,58 @@ def seed_and_backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0006_reporting_schedules'),
+        ("tracker", "0006_reporting_schedules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='is_headline',
-            field=models.BooleanField(default=False, verbose_name='主要指标'),
+            model_name="assignment",
+            name="is_headline",
+            field=models.BooleanField(default=False, verbose_name="主要指标"),
         ),
         migrations.AddField(
-            model_name='progressreport',
-            name='data_month',
-            field=models.DateField(blank=True, null=True, verbose_name='数据截至'),
+            model_name="progressreport",
+            name="data_month",
+            field=models.DateField(blank=True, null=True, verbose_name="数据截至"),
         ),
         migrations.AddField(
-            model_name='target',
-            name='measure',
-            field=models.CharField(blank=True, choices=[('state', '状态值（不按序时）'), ('cumulative', '累计值（按序时进度）')], max_length=10, verbose_name='指标性质'),
+            model_name="target",
+            name="measure",
+            field=models.CharField(
+                blank=True,
+                choices=[("state", "状态值（不按序时）"), ("cumulative", "累计值（按序时进度）")],
+                max_length=10,
+                verbose_name="指标性质",
+            ),
         ),
         migrations.CreateModel(
-            name='IndicatorDepartment',
+            name="IndicatorDepartment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=100, unique=True, verbose_name='指标名称')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='别名')),
-                ('unit_names', models.JSONField(blank=True, default=list, verbose_name='责任单位')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='顺序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.CharField(max_length=100, unique=True, verbose_name="指标名称"),
+                ),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="别名")),
+                ("unit_names", models.JSONField(blank=True, default=list, verbose_name="责任单位")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="顺序")),
             ],
             options={
-                'verbose_name': '指标责任单位',
-                'verbose_name_plural': '指标责任单位',
-                'ordering': ['position', 'indicator'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('indicator', ''), _negated=True), name='indicatordept_named')],
+                "verbose_name": "指标责任单位",
+                "verbose_name_plural": "指标责任单位",
+                "ordering": ["position", "indicator"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("indicator", ""), _negated=True),
+                        name="indicatordept_named",
+                    )
+                ],
             },
         ),
         migrations.RunPython(seed_and_backfill, migrations.RunPython.noop),

@@ -3,6 +3,7 @@
 from tracker.models.amendments import DocumentAmendment
 from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
+from tracker.models.indicators import IndicatorDepartment
 from tracker.models.leaders import LeaderScope
 from tracker.models.problems import Problem, ProblemStep
 from tracker.models.reminders import (
@@ -15,7 +16,6 @@ from tracker.models.reminders import (
     ReminderLog,
     UnitContact,
 )
-from tracker.models.indicators import IndicatorDepartment
 from tracker.models.reports import (
     COUNTED_STATUSES,
     SUBMITTED_STATUSES,
@@ -35,7 +35,6 @@ from tracker.models.users import User
 __all__ = [
     "COUNTED_STATUSES",
     "SUBMITTED_STATUSES",
-    "IndicatorDepartment",
     "AnalysisBulletin",
     "Assessment",
     "Assignment",
@@ -47,6 +46,7 @@ __all__ = [
     "DocumentAmendment",
     "Evidence",
     "Frequency",
+    "IndicatorDepartment",
     "Judgement",
     "LeaderScope",
     "NoticeKind",

@@ -5,6 +5,7 @@ bulletin can be frozen as it was."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
@@ -13,9 +14,9 @@ from tracker.access import AnyUser, visible_actions, visible_problems
 from tracker.formatting import (
     cn_date,
     cn_datetime,
+    gap_text,
     number,
     percent,
-    signed_points,
     target_text,
 )
 from tracker.models import Colour, ReportingPeriod
@@ -61,6 +62,11 @@ def _slot_row(slot: Any) -> dict[str, Any]:
     }
 
 
+def _raw(figure: Decimal | None) -> str:
+    """A figure kept exact in the frozen content (JSON): "" for none."""
+    return "" if figure is None else f"{figure.normalize():f}"
+
+
 def _by_unit(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     counts: dict[str, int] = {}
     for row in rows:
@@ -99,6 +105,12 @@ def bulletin_content(
                 "elapsed": percent(row.elapsed, 0) if row.elapsed is not None else "",
                 "colour": row.colour.value,
                 "colour_label": str(row.colour.label),
+                # The raw figures, so the spreadsheet holds numbers (exports.NUMBER_FORMATS).
+                "actual_n": _raw(row.actual),
+                "previous_actual_n": _raw(row.previous_actual),
+                "completion_n": _raw(row.completion),
+                "elapsed_n": _raw(row.elapsed),
+                "gap_n": _raw(row.gap_pp),
             }
         )
     red = [_slot_row(s) for s in red_slots(user, scope, today=today)]
@@ -116,6 +128,10 @@ def bulletin_content(
             "on_time_rate": percent(r.on_time_rate),
             "problems_in_time": percent(r.problems_in_time),
             "expected": r.tally.expected,
+            "score_n": _raw(r.score * 100),
+            "good_share_n": _raw(r.good_share),
+            "on_time_rate_n": _raw(r.on_time_rate),
+            "problems_in_time_n": _raw(r.problems_in_time),
         }
         for r in rankings(user, scope, today=today)
     ]
