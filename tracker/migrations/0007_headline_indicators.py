@@ -99,5 +99,16 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.AddField(
+            model_name="targetvalue",
+            name="growth",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=4,
+                max_digits=12,
+                null=True,
+                verbose_name="同比增长(%)",
+            ),
+        ),
         migrations.RunPython(seed_and_backfill, migrations.RunPython.noop),
     ]

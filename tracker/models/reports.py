@@ -177,6 +177,11 @@ class TargetValue(models.Model):
     assessment = models.CharField(_("自评"), max_length=12, choices=Assessment, blank=True)
     judgement = models.CharField(_("审核评价"), max_length=8, choices=Judgement, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
+    # 同比增长 (%) of an amount, as a statistics sheet gives it beside the cumulative figure; the
+    # headline panel's 增速 (issue 13). A growth target's actual is its growth already.
+    growth = models.DecimalField(
+        _("同比增长(%)"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
     # Derived (tracker.progress.assess); recomputed when thresholds change.
     elapsed = models.DecimalField(_("序时进度"), max_digits=5, decimal_places=4, null=True)
     completion = models.DecimalField(_("完成率"), max_digits=12, decimal_places=4, null=True)

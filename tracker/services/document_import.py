@@ -20,6 +20,7 @@ from extraction.errors import UnreadableDocument
 from tracker.models import Assignment, Document, Target, User
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
+from tracker.services.headline_indicators import headline_indicators_track
 from tracker.services.schedules import schedules_from_extraction
 
 
@@ -184,6 +185,9 @@ def _store(
             "extraction_version": document.extraction_version,
         },
     )
+    # The 主要预期目标 are what a government watches most: each becomes a tracked headline
+    # indicator with the departments the indicator table names (issue 13).
+    headline_indicators_track(document=document, actor=actor)
     return document
 
 

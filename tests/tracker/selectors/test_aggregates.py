@@ -133,8 +133,10 @@ def test_rankings_weight_colours_timeliness_and_problems(supervisor):
         on_time = row.on_time_rate or Decimal(0)
         expected = (Decimal("0.6") * good + Decimal("0.3") * on_time) / Decimal("0.9")
         assert row.score == expected.quantize(Decimal("0.0001"))
-        # Nobody reported the first quarter: all tied at the bottom score, so all first.
-        assert row.previous_rank == 1
+        # Nobody reported the first quarter: it has no ranking, so no previous rank, no arrow
+        # (issue 13: not every unit "first" with "↑3").
+        assert row.previous_rank is None
+        assert row.change is None
 
 
 def test_rankings_carry_the_previous_quarter(supervisor):
