@@ -1,7 +1,7 @@
 """The statistics sheet (统计数据表) as a file (issue 13): 统计局's figures for the headline
-indicators, one row each — 指标名称 · 本期累计值 · 同比增长 · 数据截至 — read from .xlsx or
-.csv, and written pre-filled with the indicators to fill. Plain values only: matching the rows to tracked
-indicators is tracker.selectors.statistics', saving them tracker.services.statistics'.
+indicators, one row each (指标名称 · 本期累计值 · 同比增长 · 数据截至), read from .xlsx or
+.csv, and written pre-filled with the indicators to fill. Plain values only: matching rows to
+tracked indicators is tracker.selectors.statistics', saving them tracker.services.statistics'.
 """
 
 from __future__ import annotations
