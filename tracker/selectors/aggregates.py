@@ -361,17 +361,22 @@ def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
         .select_related("assignment")
         .order_by("assignment__position", "position")
     )
-    alongside = list(
-        ReportingPeriod.objects.filter(document_id=period.document_id, ends_on=period.ends_on)
+    # The document's periods up to this one, in one query (a document has a few dozen at most):
+    # those ending with `period`, and on each schedule the one before.
+    periods = list(
+        ReportingPeriod.objects.filter(
+            document_id=period.document_id, ends_on__lte=period.ends_on
+        ).only("pk", "schedule_id", "year", "number", "frequency", "ends_on")
     )
-    earlier_q = Q(pk__in=[])
-    for same_end in alongside:
-        year, number = previous_period(same_end.year, same_end.frequency, same_end.number)
-        earlier_q |= Q(schedule_id=same_end.schedule_id, year=year, number=number)
+    alongside = [p for p in periods if p.ends_on == period.ends_on]
+    wanted = {
+        (same_end.schedule_id, *previous_period(same_end.year, same_end.frequency, same_end.number))
+        for same_end in alongside
+    }
     current_ids = {p.pk for p in alongside}
     period_ids = [
         *current_ids,
-        *ReportingPeriod.objects.filter(earlier_q).values_list("pk", flat=True),
+        *(p.pk for p in periods if (p.schedule_id, p.year, p.number) in wanted),
     ]
     # The lead units' own reports, found whether or not they gave a figure for every target, so
     # a submitted lead report is named even where a value is missing (issue 13).

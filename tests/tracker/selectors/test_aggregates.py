@@ -18,7 +18,7 @@ from tests.factories import (
     make_target,
 )
 from tracker import selectors
-from tracker.models import Unit, User
+from tracker.models import ProgressReport, Unit, User
 from tracker.periods import SHANGHAI
 from tracker.selectors import Scope
 from tracker.selectors.bulletin import bulletin_content
@@ -366,10 +366,20 @@ def test_unit_tables_follow_the_official_order_not_the_character_codes(db):
     task = make_assignment(document, title="任务")
     make_target(task, value="100", unit="个", kind="count")
     names = [("云江市财政局", 1), ("云江市人民政府办公室", 2), ("云江市发展和改革委员会", 3)]
+    responsibilities = []
     for name, position in names:
         unit = Unit.objects.create(name=name, position=position)
-        make_responsibility(task, unit, "co")
+        responsibilities.append(make_responsibility(task, unit, "co"))
     period = make_periods(document)[1]
+    # The same report from each (a quarter with no reports has no ranking at all, issue 13).
+    for responsibility in responsibilities:
+        ProgressReport.objects.create(
+            responsibility=responsibility,
+            period=period,
+            status=ProgressReport.Status.SUBMITTED,
+            submitted_at=datetime(2026, 6, 20, tzinfo=SHANGHAI),
+            colour="green",
+        )
     scope = Scope.of(period)
     supervisor = User.objects.create_user("dc", role=User.Role.SUPERVISOR)
     official = ["云江市财政局", "云江市人民政府办公室", "云江市发展和改革委员会"]
