@@ -47,6 +47,15 @@ TARGET_COLUMNS: Sequence[tuple[str, str, int]] = (
     ("gap", "与目标差距", 16),
     ("colour_label", "状态", 10),
 )
+HEADLINE_COLUMNS: Sequence[tuple[str, str, int]] = (
+    ("indicator", "指标", 26),
+    ("target", "年度目标", 18),
+    ("actual", "本期累计", 14),
+    ("growth", "增速", 10),
+    ("elapsed", "序时进度", 10),
+    ("data_month", "数据截至", 10),
+    ("colour_label", "状态", 26),
+)
 RANKING_COLUMNS: Sequence[tuple[str, str, int]] = (
     ("rank", "排名", 8),
     ("previous_rank", "上季度排名", 12),
@@ -99,6 +108,7 @@ def _change(row: dict[str, Any]) -> str:
 # string, "<key>_n") and the number format it is shown in. Frozen analyses from before the raw
 # figures were kept fall back to their text.
 NUMBER_FORMATS = {
+    "growth": '0.0"%"',
     "previous_actual": "General",
     "actual": "General",
     "completion": "0.0%",
@@ -257,6 +267,15 @@ def bulletin_xlsx(content: dict[str, Any]) -> bytes:
     cell.font = Font(name=_FONT)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
+    if content.get("headline"):
+        headline = _sheet(workbook, "主要经济指标", f"{title}——主要经济指标")
+        _table(
+            headline,
+            HEADLINE_COLUMNS,
+            _xlsx_rows(content["headline"], HEADLINE_COLUMNS),
+            colour_key_index=len(HEADLINE_COLUMNS) - 1,
+            colours=[t["colour"] for t in content["headline"]],
+        )
     targets = _sheet(workbook, "指标完成情况", f"{title}——主要指标")
     _table(
         targets,
@@ -386,6 +405,12 @@ def bulletin_docx(content: dict[str, Any]) -> bytes:
     _paragraph(doc, title, size=20, bold=True, name="宋体", align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(doc, f"（统计截至{content['as_of']}）", size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
 
+    if content.get("headline"):
+        _paragraph(doc, "主要经济指标", size=16, name="黑体")
+        rows = content["headline"]
+        _docx_table(
+            doc, HEADLINE_COLUMNS, _rows(rows, HEADLINE_COLUMNS), [r["colour"] for r in rows]
+        )
     sections: list[tuple[str, Any]] = [
         ("总体情况", None),
         ("主要指标完成情况", ("targets", TARGET_COLUMNS)),

@@ -11,6 +11,7 @@ from tracker.views import (
     document_review,
     documents,
     holidays,
+    indicators,
     people,
     periods,
     problems,
@@ -40,6 +41,7 @@ urlpatterns = [
     *amendments.urlpatterns,
     *schedules.urlpatterns,
     *holidays.urlpatterns,
+    *indicators.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",

@@ -32,6 +32,7 @@ from tracker.selectors.aggregates import (
     target_rows,
     yellow_slots,
 )
+from tracker.selectors.headline import headline_rows
 from tracker.selectors.rankings import rankings
 
 BULLETIN_FORMAT = 1
@@ -60,6 +61,29 @@ def _slot_row(slot: Any) -> dict[str, Any]:
         "status": slot.slot_status or "",
         "due_on": cn_date(slot.slot_due_on),
     }
+
+
+def _headline(user: AnyUser, period: ReportingPeriod) -> list[dict[str, Any]]:
+    """主要经济指标 (issue 13): 指标 · 年度目标 · 本期累计 · 增速 · 序时进度 · 状态."""
+    return [
+        {
+            "indicator": row.indicator,
+            "target": row.target,
+            "actual": f"{number(row.actual)}{row.measure_unit}" if row.actual is not None else "",
+            "growth": f"{number(row.growth)}%" if row.growth is not None else "",
+            "elapsed": "不按序时" if row.is_state else percent(row.elapsed, 1),
+            "colour": row.colour.value,
+            "colour_label": str(row.colour.label) + (f"（{row.gap}）" if row.gap else ""),
+            "data_month": f"{row.data_month.month}月" if row.data_month else "",
+            "lead_unit": row.unit_name,
+            "actual_n": _raw(row.actual),
+            "growth_n": _raw(row.growth),
+            "elapsed_n": "" if row.is_state else _raw(row.elapsed),
+        }
+        for row in headline_rows(
+            user, year=period.year, quarter=period.quarter, document_id=period.document_id
+        )
+    ]
 
 
 def _raw(figure: Decimal | None) -> str:
@@ -188,6 +212,7 @@ def bulletin_content(
             "locked": period.is_locked,
         },
         "as_of": cn_date(today),
+        "headline": _headline(user, period),
         "summary": _tally_dict(tally),
         "targets": targets,
         "red": red,

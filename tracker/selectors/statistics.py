@@ -69,10 +69,13 @@ def _candidates(key: str, tracked: list[TrackedIndicator]) -> tuple[list[Tracked
     exact = [t for t in tracked if key in t.keys]
     if exact:
         return exact, True
+    # Near: the row names more than the indicator ("全市固定资产投资增速" ⊃ 固定资产投资), or the
+    # indicator qualifies the row's name ("城镇居民人均可支配收入" ends with 居民人均可支配收入);
+    # not a different thing that merely contains it ("…收入比").
     near = [
         t
         for t in tracked
-        if any(len(k) >= 2 and len(key) >= 2 and (k in key or key in k) for k in t.keys)
+        if any(len(k) >= 2 and len(key) >= 2 and (k in key or k.endswith(key)) for k in t.keys)
     ]
     return near, False
 
