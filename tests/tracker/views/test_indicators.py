@@ -144,3 +144,25 @@ def test_the_review_page_tracks_what_re_extraction_left_behind(client, superviso
     grain = document.assignments.get(title="粮食产量")
     assert grain.is_headline and grain.lead_units_text == ["市农业农村局"]
     assert target.assignment is not None and target.assignment.is_headline
+
+
+def test_the_report_form_proposes_the_data_month_and_the_preview_uses_it(client, published):
+    from tracker.models import ReportingPeriod
+
+    bureau = Unit.objects.get(name="云江市人力资源和社会保障局")
+    User.objects.create_user("rsj", password="pw-rsj", role=User.Role.REPORTER, unit=bureau)
+    responsibility = published.assignments.get(title="城镇调查失业率").responsibilities.get(
+        role="lead"
+    )
+    q4 = ReportingPeriod.objects.get(document=published, year=2026, quarter=4)
+    client.login(username="rsj", password="pw-rsj")
+    page = client.get(f"/work/{responsibility.pk}/{q4.pk}/").content.decode()
+    # Q4 due on 25 December: the figures run to November.
+    assert 'value="2026-11"' in page and "数据截至" in page
+    target = responsibility.assignment.targets.get()
+    preview = client.post(
+        f"/work/{responsibility.pk}/{q4.pk}/preview/",
+        {f"target-{target.pk}": "5.3", "data_month": "2026-11"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "低于上限0.2个百分点" in preview and "高0.2个百分点" not in preview
