@@ -69,6 +69,8 @@ def headline_rows(
     if document_id is not None:
         targets = targets.filter(document_id=document_id)
     target_list = list(targets)
+    if not target_list:
+        return []  # a document without headline indicators costs one query
     values = (
         TargetValue.objects.filter(
             target__in=[t.pk for t in target_list],
