@@ -350,6 +350,9 @@ class TargetRow:
     previous_actual: Decimal | None
     # The lead unit's report the figure comes from, for drilling down from the figure.
     report_id: int | None = None
+    # 同比增长 beside an amount (a statistics sheet's), and the month the figures run to.
+    growth: Decimal | None = None
+    data_month: date | None = None
 
 
 def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
@@ -421,6 +424,8 @@ def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
                 colour=Colour(found.colour) if found else Colour.GREY,
                 previous_actual=before.actual if before else None,
                 report_id=lead.pk if lead else None,
+                growth=found.growth if found else None,
+                data_month=lead.data_month if lead else None,
             )
         )
     return rows

@@ -19,11 +19,12 @@ from tracker.formatting import (
     percent,
     target_text,
 )
-from tracker.models import Colour, ReportingPeriod
+from tracker.models import Colour, ReportingPeriod, Target
 from tracker.schedule_text import cumulative_label
 from tracker.selectors.aggregates import (
     Scope,
     Tally,
+    TargetRow,
     late_slots,
     open_problems,
     overdue_slots,
@@ -32,8 +33,8 @@ from tracker.selectors.aggregates import (
     target_rows,
     yellow_slots,
 )
-from tracker.selectors.headline import headline_rows
 from tracker.selectors.rankings import rankings
+from tracker.selectors.reports import target_spec
 
 BULLETIN_FORMAT = 1
 
@@ -63,27 +64,38 @@ def _slot_row(slot: Any) -> dict[str, Any]:
     }
 
 
-def _headline(user: AnyUser, period: ReportingPeriod) -> list[dict[str, Any]]:
-    """主要经济指标 (issue 13): 指标 · 年度目标 · 本期累计 · 增速 · 序时进度 · 状态."""
-    return [
-        {
-            "indicator": row.indicator,
-            "target": row.target,
-            "actual": f"{number(row.actual)}{row.measure_unit}" if row.actual is not None else "",
-            "growth": f"{number(row.growth)}%" if row.growth is not None else "",
-            "elapsed": "不按序时" if row.is_state else percent(row.elapsed, 1),
-            "colour": row.colour.value,
-            "colour_label": str(row.colour.label) + (f"（{row.gap}）" if row.gap else ""),
-            "data_month": f"{row.data_month.month}月" if row.data_month else "",
-            "lead_unit": row.unit_name,
-            "actual_n": _raw(row.actual),
-            "growth_n": _raw(row.growth),
-            "elapsed_n": "" if row.is_state else _raw(row.elapsed),
-        }
-        for row in headline_rows(
-            user, year=period.year, quarter=period.quarter, document_id=period.document_id
+def _headline(rows: list[TargetRow]) -> list[dict[str, Any]]:
+    """主要经济指标 (issue 13): 指标 · 年度目标 · 本期累计 · 增速 · 序时进度 · 状态, for the
+    headline indicators among the document's target rows (no query of its own)."""
+    out = []
+    for row in rows:
+        target = row.target
+        if target.assignment is None or not target.assignment.is_headline:
+            continue
+        if target.kind == Target.Kind.QUALITATIVE:
+            continue
+        is_state = target_spec(target).is_state
+        is_growth = target.kind == Target.Kind.GROWTH
+        actual = None if is_growth else row.actual
+        growth = row.actual if is_growth else row.growth
+        gap = gap_text(target, row.gap_pp) if row.gap_pp is not None else ""
+        out.append(
+            {
+                "indicator": target.indicator or target.assignment.title,
+                "target": target_text(target),
+                "actual": f"{number(actual)}{target.measure_unit}" if actual is not None else "",
+                "growth": f"{number(growth)}%" if growth is not None else "",
+                "elapsed": "不按序时" if is_state else percent(row.elapsed, 1),
+                "colour": row.colour.value,
+                "colour_label": str(row.colour.label) + (f"（{gap}）" if gap else ""),
+                "data_month": f"{row.data_month.month}月" if row.data_month else "",
+                "lead_unit": row.unit_name or "",
+                "actual_n": _raw(actual),
+                "growth_n": _raw(growth),
+                "elapsed_n": "" if is_state else _raw(row.elapsed),
+            }
         )
-    ]
+    return out
 
 
 def _raw(figure: Decimal | None) -> str:
@@ -108,7 +120,8 @@ def bulletin_content(
     document = period.document
     tally = scope_tally(user, scope, today=today)
     targets = []
-    for row in target_rows(user, period):
+    rows = target_rows(user, period)
+    for row in rows:
         target = row.target
         targets.append(
             {
@@ -212,7 +225,7 @@ def bulletin_content(
             "locked": period.is_locked,
         },
         "as_of": cn_date(today),
-        "headline": _headline(user, period),
+        "headline": _headline(rows),
         "summary": _tally_dict(tally),
         "targets": targets,
         "red": red,
