@@ -10,6 +10,7 @@ from tracker.views import (
     dashboard,
     document_review,
     documents,
+    exports,
     holidays,
     indicators,
     people,
@@ -42,6 +43,7 @@ urlpatterns = [
     *schedules.urlpatterns,
     *holidays.urlpatterns,
     *indicators.urlpatterns,
+    *exports.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",

@@ -34,7 +34,7 @@ def seed_and_backfill(apps, schema_editor):
             indicator=name,
             defaults={"aliases": aliases, "unit_names": units, "position": position},
         )
-    # Targets stored before 0007 get the measure the extractor would propose (a ratio read at
+    # Targets stored before this migration get the measure the extractor would propose (a ratio read at
     # a moment is a state), so the lights recomputed from here on judge them right.
     from extraction.measures import measure
 
@@ -46,7 +46,7 @@ def seed_and_backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0006_reporting_schedules"),
+        ("tracker", "0007_export_jobs"),
     ]
 
     operations = [
