@@ -15,6 +15,7 @@ from tracker.views import (
     periods,
     problems,
     reminders,
+    report_drafts,
     report_review,
     reports,
     rosters,
@@ -26,6 +27,7 @@ from tracker.views import (
 urlpatterns = [
     path("", views.home, name="home"),
     *reports.urlpatterns,
+    *report_drafts.urlpatterns,
     *documents.urlpatterns,
     *document_review.urlpatterns,
     *dashboard.urlpatterns,

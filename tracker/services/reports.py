@@ -136,6 +136,7 @@ def report_save(
     submit: bool,
     now: datetime | None = None,
     assignment_version: int | None = None,
+    autosave: bool = False,
 ) -> ProgressReport:
     """Save (and optionally submit) the report of `responsibility` for `period`.
 
@@ -144,10 +145,13 @@ def report_save(
     created); a different current version means a concurrent edit, refused with StaleReport.
     `assignment_version` is the task's version the form was opened at: an amendment since (a
     target added or withdrawn, a deadline moved) makes the form stale, refused the same way.
-    `now` lets a back-filled report carry its real submission time. Every refusal raises
-    ReportRefused before anything is written.
+    `now` lets a back-filled report carry its real submission time. `autosave` marks a draft the
+    page saved by itself as the reporter typed (audited as such; it never submits). Every
+    refusal raises ReportRefused before anything is written.
     """
     now = now or timezone.now()
+    if autosave and submit:
+        raise ValueError("an autosave never submits")
     if not can_edit_report(actor, responsibility):
         raise ReportRefused(_("只能填报本单位承担的任务。"))
     # Read afresh: publishing may have set the tracked span since the caller loaded it, and an
@@ -238,7 +242,9 @@ def report_save(
             problem_raise(report=report, description=report.problems_text, actor=actor, now=now)
         audit_record(
             actor=actor,
-            action="report.submit" if submit else "report.save",
+            action="report.submit"
+            if submit
+            else ("report.autosave" if autosave else "report.save"),
             obj=report,
             before=before,
             after={

@@ -226,6 +226,8 @@ def _evidence_list(
             "editable": report is not None and report_is_editable(report, report.period),
             "error": error,
             "new_version": new_version,
+            # The reason goes beside the file field (out of band), not above the list.
+            "oob": True,
         },
         status=status,
     )
