@@ -15,6 +15,7 @@
   var again = false;
   var stopped = false;
   var leaving = false;
+  var lastSaved = status ? status.textContent : "";
 
   // What the reporter typed, without the bookkeeping fields, to tell "changed since saved".
   function snapshot() {
@@ -61,7 +62,12 @@
     if (stopped) return;
     if (inflight) { again = true; return; }
     var sent = snapshot();
-    if (sent === saved) { return; }
+    if (sent === saved) {
+      // Typed back to what is saved (a slip corrected): the old errors no longer apply.
+      clearErrors();
+      if (lastSaved) say(lastSaved, "ok");
+      return;
+    }
     inflight = true;
     say(form.getAttribute("data-msg-saving"), "");
     var body = new FormData(form);
@@ -79,6 +85,7 @@
           var version = form.elements.namedItem("version");
           if (version instanceof HTMLInputElement) version.value = String(data.version);
           saved = sent;
+          lastSaved = data.detail;
           say(data.detail, "ok");
         } else if (result.code === 409) {
           // Someone else saved: stop, keep the typing on the page, and let the person decide.

@@ -1,0 +1,126 @@
+"""Reporting at a department's pace, in a real browser (issue 16): what is typed survives a
+reload, leaving with unsaved text asks first, a refused upload says why beside the field, a
+submitted report is withdrawn before review.
+
+Screenshots are saved under var/artifacts/e2e/<test name>/.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import time_machine
+
+from tests.factories import (
+    make_assignment,
+    make_document,
+    make_periods,
+    make_responsibility,
+    make_target,
+)
+from tests.e2e.test_quarter_in_browser import sign_in
+from tracker.models import AuditEvent, ProgressReport, User
+from tracker.periods import SHANGHAI
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def quarter(units, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    document = make_document(title="云江市2026年重点任务分工方案")
+    task = make_assignment(document, title="城镇新增就业2.8万人")
+    target = make_target(task, value="2.8", unit="万人", kind="count", indicator="城镇新增就业")
+    responsibility = make_responsibility(task, units["fgw"], "lead")
+    periods = make_periods(document)
+    User.objects.create_user(
+        "fgw-reporter", password="pw-fgw-2026", role="reporter", unit=units["fgw"]
+    )
+    return {"target": target, "q2": periods[1], "responsibility": responsibility}
+
+
+def test_typed_work_is_kept_and_leaving_asks_first(live_server, browser, camera, quarter):
+    base = live_server.url
+    url = f"{base}/work/{quarter['responsibility'].pk}/{quarter['q2'].pk}/"
+    with time_machine.travel(datetime(2026, 6, 20, 10, tzinfo=SHANGHAI), tick=True):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        sign_in(page, base, "fgw-reporter", "pw-fgw-2026")
+        page.goto(url)
+        page.wait_for_load_state("load")
+
+        # Typed, never saved by hand: the draft is on the server a moment later.
+        page.locator(f"#id_target-{quarter['target'].pk}").press_sequentially("1.2")
+        page.locator("#id_narrative").press_sequentially("上半年新增就业1.2万人")
+        page.wait_for_selector("#autosave-status.ok:has-text('已自动保存')")
+        camera.shoot(page, "autosaved")
+        page.reload()
+        assert page.input_value("#id_narrative") == "上半年新增就业1.2万人"
+        assert page.input_value(f"#id_target-{quarter['target'].pk}") == "1.2"
+        camera.shoot(page, "after-reload")
+
+        # A figure that is not a number is refused beside its field, and nothing is saved.
+        page.locator(f"#id_target-{quarter['target'].pk}").fill("")
+        page.locator(f"#id_target-{quarter['target'].pk}").press_sequentially("abc")
+        error = page.wait_for_selector(f"#id_target-{quarter['target'].pk}-autosave-error")
+        assert error.text_content()
+        camera.shoot(page, "autosave-refused-figure")
+        page.locator(f"#id_target-{quarter['target'].pk}").fill("1.2")
+        page.wait_for_selector("#autosave-status.ok")
+
+        # Typing, then leaving at once: the browser asks before the text is lost.
+        dialogs: list[str] = []
+
+        def dismiss(dialog) -> None:
+            dialogs.append(dialog.type)
+            dialog.dismiss()
+
+        page.on("dialog", dismiss)
+        page.locator("#id_next_steps").press_sequentially("下步打算还没保存")
+        page.click("nav a:has-text('我的任务')")
+        page.wait_for_timeout(500)
+        assert dialogs == ["beforeunload"]
+        assert page.url == url  # still on the form, the text still there
+        assert page.input_value("#id_next_steps") == "下步打算还没保存"
+        camera.shoot(page, "stayed-on-form")
+
+        # A refused upload says why beside the file field.
+        page.set_input_files(
+            "#evidence-file",
+            files=[
+                {
+                    "name": "setup.exe",
+                    "mimeType": "application/octet-stream",
+                    "buffer": b"MZ\x90\x00" + b"\x00" * 64,
+                }
+            ],
+        )
+        page.click("section[aria-labelledby=evidence-title] button:has-text('上传')")
+        refusal = page.wait_for_selector("#evidence-error .error")
+        assert refusal.text_content()
+        camera.shoot(page, "upload-refused")
+
+    report = ProgressReport.objects.get()
+    assert report.narrative == "上半年新增就业1.2万人"
+    assert AuditEvent.objects.filter(action="report.autosave").exists()
+
+
+def test_a_submitted_report_is_withdrawn_before_review(live_server, browser, camera, quarter):
+    base = live_server.url
+    with time_machine.travel(datetime(2026, 6, 20, 10, tzinfo=SHANGHAI), tick=True):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        sign_in(page, base, "fgw-reporter", "pw-fgw-2026")
+        page.goto(f"{base}/work/{quarter['responsibility'].pk}/{quarter['q2'].pk}/")
+        page.wait_for_load_state("load")
+        page.fill(f"#id_target-{quarter['target'].pk}", "1.5")
+        page.fill("#id_narrative", "上半年城镇新增就业1.5万人。")
+        page.click("button[value=submit]")
+        page.wait_for_selector("text=已报送，等待审核")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("button:has-text('撤回报送')")
+        page.wait_for_selector("text=报告已撤回为草稿")
+        camera.shoot(page, "withdrawn")
+        assert page.input_value("#id_narrative") == "上半年城镇新增就业1.5万人。"
+
+    report = ProgressReport.objects.get()
+    assert report.status == ProgressReport.Status.DRAFT and not report.is_late
