@@ -12,6 +12,7 @@ from datetime import datetime
 import pytest
 import time_machine
 
+from tests.e2e.test_quarter_in_browser import sign_in
 from tests.factories import (
     make_assignment,
     make_document,
@@ -19,7 +20,6 @@ from tests.factories import (
     make_responsibility,
     make_target,
 )
-from tests.e2e.test_quarter_in_browser import sign_in
 from tracker.models import AuditEvent, ProgressReport, User
 from tracker.periods import SHANGHAI
 
