@@ -62,6 +62,10 @@ _OWED = (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
 def _still_owed(report: ProgressReport | None, period: ReportingPeriod) -> bool:
     if report is not None and report.status not in _OWED:
         return False
+    if report is not None and report.status == ProgressReport.Status.RETURNED:
+        # Returned and then locked: the unit still owes the correction (the row says it waits
+        # for a supervisor to reopen it), so it never silently disappears.
+        return True
     return not period.is_locked or (report is not None and report.reopened_at is not None)
 
 
