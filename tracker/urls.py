@@ -20,6 +20,7 @@ from tracker.views import (
     reports,
     rosters,
     schedules,
+    search,
     supervision,
     units,
 )
@@ -42,6 +43,7 @@ urlpatterns = [
     *amendments.urlpatterns,
     *schedules.urlpatterns,
     *holidays.urlpatterns,
+    *search.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",
