@@ -124,3 +124,38 @@ def test_a_submitted_report_is_withdrawn_before_review(live_server, browser, cam
 
     report = ProgressReport.objects.get()
     assert report.status == ProgressReport.Status.DRAFT and not report.is_late
+
+
+def test_a_supervisor_approves_twenty_reports_at_once(live_server, browser, camera, units):
+    from tests.samples import queue_world
+
+    world = queue_world(units, tasks=22)
+    User.objects.create_user("duchashi", password="pw-dcs-2026", role="supervisor")
+    base = live_server.url
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    sign_in(page, base, "duchashi", "pw-dcs-2026")
+    page.goto(f"{base}/reviews/")
+    camera.shoot(page, "queue")
+
+    # Searching narrows the queue; "approve and open next" walks it.
+    page.fill("#id_q", "第22项")
+    page.click("form.review-filters button[type=submit]")
+    page.wait_for_selector("text=共 1 份")
+    page.click("a.button:has-text('审核')")
+    page.click("button:has-text('通过并打开下一份')")
+    page.wait_for_selector("text=该筛选条件下已没有待审核的报告")
+    camera.shoot(page, "approved-and-next")
+
+    page.goto(f"{base}/reviews/?sort=oldest")
+    page.check("#select-all")
+    page.uncheck(f"#pick-{world['reports'][20].pk}")  # the 21st waits for a closer look
+    assert page.locator("input[name=report]:checked").count() == 20
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('批量审核通过')")
+    page.wait_for_selector("text=已审核通过 20 份报告")
+    camera.shoot(page, "bulk-approved")
+
+    statuses = dict(ProgressReport.objects.values_list("pk", "status"))
+    assert sum(1 for s in statuses.values() if s == "approved") == 21
+    assert statuses[world["reports"][20].pk] == "submitted"
+    assert AuditEvent.objects.filter(action="report.approve").count() == 21
