@@ -14,6 +14,7 @@ from tracker.views import (
     people,
     periods,
     problems,
+    quarter_sheets,
     reminders,
     report_drafts,
     report_review,
@@ -44,6 +45,7 @@ urlpatterns = [
     *schedules.urlpatterns,
     *holidays.urlpatterns,
     *search.urlpatterns,
+    *quarter_sheets.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",
