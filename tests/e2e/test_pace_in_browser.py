@@ -8,6 +8,7 @@ Screenshots are saved under var/artifacts/e2e/<test name>/.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -159,3 +160,57 @@ def test_a_supervisor_approves_twenty_reports_at_once(live_server, browser, came
     assert sum(1 for s in statuses.values() if s == "approved") == 21
     assert statuses[world["reports"][20].pk] == "submitted"
     assert AuditEvent.objects.filter(action="report.approve").count() == 21
+
+
+def test_the_quarter_in_one_excel_sheet(live_server, browser, camera, units, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.samples import queue_world
+    from tracker.quarter_sheets import COLUMNS, SHEET
+
+    world = queue_world(units, tasks=20)
+    ProgressReport.objects.all().delete()
+    base = live_server.url
+    with time_machine.travel(datetime(2026, 6, 22, 10, tzinfo=SHANGHAI), tick=True):
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        sign_in(page, base, "fgw-r", "pw-fgw-r")
+        page.click("a:has-text('2026年二季度 · 云江市稳增长重点任务')")
+        camera.shoot(page, "sheet-page")
+        with page.expect_download() as info:
+            page.click("a:has-text('下载本单位填报表')")
+        data = Path(info.value.path()).read_bytes()
+
+        def filled(bad: str) -> Path:
+            workbook = load_workbook(io.BytesIO(data))
+            ws = workbook[SHEET]
+            assert ws.max_row == 12  # title, header, ten responsibilities
+            for row in range(3, 13):
+                ws.cell(row=row, column=COLUMNS.index("本期累计") + 1, value="6.1")
+                ws.cell(row=row, column=COLUMNS.index("进展情况") + 1, value=f"第{row}行进展")
+            ws.cell(row=7, column=COLUMNS.index("本期累计") + 1, value=bad)
+            path = tmp_path / f"sheet-{bad}.xlsx"
+            workbook.save(path)
+            return path
+
+        page.set_input_files("#id_file", str(filled("6.1个百分点多")))
+        page.check("input[name=submit][value='1']")
+        page.click("button:has-text('上传并预览')")
+        page.wait_for_selector("text=尚未保存任何内容")
+        assert page.locator(".sheet-errors li").first.text_content().startswith("第 7 行")
+        camera.shoot(page, "sheet-refused-row")
+        assert not ProgressReport.objects.exists()
+
+        page.click("a:has-text('修改后重新上传')")
+        page.set_input_files("#id_file", str(filled("6.3")))
+        page.check("input[name=submit][value='1']")
+        page.click("button:has-text('上传并预览')")
+        page.wait_for_selector("text=全部行校验无误")
+        camera.shoot(page, "sheet-preview-ok")
+        page.click("button:has-text('确认提交报送')")
+        page.wait_for_selector("text=已提交报送 10 项任务的报告")
+        camera.shoot(page, "sheet-submitted")
+
+    reports = ProgressReport.objects.filter(period=world["q2"])
+    assert reports.count() == 10 and {r.status for r in reports} == {"submitted"}
