@@ -218,4 +218,5 @@ def test_search_is_in_everyones_navigation_and_needs_sign_in(client, outsider, w
     response = client.get(reverse("search"), {"q": "x"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     client.force_login(outsider)
-    assert f'href="{reverse("search")}"' in client.get(reverse("my-tasks")).content.decode()
+    page = client.get(reverse("my-tasks")).content.decode()
+    assert f'role="search" method="get" action="{reverse("search")}"' in page
