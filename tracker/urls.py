@@ -10,6 +10,7 @@ from tracker.views import (
     dashboard,
     document_review,
     documents,
+    exports,
     holidays,
     people,
     periods,
@@ -46,6 +47,7 @@ urlpatterns = [
     *holidays.urlpatterns,
     *search.urlpatterns,
     *quarter_sheets.urlpatterns,
+    *exports.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",
