@@ -16,11 +16,14 @@ from tracker.views import (
     people,
     periods,
     problems,
+    quarter_sheets,
     reminders,
+    report_drafts,
     report_review,
     reports,
     rosters,
     schedules,
+    search,
     supervision,
     units,
 )
@@ -28,6 +31,7 @@ from tracker.views import (
 urlpatterns = [
     path("", views.home, name="home"),
     *reports.urlpatterns,
+    *report_drafts.urlpatterns,
     *documents.urlpatterns,
     *document_review.urlpatterns,
     *dashboard.urlpatterns,
@@ -43,6 +47,8 @@ urlpatterns = [
     *schedules.urlpatterns,
     *holidays.urlpatterns,
     *indicators.urlpatterns,
+    *search.urlpatterns,
+    *quarter_sheets.urlpatterns,
     *exports.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
