@@ -319,7 +319,9 @@ TRACKER_EVIDENCE_MAX_TOTAL_BYTES = env_int(
 # (CPU seconds each, and memory beyond what the server process maps); a hostile file that
 # exhausts one is refused instead of holding a worker for minutes.
 TRACKER_IMPORT_CPU_SECONDS = env_int("TRACKER_IMPORT_CPU_SECONDS", 30, minimum=1)
-TRACKER_IMPORT_MEMORY_BYTES = env_int("TRACKER_IMPORT_MEMORY_BYTES", 1024 * 1024 * 1024, minimum=64 * 1024 * 1024)
+TRACKER_IMPORT_MEMORY_BYTES = env_int(
+    "TRACKER_IMPORT_MEMORY_BYTES", 1024 * 1024 * 1024, minimum=64 * 1024 * 1024
+)
 # An invitation (or reset) link sets a password once, within this many days.
 TRACKER_INVITATION_DAYS = env_int("TRACKER_INVITATION_DAYS", 7, minimum=1)
 # Processed broker files older than this are deleted by the hourly prune.

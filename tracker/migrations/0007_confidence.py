@@ -4,45 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0006_reporting_schedules'),
+        ("tracker", "0006_reporting_schedules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='confidence',
-            field=models.FloatField(blank=True, null=True, verbose_name='识别置信度'),
+            model_name="assignment",
+            name="confidence",
+            field=models.FloatField(blank=True, null=True, verbose_name="识别置信度"),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='leaders_text',
-            field=models.JSONField(blank=True, default=list, verbose_name='分管领导(原文)'),
+            model_name="assignment",
+            name="leaders_text",
+            field=models.JSONField(blank=True, default=list, verbose_name="分管领导(原文)"),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='review_reasons',
-            field=models.JSONField(blank=True, default=list, verbose_name='待核原因'),
+            model_name="assignment",
+            name="review_reasons",
+            field=models.JSONField(blank=True, default=list, verbose_name="待核原因"),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='uncertain_units',
-            field=models.JSONField(blank=True, default=list, verbose_name='存疑单位名称'),
+            model_name="assignment",
+            name="uncertain_units",
+            field=models.JSONField(blank=True, default=list, verbose_name="存疑单位名称"),
         ),
         migrations.AddField(
-            model_name='document',
-            name='leader_people',
-            field=models.JSONField(blank=True, default=dict, verbose_name='分管领导对应人员'),
+            model_name="document",
+            name="leader_people",
+            field=models.JSONField(blank=True, default=dict, verbose_name="分管领导对应人员"),
         ),
         migrations.AddField(
-            model_name='target',
-            name='confidence',
-            field=models.FloatField(blank=True, null=True, verbose_name='识别置信度'),
+            model_name="target",
+            name="confidence",
+            field=models.FloatField(blank=True, null=True, verbose_name="识别置信度"),
         ),
         migrations.AddField(
-            model_name='target',
-            name='review_reasons',
-            field=models.JSONField(blank=True, default=list, verbose_name='待核原因'),
+            model_name="target",
+            name="review_reasons",
+            field=models.JSONField(blank=True, default=list, verbose_name="待核原因"),
         ),
     ]

@@ -249,3 +249,17 @@ def test_my_tasks_keeps_an_owed_quarter_in_view(client, reporter, world):
         page = client.get(reverse("my-tasks")).content.decode()
     assert page.index("2026年三季度") < page.index("2026年四季度")
     assert "逾期未报" in page
+
+
+def test_a_file_beyond_the_reports_limit_is_refused_with_a_message(
+    client, reporter, world, settings
+):
+    settings.TRACKER_EVIDENCE_MAX_FILES = 1
+    client.force_login(reporter)
+    url = reverse("evidence-upload", args=[world["lead"].pk, world["q2"].pk])
+    client.post(url, {"file": SimpleUploadedFile("a.pdf", PDF)}, HTTP_HX_REQUEST="true")
+    second = SimpleUploadedFile("b.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    response = client.post(url, {"file": second}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert "每份报告最多上传 1 个佐证材料" in response.content.decode()
+    assert Evidence.objects.count() == 1
