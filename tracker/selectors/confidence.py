@@ -144,7 +144,8 @@ class AssignmentReview:
 
     @property
     def percent(self) -> int | None:
-        return None if self.confidence is None else round(self.confidence * 100)
+        """The least sure of the assignment and its targets, as the reviewer reads it."""
+        return None if self.confidence is None else round(self.sort_confidence * 100)
 
     def doubt_for(self, name: str) -> UnitDoubt | None:
         return next((d for d in self.unit_doubts if d.name == name and not d.withheld), None)

@@ -82,6 +82,8 @@ def test_the_reasons_are_shown_in_chinese_beside_what_they_concern(client, super
     assert "存疑：不在名册中，也不像单位名称" in page  # the chip itself
     assert "这个数字可能是背景数据" in page  # 二.3's 已建成3个
     assert "识别置信度 40%" in page  # 二.6
+    # An item is as sure as its least sure target: 二.3's own text is fine, its "已建成3个" not.
+    assert re.search(r'<span class="ref">二\.3</span>.*?识别置信度 (\d+)%', page, re.S)[1] == "50"
     # The cut-off "县" is shown as such, not as a unit.
     assert re.search(r'class="unit conf-withheld">县<small>（疑似被截断，未计入单位）', page)
     assert "文末疑似截断的内容" in page and "<q>县</q>" in page
