@@ -182,3 +182,23 @@ def test_outsiders_get_404_and_change_nothing(client, request, persona, doubtful
     assert client.get(reverse("document-review", args=[doubtful.pk])).status_code == 404
     doubtful.refresh_from_db()
     assert doubtful.leader_people == {}
+
+
+def test_re_extraction_refreshes_what_the_extractor_says_about_its_draft(supervisor, doubtful):
+    from tracker.services.document_reextract import document_reextract
+
+    doubtful.assignments.update(
+        confidence=None, review_reasons=[], uncertain_units=[], leaders_text=[]
+    )
+    document_reextract(document=doubtful, actor=supervisor)
+    rows = {
+        a.ref: (a.confidence, a.review_reasons, a.uncertain_units, a.leaders_text)
+        for a in doubtful.assignments.all()
+    }
+    assert rows["一.2"] == (1.0, [], [], ["张建国副县长"])
+    assert rows["二.4"] == (
+        0.55,
+        ["unit_unlike"],
+        [{"name": "城东片", "role": "co", "reason": "unit_unlike"}],
+        [],
+    )
