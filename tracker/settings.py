@@ -323,6 +323,18 @@ TRACKER_IMPORT_MAX_BYTES = env_int("TRACKER_IMPORT_MAX_BYTES", 10 * 1024 * 1024,
 TRACKER_PUBLISH_BACKGROUND_ABOVE = env_int("TRACKER_PUBLISH_BACKGROUND_ABOVE", 300, minimum=1)
 # Evidence files (佐证材料): the largest accepted upload.
 TRACKER_EVIDENCE_MAX_BYTES = env_int("TRACKER_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# …and per report: how many files, and their total size.
+TRACKER_EVIDENCE_MAX_FILES = env_int("TRACKER_EVIDENCE_MAX_FILES", 20, minimum=1)
+TRACKER_EVIDENCE_MAX_TOTAL_BYTES = env_int(
+    "TRACKER_EVIDENCE_MAX_TOTAL_BYTES", 100 * 1024 * 1024, minimum=1024
+)
+# Reading an imported file and extracting from it run in a child process under these budgets
+# (CPU seconds each, and memory beyond what the server process maps); a hostile file that
+# exhausts one is refused instead of holding a worker for minutes.
+TRACKER_IMPORT_CPU_SECONDS = env_int("TRACKER_IMPORT_CPU_SECONDS", 30, minimum=1)
+TRACKER_IMPORT_MEMORY_BYTES = env_int(
+    "TRACKER_IMPORT_MEMORY_BYTES", 1024 * 1024 * 1024, minimum=64 * 1024 * 1024
+)
 # An invitation (or reset) link sets a password once, within this many days.
 TRACKER_INVITATION_DAYS = env_int("TRACKER_INVITATION_DAYS", 7, minimum=1)
 # Processed broker files older than this are deleted by the hourly prune.

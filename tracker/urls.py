@@ -8,6 +8,7 @@ from tracker import views
 from tracker.views import (
     amendments,
     dashboard,
+    document_confidence,
     document_review,
     documents,
     exports,
@@ -33,6 +34,7 @@ urlpatterns = [
     *report_drafts.urlpatterns,
     *documents.urlpatterns,
     *document_review.urlpatterns,
+    *document_confidence.urlpatterns,
     *dashboard.urlpatterns,
     *report_review.urlpatterns,
     *periods.urlpatterns,

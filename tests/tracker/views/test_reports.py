@@ -264,3 +264,17 @@ def test_a_returned_report_stays_in_my_tasks_after_the_lock(client, outsider, su
         page = client.get(reverse("my-tasks")).content.decode()
     assert "2026年二季度" in page and "已退回，本期已锁定" in page
     assert reverse("report-work", args=[world["co"].pk, world["q2"].pk]) in page
+
+
+def test_a_file_beyond_the_reports_limit_is_refused_with_a_message(
+    client, reporter, world, settings
+):
+    settings.TRACKER_EVIDENCE_MAX_FILES = 1
+    client.force_login(reporter)
+    url = reverse("evidence-upload", args=[world["lead"].pk, world["q2"].pk])
+    client.post(url, {"file": SimpleUploadedFile("a.pdf", PDF)}, HTTP_HX_REQUEST="true")
+    second = SimpleUploadedFile("b.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    response = client.post(url, {"file": second}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert "每份报告最多上传 1 个佐证材料" in response.content.decode()
+    assert Evidence.objects.count() == 1
