@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
-import json
 import math
 import os
 import shutil
@@ -156,7 +155,9 @@ def main() -> int:
     parser.add_argument("--build-only", action="store_true", help="build the data, measure nothing")
     parser.add_argument("--only", help="measure only pages whose name contains this")
     parser.add_argument(
-        "--explain", action=argparse.BooleanOptionalAction, default=None,
+        "--explain",
+        action=argparse.BooleanOptionalAction,
+        default=None,
         help="EXPLAIN ANALYZE the slowest statement of the marked pages (default on PostgreSQL)",
     )
     args = parser.parse_args()
@@ -518,7 +519,7 @@ class Builder:
         answering = self.answering
         self.responsibility_rows: list[tuple[int, int, int]] = []  # (id, assignment, unit)
         a = 0
-        for doc_id, assignment_ids in self.doc_assignments.items():
+        for _doc_id, assignment_ids in self.doc_assignments.items():
             for assignment_id in assignment_ids:
                 a += 1
                 if a % 99 == 1:
@@ -664,16 +665,14 @@ class Builder:
         submitted_slot = {(pk, period.pk) for _r, pk, _u, period in self.report_slots}
 
         def rows() -> Iterator[Any]:
-            for pk, assignment_id, unit, period, _i in self._all_due_slots():
+            for pk, _assignment_id, unit, period, _i in self._all_due_slots():
                 recipient = f"u{unit:05d}@province.example.cn"
                 notices = [
                     ("window_open", period.opens_on),
                     ("due_7", period.due_on - timedelta(days=7)),
                 ]
                 if (pk, period.pk) not in submitted_slot:
-                    notices += [
-                        ("overdue", period.due_on + timedelta(days=d)) for d in range(1, 4)
-                    ]
+                    notices += [("overdue", period.due_on + timedelta(days=d)) for d in range(1, 4)]
                 for kind, day in notices:
                     claimed = datetime.combine(day, datetime.min.time(), SHANGHAI) + timedelta(
                         hours=8, minutes=30, seconds=pk % 600
@@ -974,9 +973,10 @@ def _report(results: list[Result], *, explain: bool) -> int:
                     print("   " + line)
     over = [r for r in results if r.over]
     if over:
-        print(f"\nOVER BUDGET: {len(over)} of {len(results)} pages: " + "; ".join(
-            f"{r.page.name} ({', '.join(r.over)})" for r in over
-        ))
+        print(
+            f"\nOVER BUDGET: {len(over)} of {len(results)} pages: "
+            + "; ".join(f"{r.page.name} ({', '.join(r.over)})" for r in over)
+        )
         return 1
     print(f"\nall {len(results)} pages within budget")
     return 0

@@ -249,3 +249,17 @@ def test_my_tasks_keeps_an_owed_quarter_in_view(client, reporter, world):
         page = client.get(reverse("my-tasks")).content.decode()
     assert page.index("2026年三季度") < page.index("2026年四季度")
     assert "逾期未报" in page
+
+
+def test_the_lead_page_never_reads_a_documents_whole_text(client, reporter, outsider, world):
+    """At province scale each row's document would carry its full text and extraction
+    (hundreds of KB) from the database; the page shows neither."""
+    submit_co(world, outsider)
+    client.force_login(reporter)
+    with (
+        time_machine.travel(datetime(2026, 6, 20, 10, tzinfo=SHANGHAI), tick=False),
+        CaptureQueriesContext(connection) as captured,
+    ):
+        page = client.get(reverse("lead-tasks")).content.decode()
+    assert "云江市财政局" in page
+    assert not [q for q in captured if "source_text" in q["sql"] or '"extraction"' in q["sql"]]
