@@ -144,9 +144,7 @@ def test_every_error_has_one_body_shape(client, reporter, world):
     assert not ProgressReport.objects.exists()
 
 
-def test_period_and_responsibility_lists_never_read_a_documents_whole_text(
-    client, reporter, world
-):
+def test_period_and_responsibility_lists_never_read_a_documents_whole_text(client, reporter, world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

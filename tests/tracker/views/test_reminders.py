@@ -144,14 +144,16 @@ def test_the_log_pages_by_keyset_older_and_back_without_losing_a_row(
     assert "上一页" not in pages[0] and "上一页" in pages[2]
     back = re.search(r'href="\?(before=[\d-]+)">上一页', pages[2]).group(1)
     again = client.get(reverse("reminder-log") + "?" + back).content.decode()
-    assert re.findall(r"r\d{3}@yunjiang\.example\.cn", again) == newest_first[
-        PAGE_SIZE : PAGE_SIZE * 2
-    ]
+    assert (
+        re.findall(r"r\d{3}@yunjiang\.example\.cn", again)
+        == newest_first[PAGE_SIZE : PAGE_SIZE * 2]
+    )
     # A filter is kept across pages; a cursor that does not parse shows the first page.
     failed = client.get(reverse("reminder-log"), {"status": "sent", "after": "x-1"})
-    assert re.findall(r"r\d{3}@yunjiang\.example\.cn", failed.content.decode()) == newest_first[
-        :PAGE_SIZE
-    ]
+    assert (
+        re.findall(r"r\d{3}@yunjiang\.example\.cn", failed.content.decode())
+        == newest_first[:PAGE_SIZE]
+    )
     assert "status=sent&amp;after=" in failed.content.decode()
 
 
