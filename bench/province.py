@@ -155,7 +155,9 @@ def main() -> int:
     parser.add_argument("--database", help="name of the PostgreSQL database to create")
     parser.add_argument("--reuse", metavar="URL", help="measure an existing bench database")
     parser.add_argument("--build-only", action="store_true", help="build the data, measure nothing")
-    parser.add_argument("--only", help="measure only pages whose name contains this")
+    parser.add_argument(
+        "--only", help="measure only pages whose name contains one of these (comma-separated)"
+    )
     parser.add_argument(
         "--explain",
         action=argparse.BooleanOptionalAction,
@@ -933,7 +935,7 @@ def _measure_all(args: argparse.Namespace, *, explain: bool) -> list[Result]:
 
     results = []
     for page in pages + exports:
-        if args.only and args.only not in page.name:
+        if args.only and not any(part in page.name for part in args.only.split(",")):
             continue
         runs = args.export_runs if page.kind == "export" else args.runs
         result = _measure(client_for(page.who), page, runs=runs, warmup=1)
