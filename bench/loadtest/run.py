@@ -3,6 +3,7 @@ every report the simulated people saw accepted exists exactly once, with its val
 
     make loadtest                                   # the province, 200 reporters, 10 supervisors
     LOADTEST_SCALE=0.1 LOADTEST_SECONDS=60 make loadtest
+    LOADTEST_TEMPLATE=tracker_province_x make loadtest   # a copy of a province the bench kept
 
 What it starts, all on 127.0.0.1 and all stopped at the end:
 - a PostgreSQL database of its own beside LOADTEST_DATABASE_URL's (tracker_loadtest_<pid>,
@@ -86,8 +87,13 @@ def main() -> int:
         "CELERY_TASK_DEFAULT_QUEUE": f"loadtest-{os.getpid()}",
     }
     os.environ.update(env)
+    template = os.environ.get("LOADTEST_TEMPLATE", "")
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if template:
+            # A province bench/province.py kept (--keep): copied by the server, in seconds.
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{name}"')
     processes: list[subprocess.Popen[bytes]] = []
     try:
         import django
@@ -98,10 +104,12 @@ def main() -> int:
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         call_command("collectstatic", verbosity=0, interactive=False)
-        from province import Builder  # bench/province.py
+        if template:
+            _production_passwords()
+        else:
+            from province import Builder  # bench/province.py
 
-        builder = Builder(scale)
-        builder.build()
+            Builder(scale).build()
         print(f"province built in {time.perf_counter() - started:.0f} s")
         reporters = _reporters(int(env.get("LOADTEST_REPORTERS_COUNT", "200")))
         (scratch / "reporters.txt").write_text("\n".join(reporters) + "\n", encoding="utf-8")
@@ -201,6 +209,17 @@ def main() -> int:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _production_passwords() -> None:
+    """The bench signs in with the test settings' fast hasher; the server here checks with the
+    production one, so everyone's password is hashed again (once, the same hash for all)."""
+    from django.contrib.auth.hashers import make_password
+    from province import PASSWORD  # bench/province.py
+
+    from tracker.models import User
+
+    User.objects.update(password=make_password(PASSWORD))
 
 
 def _reporters(count: int) -> list[str]:
