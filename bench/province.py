@@ -759,7 +759,8 @@ def _pages() -> tuple[list[Page], list[Page]]:
 
     big = Document.objects.annotate(n=Count("assignments")).order_by("-n", "pk").first()
     assert big is not None, "no document"
-    thousand = Document.objects.annotate(n=Count("assignments")).filter(n__lt=big.n)
+    # The "document page, 1,000 assignments": the largest document of at most that.
+    thousand = Document.objects.annotate(n=Count("assignments")).filter(n__lte=big.n * 2 // 5)
     thousand_doc = thousand.order_by("-n", "pk").first() or big
     q3 = ReportingPeriod.objects.get(document=big, frequency="quarterly", number=3)
     lead = (
