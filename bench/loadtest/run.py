@@ -110,7 +110,7 @@ def main() -> int:
             from province import Builder  # bench/province.py
 
             Builder(scale).build()
-        print(f"province built in {time.perf_counter() - started:.0f} s")
+        print(f"province ready in {time.perf_counter() - started:.0f} s")
         reporters = _reporters(int(env.get("LOADTEST_REPORTERS_COUNT", "200")))
         (scratch / "reporters.txt").write_text("\n".join(reporters) + "\n", encoding="utf-8")
         from django.db import connections
