@@ -59,7 +59,6 @@ SUPERVISOR = "dcs"
 BUDGETS: dict[str, dict[str, float | None]] = {
     "page": {"median": 300, "p95": 500, "kb": 300, "x_sql": None},
     "aggregate": {"median": 300, "p95": 500, "kb": 300, "x_sql": 2.0},
-    "export": {"median": None, "p95": None, "kb": None, "x_sql": None},
 }
 
 # Dataset shape at scale 1.
@@ -149,8 +148,6 @@ def main() -> int:
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite database")
     parser.add_argument("--scale", type=float, default=1.0, help="dataset size (1 = province)")
     parser.add_argument("--runs", type=int, default=10, help="timed requests per page")
-    parser.add_argument("--export-runs", type=int, default=1, help="timed requests per export")
-    parser.add_argument("--no-exports", action="store_true", help="skip the .xlsx/.docx exports")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     parser.add_argument("--database", help="name of the PostgreSQL database to create")
     parser.add_argument("--reuse", metavar="URL", help="measure an existing bench database")
@@ -746,7 +743,7 @@ def _print_counts() -> None:
 # --- measuring ---------------------------------------------------------------------------------
 
 
-def _pages() -> tuple[list[Page], list[Page]]:
+def _pages() -> list[Page]:
     from django.db.models import Count
 
     from tracker.models import (
@@ -824,11 +821,9 @@ def _pages() -> tuple[list[Page], list[Page]]:
     ]
     if report is not None:
         pages.append(Page("report page", f"/reports/{report.pk}/"))
-    exports = [
-        Page("export .xlsx, same document", f"/analysis/{q3.pk}/export/xlsx/", "export"),
-        Page("export .docx, same document", f"/analysis/{q3.pk}/export/docx/", "export"),
-    ]
-    return pages, exports
+    # The .xlsx/.docx analysis files are export jobs on the worker now (issue 19 item 4):
+    # bench/exports.py times them, with their CPU time and peak memory.
+    return pages
 
 
 def _deep_log_page(number: int) -> str:
@@ -922,9 +917,7 @@ def _measure_all(args: argparse.Namespace, *, explain: bool) -> list[Result]:
 
     from tracker.models import User
 
-    pages, exports = _pages()
-    if args.no_exports:
-        exports = []
+    pages = _pages()
     clients: dict[str, Any] = {}
 
     def client_for(username: str) -> Any:
@@ -935,11 +928,10 @@ def _measure_all(args: argparse.Namespace, *, explain: bool) -> list[Result]:
         return clients[username]
 
     results = []
-    for page in pages + exports:
+    for page in pages:
         if args.only and not any(part in page.name for part in args.only.split(",")):
             continue
-        runs = args.export_runs if page.kind == "export" else args.runs
-        result = _measure(client_for(page.who), page, runs=runs, warmup=1)
+        result = _measure(client_for(page.who), page, runs=args.runs, warmup=1)
         _judge(result)
         _print_row(result)
         results.append(result)
