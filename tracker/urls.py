@@ -15,11 +15,14 @@ from tracker.views import (
     people,
     periods,
     problems,
+    quarter_sheets,
     reminders,
+    report_drafts,
     report_review,
     reports,
     rosters,
     schedules,
+    search,
     supervision,
     units,
 )
@@ -27,6 +30,7 @@ from tracker.views import (
 urlpatterns = [
     path("", views.home, name="home"),
     *reports.urlpatterns,
+    *report_drafts.urlpatterns,
     *documents.urlpatterns,
     *document_review.urlpatterns,
     *dashboard.urlpatterns,
@@ -41,6 +45,8 @@ urlpatterns = [
     *amendments.urlpatterns,
     *schedules.urlpatterns,
     *holidays.urlpatterns,
+    *search.urlpatterns,
+    *quarter_sheets.urlpatterns,
     *exports.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(

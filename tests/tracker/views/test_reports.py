@@ -263,3 +263,18 @@ def test_the_lead_page_never_reads_a_documents_whole_text(client, reporter, outs
         page = client.get(reverse("lead-tasks")).content.decode()
     assert "云江市财政局" in page
     assert not [q for q in captured if "source_text" in q["sql"] or '"extraction"' in q["sql"]]
+
+
+def test_a_returned_report_stays_in_my_tasks_after_the_lock(client, outsider, supervisor, world):
+    from tracker.services.report_review import report_return
+    from tracker.services.reporting_periods import period_lock
+
+    with time_machine.travel(datetime(2026, 9, 20, 10, tzinfo=SHANGHAI)):
+        # The third quarter is being reported: the second is an earlier period now.
+        report = submit_co(world, outsider)
+        report_return(report=report, actor=supervisor, reason="请补充分县区数据")
+        period_lock(period=world["q2"], actor=supervisor, reason="二季度报送截止")
+        client.force_login(outsider)
+        page = client.get(reverse("my-tasks")).content.decode()
+    assert "2026年二季度" in page and "已退回，本期已锁定" in page
+    assert reverse("report-work", args=[world["co"].pk, world["q2"].pk]) in page
