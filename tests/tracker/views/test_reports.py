@@ -251,6 +251,20 @@ def test_my_tasks_keeps_an_owed_quarter_in_view(client, reporter, world):
     assert "逾期未报" in page
 
 
+def test_the_lead_page_never_reads_a_documents_whole_text(client, reporter, outsider, world):
+    """At province scale each row's document would carry its full text and extraction
+    (hundreds of KB) from the database; the page shows neither."""
+    submit_co(world, outsider)
+    client.force_login(reporter)
+    with (
+        time_machine.travel(datetime(2026, 6, 20, 10, tzinfo=SHANGHAI), tick=False),
+        CaptureQueriesContext(connection) as captured,
+    ):
+        page = client.get(reverse("lead-tasks")).content.decode()
+    assert "云江市财政局" in page
+    assert not [q for q in captured if "source_text" in q["sql"] or '"extraction"' in q["sql"]]
+
+
 def test_a_returned_report_stays_in_my_tasks_after_the_lock(client, outsider, supervisor, world):
     from tracker.services.report_review import report_return
     from tracker.services.reporting_periods import period_lock
