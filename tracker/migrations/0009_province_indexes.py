@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0007_export_jobs"),
+        ("tracker", "0008_confidence"),
     ]
 
     operations = [
