@@ -10,6 +10,7 @@ from tracker.views import (
     dashboard,
     document_review,
     documents,
+    duban,
     holidays,
     people,
     periods,
@@ -40,6 +41,7 @@ urlpatterns = [
     *amendments.urlpatterns,
     *schedules.urlpatterns,
     *holidays.urlpatterns,
+    *duban.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",

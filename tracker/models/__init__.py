@@ -3,6 +3,7 @@
 from tracker.models.amendments import DocumentAmendment
 from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
+from tracker.models.duban import DubanEvidence, DubanFeedback, Notice, Webhook
 from tracker.models.leaders import LeaderScope
 from tracker.models.problems import Problem, ProblemStep
 from tracker.models.reminders import (
@@ -41,10 +42,13 @@ __all__ = [
     "DeliveryStatus",
     "Document",
     "DocumentAmendment",
+    "DubanEvidence",
+    "DubanFeedback",
     "Evidence",
     "Frequency",
     "Judgement",
     "LeaderScope",
+    "Notice",
     "NoticeKind",
     "NoticeLanguage",
     "NoticePreference",
@@ -65,5 +69,6 @@ __all__ = [
     "UnitContact",
     "UnitGroup",
     "User",
+    "Webhook",
     "unit_order",
 ]

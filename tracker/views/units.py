@@ -145,6 +145,7 @@ def _render_detail(
             "merged_units": unit.merged_units.order_by("name"),
             "responsibility_total": unit.responsibilities.count(),
             "history": unit_history(unit),
+            "dubans": unit.supervision_actions.exclude(status="").order_by("-created_at")[:20],
         },
         status=status,
     )
