@@ -38,6 +38,8 @@ class RobotServer:
     errcode: bool = False
     delay: float = 0.0
     secrets: dict[str, str] = field(default_factory=dict)
+    # Paths answered 404 (a robot deleted in the group).
+    gone: set[str] = field(default_factory=set)
     calls: list[Call] = field(default_factory=list)
     failures: list[Call] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -73,6 +75,10 @@ def _handler(robot: RobotServer) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             parsed = urlparse(self.path)
+            if parsed.path in robot.gone:
+                self.send_response(404)
+                self.end_headers()
+                return
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
             secret = robot.secrets.get(parsed.path)
@@ -86,9 +92,7 @@ def _handler(robot: RobotServer) -> type[BaseHTTPRequestHandler]:
             )
             with robot.lock:
                 earlier = sum(
-                    1
-                    for f in robot.failures
-                    if f.delivery == call.delivery and f.path == call.path
+                    1 for f in robot.failures if f.delivery == call.delivery and f.path == call.path
                 )
                 fail = earlier < robot.fail_first or signed_ok is False
                 (robot.failures if fail else robot.calls).append(call)
@@ -98,7 +102,10 @@ def _handler(robot: RobotServer) -> type[BaseHTTPRequestHandler]:
                 self.send_response(500)
                 self.end_headers()
                 return
-            answer = {"errcode": 310000 if fail else 0, "errmsg": "sign not match" if fail else "ok"}
+            answer = {
+                "errcode": 310000 if fail else 0,
+                "errmsg": "sign not match" if fail else "ok",
+            }
             data = json.dumps(answer).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

@@ -157,9 +157,7 @@ def test_answer_return_answer_close_each_told_once_in_the_inbox_and_by_mail(worl
 
 
 def test_an_overdue_duban_escalates_to_the_units_leader_else_the_supervisors(world, units):
-    leader = User.objects.create_user(
-        "wfz", email="wfz@yunjiang.example.cn", role=User.Role.LEADER
-    )
+    leader = User.objects.create_user("wfz", email="wfz@yunjiang.example.cn", role=User.Role.LEADER)
     LeaderScope.objects.create(leader=leader, unit=units["fgw"])
     (led,) = issue(world, deadline=date(2026, 5, 12))
     (unled,) = issue(world, units=[units["czj"]], deadline=date(2026, 5, 12))
@@ -182,9 +180,7 @@ def test_a_problem_at_the_top_rung_tells_its_leader_in_charge(world, units, outs
     from tests.tracker.services.test_problems import RAISED, raise_problem
     from tracker.services.problems import problems_escalate_due
 
-    leader = User.objects.create_user(
-        "wfz", email="wfz@yunjiang.example.cn", role=User.Role.LEADER
-    )
+    leader = User.objects.create_user("wfz", email="wfz@yunjiang.example.cn", role=User.Role.LEADER)
     LeaderScope.objects.create(leader=leader, unit=units["czj"])
     problem = raise_problem(world["co"], world["target"], world["period"], outsider)
     problems_escalate_due(now=RAISED + timedelta(days=4))
