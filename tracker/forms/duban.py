@@ -102,9 +102,7 @@ class LinkedActionForm(forms.Form):
 class WebhookForm(forms.Form):
     flavour = forms.ChoiceField(label=gettext_lazy("类型"), choices=Webhook.Flavour.choices)
     name = forms.CharField(label=gettext_lazy("名称"), max_length=100, required=False)
-    url = forms.URLField(
-        label=gettext_lazy("Webhook 地址"), max_length=500, assume_scheme="https"
-    )
+    url = forms.URLField(label=gettext_lazy("Webhook 地址"), max_length=500, assume_scheme="https")
     secret = forms.CharField(
         label=gettext_lazy("加签密钥（钉钉，可选）"), max_length=200, required=False
     )

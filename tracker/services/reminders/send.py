@@ -35,7 +35,12 @@ from tracker.celery import queue
 from tracker.models import DeliveryStatus, ReminderDigest
 from tracker.periods import local_today
 from tracker.services.reminders.digest import digest_items, digest_message, digest_message_id
-from tracker.services.reminders.webhook import WebhookFailed, is_webhook, webhook_send
+from tracker.services.reminders.webhook import (
+    WebhookFailed,
+    is_webhook,
+    webhook_post,
+    webhook_request,
+)
 
 # The worker's entry point, by name: services sit below the tasks and never import them.
 SEND_TASK = "tracker.tasks.reminder_digest_send"
@@ -88,17 +93,24 @@ def reminder_digest_send_one(*, digest_id: int, now: datetime | None = None) -> 
 
 
 def _send_to_webhook(digest: ReminderDigest, *, now: datetime) -> bool:
-    """The group robot's delivery, under the lease already taken, with the e-mail's retries."""
+    """The group robot's delivery, under the lease already taken, with the e-mail's retries. As
+    for e-mail, a time limit hit during the call is not recorded: the lease expires and a sweep
+    queues the digest again."""
     try:
-        webhook_send(digest, today=local_today(now))
+        try:
+            request = webhook_request(digest, today=local_today(now))
+        except WebhookFailed:
+            raise
+        except Exception as exc:
+            # A rendering bug will not fix itself on retry: recorded, as for e-mail.
+            _record_failure(digest, exc, now=now, final=True, retry_in=None)
+            raise
+        webhook_post(request)
     except WebhookFailed as exc:
         final = digest.attempts >= settings.TRACKER_REMINDER_MAX_ATTEMPTS or exc.permanent
         retry_in = None if final else retry_delay(digest.attempts)
         _record_failure(digest, exc, now=now, final=final, retry_in=retry_in)
         raise DigestSendFailed(f"WebhookFailed: {exc}", retry_in=retry_in) from exc
-    except Exception as exc:
-        _record_failure(digest, exc, now=now, final=True, retry_in=None)
-        raise
     _record_sent(digest)
     return True
 

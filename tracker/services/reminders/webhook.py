@@ -69,8 +69,9 @@ def webhook_payload(hook: Webhook, context: dict[str, Any]) -> dict[str, Any]:
     return {"msgtype": "markdown", "markdown": {"content": text}}
 
 
-def webhook_send(digest: ReminderDigest, *, today: date) -> None:
-    """Post one digest to its robot; raises WebhookFailed."""
+def webhook_request(digest: ReminderDigest, *, today: date) -> urllib.request.Request:
+    """The call that delivers one digest to its robot (rendered, signed); WebhookFailed when the
+    robot is gone."""
     hook = Webhook.objects.filter(
         pk=int(digest.recipient.removeprefix(PREFIX)), is_active=True
     ).first()
@@ -89,6 +90,11 @@ def webhook_send(digest: ReminderDigest, *, today: date) -> None:
         },
         method="POST",
     )
+    return request
+
+
+def webhook_post(request: urllib.request.Request) -> None:
+    """Make the call; raises WebhookFailed unless the robot answered errcode 0."""
     try:
         with urllib.request.urlopen(  # noqa: S310
             request, timeout=settings.TRACKER_WEBHOOK_TIMEOUT
