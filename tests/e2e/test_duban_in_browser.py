@@ -155,7 +155,7 @@ def test_a_red_duban_goes_round_the_loop_and_a_late_one_escalates(
         supervisor.goto(f"{base}/duban/")
         row = supervisor.locator("tr.duban-overdue")
         assert row.count() == 1 and "督办〔2026〕2号" in row.inner_text()
-        assert re.search(r"已逾期", row.inner_text())
+        assert re.search(r"已超期", row.inner_text())
         camera.shoot(supervisor, "overdue-list")
         chief = browser.new_page(viewport=DESK)
         sign_in(chief, base, "wfz", "pw-wfz-2026")
