@@ -161,3 +161,19 @@ def test_dashboard_and_unit_page_list_the_dubans(client, world, action, units):
     assert "duban-counts" in page
     unit_page = client.get(reverse("unit-detail", args=[units["fgw"].pk])).content.decode()
     assert "督办〔2026〕1号" in unit_page
+
+
+def test_a_notice_or_summons_is_recorded_on_the_duban(client, world, action):
+    client.force_login(world["supervisor"])
+    url = reverse("duban-link", args=[action.pk])
+    assert client.post(url, {"kind": "summon", "reason": ""}).status_code == 400
+    assert client.post(url, {"kind": "urge", "reason": "x"}).status_code == 400
+    response = client.post(url, {"kind": "summon", "reason": "逾期未整改，约谈主要负责人。"})
+    assert response.status_code == 302
+    (linked,) = action.linked_actions.all()
+    assert (linked.kind, linked.unit_id, linked.status) == ("summon", action.unit_id, "")
+    page = client.get(reverse("duban-detail", args=[action.pk])).content.decode()
+    assert "约谈主要负责人" in page
+    client.force_login(world["reporter"])
+    page = client.get(reverse("duban-detail", args=[action.pk])).content.decode()
+    assert "约谈主要负责人" in page and 'action="/duban/' not in page.split("关联的通报")[1]
