@@ -11,6 +11,7 @@ from tracker.views import (
     document_review,
     documents,
     duban,
+    exports,
     holidays,
     people,
     periods,
@@ -42,6 +43,7 @@ urlpatterns = [
     *schedules.urlpatterns,
     *holidays.urlpatterns,
     *duban.urlpatterns,
+    *exports.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",

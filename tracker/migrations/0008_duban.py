@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0006_reporting_schedules"),
+        ("tracker", "0007_export_jobs"),
     ]
 
     operations = [
