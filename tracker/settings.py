@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tracker.context_processors.navigation",
+                "tracker.context_processors.inbox",
             ],
         },
     },
@@ -369,3 +370,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("TRACKER_LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+
+# 督办单 (issue 17): the time limit of the automatic 督办 the calendar issues, in days; a
+# webhook call's timeout in seconds.
+TRACKER_DUBAN_AUTO_DAYS = env_int("TRACKER_DUBAN_AUTO_DAYS", 3, minimum=1)
+TRACKER_WEBHOOK_TIMEOUT = env_int("TRACKER_WEBHOOK_TIMEOUT", 10, minimum=1)

@@ -11,6 +11,7 @@ from tracker.views import (
     document_confidence,
     document_review,
     documents,
+    duban,
     exports,
     holidays,
     people,
@@ -49,6 +50,7 @@ urlpatterns = [
     *holidays.urlpatterns,
     *search.urlpatterns,
     *quarter_sheets.urlpatterns,
+    *duban.urlpatterns,
     *exports.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(

@@ -116,6 +116,33 @@ def _is_text(data: bytes) -> bool:
     return False
 
 
+def check_file(filename: str, data: bytes) -> tuple[FileKind, str, str]:
+    """(kind, the name to show, the extension to store under) of an accepted file; refused by
+    size, content or a name that contradicts the content — the rules of evidence_attach, for the
+    other places files are attached (a 督办单's 反馈)."""
+    limit = settings.TRACKER_EVIDENCE_MAX_BYTES
+    if not data:
+        raise EvidenceRefused(_("文件是空的。"))
+    if len(data) > limit:
+        raise EvidenceRefused(
+            _("文件过大（%(size)s），单个文件不超过 %(limit)s。")
+            % {"size": human_size(len(data)), "limit": human_size(limit)}
+        )
+    kind = sniff(data)
+    if kind is None:
+        raise EvidenceRefused(
+            _("不支持该文件类型。可上传 PDF、图片（PNG/JPEG）、Word、Excel、PPT、OFD 或文本文件。")
+        )
+    original = os.path.basename(filename.replace("\\", "/")).strip() or "file"
+    extension = os.path.splitext(original)[1].lower()
+    if extension not in kind.extensions:
+        raise EvidenceRefused(
+            _("文件内容是%(kind)s，与扩展名“%(ext)s”不符，请检查后重新上传。")
+            % {"kind": kind.name, "ext": extension or _("无")}
+        )
+    return kind, original, extension
+
+
 def evidence_attach(*, report: ProgressReport, actor: User, filename: str, data: bytes) -> Evidence:
     """Attach one file to a report the actor's unit may still edit."""
     if not can_edit_report(actor, report.responsibility):
