@@ -8,8 +8,10 @@ from tracker import views
 from tracker.views import (
     amendments,
     dashboard,
+    document_confidence,
     document_review,
     documents,
+    duban,
     exports,
     holidays,
     indicators,
@@ -34,6 +36,7 @@ urlpatterns = [
     *report_drafts.urlpatterns,
     *documents.urlpatterns,
     *document_review.urlpatterns,
+    *document_confidence.urlpatterns,
     *dashboard.urlpatterns,
     *report_review.urlpatterns,
     *periods.urlpatterns,
@@ -49,6 +52,7 @@ urlpatterns = [
     *indicators.urlpatterns,
     *search.urlpatterns,
     *quarter_sheets.urlpatterns,
+    *duban.urlpatterns,
     *exports.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(

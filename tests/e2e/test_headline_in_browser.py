@@ -58,9 +58,9 @@ def sign_in(page, base: str, username: str, password: str) -> None:
 
 
 def test_headline_indicators_from_import_to_the_panel(live_server, browser, camera, tmp_path):
-    # The indicator table as migration 0008 ships it (a transactional test before this one
+    # The indicator table as migration 0011 ships it (a transactional test before this one
     # flushed the tables).
-    importlib.import_module("tracker.migrations.0008_headline_indicators").seed_and_backfill(
+    importlib.import_module("tracker.migrations.0011_headline_indicators").seed_and_backfill(
         django_apps, None
     )
     city = None

@@ -3,6 +3,7 @@
 from tracker.models.amendments import DocumentAmendment
 from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
+from tracker.models.duban import DubanEvidence, DubanFeedback, Notice, Webhook
 from tracker.models.exports import ExportJob
 from tracker.models.indicators import IndicatorDepartment
 from tracker.models.leaders import LeaderScope
@@ -45,12 +46,15 @@ __all__ = [
     "DeliveryStatus",
     "Document",
     "DocumentAmendment",
+    "DubanEvidence",
+    "DubanFeedback",
     "Evidence",
     "ExportJob",
     "Frequency",
     "IndicatorDepartment",
     "Judgement",
     "LeaderScope",
+    "Notice",
     "NoticeKind",
     "NoticeLanguage",
     "NoticePreference",
@@ -71,5 +75,6 @@ __all__ = [
     "UnitContact",
     "UnitGroup",
     "User",
+    "Webhook",
     "unit_order",
 ]

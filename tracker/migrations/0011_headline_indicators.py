@@ -46,7 +46,7 @@ def seed_and_backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0007_export_jobs"),
+        ("tracker", "0010_duban"),
     ]
 
     operations = [
