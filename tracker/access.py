@@ -49,6 +49,19 @@ def can_supervise(user: AnyUser) -> bool:
     return _is_supervisor(user)
 
 
+def can_upload_statistics(user: AnyUser) -> bool:
+    """统计局's figures (issue 13): supervisors, and the reporters of a statistics bureau."""
+    if _is_supervisor(user):
+        return True
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and user.role in (User.Role.REPORTER, User.Role.REVIEWER)
+        and user.unit is not None
+        and "统计" in user.unit.name
+    )
+
+
 def can_manage_units(user: AnyUser) -> bool:
     """Units, groups, people and rosters are kept by supervisors and administrators."""
     return _is_supervisor(user)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -46,6 +47,15 @@ TARGET_COLUMNS: Sequence[tuple[str, str, int]] = (
     ("elapsed", "序时进度", 10),
     ("gap", "与目标差距", 16),
     ("colour_label", "状态", 10),
+)
+HEADLINE_COLUMNS: Sequence[tuple[str, str, int]] = (
+    ("indicator", "指标", 26),
+    ("target", "年度目标", 18),
+    ("actual", "本期累计", 14),
+    ("growth", "增速", 10),
+    ("elapsed", "序时进度", 10),
+    ("data_month", "数据截至", 10),
+    ("colour_label", "状态", 26),
 )
 RANKING_COLUMNS: Sequence[tuple[str, str, int]] = (
     ("rank", "排名", 8),
@@ -93,6 +103,42 @@ def _change(row: dict[str, Any]) -> str:
     if change < 0:
         return f"↓{-change}"
     return "—"
+
+
+# Columns the spreadsheet holds as numbers (issue 13): the content's raw figure (a Decimal as a
+# string, "<key>_n") and the number format it is shown in. Frozen analyses from before the raw
+# figures were kept fall back to their text.
+NUMBER_FORMATS = {
+    "growth": '0.0"%"',
+    "previous_actual": "General",
+    "actual": "General",
+    "completion": "0.0%",
+    "elapsed": "0.0%",
+    "score": "0.0",
+    "good_share": "0.0%",
+    "on_time_rate": "0.0%",
+    "problems_in_time": "0.0%",
+}
+_INTEGER_COLUMNS = frozenset({"rank", "expected"})
+
+
+def _xlsx_rows(
+    items: list[dict[str, Any]], columns: Sequence[tuple[str, str, int]]
+) -> list[list[Any]]:
+    """The rows for a sheet: figures as (number, format) pairs, everything else as text."""
+    out: list[list[Any]] = []
+    for item, texts in zip(items, _rows(items, columns), strict=True):
+        row: list[Any] = []
+        for (key, _, _), text in zip(columns, texts, strict=True):
+            raw = item.get(f"{key}_n")
+            if key in NUMBER_FORMATS and raw not in (None, ""):
+                row.append((Decimal(str(raw)), NUMBER_FORMATS[key]))
+            elif key in _INTEGER_COLUMNS and isinstance(item.get(key), int):
+                row.append((item[key], "0"))
+            else:
+                row.append(text)
+        out.append(row)
+    return out
 
 
 def _rows(items: list[dict[str, Any]], columns: Sequence[tuple[str, str, int]]) -> list[list[str]]:
@@ -164,7 +210,7 @@ def _sheet(workbook: Workbook, title: str, heading: str) -> Worksheet:
 def _table(
     sheet: Worksheet,
     columns: Sequence[tuple[str, str, int]],
-    rows: list[list[str]],
+    rows: Sequence[Sequence[Any]],
     *,
     colour_key_index: int | None = None,
     colours: list[str] | None = None,
@@ -179,6 +225,14 @@ def _table(
         sheet.column_dimensions[get_column_letter(col)].width = width
     for r, values in enumerate(rows, start=header_row + 1):
         for col, value in enumerate(values, start=1):
+            if isinstance(value, tuple):
+                figure, number_format = value
+                cell = sheet.cell(row=r, column=col, value=figure)
+                cell.number_format = number_format
+                cell.font = Font(name=_FONT)
+                cell.alignment = Alignment(horizontal="right", vertical="center")
+                cell.border = _BORDER
+                continue
             cell = _text_cell(sheet, r, col, value)
             cell.font = Font(name=_FONT)
             cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -214,11 +268,20 @@ def bulletin_xlsx(content: dict[str, Any]) -> bytes:
     cell.font = Font(name=_FONT)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
+    if content.get("headline"):
+        headline = _sheet(workbook, "主要经济指标", f"{title}——主要经济指标")
+        _table(
+            headline,
+            HEADLINE_COLUMNS,
+            _xlsx_rows(content["headline"], HEADLINE_COLUMNS),
+            colour_key_index=len(HEADLINE_COLUMNS) - 1,
+            colours=[t["colour"] for t in content["headline"]],
+        )
     targets = _sheet(workbook, "指标完成情况", f"{title}——主要指标")
     _table(
         targets,
         TARGET_COLUMNS,
-        _rows(content["targets"], TARGET_COLUMNS),
+        _xlsx_rows(content["targets"], TARGET_COLUMNS),
         colour_key_index=len(TARGET_COLUMNS) - 1,
         colours=[t["colour"] for t in content["targets"]],
     )
@@ -235,7 +298,7 @@ def bulletin_xlsx(content: dict[str, Any]) -> bytes:
         colours=["red"] * len(content["red"]) + ["yellow"] * len(content["yellow"]),
     )
     ranking = _sheet(workbook, "单位排名", f"{title}——单位综合排名")
-    _table(ranking, RANKING_COLUMNS, _rows(content["rankings"], RANKING_COLUMNS))
+    _table(ranking, RANKING_COLUMNS, _xlsx_rows(content["rankings"], RANKING_COLUMNS))
     reporting = _sheet(workbook, "报送情况", f"{title}——逾期报送和未报送")
     reporting_rows = [dict(row, state="逾期报送") for row in content["late"]] + [
         dict(row, state="未报送") for row in content["missing"]
@@ -372,6 +435,12 @@ def bulletin_docx(content: dict[str, Any]) -> bytes:
     _paragraph(doc, title, size=20, bold=True, name="宋体", align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(doc, f"（统计截至{content['as_of']}）", size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
 
+    if content.get("headline"):
+        _paragraph(doc, "主要经济指标", size=16, name="黑体")
+        rows = content["headline"]
+        _docx_table(
+            doc, HEADLINE_COLUMNS, _rows(rows, HEADLINE_COLUMNS), [r["colour"] for r in rows]
+        )
     sections: list[tuple[str, Any]] = [
         ("总体情况", None),
         ("主要指标完成情况", ("targets", TARGET_COLUMNS)),

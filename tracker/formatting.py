@@ -68,13 +68,18 @@ def signed_points(gap: Decimal | None) -> str:
 
 
 _COMPARATOR_WORDS = {">=": "以上", ">": "以上（超过）", "~": "左右", "<=": "以内", "<": "以下"}
+_CAP_WORDS = {"<=": "以内", "<": "以下", "~": "左右", "=": "", ">=": "", ">": ""}
+_RATE_KINDS = ("growth", "share", "decrease")
+# Indicators written as a gap that narrows ("城乡居民收入比缩小至2.1以内", "收入差距").
+_NARROWING_ENDINGS = ("比", "差距", "差")
 
 
 def target_text(target: Any) -> str:
-    """A target as the document states it: "4.8万元以上", "增长6%左右", "5.5%以内".
+    """A target as the document states it: "增长6%左右", "达4.8万元以上", "控制在5.5%以内",
+    "缩小至2.1以内", "下降3%", "前10位".
 
     Takes anything with the Target model's fields (indicator, value, value_high, measure_unit,
-    kind, comparator, text), so this module stays free of Django.
+    kind, comparator, direction, text), so this module stays free of Django.
     """
     if target.value is None:
         return str((target.text or "")[:60] or target.indicator)
@@ -82,8 +87,52 @@ def target_text(target: Any) -> str:
     if target.value_high is not None:
         shown += "—" + number(target.value_high)
     shown += str(target.measure_unit)
-    prefix = {"growth": "增长", "decrease": "下降", "rank": "第"}.get(target.kind, "")
-    return prefix + shown + _COMPARATOR_WORDS.get(target.comparator, "")
+    kind, comparator = target.kind, target.comparator
+    lower_is_better = getattr(target, "direction", "increase") == "decrease"
+    if kind == "rank":
+        if comparator in ("<=", "<", "~"):
+            return f"前{shown}位" if not shown.endswith("位") else f"前{shown}"
+        return f"第{shown}" + ("" if shown.endswith("位") else "位")
+    if kind == "decrease":
+        return "下降" + shown + _COMPARATOR_WORDS.get(comparator, "")
+    if lower_is_better and comparator in ("<=", "<", "~", "="):
+        words = _CAP_WORDS[comparator]
+        indicator = str(target.indicator or "")
+        if kind != "growth" and indicator.endswith(_NARROWING_ENDINGS):
+            return f"缩小至{shown}{words}"
+        return f"控制在{shown}{words}"
+    if kind == "growth":
+        return "增长" + shown + _COMPARATOR_WORDS.get(comparator, "")
+    if comparator == ">=":
+        return f"达{shown}以上"
+    if comparator == ">":
+        return f"超过{shown}"
+    if comparator == "~":
+        return f"{shown}左右"
+    if comparator == "=":
+        return f"达到{shown}"
+    return shown + _COMPARATOR_WORDS.get(comparator, "")
+
+
+def gap_text(target: Any, gap: Decimal | None) -> str:
+    """The margin tracker.progress gives (`gap_pp`, + beats the target, − misses it) in words
+    with the right sense: "高于目标0.3个百分点", "低于上限0.2个百分点", "超出上限0.1个百分点";
+    in the target's own unit for a state level ("低于上限0.41"), "—" without a figure.
+    """
+    if gap is None:
+        return "—"
+    unit = str(target.measure_unit or "")
+    if target.kind in _RATE_KINDS or unit == "%":
+        unit = "个百分点"
+    amount = number(abs(gap), 2) + unit
+    cap = target.kind == "rank" or (
+        getattr(target, "direction", "increase") == "decrease" and target.kind != "decrease"
+    )
+    if gap == 0:
+        return "等于上限" if cap else "与目标持平"
+    if cap:
+        return ("低于上限" if gap > 0 else "超出上限") + amount
+    return ("高于目标" if gap > 0 else "低于目标") + amount
 
 
 # Characters XML 1.0 cannot carry (C0 controls but tab and newlines, and U+FFFE/U+FFFF): text

@@ -16,6 +16,11 @@ Reading a target:
   bigger number is better whatever the direction says.
 - Level and count targets accumulate over the span and are judged on pace against elapsed time;
   rates (growth, share, decrease) are judged on the gap in percentage points, without pace.
+- Unless they measure a state (`measure="state"`, issue 13): a ratio, a concentration or a
+  level at a moment (城乡居民收入比 ≤ 2.1, PM2.5浓度, 森林覆盖率) is judged by its latest value
+  against the target, with no pacing. A cap reached is met, never 滞后.
+- 序时进度 runs to the month the figures run to (数据截至), not to the period's end: figures to
+  November reported in December are 11/12 of the year (`data_month`).
 
 Longer than the other modules on purpose: DESIGN §3 is one set of rules whose parts (a target's
 better end, its tolerance, completion, pace, the colour, how colours combine, the ranking score)
@@ -27,7 +32,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from enum import StrEnum
 
@@ -50,6 +55,8 @@ _KINDS = _CUMULATIVE_KINDS | _RATE_KINDS | {"rank", "qualitative"}
 _COMPARATORS = frozenset({">=", ">", "~", "<=", "<", "="})
 _STRICT = frozenset({">", "<"})
 _DIRECTIONS = frozenset({"increase", "decrease"})
+# "" leaves the kind to decide: level and count accumulate, everything else is read as a state.
+_MEASURES = frozenset({"", "state", "cumulative"})
 _ASSESSMENTS = frozenset({"", "not_started", "in_progress", "done"})
 _JUDGEMENTS = frozenset({"", "normal", "lagging", "serious"})
 
@@ -152,8 +159,16 @@ class TargetSpec:
     direction: str = "increase"
     value: Decimal | None = None
     value_high: Decimal | None = None
+    measure: str = ""
+
+    @property
+    def is_state(self) -> bool:
+        """Judged by the latest value with no pacing: every kind but an accumulating level/count."""
+        return self.kind not in _CUMULATIVE_KINDS or self.measure == "state"
 
     def __post_init__(self) -> None:
+        if self.measure not in _MEASURES:
+            raise ValueError(f"unknown measure {self.measure!r}")
         if self.kind not in _KINDS:
             raise ValueError(f"unknown target kind {self.kind!r}")
         if self.comparator not in _COMPARATORS:
@@ -189,6 +204,8 @@ class Assessment:
     qualitative targets, for a zero target, and (pace) before the span starts.
     `gap_pp`: for rates, percentage points by which the actual beats (+) or misses (−) the target
     as written; the 左右 tolerance is applied when judging the colour, not folded into this figure.
+    For a state level (a ratio, a concentration) the same margin in the target's own unit: +0.41
+    for a ratio of 1.69 under a cap of 2.1. Completion and pace are None for every state.
     """
 
     colour: Colour
@@ -214,6 +231,26 @@ def elapsed_share(*, period_end: date, span_start: date, span_end: date) -> Deci
     if done >= total:
         return _ONE
     return _CONTEXT.divide(Decimal(done), Decimal(total))
+
+
+def data_month(*, period_starts_on: date, period_ends_on: date, due_on: date) -> date:
+    """The month a period's figures can run to (数据截至), as the first day of that month.
+
+    Due after the period ends: the period's last month. Due inside it (the 25th of a quarter's
+    last month, the usual rule): the month before the due date's, the last month whose figures
+    are out by then — Q4 due on 25 December reports to November. Never after the period's end.
+    """
+    if due_on > period_ends_on:
+        return period_ends_on.replace(day=1)
+    index = _month_index(due_on) - 1
+    month = date(index // 12, index % 12 + 1, 1)
+    return min(month, period_ends_on.replace(day=1))
+
+
+def month_end(month: date) -> date:
+    """The last day of `month`'s month: the period_end to give elapsed_share for a cut-off."""
+    index = _month_index(month) + 1
+    return date(index // 12, index % 12 + 1, 1) - timedelta(days=1)
 
 
 def assess(
@@ -399,6 +436,8 @@ def _numeric(spec: TargetSpec, actual: Decimal, elapsed: Decimal, t: Thresholds)
         return _rate(spec, actual, elapsed, t)
     if spec.kind == "rank":
         return _rank(spec, actual, elapsed, t)
+    if spec.is_state:
+        return _state_level(spec, actual, elapsed, t)
     if spec.direction == "increase":
         return _cumulative_floor(spec, actual, elapsed, t)
     return _cumulative_ceiling(spec, actual, elapsed, t)
@@ -468,6 +507,42 @@ def _cumulative_ceiling(
     else:
         colour = Colour.RED
     return Assessment(colour, within and at_end, _opt_quantise(usage), _opt_quantise(pace))
+
+
+def _state_level(spec: TargetSpec, actual: Decimal, elapsed: Decimal, t: Thresholds) -> Assessment:
+    """A level read at a moment (收入比缩小至2.1以内, 森林覆盖率达…): the latest value against the
+    target, no pacing. Met: green before the span's end, blue at it. Missed by at most the share
+    yellow_pace allows (0.9 of a floor reached; a cap exceeded by at most 1/0.9): yellow; else red.
+    """
+    if spec.direction == "increase":
+        floor = _floor(spec)
+        gap = _CONTEXT.subtract(actual, floor)
+        if spec.comparator in _STRICT:
+            met = actual > floor
+        elif spec.comparator == "~":
+            tolerated = _CONTEXT.subtract(_ONE, t.about_tolerance_ratio)
+            met = actual >= _CONTEXT.multiply(floor, tolerated)
+        else:
+            met = actual >= floor
+        near = actual >= _CONTEXT.multiply(floor, t.yellow_pace)
+    else:
+        ceiling = _ceiling(spec)
+        gap = _CONTEXT.subtract(ceiling, actual)
+        if spec.comparator in _STRICT:
+            met = actual < ceiling
+        elif spec.comparator == "~":
+            tolerated = _CONTEXT.add(_ONE, t.about_tolerance_ratio)
+            met = actual <= _CONTEXT.multiply(ceiling, tolerated)
+        else:
+            met = actual <= ceiling
+        near = _CONTEXT.multiply(actual, t.yellow_pace) <= ceiling
+    if met:
+        colour = Colour.BLUE if _at_least(elapsed, _ONE) else Colour.GREEN
+    elif near:
+        colour = Colour.YELLOW
+    else:
+        colour = Colour.RED
+    return Assessment(colour, met, gap_pp=_quantise(gap, _TWO_PLACES))
 
 
 def _rate(spec: TargetSpec, actual: Decimal, elapsed: Decimal, t: Thresholds) -> Assessment:

@@ -215,6 +215,12 @@ class TargetForm(_Form):
     direction = forms.ChoiceField(
         label=_("方向"), choices=Target.Direction.choices, initial=Target.Direction.INCREASE
     )
+    # State (read at a moment, no pacing) or cumulative (序时进度); empty lets the kind decide.
+    measure = forms.ChoiceField(
+        label=_("指标性质"),
+        choices=[("", _("按类型")), *Target.Measure.choices],
+        required=False,
+    )
     scope = forms.CharField(label=_("适用范围"), max_length=100, required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -259,6 +265,7 @@ class TargetForm(_Form):
             "measure_unit": target.measure_unit,
             "kind": target.kind,
             "direction": target.direction,
+            "measure": target.measure,
             "scope": target.scope,
         }
 
@@ -274,6 +281,7 @@ class TargetForm(_Form):
                 "measure_unit",
                 "kind",
                 "direction",
+                "measure",
                 "scope",
             )
         }

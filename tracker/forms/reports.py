@@ -3,7 +3,9 @@ for tasks without numbers, and the version the editor started from."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +25,20 @@ def parse_figure(text: str | None, target: Target) -> Decimal | None:
     unit; None when blank. Raises NumberError with the reason. The API reads figures with it too."""
     text = (text or "").strip()
     return parse_actual(text, target.measure_unit) if text else None
+
+
+def parse_month(text: str | None) -> date | None:
+    """ "2026-11" (an <input type=month>) or "2026年11月" as the first day of that month."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = _MONTH.fullmatch(text)
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise forms.ValidationError(_("请按“2026-11”的格式填写数据截至月份。"))
+    return date(int(match[1]), int(match[2]), 1)
+
+
+_MONTH = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*月?")
 
 
 def value_field(target: Target) -> str:
@@ -58,6 +74,14 @@ class ReportForm(forms.Form):
         max_length=TEXT_LIMIT,
     )
     assessment = forms.ChoiceField(label=_("自评"), choices=_ASSESSMENT_CHOICES, required=False)
+    # 数据截至: the month the figures run to; 序时进度 is computed to its end.
+    data_month = forms.CharField(
+        label=_("数据截至"),
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "class": "report-data-month"}),
+        help_text=_("填报数据所截至的月份，序时进度按该月计算（如12月25日前报送、数据截至11月）。"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # The task's version the form was opened at: an amendment since makes the form stale.
     assignment_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -89,6 +113,9 @@ class ReportForm(forms.Form):
             # (a co-unit reporting its part of the work in words).
             self.fields["assessment"].label = _("总体自评（未填写指标数值时作为进度依据）")
 
+    def clean_data_month(self) -> date | None:
+        return parse_month(self.cleaned_data.get("data_month"))
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for target in self.targets:
@@ -119,6 +146,7 @@ class ReportForm(forms.Form):
             problems_text=data.get("problems_text") or "",
             next_steps=data.get("next_steps") or "",
             assessment=data.get("assessment") or "",
+            data_month=data.get("data_month"),
         )
 
     def add_service_errors(self, errors: Mapping[str, str]) -> None:
@@ -156,6 +184,8 @@ def initial_for(report: Any, targets: Sequence[Target]) -> dict[str, Any]:
         "assessment": report.assessment,
         "version": report.version,
     }
+    if report.data_month:
+        initial["data_month"] = f"{report.data_month:%Y-%m}"
     values = {v.target_id: v for v in report.values.all()}
     for target in targets:
         value = values.get(target.pk)

@@ -5,6 +5,7 @@ from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
 from tracker.models.duban import DubanEvidence, DubanFeedback, Notice, Webhook
 from tracker.models.exports import ExportJob
+from tracker.models.indicators import IndicatorDepartment
 from tracker.models.leaders import LeaderScope
 from tracker.models.problems import Problem, ProblemStep
 from tracker.models.reminders import (
@@ -18,6 +19,7 @@ from tracker.models.reminders import (
     UnitContact,
 )
 from tracker.models.reports import (
+    COUNTED_STATUSES,
     SUBMITTED_STATUSES,
     Assessment,
     Colour,
@@ -33,6 +35,7 @@ from tracker.models.units import Unit, UnitAlias, UnitGroup, unit_order
 from tracker.models.users import User
 
 __all__ = [
+    "COUNTED_STATUSES",
     "SUBMITTED_STATUSES",
     "AnalysisBulletin",
     "Assessment",
@@ -48,6 +51,7 @@ __all__ = [
     "Evidence",
     "ExportJob",
     "Frequency",
+    "IndicatorDepartment",
     "Judgement",
     "LeaderScope",
     "Notice",

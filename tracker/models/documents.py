@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tracker.formatting import target_text
 from tracker.models.removal import CurrentManager, Removable
 
 
@@ -135,6 +136,9 @@ class Assignment(Removable):
     extracted_key = models.CharField(_("抽取标识"), max_length=200, blank=True)
     # Extracted targets (by Target.extracted_key) the reviewer deleted.
     dismissed_targets = models.JSONField(_("已删除的识别指标"), default=list, blank=True)
+    # A headline indicator (主要预期目标) of the document, tracked as an assignment of its own
+    # with the departments the indicator table names (issue 13).
+    is_headline = models.BooleanField(_("主要指标"), default=False)
     # How sure the extractor was (extraction.types: 1.0 without reasons, below LOW_CONFIDENCE
     # it needs a look), its reason codes, the unit mentions it doubts ({"name", "role",
     # "reason"}; a cut-off one is in neither unit list) and the leaders in charge (分管领导) a
@@ -206,6 +210,13 @@ class Target(Removable):
         INCREASE = "increase", _("越高越好")
         DECREASE = "decrease", _("越低越好")
 
+    class Measure(models.TextChoices):
+        """What the indicator measures (tracker.progress): a state read at a moment, judged by
+        its latest value with no pacing; or an amount that accumulates, judged on 序时进度."""
+
+        STATE = "state", _("状态值（不按序时）")
+        CUMULATIVE = "cumulative", _("累计值（按序时进度）")
+
     document = models.ForeignKey(
         Document, verbose_name=_("文件"), on_delete=models.CASCADE, related_name="targets"
     )
@@ -232,6 +243,8 @@ class Target(Removable):
     direction = models.CharField(
         _("方向"), max_length=8, choices=Direction, default=Direction.INCREASE
     )
+    # Empty: decided by the kind (level and count accumulate, rates are states).
+    measure = models.CharField(_("指标性质"), max_length=10, choices=Measure, blank=True)
     scope = models.CharField(_("适用范围"), max_length=100, blank=True)
     text = models.TextField(_("原文"), blank=True)
     # Changed or added by a reviewer: re-extraction keeps it as it is.
@@ -277,7 +290,5 @@ class Target(Removable):
     def __str__(self) -> str:
         if self.value is None:
             return self.indicator or self.text[:30]
-        value = f"{self.value.normalize():f}"
-        if self.value_high is not None:
-            value += f"—{self.value_high.normalize():f}"
-        return f"{self.indicator} {self.get_comparator_display()} {value}{self.measure_unit}"
+        # As the document wrote it ("地区生产总值 增长6%左右"), the one wording (formatting).
+        return f"{self.indicator} {target_text(self)}".strip()

@@ -79,6 +79,9 @@ class ProgressReport(models.Model):
         related_name="+",
     )
     is_late = models.BooleanField(_("逾期报送"), default=False)
+    # 数据截至: the month the figures run to (its first day). 序时进度 runs to its end; empty:
+    # the period's last month (tracker.selectors.reports.elapsed_for).
+    data_month = models.DateField(_("数据截至"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -153,6 +156,11 @@ SUBMITTED_STATUSES = (
 )
 
 
+# What is counted as 已报送 in tallies, rates and rankings (issue 13): a returned report is being
+# corrected and counts again only once resubmitted; 按时 is decided by its first submission.
+COUNTED_STATUSES = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED)
+
+
 class TargetValue(models.Model):
     """The cumulative actual (or self-assessment) a report gives for one target, with what
     tracker.progress made of it at the period's elapsed share."""
@@ -172,6 +180,11 @@ class TargetValue(models.Model):
     assessment = models.CharField(_("自评"), max_length=12, choices=Assessment, blank=True)
     judgement = models.CharField(_("审核评价"), max_length=8, choices=Judgement, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
+    # 同比增长 (%) of an amount, as a statistics sheet gives it beside the cumulative figure; the
+    # headline panel's 增速 (issue 13). A growth target's actual is its growth already.
+    growth = models.DecimalField(
+        _("同比增长(%)"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
     # Derived (tracker.progress.assess); recomputed when thresholds change.
     elapsed = models.DecimalField(_("序时进度"), max_digits=5, decimal_places=4, null=True)
     completion = models.DecimalField(_("完成率"), max_digits=12, decimal_places=4, null=True)

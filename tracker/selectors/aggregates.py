@@ -33,10 +33,11 @@ from django.db.models import (
 from tracker import progress
 from tracker.access import AnyUser, visible_problems, visible_responsibilities
 from tracker.models import (
-    SUBMITTED_STATUSES,
+    COUNTED_STATUSES,
     Colour,
     Document,
     Problem,
+    ProgressReport,
     ReportingPeriod,
     Responsibility,
     Target,
@@ -46,7 +47,8 @@ from tracker.models import (
 )
 from tracker.periods import previous_period, previous_quarter, quarter_bounds
 
-SUBMITTED = SUBMITTED_STATUSES
+# Counted as 已报送: a returned report is not, until it is resubmitted (issue 13).
+SUBMITTED = COUNTED_STATUSES
 # Worst first: the order in which a supervisor reads a list.
 COLOUR_ORDER = (Colour.RED, Colour.YELLOW, Colour.GREEN, Colour.BLUE, Colour.GREY)
 
@@ -348,6 +350,9 @@ class TargetRow:
     previous_actual: Decimal | None
     # The lead unit's report the figure comes from, for drilling down from the figure.
     report_id: int | None = None
+    # 同比增长 beside an amount (a statistics sheet's), and the month the figures run to.
+    growth: Decimal | None = None
+    data_month: date | None = None
 
 
 def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
@@ -359,42 +364,57 @@ def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
         .select_related("assignment")
         .order_by("assignment__position", "position")
     )
-    alongside = list(
-        ReportingPeriod.objects.filter(document_id=period.document_id, ends_on=period.ends_on)
+    # The document's periods up to this one, in one query (a document has a few dozen at most):
+    # those ending with `period`, and on each schedule the one before.
+    periods = list(
+        ReportingPeriod.objects.filter(
+            document_id=period.document_id, ends_on__lte=period.ends_on
+        ).only("pk", "schedule_id", "year", "number", "frequency", "ends_on")
     )
-    earlier_q = Q(pk__in=[])
-    for same_end in alongside:
-        year, number = previous_period(same_end.year, same_end.frequency, same_end.number)
-        earlier_q |= Q(schedule_id=same_end.schedule_id, year=year, number=number)
+    alongside = [p for p in periods if p.ends_on == period.ends_on]
+    wanted = {
+        (same_end.schedule_id, *previous_period(same_end.year, same_end.frequency, same_end.number))
+        for same_end in alongside
+    }
     current_ids = {p.pk for p in alongside}
     period_ids = [
         *current_ids,
-        *ReportingPeriod.objects.filter(earlier_q).values_list("pk", flat=True),
+        *(p.pk for p in periods if (p.schedule_id, p.year, p.number) in wanted),
     ]
-    values = (
-        TargetValue.objects.filter(
-            report__period_id__in=period_ids,
-            report__status__in=SUBMITTED,
-            report__responsibility__role=Responsibility.Role.LEAD,
-            report__responsibility__in=visible_responsibilities(user),
-            target__document_id=period.document_id,
+    # The lead units' own reports, found whether or not they gave a figure for every target, so
+    # a submitted lead report is named even where a value is missing (issue 13).
+    lead_reports = (
+        ProgressReport.objects.filter(
+            period_id__in=period_ids,
+            status__in=SUBMITTED,
+            responsibility__role=Responsibility.Role.LEAD,
+            responsibility__in=visible_responsibilities(user),
+            responsibility__assignment__document_id=period.document_id,
         )
-        .select_related("report__responsibility__unit")
-        .order_by(*unit_order("report__responsibility__unit__"), "pk")
+        .select_related("responsibility__unit")
+        .prefetch_related("values")
+        .order_by(*unit_order("responsibility__unit__"), "pk")
     )
     current: dict[int, TargetValue] = {}
     earlier: dict[int, TargetValue] = {}
-    for value in values:
-        bucket = current if value.report.period_id in current_ids else earlier
-        bucket.setdefault(value.target_id, value)
+    current_report: dict[int, ProgressReport] = {}
+    for report in lead_reports:
+        current_period = report.period_id in current_ids
+        if current_period:
+            current_report.setdefault(report.responsibility.assignment_id, report)
+        bucket = current if current_period else earlier
+        for value in report.values.all():
+            value.report = report
+            bucket.setdefault(value.target_id, value)
     rows = []
     for target in targets:
         found = current.get(target.pk)
         before = earlier.get(target.pk)
+        lead = found.report if found else current_report.get(target.assignment_id or 0)
         rows.append(
             TargetRow(
                 target=target,
-                unit_name=found.report.responsibility.unit.name if found else None,
+                unit_name=lead.responsibility.unit.name if lead else None,
                 actual=found.actual if found else None,
                 assessment=found.assessment if found else "",
                 completion=found.completion if found else None,
@@ -403,7 +423,9 @@ def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
                 elapsed=found.elapsed if found else None,
                 colour=Colour(found.colour) if found else Colour.GREY,
                 previous_actual=before.actual if before else None,
-                report_id=found.report_id if found else None,
+                report_id=lead.pk if lead else None,
+                growth=found.growth if found else None,
+                data_month=lead.data_month if lead else None,
             )
         )
     return rows

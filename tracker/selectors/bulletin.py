@@ -5,6 +5,7 @@ bulletin can be frozen as it was."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
@@ -13,16 +14,17 @@ from tracker.access import AnyUser, visible_actions, visible_problems
 from tracker.formatting import (
     cn_date,
     cn_datetime,
+    gap_text,
     number,
     percent,
-    signed_points,
     target_text,
 )
-from tracker.models import Colour, ReportingPeriod
+from tracker.models import Colour, ReportingPeriod, Target
 from tracker.schedule_text import cumulative_label
 from tracker.selectors.aggregates import (
     Scope,
     Tally,
+    TargetRow,
     late_slots,
     open_problems,
     overdue_slots,
@@ -32,6 +34,7 @@ from tracker.selectors.aggregates import (
     yellow_slots,
 )
 from tracker.selectors.rankings import rankings
+from tracker.selectors.reports import target_spec
 
 BULLETIN_FORMAT = 1
 
@@ -61,6 +64,45 @@ def _slot_row(slot: Any) -> dict[str, Any]:
     }
 
 
+def _headline(rows: list[TargetRow]) -> list[dict[str, Any]]:
+    """主要经济指标 (issue 13): 指标 · 年度目标 · 本期累计 · 增速 · 序时进度 · 状态, for the
+    headline indicators among the document's target rows (no query of its own)."""
+    out = []
+    for row in rows:
+        target = row.target
+        if target.assignment is None or not target.assignment.is_headline:
+            continue
+        if target.kind == Target.Kind.QUALITATIVE:
+            continue
+        is_state = target_spec(target).is_state
+        is_growth = target.kind == Target.Kind.GROWTH
+        actual = None if is_growth else row.actual
+        growth = row.actual if is_growth else row.growth
+        gap = gap_text(target, row.gap_pp) if row.gap_pp is not None else ""
+        out.append(
+            {
+                "indicator": target.indicator or target.assignment.title,
+                "target": target_text(target),
+                "actual": f"{number(actual)}{target.measure_unit}" if actual is not None else "",
+                "growth": f"{number(growth)}%" if growth is not None else "",
+                "elapsed": "不按序时" if is_state else percent(row.elapsed, 1),
+                "colour": row.colour.value,
+                "colour_label": str(row.colour.label) + (f"（{gap}）" if gap else ""),
+                "data_month": f"{row.data_month.month}月" if row.data_month else "",
+                "lead_unit": row.unit_name or "",
+                "actual_n": _raw(actual),
+                "growth_n": _raw(growth),
+                "elapsed_n": "" if is_state else _raw(row.elapsed),
+            }
+        )
+    return out
+
+
+def _raw(figure: Decimal | None) -> str:
+    """A figure kept exact in the frozen content (JSON): "" for none."""
+    return "" if figure is None else f"{figure.normalize():f}"
+
+
 def _by_unit(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     counts: dict[str, int] = {}
     for row in rows:
@@ -78,7 +120,8 @@ def bulletin_content(
     document = period.document
     tally = scope_tally(user, scope, today=today)
     targets = []
-    for row in target_rows(user, period):
+    rows = target_rows(user, period)
+    for row in rows:
         target = row.target
         targets.append(
             {
@@ -95,10 +138,16 @@ def bulletin_content(
                 else "",
                 "completion": percent(row.completion) if row.completion is not None else "",
                 "pace": percent(row.pace) if row.pace is not None else "",
-                "gap": signed_points(row.gap_pp) if row.gap_pp is not None else "",
+                "gap": gap_text(target, row.gap_pp) if row.gap_pp is not None else "",
                 "elapsed": percent(row.elapsed, 0) if row.elapsed is not None else "",
                 "colour": row.colour.value,
                 "colour_label": str(row.colour.label),
+                # The raw figures, so the spreadsheet holds numbers (exports.NUMBER_FORMATS).
+                "actual_n": _raw(row.actual),
+                "previous_actual_n": _raw(row.previous_actual),
+                "completion_n": _raw(row.completion),
+                "elapsed_n": _raw(row.elapsed),
+                "gap_n": _raw(row.gap_pp),
             }
         )
     red = [_slot_row(s) for s in red_slots(user, scope, today=today)]
@@ -116,6 +165,10 @@ def bulletin_content(
             "on_time_rate": percent(r.on_time_rate),
             "problems_in_time": percent(r.problems_in_time),
             "expected": r.tally.expected,
+            "score_n": _raw(r.score * 100),
+            "good_share_n": _raw(r.good_share),
+            "on_time_rate_n": _raw(r.on_time_rate),
+            "problems_in_time_n": _raw(r.problems_in_time),
         }
         for r in rankings(user, scope, today=today)
     ]
@@ -172,6 +225,7 @@ def bulletin_content(
             "locked": period.is_locked,
         },
         "as_of": cn_date(today),
+        "headline": _headline(rows),
         "summary": _tally_dict(tally),
         "targets": targets,
         "red": red,

@@ -76,11 +76,22 @@ def _ranking_inputs(
 
 
 def rankings(user: AnyUser, scope: Scope, *, today: date) -> list[RankingRow]:
-    """Units ranked for the quarter, each with its rank in the previous quarter (DESIGN §3)."""
+    """Units ranked for the quarter, each with its rank in the previous quarter (DESIGN §3).
+
+    Empty while no report of the quarter is submitted; without a ranked previous quarter the
+    rows have no previous rank (and no arrows)."""
     weights = ranking_weights()
     tallies, inputs, problems = _ranking_inputs(user, scope, today=today)
-    _, previous_inputs, _ = _ranking_inputs(user, scope.previous(), today=today)
-    previous = {r.key: r.rank for r in progress.rank_units(previous_inputs, weights=weights)}
+    if not any(t.tally.submitted for t in tallies):
+        # Nothing reported yet: every unit would share first place (issue 13). No ranking.
+        return []
+    previous_tallies, previous_inputs, _ = _ranking_inputs(user, scope.previous(), today=today)
+    previous = (
+        {r.key: r.rank for r in progress.rank_units(previous_inputs, weights=weights)}
+        # A previous quarter with no reports had no ranking, so there is no change to show.
+        if any(t.tally.submitted for t in previous_tallies)
+        else {}
+    )
     by_unit = {t.unit_id: t for t in tallies}
     # Tallies come in the official order (排序号): units sharing a rank are listed in it.
     official = {t.unit_id: index for index, t in enumerate(tallies)}

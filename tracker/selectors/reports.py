@@ -375,6 +375,7 @@ def target_spec(target: Target) -> progress.TargetSpec:
         direction=target.direction,
         value=target.value,
         value_high=target.value_high,
+        measure=target.measure,
     )
 
 
@@ -383,6 +384,18 @@ def assignment_span(assignment: Assignment, year: int) -> tuple[date, date]:
     return date(year, 1, 1), assignment.active_until or date(year, 12, 31)
 
 
-def elapsed_for(assignment: Assignment, period: ReportingPeriod, year: int) -> Decimal:
+def elapsed_for(
+    assignment: Assignment, period: ReportingPeriod, year: int, data_month: date | None = None
+) -> Decimal:
+    """序时进度 at the end of the month the figures run to (数据截至), else at the period's end."""
     start, end = assignment_span(assignment, year)
-    return progress.elapsed_share(period_end=period.ends_on, span_start=start, span_end=end)
+    through = progress.month_end(data_month) if data_month else period.ends_on
+    return progress.elapsed_share(period_end=through, span_start=start, span_end=end)
+
+
+def proposed_data_month(period: ReportingPeriod) -> date:
+    """The 数据截至 a report form proposes: the last month whose figures are out by the due
+    date (Q4 due on 25 December: November)."""
+    return progress.data_month(
+        period_starts_on=period.starts_on, period_ends_on=period.ends_on, due_on=period.due_on
+    )

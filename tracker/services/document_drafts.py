@@ -44,6 +44,7 @@ TARGET_FIELDS = (
     "comparator",
     "kind",
     "direction",
+    "measure",
     "scope",
 )
 # Positions are moved out of the way by this much while renumbering, since (document, position)

@@ -23,6 +23,7 @@ from extraction.segment import get_tokenizer
 from tracker.models import Assignment, Document, Target, User
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
+from tracker.services.headline_indicators import headline_indicators_track
 from tracker.services.schedules import schedules_from_extraction
 
 
@@ -218,6 +219,9 @@ def _store(
             "extraction_version": document.extraction_version,
         },
     )
+    # The 主要预期目标 are what a government watches most: each becomes a tracked headline
+    # indicator with the departments the indicator table names (issue 13).
+    headline_indicators_track(document=document, actor=actor)
     return document
 
 
@@ -315,6 +319,8 @@ def target_from_extraction(
         comparator=_choice(raw.get("comparator"), Target.Comparator, Target.Comparator.EQUAL),
         kind=kind,
         direction=_choice(raw.get("direction"), Target.Direction, Target.Direction.INCREASE),
+        # The extractor's proposal (contract v3); the reviewer may change it.
+        measure=_choice(raw.get("measure"), Target.Measure, ""),
         scope=_clip(raw.get("scope") or "", 100),
         text=raw.get("text") or "",
         extracted_key=target_key(raw),

@@ -20,7 +20,9 @@ def report_evaluate(
     report). Returns the values, updated in memory, for one bulk_update."""
     assignment = report.responsibility.assignment
     period = report.period
-    elapsed = elapsed_for(assignment, period, assignment.document.year or period.year)
+    elapsed = elapsed_for(
+        assignment, period, assignment.document.year or period.year, report.data_month
+    )
     limits = thresholds()
     colours = []
     evaluated = []

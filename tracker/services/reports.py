@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -61,6 +61,8 @@ class ReportInput:
     problems_text: str = ""
     next_steps: str = ""
     assessment: str = ""
+    # 数据截至 (first day of the month); None keeps what the report had.
+    data_month: date | None = None
 
 
 def value_error(target: Target, entered: TargetInput) -> str | None:
@@ -248,6 +250,8 @@ def report_save(
         report.problems_text = clean_text(report_input.problems_text).strip()
         report.next_steps = clean_text(report_input.next_steps).strip()
         report.assessment = report_input.assessment
+        if report_input.data_month is not None:
+            report.data_month = report_input.data_month
         if submit:
             if report.submitted_at is None:
                 # Timeliness is decided by the first submission; a resubmission after a return

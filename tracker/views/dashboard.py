@@ -24,11 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tracker import selectors
+from tracker.formatting import quarter_label
 from tracker.forms.dashboard import QUARTER_CHOICES, dashboard_filters, default_quarter_for
 from tracker.http import is_htmx
 from tracker.models import Colour, ProgressReport, ReportingPeriod, Unit
 from tracker.selectors import RankingRow, Scope
 from tracker.selectors.duban import duban_counts_by_unit
+from tracker.selectors.headline import headline_panel
 from tracker.selectors.people import units_without_reporter
 from tracker.views import analysis
 from tracker.views.common import current_user, now, supervisor_required, today
@@ -363,6 +365,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "previous_query": board.query(year=scope.previous().year, quarter=scope.previous().quarter),
         "without_reporter": list(units_without_reporter()[: NO_REPORTER_SHOWN + 1]),
     }
+    # 主要经济指标 (issue 13): the headline indicators of the year's documents, or this one's.
+    context["headline_groups"] = headline_panel(
+        user, year=scope.year, quarter=scope.quarter, document_id=board.filters.document_id
+    )
+    context["headline_label"] = quarter_label(scope.year, scope.quarter)
     if board.filters.document_id is None:
         context["documents"] = breakdown.documents
     elif board.period is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -14,11 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker import access, progress, selectors
-from tracker.forms.reports import ReportForm, initial_for, value_field
+from tracker.forms.reports import ReportForm, initial_for, parse_month, value_field
 from tracker.http import is_htmx
 from tracker.models import ProgressReport, ReportingPeriod, Responsibility, Target, User
 from tracker.numbers import NumberError, parse_actual
-from tracker.selectors.reports import elapsed_for, report_is_editable, target_spec, thresholds
+from tracker.selectors.reports import (
+    elapsed_for,
+    proposed_data_month,
+    report_is_editable,
+    target_spec,
+    thresholds,
+)
 from tracker.services.evidence import (
     ACCEPTED_EXTENSIONS,
     EvidenceRefused,
@@ -115,7 +122,12 @@ def _render_work(
             "evidence": report.evidence.order_by("uploaded_at") if report else [],
             "accept": ",".join(ACCEPTED_EXTENSIONS),
             "conflict": conflict,
-            "elapsed": elapsed_for(assignment, period, assignment.document.year or period.year),
+            "elapsed": elapsed_for(
+                assignment,
+                period,
+                assignment.document.year or period.year,
+                report.data_month if report else None,
+            ),
         },
         status=status,
     )
@@ -137,6 +149,7 @@ def report_work(request: HttpRequest, responsibility_id: int, period_id: int) ->
     targets = list(responsibility.assignment.targets.order_by("position"))
     if request.method != "POST":
         initial = {
+            "data_month": f"{proposed_data_month(period):%Y-%m}",
             **initial_for(report, targets),
             "assignment_version": responsibility.assignment.version,
         }
@@ -189,7 +202,11 @@ def report_preview(request: HttpRequest, responsibility_id: int, period_id: int)
     user = current_user(request)
     responsibility, period, _report = _work_context(user, responsibility_id, period_id)
     assignment = responsibility.assignment
-    elapsed = elapsed_for(assignment, period, assignment.document.year or period.year)
+    try:
+        through = parse_month(request.POST.get("data_month"))
+    except ValidationError:
+        through = None
+    elapsed = elapsed_for(assignment, period, assignment.document.year or period.year, through)
     limits = thresholds()
     cells = []
     for target in assignment.targets.exclude(kind=Target.Kind.QUALITATIVE).order_by("position"):

@@ -18,7 +18,7 @@ from tests.factories import (
     make_target,
 )
 from tracker import selectors
-from tracker.models import Unit, User
+from tracker.models import ProgressReport, Unit, User
 from tracker.periods import SHANGHAI
 from tracker.selectors import Scope
 from tracker.selectors.bulletin import bulletin_content
@@ -133,8 +133,10 @@ def test_rankings_weight_colours_timeliness_and_problems(supervisor):
         on_time = row.on_time_rate or Decimal(0)
         expected = (Decimal("0.6") * good + Decimal("0.3") * on_time) / Decimal("0.9")
         assert row.score == expected.quantize(Decimal("0.0001"))
-        # Nobody reported the first quarter: all tied at the bottom score, so all first.
-        assert row.previous_rank == 1
+        # Nobody reported the first quarter: it has no ranking, so no previous rank, no arrow
+        # (issue 13: not every unit "first" with "↑3").
+        assert row.previous_rank is None
+        assert row.change is None
 
 
 def test_rankings_carry_the_previous_quarter(supervisor):
@@ -364,10 +366,20 @@ def test_unit_tables_follow_the_official_order_not_the_character_codes(db):
     task = make_assignment(document, title="任务")
     make_target(task, value="100", unit="个", kind="count")
     names = [("云江市财政局", 1), ("云江市人民政府办公室", 2), ("云江市发展和改革委员会", 3)]
+    responsibilities = []
     for name, position in names:
         unit = Unit.objects.create(name=name, position=position)
-        make_responsibility(task, unit, "co")
+        responsibilities.append(make_responsibility(task, unit, "co"))
     period = make_periods(document)[1]
+    # The same report from each (a quarter with no reports has no ranking at all, issue 13).
+    for responsibility in responsibilities:
+        ProgressReport.objects.create(
+            responsibility=responsibility,
+            period=period,
+            status=ProgressReport.Status.SUBMITTED,
+            submitted_at=datetime(2026, 6, 20, tzinfo=SHANGHAI),
+            colour="green",
+        )
     scope = Scope.of(period)
     supervisor = User.objects.create_user("dc", role=User.Role.SUPERVISOR)
     official = ["云江市财政局", "云江市人民政府办公室", "云江市发展和改革委员会"]

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from tracker.emails import DEFAULT_LANGUAGE, build_message
-from tracker.formatting import cn_date, cn_datetime, number
+from tracker.formatting import cn_date, cn_datetime, number, target_text
 from tracker.models import (
     SUBMITTED_STATUSES,
     Colour,
@@ -358,6 +358,8 @@ def _indicators(items: list[ReminderLog]) -> dict[tuple[int, int], list[dict[str
             rows.append(
                 {
                     "indicator": target.indicator or target.text,
+                    # As the document wrote it, the one wording (issue 13).
+                    "target": target_text(target) if target.value is not None else "",
                     "actual": number(value.actual) if value and value.actual is not None else "",
                     "unit": target.measure_unit,
                     "colour": value.colour if value else Colour.GREY.value,
