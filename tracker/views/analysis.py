@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -103,9 +105,12 @@ def analysis_export(request: HttpRequest, period_id: int, fmt: str) -> HttpRespo
     if fmt not in EXPORTS:
         raise Http404
     period = access.period_for_user(current_user(request), period_id)
-    content = _content(request, period, _bulletin(period))
-    render_file, content_type = EXPORTS[fmt]
-    response = HttpResponse(render_file(content), content_type=content_type)
+    # The files are the office's Chinese documents (宋体, 一、二、…) whatever the screen's
+    # language: their wording is not in the catalogue yet, so their figures stay Chinese too.
+    with translation.override(settings.LANGUAGE_CODE):
+        content = _content(request, period, _bulletin(period))
+        render_file, content_type = EXPORTS[fmt]
+        response = HttpResponse(render_file(content), content_type=content_type)
     filename = bulletin_filename(content, fmt)
     code = {"monthly": f"M{period.number:02d}", "half-yearly": f"H{period.number}"}.get(
         period.frequency, f"Q{period.number}" if period.frequency == "quarterly" else "Y"
