@@ -673,3 +673,52 @@ def test_every_page_in_english_has_no_chinese_chrome_for_any_role(client, every_
     assert not unbuildable, f"give these pages their arguments in _kwargs: {unbuildable}"
     assert not unopened, f"no role could open these pages: {unopened}"
     assert not chinese, "\n".join(f"{page}: {left}" for page, left in chinese.items())
+
+
+# --- what the tracker says about typed figures --------------------------------------------------
+
+
+def test_a_figure_refused_in_the_form_the_preview_and_the_api_reads_in_english(
+    client, reporter, world
+):
+    ProgressReport.objects.filter(responsibility=world["lead"]).update(status="draft")
+    target = world["lead"].assignment.targets.get()
+    _in_english(client)
+    client.force_login(reporter)
+    work = [world["lead"].pk, world["q2"].pk]
+    field = f"target-{target.pk}"
+    with time_machine.travel(datetime(2026, 6, 20, 10, tzinfo=SHANGHAI), tick=False):
+        form = client.post(reverse("report-work", args=work), {field: "abc", "narrative": "x"})
+        preview = client.post(
+            reverse("report-preview", args=work), {field: "12个"}, headers={"HX-Request": "true"}
+        )
+        api = client.post(
+            reverse("api-reports"),
+            {
+                "responsibility": world["lead"].pk,
+                "period": world["q2"].pk,
+                "values": [{"target": target.pk, "actual": "1.2.3"}],
+            },
+            content_type="application/json",
+        )
+    assert "“abc” is not a number; please enter digits only (e.g. 12.5)." in form.content.decode()
+    assert "“12个” has the wrong unit: the unit should be “%”." in preview.content.decode()
+    assert api.status_code == 400
+    assert api.json()["errors"][field] == (
+        "“1.2.3” is not a number; please enter a single number (e.g. 12.5)."
+    )
+
+
+def test_a_refused_figure_still_reads_in_chinese_under_chinese():
+    from tracker.number_errors import number_error_text
+    from tracker.numbers import NumberError, parse_actual
+
+    with pytest.raises(NumberError) as refused:
+        parse_actual("5吨", "万元")
+    with translation.override("zh-hans"):
+        assert number_error_text(refused.value) == "“5吨”的单位不对：单位应为“万元”。"
+    with translation.override("en"):
+        assert (
+            number_error_text(refused.value)
+            == "“5吨” has the wrong unit: the unit should be “万元”."
+        )
