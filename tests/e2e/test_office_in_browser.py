@@ -2,10 +2,10 @@
 imports the district's roster (.xlsx), imports the Shashi task division, settles every unknown
 unit name in at most three actions after defining 各镇 once, and publishes (the clock stands in
 the fourth quarter of the document's year: the first period offered is that quarter, no earlier
-quarter becomes overdue and another document's reporting rates stay as they were); invites a reporter, who sets a password from the
-e-mail a local SMTP server received (sent by a real Celery worker) and submits a report; then
-the administrator merges the reporter's unit into the roster's unit it duplicates, and the
-reporter's history survives the merge.
+quarter becomes overdue and another document's reporting rates stay as they were); invites a
+reporter, who sets a password from the e-mail a local SMTP server received (sent by a real Celery
+worker) and submits a report; then the administrator merges the reporter's unit into the roster's
+unit it duplicates, and the reporter's history survives the merge.
 
 Every page visited is saved as a screenshot under var/artifacts/e2e/<test name>/.
 """
