@@ -722,3 +722,42 @@ def test_a_refused_figure_still_reads_in_chinese_under_chinese():
             number_error_text(refused.value)
             == "“5吨” has the wrong unit: the unit should be “万元”."
         )
+
+
+# --- e-mails ------------------------------------------------------------------------------------
+
+
+def test_every_reminder_e_mail_of_a_quarter_reads_in_english_for_english_readers(
+    units, reporter, outsider
+):
+    """Everyone who chose English (the lead unit, the co-unit, the supervisor) gets the
+    quarter's reminders — window open, reminders, checkpoints, overdue, escalation — with no
+    Chinese but the data."""
+    from tests.samples import at, calendar_world, sweep_and_send
+    from tracker.services.reminders.preferences import notice_preferences_update
+
+    world = calendar_world(units, reporter, outsider)
+    for user in (world["reporter"], world["outsider"], world["supervisor"]):
+        notice_preferences_update(
+            user=user,
+            notify_window_open=True,
+            notify_reminders=True,
+            notify_checkpoints=True,
+            language="en",
+        )
+    sent = []
+    for month, day in [(6, 1), (6, 10), (6, 18), (6, 24), (6, 26), (6, 28), (6, 30)]:
+        sent += sweep_and_send(at(month, day))
+    assert len(sent) >= 5
+    data = _data_strings() + _target_wording()
+    chinese = {}
+    for message in sent:
+        for part, text in [
+            ("subject", message.subject),
+            ("text", message.body),
+            ("html", message.alternatives[0][0]),
+        ]:
+            left = _chinese_left(text if part == "html" else f"<p>{text}</p>", data)
+            if left:
+                chinese[f"{message.subject} ({part})"] = left
+    assert not chinese, chinese
