@@ -594,3 +594,53 @@ def _walk_item(log: Any, names: dict[int, str]) -> tuple[str, ...]:
     if suffix:
         name = f"{name}@{suffix}"
     return (log.kind, name, log.period.label)
+
+
+# --- a supervisor's review queue at volume (issue 16) -------------------------------------------
+
+
+def queue_world(units: dict[str, Any], tasks: int = 6) -> dict[str, Any]:
+    """A published document of `tasks` tasks, each with a growth target; 发改委 (fgw) leads the
+    odd ones, 财政局 (czj) the even ones, and each unit has a reporter (fgw-r, czj-r). Every
+    responsibility submits its second-quarter report, one a day from 1 June (figures 5.0, 5.1,
+    …, so the lights differ), and `reports` lists them in that order."""
+    from tests.factories import (
+        make_assignment,
+        make_document,
+        make_periods,
+        make_responsibility,
+        make_target,
+    )
+    from tracker.models import User
+    from tracker.services.reports import ReportInput, TargetInput, report_save
+
+    document = make_document(title="云江市稳增长重点任务")
+    people = {
+        "fgw": User.objects.create_user("fgw-r", password="pw-fgw-r", unit=units["fgw"]),
+        "czj": User.objects.create_user("czj-r", password="pw-czj-r", unit=units["czj"]),
+    }
+    rows = []
+    for n in range(1, tasks + 1):
+        task = make_assignment(document, title=f"第{n}项重点工程投资增长6.5%")
+        target = make_target(task, value="6.5", indicator=f"第{n}项投资增速")
+        unit = "fgw" if n % 2 else "czj"
+        rows.append((make_responsibility(task, units[unit], "lead"), target, unit))
+    periods = make_periods(document)
+    q2 = periods[1]
+    reports = []
+    for i, (responsibility, target, unit) in enumerate(rows):
+        reports.append(
+            report_save(
+                responsibility=responsibility,
+                period=q2,
+                actor=people[unit],
+                report_input=ReportInput(
+                    values={target.pk: TargetInput(actual=Decimal("5.0") + Decimal(i) / 10)},
+                    narrative=f"第{i + 1}项工程进展顺利",
+                ),
+                expected_version=None,
+                submit=True,
+                now=datetime(2026, 6, 1 + i % 20, 9, tzinfo=SHANGHAI),
+            )
+        )
+    return {"doc": document, "q2": q2, "reports": reports, "people": people}

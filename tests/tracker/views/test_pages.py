@@ -153,6 +153,7 @@ def _urls(world, outsider):
             reverse("evidence-download", args=[evidence.pk]),
             reverse("review-queue"),
             reverse("period-detail", args=[world["q2"].pk]),
+            reverse("period-list"),
             reverse("action-new"),
         ],
         "post": [
@@ -164,6 +165,8 @@ def _urls(world, outsider):
             reverse("problem-resolve", args=[problem.pk]),
             reverse("period-lock", args=[world["q2"].pk]),
             reverse("report-reopen", args=[world["co"].pk, world["q2"].pk]),
+            reverse("report-autosave", args=[world["co"].pk, world["q2"].pk]),
+            reverse("report-withdraw", args=[report.pk]),
             reverse("action-new"),
         ],
     }

@@ -249,3 +249,18 @@ def test_my_tasks_keeps_an_owed_quarter_in_view(client, reporter, world):
         page = client.get(reverse("my-tasks")).content.decode()
     assert page.index("2026年三季度") < page.index("2026年四季度")
     assert "逾期未报" in page
+
+
+def test_a_returned_report_stays_in_my_tasks_after_the_lock(client, outsider, supervisor, world):
+    from tracker.services.report_review import report_return
+    from tracker.services.reporting_periods import period_lock
+
+    with time_machine.travel(datetime(2026, 9, 20, 10, tzinfo=SHANGHAI)):
+        # The third quarter is being reported: the second is an earlier period now.
+        report = submit_co(world, outsider)
+        report_return(report=report, actor=supervisor, reason="请补充分县区数据")
+        period_lock(period=world["q2"], actor=supervisor, reason="二季度报送截止")
+        client.force_login(outsider)
+        page = client.get(reverse("my-tasks")).content.decode()
+    assert "2026年二季度" in page and "已退回，本期已锁定" in page
+    assert reverse("report-work", args=[world["co"].pk, world["q2"].pk]) in page
