@@ -36,6 +36,7 @@ from tests.factories import (
 from tests.samples import pages_world, submit_co
 from tracker import formatting
 from tracker.models import (
+    ExportJob,
     LeaderScope,
     Problem,
     ProgressReport,
@@ -535,6 +536,12 @@ def site(every_role, units, settings, tmp_path):
         group = UnitGroup.objects.create(name="各委办局")
         group.members.add(units["fgw"], units["czj"])
         schedule = world["doc"].schedules.first()
+        # The analysis file a supervisor asked for, still queued for the worker.
+        export = ExportJob.objects.create(
+            requested_by=every_role["supervisor"],
+            kind=ExportJob.Kind.ANALYSIS,
+            params={"period": world["q2"].pk, "format": "xlsx"},
+        )
     # dan has never signed in, so the links sent to him are still good.
     person = world["stranger"]
     uid = urlsafe_base64_encode(force_bytes(person.pk))
@@ -545,6 +552,7 @@ def site(every_role, units, settings, tmp_path):
         "problem": problem,
         "group": group,
         "schedule": schedule,
+        "export": export,
         "uid": uid,
         "invitation": invitation_tokens.make_token(person),
         "reset": default_token_generator.make_token(person),
@@ -560,6 +568,8 @@ def _kwargs(site: dict) -> dict[str, dict]:
     return {
         "report-work": work,
         "report-preview": work,
+        "quarter-sheet": {"period_id": w["q2"].pk},
+        "export-job": {"job_id": site["export"].pk},
         "document-detail": {"pk": doc},
         "document-review": {"pk": draft},
         "document-metadata": {"pk": draft},
@@ -593,6 +603,13 @@ NOT_PAGES = {
     "home": "a redirect to the role's first page",
     "report-preview": "POST only (the form's live figures)",
     "report-review": "POST only",
+    "report-autosave": "POST only (htmx)",
+    "report-withdraw": "POST only",
+    "review-bulk-approve": "POST only",
+    "quarter-sheet-download": "a file",
+    "quarter-sheet-upload": "POST only",
+    "quarter-sheet-confirm": "POST only",
+    "export-download": "a file",
     "set_language": "the language switcher's POST",
     "logout": "POST only",
     "evidence-download": "a file",
