@@ -9,7 +9,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
 export TRACKER_ADDR
 
-.PHONY: run test test-fast test-services lint bench install install-dev clean vendor
+.PHONY: run test test-fast test-services lint bench loadtest install install-dev clean vendor
 
 # pip is bootstrapped from PyPI when the system Python has no ensurepip (Debian without the
 # python3-venv package), so a fresh machine needs nothing but Python 3.11 and make.
@@ -94,3 +94,12 @@ vendor:
 	  cp e/package/dist/echarts.common.min.js e/package/LICENSE $(CURDIR)/tracker/static/vendor/echarts/ && \
 	  cp h/package/dist/htmx.min.js h/package/LICENSE $(CURDIR)/tracker/static/vendor/htmx/ && \
 	  rm -rf $$tmp
+
+## make loadtest: the deadline's load (issue 19): gunicorn (2 workers, production settings) on a
+## PostgreSQL database of its own + Redis + a Celery worker, Locust for at most 3 minutes, then
+## the database check. Not part of `make test`.
+LOADTEST_DATABASE_URL ?= $(TEST_DATABASE_URL)
+LOADTEST_BROKER_URL ?= $(TEST_BROKER_URL)
+loadtest: install-dev
+	LOADTEST_DATABASE_URL=$(LOADTEST_DATABASE_URL) LOADTEST_BROKER_URL=$(LOADTEST_BROKER_URL) \
+	  $(BIN)/python bench/loadtest/run.py

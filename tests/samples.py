@@ -644,3 +644,19 @@ def queue_world(units: dict[str, Any], tasks: int = 6) -> dict[str, Any]:
             )
         )
     return {"doc": document, "q2": q2, "reports": reports, "people": people}
+
+
+# A draft with something to doubt in most items (issue 15): a heading naming a leader in charge
+# (一.1, 一.2), a past figure beside a target (二.3), a name unlike a unit (二.4), no unit at all
+# (二.5), and a text cut off in the middle of a unit list (二.6, its "县" a fragment).
+DOUBTFUL = """东湖县2024年重点工作任务分工方案
+
+一、张建国副县长分管工作
+1.规模以上工业增加值增长8%。（牵头单位：县工信局；责任单位：县统计局）
+2.新开工亿元以上项目20个。（牵头单位：县发改局）
+二、民生实事
+3.新建城市书房5个，2023年已建成3个。（牵头单位：县文旅局）
+4.完成老旧小区改造12个。（牵头单位：县住建局；责任单位：城东片）
+5.新增城镇就业1500人。
+6.新增城市绿地10万平方米。（牵头单位：县园林中心；责任单位：县住建局、县
+"""

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from tracker.models import Responsibility, User
+from tracker.models import Notice, Responsibility, User
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -25,3 +25,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_leads": leads,
         "nav_reports": user.unit_id is not None and not user.is_leader,
     }
+
+
+def inbox(request: HttpRequest) -> dict[str, Any]:
+    """The unread count beside 通知 in the navigation."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated:
+        return {}
+    return {"nav_unread": Notice.objects.filter(user=user, read_at__isnull=True).count()}

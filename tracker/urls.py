@@ -8,8 +8,10 @@ from tracker import views
 from tracker.views import (
     amendments,
     dashboard,
+    document_confidence,
     document_review,
     documents,
+    duban,
     exports,
     holidays,
     people,
@@ -33,6 +35,7 @@ urlpatterns = [
     *report_drafts.urlpatterns,
     *documents.urlpatterns,
     *document_review.urlpatterns,
+    *document_confidence.urlpatterns,
     *dashboard.urlpatterns,
     *report_review.urlpatterns,
     *periods.urlpatterns,
@@ -47,6 +50,7 @@ urlpatterns = [
     *holidays.urlpatterns,
     *search.urlpatterns,
     *quarter_sheets.urlpatterns,
+    *duban.urlpatterns,
     *exports.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(

@@ -3,6 +3,7 @@
 from tracker.models.amendments import DocumentAmendment
 from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
+from tracker.models.duban import DubanEvidence, DubanFeedback, Notice, Webhook
 from tracker.models.exports import ExportJob
 from tracker.models.leaders import LeaderScope
 from tracker.models.problems import Problem, ProblemStep
@@ -42,11 +43,14 @@ __all__ = [
     "DeliveryStatus",
     "Document",
     "DocumentAmendment",
+    "DubanEvidence",
+    "DubanFeedback",
     "Evidence",
     "ExportJob",
     "Frequency",
     "Judgement",
     "LeaderScope",
+    "Notice",
     "NoticeKind",
     "NoticeLanguage",
     "NoticePreference",
@@ -67,5 +71,6 @@ __all__ = [
     "UnitContact",
     "UnitGroup",
     "User",
+    "Webhook",
     "unit_order",
 ]

@@ -37,6 +37,14 @@ class NoticeKind(models.TextChoices):
     PROBLEM_LEAD = "problem_lead", _("问题上报牵头部门")
     PROBLEM_LEADER = "problem_leader", _("问题上报分管领导")
     RETURNED = "returned", _("报告被退回")
+    # 督办单 (issue 17): keyed "duban:<id>@<round>", so each round of 反馈 is told once.
+    DUBAN_ISSUED = "duban_issued", _("督办下发")
+    DUBAN_ANSWERED = "duban_answered", _("督办已反馈")
+    DUBAN_RETURNED = "duban_returned", _("督办反馈被退回")
+    DUBAN_CLOSED = "duban_closed", _("督办已办结")
+    DUBAN_OVERDUE = "duban_overdue", _("督办逾期")
+    # In the inbox only: the amendment's e-mail goes out on its own (amendment_notices).
+    AMENDMENT = "amendment", _("任务修订")
 
 
 class NoticeLanguage(models.TextChoices):
@@ -177,6 +185,8 @@ class ReminderLog(models.Model):
             models.Index(fields=["status", "claimed_at"], name="reminderlog_pending"),
             models.Index(fields=["sweep", "recipient"], name="reminderlog_digest"),
             models.Index(fields=["period", "claimed_at"], name="reminderlog_period"),
+            # The log's own order (newest first), so a page is read, not the table sorted.
+            models.Index(fields=["-claimed_at", "-id"], name="reminderlog_recent"),
         ]
 
     def __str__(self) -> str:

@@ -63,17 +63,90 @@ class SupervisionAction(models.Model):
     )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
+    # --- the 督办单 (issue 17): set on 督办 issued as a closed loop ---------------------------
+    class Urgency(models.TextChoices):
+        RED = "red", _("特急（红）")
+        YELLOW = "yellow", _("加急（黄）")
+        BLUE = "blue", _("一般（蓝）")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待反馈")
+        ANSWERED = "answered", _("已反馈")
+        RETURNED = "returned", _("已退回")
+        CLOSED = "closed", _("已办结")
+
+    class Subject(models.TextChoices):
+        ASSIGNMENT = "assignment", _("任务")
+        REPORT = "report", _("进展报告")
+        PROBLEM = "problem", _("问题")
+        RANKING = "ranking", _("排名")
+
+    reference_year = models.PositiveSmallIntegerField(_("文号年份"), null=True, blank=True)
+    reference_number = models.PositiveIntegerField(_("文号"), null=True, blank=True)
+    urgency = models.CharField(_("紧急程度"), max_length=8, choices=Urgency, blank=True)
+    subject = models.CharField(_("督办事项"), max_length=12, choices=Subject, blank=True)
+    requirement = models.TextField(_("督办要求"), blank=True)
+    deadline = models.DateField(_("办理时限"), null=True, blank=True)
+    status = models.CharField(_("办理状态"), max_length=10, choices=Status, blank=True)
+    # 反馈 rounds so far: the notices of each round are keyed by it.
+    round = models.PositiveSmallIntegerField(_("反馈轮次"), default=0)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # When the 督办单 last changed (issued, answered, returned, closed): the sweep tells people
+    # about changes of the last TRACKER_REMINDER_OVERDUE_MAX_DAYS.
+    changed_at = models.DateTimeField(_("变更时间"), null=True, blank=True)
+    # 通报/面商/约谈 recorded about a 督办单.
+    linked_to = models.ForeignKey(
+        "self",
+        verbose_name=_("关联督办单"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="linked_actions",
+    )
+
     class Meta:
         verbose_name = _("督办措施")
         verbose_name_plural = _("督办措施")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="action_has_reason"),
+            # One number per year; the units of one 督办单 share it.
+            models.UniqueConstraint(
+                fields=["reference_year", "reference_number", "unit"],
+                condition=Q(reference_number__isnull=False),
+                name="action_reference_unit_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="") | (Q(deadline__isnull=False) & ~Q(urgency="")),
+                name="action_duban_has_deadline",
+            ),
         ]
-        indexes = [models.Index(fields=["unit", "period"], name="action_unit_period")]
+        indexes = [
+            models.Index(fields=["unit", "period"], name="action_unit_period"),
+            models.Index(fields=["status", "deadline"], name="action_duban_open"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.unit}"
+
+    @property
+    def is_duban(self) -> bool:
+        return bool(self.status)
+
+    @property
+    def reference(self) -> str:
+        if self.reference_number is None:
+            return ""
+        return f"督办〔{self.reference_year}〕{self.reference_number}号"
 
 
 class AnalysisBulletin(models.Model):

@@ -174,6 +174,7 @@ def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
             document__status=Document.Status.PUBLISHED,
         )
         .select_related("document")
+        .defer("document__source_text", "document__extraction")
         .order_by("document_id", "position")
     )
     periods_by_schedule: dict[int, list[ReportingPeriod]] = {}

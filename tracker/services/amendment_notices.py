@@ -11,13 +11,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import get_connection
 from django.urls import reverse
+from django.utils import timezone
 
 from tracker.emails import build_message
 from tracker.formatting import cn_date
-from tracker.models import DocumentAmendment, Unit
+from tracker.models import DocumentAmendment, Notice, NoticeKind, Unit, User
 from tracker.periods import local_today
 from tracker.selectors.amendments import amendment_change_text
-from tracker.selectors.people import unit_addresses
+from tracker.selectors.people import REPORTING_ROLES, unit_addresses
 
 TEMPLATE = "document_amendment"
 
@@ -47,6 +48,7 @@ def amendment_announce(*, amendment_id: int) -> int:
         "reason": amendment.reason,
         "url": url,
     }
+    _inbox(amendment, base)
     messages = [
         build_message(TEMPLATE, {**base, "unit": units.get(unit_id, "")}, to=to)
         for unit_id, to in sorted(addresses.items())
@@ -55,3 +57,33 @@ def amendment_announce(*, amendment_id: int) -> int:
     if not messages:
         return 0
     return int(get_connection().send_messages(messages) or 0)
+
+
+def _inbox(amendment: DocumentAmendment, base: dict[str, object]) -> None:
+    """The amendment in the inbox of each reporter of the units told (the people whose e-mail
+    `unit_addresses` reads), once: a retried task adds nothing (the notice's unique key)."""
+    people = User.objects.filter(
+        unit_id__in=amendment.notified_units,
+        is_active=True,
+        role__in=REPORTING_ROLES,
+        unit__is_active=True,
+    ).values_list("pk", flat=True)
+    now = timezone.now()
+    text = (
+        f"《{base['document']}》第{base['number']}次修订："
+        f"{base['ref']} {base['title']}，{base['change']}"
+    )
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                user_id=pk,
+                kind=NoticeKind.AMENDMENT,
+                item_key=f"amendment:{amendment.pk}",
+                text=text[:2000],
+                url=reverse("document-detail", args=[amendment.document_id]),
+                created_at=now,
+            )
+            for pk in people
+        ],
+        ignore_conflicts=True,
+    )

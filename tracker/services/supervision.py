@@ -31,6 +31,7 @@ def supervision_action_record(
     actor: User | None,
     responsibility: Responsibility | None = None,
     problem: Problem | None = None,
+    linked_to: SupervisionAction | None = None,
 ) -> SupervisionAction:
     """Record an action against a unit for a period. `actor` None is the calendar escalating on
     its own (逾期自动督办); people need the supervisor role."""
@@ -59,6 +60,7 @@ def supervision_action_record(
             problem=problem,
             reason=reason,
             author=actor,
+            linked_to=linked_to,
         )
         audit_record(
             actor=actor,

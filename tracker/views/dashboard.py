@@ -28,6 +28,7 @@ from tracker.forms.dashboard import QUARTER_CHOICES, dashboard_filters, default_
 from tracker.http import is_htmx
 from tracker.models import Colour, ProgressReport, ReportingPeriod, Unit
 from tracker.selectors import RankingRow, Scope
+from tracker.selectors.duban import duban_counts_by_unit
 from tracker.selectors.people import units_without_reporter
 from tracker.views import analysis
 from tracker.views.common import current_user, now, supervisor_required, today
@@ -378,6 +379,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     for build in SECTIONS.values():
         context.update(build(board))
+    context["duban_counts"] = duban_counts_by_unit(board.user, board.today)
     return render(request, "tracker/dashboard/dashboard.html", context)
 
 

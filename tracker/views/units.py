@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tracker.forms.units import AliasForm, GroupForm, MergeForm, UnitForm
 from tracker.http import int_param
 from tracker.models import Document, Unit, UnitAlias, UnitGroup, unit_order
+from tracker.selectors.duban import duban_is_overdue
 from tracker.selectors.people import people
 from tracker.selectors.units import (
     group_member_suggestions,
@@ -30,7 +31,7 @@ from tracker.services.units import (
     unit_create,
     unit_update,
 )
-from tracker.views.common import current_user, paginate, supervisor_required
+from tracker.views.common import current_user, paginate, supervisor_required, today
 
 
 def _unit(pk: int) -> Unit:
@@ -145,6 +146,12 @@ def _render_detail(
             "merged_units": unit.merged_units.order_by("name"),
             "responsibility_total": unit.responsibilities.count(),
             "history": unit_history(unit),
+            "dubans": [
+                (action, duban_is_overdue(action, today()))
+                for action in unit.supervision_actions.exclude(status="").order_by("-created_at")[
+                    :20
+                ]
+            ],
         },
         status=status,
     )

@@ -142,3 +142,17 @@ def test_every_error_has_one_body_shape(client, reporter, world):
         assert all(isinstance(message, str) and message for message in body["errors"].values())
     assert refused.json()["detail"] == "填报内容有误，请按提示修改后再保存。"
     assert not ProgressReport.objects.exists()
+
+
+def test_period_and_responsibility_lists_never_read_a_documents_whole_text(client, reporter, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(reporter)
+    for url in ("/api/periods/", "/api/responsibilities/"):
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.get(url)
+        assert answer.status_code == 200 and answer.json()["results"]
+        assert not [
+            q for q in captured if "source_text" in q["sql"] or '"extraction"' in q["sql"]
+        ], url

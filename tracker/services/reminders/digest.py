@@ -25,6 +25,7 @@ from tracker.models import (
     ReminderLog,
     ReportingPeriod,
     Responsibility,
+    SupervisionAction,
     Target,
     TargetValue,
     UnitContact,
@@ -35,6 +36,11 @@ TEMPLATE = "reminder_digest"
 
 # Sections in the order a reader acts on them: what is worst first.
 SECTION_ORDER = (
+    NoticeKind.DUBAN_OVERDUE,
+    NoticeKind.DUBAN_RETURNED,
+    NoticeKind.DUBAN_ISSUED,
+    NoticeKind.DUBAN_ANSWERED,
+    NoticeKind.DUBAN_CLOSED,
     NoticeKind.RETURNED,
     NoticeKind.PROBLEM_LEADER,
     NoticeKind.PROBLEM_LEAD,
@@ -53,6 +59,14 @@ SECTION_ORDER = (
 # (title, introduction) per kind and language.
 SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     "zh-hans": {
+        NoticeKind.DUBAN_OVERDUE: (
+            "督办单逾期未反馈",
+            "以下督办单已超过办理时限仍未反馈，已报分管领导（未明确分管领导的报督查人员）。",
+        ),
+        NoticeKind.DUBAN_RETURNED: ("督办反馈被退回", "以下督办单的反馈被退回，请按要求重新反馈。"),
+        NoticeKind.DUBAN_ISSUED: ("收到督办单", "以下督办单已下发贵单位，请在办理时限内反馈。"),
+        NoticeKind.DUBAN_ANSWERED: ("督办单已反馈", "以下督办单已收到单位反馈，请审核办结或退回。"),
+        NoticeKind.DUBAN_CLOSED: ("督办单已办结", "以下督办单已办结。"),
         NoticeKind.RETURNED: ("报告被退回", "以下进展报告被退回，请按退回意见修改后重新报送。"),
         NoticeKind.PROBLEM_LEADER: (
             "问题已上报分管领导",
@@ -86,6 +100,23 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
     "en": {
+        NoticeKind.DUBAN_OVERDUE: (
+            "Supervision order overdue",
+            "These supervision orders (督办单) are past their deadline without an answer.",
+        ),
+        NoticeKind.DUBAN_RETURNED: (
+            "Answer to a supervision order returned",
+            "Please answer these supervision orders again.",
+        ),
+        NoticeKind.DUBAN_ISSUED: (
+            "Supervision order received",
+            "Please answer these supervision orders before their deadline.",
+        ),
+        NoticeKind.DUBAN_ANSWERED: (
+            "Supervision order answered",
+            "The units answered; please close or return them.",
+        ),
+        NoticeKind.DUBAN_CLOSED: ("Supervision order closed", "These orders are closed."),
         NoticeKind.RETURNED: (
             "Report returned",
             "These reports were returned; please revise them and submit again.",
@@ -188,12 +219,15 @@ def digest_context(digest: ReminderDigest, *, today: date, language: str) -> dic
         .order_by("pk")
     )
     reports = _reports(items)
+    actions = _actions(items)
     indicators = _indicators([i for i in items if i.kind in _CHECKPOINTS])
     site = settings.SITE_URL
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         by_kind.setdefault(item.kind, []).append(
-            _item_context(item, reports, indicators, today=today, language=language, site=site)
+            _duban_context(item, actions, language=language, site=site)
+            if item.kind in DUBAN_KINDS
+            else _item_context(item, reports, indicators, today=today, language=language, site=site)
         )
     titles = SECTIONS[language]
     sections: list[dict[str, Any]] = [
@@ -220,6 +254,55 @@ def digest_context(digest: ReminderDigest, *, today: date, language: str) -> dic
 
 
 _CHECKPOINTS = (NoticeKind.CHECKPOINT_1, NoticeKind.CHECKPOINT_2)
+DUBAN_KINDS = (
+    NoticeKind.DUBAN_ISSUED,
+    NoticeKind.DUBAN_ANSWERED,
+    NoticeKind.DUBAN_RETURNED,
+    NoticeKind.DUBAN_CLOSED,
+    NoticeKind.DUBAN_OVERDUE,
+)
+
+
+def duban_id(item_key: str) -> int:
+    """The 督办单 of an item key "duban:<id>@<round>" (an inbox key adds "#<period>")."""
+    return int(item_key.split(":", 1)[1].split("@", 1)[0].split("#", 1)[0])
+
+
+def _actions(items: list[ReminderLog]) -> dict[int, SupervisionAction]:
+    ids = {duban_id(i.item_key) for i in items if i.kind in DUBAN_KINDS}
+    if not ids:
+        return {}
+    return {
+        a.pk: a
+        for a in SupervisionAction.objects.filter(pk__in=ids).select_related(
+            "unit", "period__document"
+        )
+    }
+
+
+def _duban_context(
+    item: ReminderLog, actions: dict[int, SupervisionAction], *, language: str, site: str
+) -> dict[str, Any]:
+    action = actions[duban_id(item.item_key)]
+    return {
+        "kind": item.kind,
+        "document": action.period.document.title,
+        "period": _period(action.period, language),
+        "due_on": _day(action.deadline or action.period.due_on, language),
+        "days_overdue": 0,
+        "sort": f"{action.reference_number or 0:06d}{action.unit.name}",
+        "ref": action.reference,
+        "title": action.requirement[:80],
+        "unit": action.unit.name,
+        "role": str(action.get_urgency_display()),
+        "url": site + reverse("duban-detail", args=[action.pk]),
+        "reason": action.return_reason if item.kind == NoticeKind.DUBAN_RETURNED else "",
+        "problem": "",
+        "level_deadline": "",
+        "indicators": [],
+    }
+
+
 _LATE = (NoticeKind.OVERDUE, NoticeKind.ESCALATE_LEAD, NoticeKind.ESCALATE_SUPERVISOR)
 
 

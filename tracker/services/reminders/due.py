@@ -19,6 +19,7 @@ from tracker.models import (
     Assignment,
     DeliveryStatus,
     Document,
+    LeaderScope,
     NoticeKind,
     Problem,
     ProgressReport,
@@ -27,6 +28,7 @@ from tracker.models import (
     ReminderLog,
     ReportingPeriod,
     Responsibility,
+    SupervisionAction,
     Unit,
     User,
 )
@@ -159,6 +161,8 @@ class Pending:
     returned: bool
     stalled: bool
     urges: bool
+    # A 督办单 changed recently or past its deadline: the claim statement decides exactly.
+    duban: bool = False
 
 
 def pending(now: datetime) -> Pending:
@@ -178,7 +182,10 @@ def pending(now: datetime) -> Pending:
         " AND l.responsibility_id = sr.responsibility_id AND l.period_id = sr.period_id"
         f" AND l.claimed_at >= {_RETURNED_AT})),"
         f" EXISTS (SELECT 1 FROM {table(ReminderDigest)} WHERE {STALLED}),"
-        f" EXISTS (SELECT 1 FROM {log} WHERE kind = %s AND status = %s)"
+        f" EXISTS (SELECT 1 FROM {log} WHERE kind = %s AND status = %s),"
+        f" EXISTS (SELECT 1 FROM {table(SupervisionAction)} da WHERE da.status <> ''"
+        " AND (da.changed_at >= %s OR (da.status IN (%s, %s) AND da.deadline < %s"
+        " AND da.author_id IS NOT NULL)))"
     )
     params = [
         db_date(local_today(now)),
@@ -194,10 +201,14 @@ def pending(now: datetime) -> Pending:
         *stalled_params(now),
         NoticeKind.URGE.value,
         DeliveryStatus.CLAIMED.value,
+        since,
+        SupervisionAction.Status.OPEN.value,
+        SupervisionAction.Status.RETURNED.value,
+        db_date(local_today(now)),
     ]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        day_claimed, problems, returned, stalled, urges = cursor.fetchone()
+        day_claimed, problems, returned, stalled, urges, duban = cursor.fetchone()
     return Pending(
         day_bound=day_notices_open(now, send_from=settings.TRACKER_REMINDER_SEND_FROM)
         and not day_claimed,
@@ -205,6 +216,7 @@ def pending(now: datetime) -> Pending:
         returned=bool(returned),
         stalled=bool(stalled),
         urges=bool(urges),
+        duban=bool(duban),
     )
 
 
@@ -232,6 +244,8 @@ def select_due(now: datetime, todo: Pending | None = None) -> Selection:
         _select_problems(selection)
     if todo.returned:
         _select_returned(selection, now)
+    if todo.duban:
+        _select_duban(selection, now)
     return selection
 
 
@@ -307,12 +321,24 @@ def _select_problems(selection: Selection) -> None:
     leader = Sql(
         source + " WHERE pb.resolved_at IS NULL AND pb.level = %s", [Problem.Level.LEADER.value]
     )
+    # The leader in charge named on the problem (tracker.selectors.people.leaders_for, chosen
+    # when it climbed) is told too; the supervisors follow it up as before.
+    named_leader = Sql(
+        source + " WHERE pb.resolved_at IS NULL AND pb.level = %s AND pb.leader_id IS NOT NULL",
+        [Problem.Level.LEADER.value],
+    )
     selection.items.append(
         item_head(NoticeKind.PROBLEM_LEAD, selection.today, audience="lr.unit_id", **columns) + lead
     )
     selection.items.append(
         item_head(NoticeKind.PROBLEM_LEADER, selection.today, audience=str(SUPERVISORS), **columns)
         + leader
+    )
+    selection.items.append(
+        item_head(
+            NoticeKind.PROBLEM_LEADER, selection.today, audience="0 - pb.leader_id", **columns
+        )
+        + named_leader
     )
 
 
@@ -351,3 +377,85 @@ def _select_returned(selection: Selection, now: datetime) -> None:
         [ProgressReport.Status.RETURNED.value, since, since],
     )
     selection.items.append(head + body)
+
+
+def _select_duban(selection: Selection, now: datetime) -> None:
+    """督办单 events, each told once: issued (to the unit), answered (to its author, or the
+    supervisors for the calendar's own), returned and closed (to the unit), and overdue — to the
+    unit and, as an escalation, to the leaders in charge of the unit (LeaderScope), or the
+    supervisors when it has none."""
+    since = db_datetime(now - timedelta(days=settings.TRACKER_REMINDER_OVERDUE_MAX_DAYS))
+    today = selection.today
+    actions = table(SupervisionAction)
+    key = "'duban:' || CAST(da.id AS TEXT)"
+    rounds = key + " || '@' || CAST(da.round AS TEXT)"
+    columns = {
+        "period": "da.period_id",
+        "responsibility": "da.responsibility_id",
+        "problem": "da.problem_id",
+    }
+    open_ = SupervisionAction.Status.OPEN.value
+    answered = SupervisionAction.Status.ANSWERED.value
+    returned = SupervisionAction.Status.RETURNED.value
+    closed = SupervisionAction.Status.CLOSED.value
+    recent = Sql(f"FROM {actions} da WHERE da.changed_at >= %s", [since])
+    leaders = (
+        f"SELECT ls.unit_id, ls.leader_id FROM {table(LeaderScope)} ls"  # noqa: S608
+        f" JOIN {table(User)} lu ON lu.id = ls.leader_id"
+        " WHERE ls.unit_id IS NOT NULL AND lu.is_active AND lu.role = %s"
+    )
+    overdue = Sql(
+        f"FROM {actions} da WHERE da.status IN (%s, %s) AND da.deadline < %s"
+        " AND da.deadline >= %s AND da.author_id IS NOT NULL",
+        [open_, returned, db_date(today), db_date(today - timedelta(days=30))],
+    )
+    # The calendar's own 督办单 (no author) is announced by its escalation notice and the daily
+    # chasers; it is told again only when someone acts on it.
+    kinds: list[tuple[str, str, str, Sql]] = [
+        (
+            NoticeKind.DUBAN_ISSUED,
+            "da.unit_id",
+            key + " || '@0'",
+            recent + Sql("AND da.author_id IS NOT NULL"),
+        ),
+        (
+            NoticeKind.DUBAN_ANSWERED,
+            f"CASE WHEN da.author_id IS NULL THEN {SUPERVISORS} ELSE 0 - da.author_id END",
+            rounds,
+            recent
+            + Sql("AND da.round > 0 AND da.status IN (%s, %s, %s)", [answered, returned, closed]),
+        ),
+        (
+            NoticeKind.DUBAN_RETURNED,
+            "da.unit_id",
+            rounds,
+            recent + Sql("AND da.status = %s", [returned]),
+        ),
+        (NoticeKind.DUBAN_CLOSED, "da.unit_id", key, recent + Sql("AND da.status = %s", [closed])),
+        (NoticeKind.DUBAN_OVERDUE, "da.unit_id", key, overdue),
+        (
+            NoticeKind.DUBAN_OVERDUE,
+            "lead.leader_id * -1",
+            key,
+            Sql(
+                f"FROM {actions} da JOIN ({leaders}) lead ON lead.unit_id = da.unit_id"
+                " WHERE da.status IN (%s, %s) AND da.deadline < %s AND da.deadline >= %s"
+                " AND da.author_id IS NOT NULL",
+                [User.Role.LEADER.value, *overdue.params],
+            ),
+        ),
+        (
+            NoticeKind.DUBAN_OVERDUE,
+            str(SUPERVISORS),
+            key,
+            overdue
+            + Sql(
+                f"AND NOT EXISTS ({leaders} AND ls.unit_id = da.unit_id)",
+                [User.Role.LEADER.value],
+            ),
+        ),
+    ]
+    for kind, audience, item_key, body in kinds:
+        selection.items.append(
+            item_head(kind, today, audience=audience, key=item_key, **columns) + body
+        )

@@ -35,6 +35,12 @@ from tracker.celery import queue
 from tracker.models import DeliveryStatus, ReminderDigest
 from tracker.periods import local_today
 from tracker.services.reminders.digest import digest_items, digest_message, digest_message_id
+from tracker.services.reminders.webhook import (
+    WebhookFailed,
+    is_webhook,
+    webhook_post,
+    webhook_request,
+)
 
 # The worker's entry point, by name: services sit below the tasks and never import them.
 SEND_TASK = "tracker.tasks.reminder_digest_send"
@@ -67,6 +73,8 @@ def reminder_digest_send_one(*, digest_id: int, now: datetime | None = None) -> 
     if not _lease(digest_id, now):
         return False
     digest = ReminderDigest.objects.get(pk=digest_id)
+    if is_webhook(digest.recipient):
+        return _send_to_webhook(digest, now=now)
     try:
         message = digest_message(digest, today=local_today(now))
     except Exception as exc:
@@ -80,6 +88,29 @@ def reminder_digest_send_one(*, digest_id: int, now: datetime | None = None) -> 
         retry_in = None if final else retry_delay(digest.attempts)
         _record_failure(digest, exc, now=now, final=final, retry_in=retry_in)
         raise DigestSendFailed(f"{type(exc).__name__}: {exc}", retry_in=retry_in) from exc
+    _record_sent(digest)
+    return True
+
+
+def _send_to_webhook(digest: ReminderDigest, *, now: datetime) -> bool:
+    """The group robot's delivery, under the lease already taken, with the e-mail's retries. As
+    for e-mail, a time limit hit during the call is not recorded: the lease expires and a sweep
+    queues the digest again."""
+    try:
+        try:
+            request = webhook_request(digest, today=local_today(now))
+        except WebhookFailed:
+            raise
+        except Exception as exc:
+            # A rendering bug will not fix itself on retry: recorded, as for e-mail.
+            _record_failure(digest, exc, now=now, final=True, retry_in=None)
+            raise
+        webhook_post(request)
+    except WebhookFailed as exc:
+        final = digest.attempts >= settings.TRACKER_REMINDER_MAX_ATTEMPTS or exc.permanent
+        retry_in = None if final else retry_delay(digest.attempts)
+        _record_failure(digest, exc, now=now, final=final, retry_in=retry_in)
+        raise DigestSendFailed(f"WebhookFailed: {exc}", retry_in=retry_in) from exc
     _record_sent(digest)
     return True
 

@@ -16,6 +16,7 @@ from django.db import connection
 
 from tracker.models import (
     DeliveryStatus,
+    Notice,
     NoticeKind,
     NoticePreference,
     ReminderDigest,
@@ -23,6 +24,7 @@ from tracker.models import (
     Unit,
     UnitContact,
     User,
+    Webhook,
 )
 from tracker.services.reminders.rules import MANDATORY, OPTIONAL
 
@@ -129,9 +131,65 @@ def _recipients() -> Sql:
         f" UNION ALL SELECT us.unit_id, LOWER(us.email), {switches} {people}"
         f" AND us.unit_id IN (SELECT id FROM {table(Unit)} WHERE is_active)"
         f" UNION ALL SELECT {SUPERVISORS}, LOWER(us.email), {switches} {people} AND us.role = %s"
-        f" UNION ALL SELECT 0 - us.id, LOWER(us.email), {switches} {people}",
+        f" UNION ALL SELECT 0 - us.id, LOWER(us.email), {switches} {people}"
+        # Group robots (企业微信/钉钉): a unit's hears the unit's notices, a person's theirs.
+        f" UNION ALL {_webhooks()}",
+        [User.Role.SUPERVISOR.value, User.Role.SUPERVISOR.value],
+    )
+
+
+def _webhooks() -> str:
+    """Webhooks as recipients "webhook:<id>", by audience, every notice switched on."""
+    hooks = table(Webhook)
+    address = "'webhook:' || CAST(w.id AS TEXT)"
+    on = "TRUE, TRUE, TRUE"
+    owner = (
+        f"FROM {hooks} w JOIN {table(User)} us ON us.id = w.user_id"
+        " WHERE w.is_active AND us.is_active"
+    )
+    return (
+        f"SELECT w.unit_id, {address}, {on} FROM {hooks} w"  # noqa: S608
+        f" JOIN {table(Unit)} u ON u.id = w.unit_id WHERE w.is_active AND u.is_active"
+        f" UNION ALL SELECT us.unit_id, {address}, {on} {owner}"
+        f" AND us.unit_id IN (SELECT id FROM {table(Unit)} WHERE is_active)"
+        f" UNION ALL SELECT {SUPERVISORS}, {address}, {on} {owner} AND us.role = %s"
+        f" UNION ALL SELECT 0 - us.id, {address}, {on} {owner}"
+    )
+
+
+def _people() -> Sql:
+    """Every active person by audience, whatever their e-mail and switches: the inbox."""
+    users = table(User)
+    return Sql(
+        f"SELECT us.unit_id AS c_audience, us.id AS c_user FROM {users} us"  # noqa: S608
+        f" WHERE us.is_active AND us.unit_id IN (SELECT id FROM {table(Unit)} WHERE is_active)"
+        f" UNION ALL SELECT {SUPERVISORS}, us.id FROM {users} us"
+        " WHERE us.is_active AND us.role = %s"
+        f" UNION ALL SELECT 0 - us.id, us.id FROM {users} us WHERE us.is_active",
         [User.Role.SUPERVISOR.value],
     )
+
+
+def insert_inbox(selection: Selection, *, token: str, now: datetime) -> int:
+    """One inbox Notice per person and item due, from the very item queries the e-mail and
+    webhook claims come from, in the same transaction; the unique key (user, kind, item with
+    its period) makes a second sweep add nothing."""
+    if not selection.items:
+        return 0
+    items = _union(selection.items)
+    people = _people()
+    statement = (
+        f"INSERT INTO {table(Notice)} (user_id, kind, item_key, period_id, day,"  # noqa: S608
+        " responsibility_id, problem_id, text, url, sweep, created_at)"
+        " SELECT DISTINCT pp.c_user, q.c_kind,"
+        " q.c_item_key || '#' || CAST(q.c_period_id AS TEXT), q.c_period_id, q.c_day,"
+        " q.c_responsibility_id, q.c_problem_id, '', '', %s, %s"
+        f" FROM ({items.text}) q INNER JOIN ({people.text}) pp ON pp.c_audience = q.c_audience"
+        " WHERE 1 = 1 ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [token, db_datetime(now), *items.params, *people.params])
+        return max(int(cursor.rowcount), 0)
 
 
 def _union(parts: Sequence[Sql]) -> Sql:

@@ -7,14 +7,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tracker.models import DeliveryStatus, NoticeKind, ReminderDay, ReminderDigest, ReminderLog
+from tracker.models import (
+    DeliveryStatus,
+    Notice,
+    NoticeKind,
+    ReminderDay,
+    ReminderDigest,
+    ReminderLog,
+    SupervisionAction,
+)
 from tracker.periods import days_overdue, local_today
+from tracker.services.duban import DubanRefused, duban_issue
 from tracker.services.problems import problems_escalate_due
 from tracker.services.reminders.due import pending, select_due
 from tracker.services.reminders.sql import (
@@ -23,13 +32,13 @@ from tracker.services.reminders.sql import (
     db_datetime,
     insert_claims,
     insert_digests,
+    insert_inbox,
     notices_sql,
     placeholders,
     stalled_params,
     table,
     urges_sql,
 )
-from tracker.services.supervision import ActionRefused, supervision_action_record
 
 # Any constant: the key of the PostgreSQL advisory lock that serialises sweeps.
 _SWEEP_LOCK = 0x7472_6B72
@@ -51,6 +60,7 @@ class SweepResult:
     requeued_ids: list[int] = field(default_factory=list)
     problems_escalated: list[int] = field(default_factory=list)
     urges_recorded: int = 0
+    inbox: int = 0
 
 
 Enqueue = Callable[[list[int]], None]
@@ -69,6 +79,9 @@ def reminders_sweep(*, now: datetime | None = None, enqueue: Enqueue | None = No
         notices = notices_sql(selection)
         if notices is not None:
             result.claimed = insert_claims(notices, token=result.token, now=now)
+        result.inbox = insert_inbox(selection, token=result.token, now=now)
+        if result.inbox:
+            _link_inbox_actions(result.token)
         urges = urges_sql(selection)
         if urges is not None:
             result.urges_claimed = insert_claims(urges, token=result.token, now=now)
@@ -115,6 +128,15 @@ def digests_requeue_stalled(*, now: datetime) -> list[int]:
     return ids
 
 
+def _link_inbox_actions(token: str) -> None:
+    """A 督办单's inbox notices point at it (their key is "duban:<id>@…")."""
+    for notice in Notice.objects.filter(sweep=token, item_key__startswith="duban:").only(
+        "pk", "item_key"
+    ):
+        action_id = int(notice.item_key.split(":", 1)[1].split("@", 1)[0].split("#", 1)[0])
+        Notice.objects.filter(pk=notice.pk).update(action_id=action_id)
+
+
 # --- the automatic 督办 ------------------------------------------------------------------------
 
 
@@ -145,20 +167,24 @@ def urge_record_one(*, log_id: int, now: datetime) -> bool:
             ).get(pk=log_id)
             responsibility = log.responsibility
             if responsibility is None:  # urges are claimed for responsibilities only
-                raise ActionRefused("没有对应的责任分工。")
-            overdue = days_overdue(log.period.due_on, local_today(now))
-            supervision_action_record(
-                kind="urge",
-                unit=responsibility.unit,
-                period=log.period,
-                reason=(
-                    f"{log.period}《{responsibility.assignment.title}》进展报告逾期{overdue}日"
-                    "未报送，系统自动督办。"
-                ),
+                raise DubanRefused("没有对应的责任分工。")
+            today = local_today(now)
+            overdue = days_overdue(log.period.due_on, today)
+            # A 督办单 of its own (issue 17): yellow, answered within TRACKER_DUBAN_AUTO_DAYS.
+            duban_issue(
                 actor=None,
+                units=[responsibility.unit],
+                period=log.period,
+                urgency=SupervisionAction.Urgency.YELLOW,
+                requirement=(
+                    f"{log.period}《{responsibility.assignment.title}》进展报告逾期{overdue}日"
+                    "未报送，系统自动督办。请立即报送，并书面反馈逾期原因。"
+                ),
+                deadline=today + timedelta(days=settings.TRACKER_DUBAN_AUTO_DAYS),
                 responsibility=responsibility,
+                now=now,
             )
-    except ActionRefused as refused:
+    except DubanRefused as refused:
         # Refused now is refused next time too: recorded as failed, so it does not come back
         # in every sweep, and visible to supervisors with the reason.
         ReminderLog.objects.filter(pk=log_id, status=DeliveryStatus.CLAIMED).update(
