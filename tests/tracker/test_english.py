@@ -9,7 +9,7 @@ import gettext
 import re
 import shutil
 import subprocess
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -46,6 +46,7 @@ from tracker.models import (
     User,
 )
 from tracker.periods import SHANGHAI
+from tracker.services.duban import duban_issue
 from tracker.services.reports import ReportInput, TargetInput, report_save
 from tracker.services.supervision import supervision_action_record
 from tracker.tokens import invitation_tokens
@@ -478,6 +479,8 @@ def _chinese_left(page: str, data: list[str]) -> list[str]:
     for value in [*data, *_examples(), "简体中文"]:
         text = text.replace(value, " ")
     text = ISSUE_13_GAPS.sub(" ", text)
+    # A supervision notice's reference number (文号) is an official identifier, cited as issued.
+    text = re.sub(r"督办〔\d{4}〕\d+号", " ", text)
     return sorted({m.group(0) for m in re.finditer(r".{0,20}[\u3400-\u9fff]+.{0,20}", text)})
 
 
@@ -536,6 +539,14 @@ def site(every_role, units, settings, tmp_path):
         group = UnitGroup.objects.create(name="各委办局")
         group.members.add(units["fgw"], units["czj"])
         schedule = world["doc"].schedules.first()
+        duban = duban_issue(
+            actor=every_role["supervisor"],
+            units=[units["czj"]],
+            period=world["q2"],
+            urgency=SupervisionAction.Urgency.values[0],
+            requirement="请于月底前报送整改情况",
+            deadline=date(2026, 6, 30),
+        )[0]
         # The analysis file a supervisor asked for, still queued for the worker.
         export = ExportJob.objects.create(
             requested_by=every_role["supervisor"],
@@ -553,6 +564,7 @@ def site(every_role, units, settings, tmp_path):
         "group": group,
         "schedule": schedule,
         "export": export,
+        "duban": duban,
         "uid": uid,
         "invitation": invitation_tokens.make_token(person),
         "reset": default_token_generator.make_token(person),
@@ -570,6 +582,7 @@ def _kwargs(site: dict) -> dict[str, dict]:
         "report-preview": work,
         "quarter-sheet": {"period_id": w["q2"].pk},
         "export-job": {"job_id": site["export"].pk},
+        "duban-detail": {"pk": site["duban"].pk},
         "document-detail": {"pk": doc},
         "document-review": {"pk": draft},
         "document-metadata": {"pk": draft},
@@ -606,6 +619,15 @@ NOT_PAGES = {
     "report-autosave": "POST only (htmx)",
     "report-withdraw": "POST only",
     "review-bulk-approve": "POST only",
+    "document-leaders": "POST only",
+    "duban-feedback": "POST only",
+    "duban-review": "POST only",
+    "duban-link": "POST only",
+    "webhook-delete": "POST only",
+    "inbox-read": "POST only",
+    "duban-docx": "a file",
+    "duban-evidence": "a file",
+    "inbox-open": "a redirect to what the notice is about",
     "quarter-sheet-download": "a file",
     "quarter-sheet-upload": "POST only",
     "quarter-sheet-confirm": "POST only",
