@@ -59,3 +59,22 @@ def test_parse_never_fails_with_anything_but_number_error(text):
         parse_actual(text, "%")
     except NumberError:
         pass
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "code", "params"),
+    [
+        ("", "%", "empty", {}),
+        ("abc", "%", "not_a_number", {"text": "abc"}),
+        ("1.2.3", "%", "several_numbers", {"text": "1.2.3"}),
+        ("12个", "%", "wrong_unit", {"text": "12个", "unit": "%"}),
+        ("12个", "", "wrong_unit", {"text": "12个", "unit": ""}),
+        ("99999999999999999", "元", "too_large", {}),
+    ],
+)
+def test_a_refusal_carries_a_code_and_its_arguments_for_the_tracker_to_word(
+    text, unit, code, params
+):
+    with pytest.raises(NumberError) as refused:
+        parse_actual(text, unit)
+    assert (refused.value.code, refused.value.params) == (code, params)

@@ -34,6 +34,7 @@ from tracker.models import (
     User,
     unit_order,
 )
+from tracker.number_errors import number_error_text
 from tracker.numbers import NumberError
 from tracker.periods import local_today
 from tracker.selectors import Scope
@@ -119,7 +120,7 @@ class ReportList(generics.ListCreateAPIView[ProgressReport]):
             try:
                 actual = parse_figure(item.get("actual"), target)
             except NumberError as exc:
-                errors[value_field(target)] = str(exc)
+                errors[value_field(target)] = number_error_text(exc)
                 continue
             values[target.pk] = TargetInput(
                 actual=actual, assessment=item.get("assessment") or "", note=item.get("note", "")

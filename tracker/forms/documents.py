@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Assignment, Document, Target
+from tracker.number_errors import number_error_text
 from tracker.numbers import NumberError, parse_actual
 from tracker.services.evidence import human_size
 
@@ -251,7 +252,7 @@ class TargetForm(_Form):
         try:
             return parse_actual(text, unit)
         except NumberError as exc:
-            self.add_error(name, str(exc))
+            self.add_error(name, number_error_text(exc))
             return None
 
     @staticmethod

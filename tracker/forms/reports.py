@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Assessment, Judgement, Target
+from tracker.number_errors import number_error_text
 from tracker.numbers import NumberError, parse_actual
 from tracker.services.reports import TEXT_LIMIT, ReportInput, TargetInput
 
@@ -125,7 +126,7 @@ class ReportForm(forms.Form):
             try:
                 cleaned[name] = parse_figure(cleaned.get(name), target)
             except NumberError as exc:
-                self.add_error(name, str(exc))
+                self.add_error(name, number_error_text(exc))
         return cleaned
 
     def report_input(self) -> ReportInput:

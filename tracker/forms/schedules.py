@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tracker.forms.documents import DATE_INPUT_FORMATS
+from tracker.l10n import month_day_text
 from tracker.models import ReportingSchedule
 from tracker.models.schedules import MAX_CALENDAR_DAYS, MAX_WORKING_DAYS
 from tracker.periods import months_in, periods_in_year
@@ -178,7 +179,7 @@ class FirstPeriodForm(_Form):
                 _("%(label)s（%(due)s截止%(past)s）")
                 % {
                     "label": choice.label,
-                    "due": f"{choice.due_on.month}月{choice.due_on.day}日",
+                    "due": month_day_text(choice.due_on),
                     "past": _("，已过期") if choice.past_due else "",
                 },
             )

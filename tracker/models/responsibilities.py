@@ -9,11 +9,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tracker.l10n import chinese, period_text
 from tracker.models.documents import Assignment, Document
 from tracker.models.removal import CurrentManager, Removable
 from tracker.models.schedules import Frequency, ReportingSchedule
 from tracker.models.units import Unit
-from tracker.schedule_text import period_label
 
 
 class Responsibility(Removable):
@@ -137,7 +137,7 @@ class ReportingPeriod(models.Model):
         indexes = [models.Index(fields=["year", "ends_on"], name="period_year_ends_on")]
 
     def __str__(self) -> str:
-        if self.frequency == Frequency.QUARTERLY:
+        if self.frequency == Frequency.QUARTERLY and chinese():
             return f"{self.year}年第{self.quarter}季度"
         return self.label
 
@@ -152,8 +152,9 @@ class ReportingPeriod(models.Model):
 
     @property
     def label(self) -> str:
-        """The period's name: 2026年3月, 2026年二季度, 2026年上半年, 2026年度."""
-        return period_label(self.year, self.frequency, self.number)
+        """The period's name in the reader's language: 2026年3月, 2026年二季度, 2026年上半年,
+        2026年度; March 2026, Q2 2026, H1 2026, 2026."""
+        return period_text(self.year, self.frequency, self.number)
 
     @property
     def is_locked(self) -> bool:

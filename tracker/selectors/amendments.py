@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from tracker.formatting import cn_date
+from tracker.l10n import date_text
 from tracker.models import (
     Assignment,
     Document,
@@ -107,7 +107,7 @@ def _day(value: object) -> str:
     """A date as stored in the amendment (a date, or its ISO text once read back)."""
     if not value:
         return _("无")
-    return cn_date(value if isinstance(value, date) else date.fromisoformat(str(value)))
+    return date_text(value if isinstance(value, date) else date.fromisoformat(str(value)))
 
 
 def removed_assignments(document: Document) -> QuerySet[Assignment]:

@@ -9,18 +9,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from tracker.access import AnyUser, visible_actions, visible_problems
 from tracker.formatting import (
-    cn_date,
-    cn_datetime,
     gap_text,
     number,
     percent,
     target_text,
 )
+from tracker.l10n import chinese as _is_chinese
+from tracker.l10n import cumulative_text, date_text, datetime_text, list_text
 from tracker.models import Colour, ReportingPeriod, Target
-from tracker.schedule_text import cumulative_label
 from tracker.selectors.aggregates import (
     Scope,
     Tally,
@@ -60,7 +60,7 @@ def _slot_row(slot: Any) -> dict[str, Any]:
         "unit": slot.unit.name,
         "role": slot.get_role_display(),
         "status": slot.slot_status or "",
-        "due_on": cn_date(slot.slot_due_on),
+        "due_on": date_text(slot.slot_due_on),
     }
 
 
@@ -178,8 +178,8 @@ def bulletin_content(
             "ref": p.report.responsibility.assignment.ref,
             "description": p.description,
             "level": p.get_level_display(),
-            "raised_at": cn_date(p.raised_at),
-            "deadline": cn_datetime(p.level_deadline),
+            "raised_at": date_text(p.raised_at),
+            "deadline": datetime_text(p.level_deadline),
             "past_limit": p.level_deadline < now,
         }
         for p in open_problems(user, scope)
@@ -198,7 +198,7 @@ def bulletin_content(
             "kind": a.get_kind_display(),
             "unit": a.unit.name,
             "reason": a.reason,
-            "date": cn_date(a.created_at),
+            "date": date_text(a.created_at),
             "author": str(a.author) if a.author else "系统",
         }
         for a in visible_actions(user)
@@ -220,11 +220,11 @@ def bulletin_content(
             "quarter": period.quarter,
             "frequency": period.frequency,
             "label": period.label,
-            "cumulative": cumulative_label(period.frequency, period.number),
-            "due_on": cn_date(period.due_on),
+            "cumulative": cumulative_text(period.frequency, period.number),
+            "due_on": date_text(period.due_on),
             "locked": period.is_locked,
         },
-        "as_of": cn_date(today),
+        "as_of": date_text(today),
         "headline": _headline(rows),
         "summary": _tally_dict(tally),
         "targets": targets,
@@ -244,23 +244,45 @@ def bulletin_content(
 
 
 def bulletin_headline(content: dict[str, Any]) -> str:
-    """The opening paragraph of the analysis, written from its figures (综述)."""
+    """The opening paragraph of the analysis, written from its figures (综述), in the reader's
+    language."""
     s = content["summary"]
     colours = s["colours"]
     period = content["period"]
     parts = [
-        f"{period['label']}，{content['document']['title']}共涉及应报送责任事项{s['expected']}项，"
-        f"已报送{s['submitted']}项（报送率{s['reporting_rate']}），"
-        f"其中按时报送{s['on_time']}项、逾期报送{s['late']}项，未报送{s['missing']}项。",
-        f"从进度看，已完成{colours['blue']}项、进度正常{colours['green']}项、"
-        f"滞后{colours['yellow']}项、严重滞后{colours['red']}项、未填报{colours['grey']}项。",
+        _(
+            "%(period)s，%(title)s共涉及应报送责任事项%(expected)s项，已报送%(submitted)s项"
+            "（报送率%(rate)s），其中按时报送%(on_time)s项、逾期报送%(late)s项，未报送%(missing)s项。"
+        )
+        % {
+            "period": period["label"],
+            "title": content["document"]["title"],
+            "expected": s["expected"],
+            "submitted": s["submitted"],
+            "rate": s["reporting_rate"],
+            "on_time": s["on_time"],
+            "late": s["late"],
+            "missing": s["missing"],
+        },
+        _(
+            "从进度看，已完成%(blue)s项、进度正常%(green)s项、滞后%(yellow)s项、"
+            "严重滞后%(red)s项、未填报%(grey)s项。"
+        )
+        % colours,
     ]
     if content["rankings"]:
-        top = "、".join(r["unit"] for r in content["rankings"][:3])
-        parts.append(f"综合排名靠前的单位为{top}。")
+        top = list_text(r["unit"] for r in content["rankings"][:3])
+        parts.append(_("综合排名靠前的单位为%(units)s。") % {"units": top})
     pc = content["problem_counts"]
-    parts.append(
-        f"本{'季度' if period.get('frequency', 'quarterly') == 'quarterly' else '期'}共反映问题"
-        f"{pc['raised']}个，已办结{pc['resolved']}个（其中按时办结{pc['in_time']}个）。"
-    )
-    return "".join(parts)
+    counts = {"raised": pc["raised"], "resolved": pc["resolved"], "in_time": pc["in_time"]}
+    if period.get("frequency", "quarterly") == "quarterly":
+        parts.append(
+            _("本季度共反映问题%(raised)s个，已办结%(resolved)s个（其中按时办结%(in_time)s个）。")
+            % counts
+        )
+    else:
+        parts.append(
+            _("本期共反映问题%(raised)s个，已办结%(resolved)s个（其中按时办结%(in_time)s个）。")
+            % counts
+        )
+    return ("" if _is_chinese() else " ").join(parts)

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from tracker import holidays
+from tracker.l10n import period_text, rule_text
 from tracker.models import Assignment, CalendarDay, Document, ReportingPeriod, ReportingSchedule
 from tracker.periods import (
     DueRule,
@@ -22,7 +24,6 @@ from tracker.periods import (
     period_schedule,
     periods_in_year,
 )
-from tracker.schedule_text import period_label, rule_text
 
 # A plan names targets "到2035年" now and then; tracking stops at this many years of periods.
 MAX_TRACKED_YEARS = 10
@@ -56,7 +57,7 @@ def is_stated(schedule: ReportingSchedule) -> bool:
 def schedule_text(schedule: ReportingSchedule) -> str:
     """The rule in words, "（默认）" marked when the document stated no due day."""
     text = rule_text(schedule.frequency, due_rule(schedule), from_period=schedule.from_period)
-    return text if is_stated(schedule) else f"{text}（默认）"
+    return text if is_stated(schedule) else _("%(rule)s（默认）") % {"rule": text}
 
 
 def schedule_sentence(schedule: ReportingSchedule, source_text: str) -> str:
@@ -274,7 +275,7 @@ def first_period_choices(
     ]
     choices = [
         PeriodChoice(
-            p.starts_on, period_label(p.year, p.frequency, p.number), p.due_on, p.due_on < today
+            p.starts_on, period_text(p.year, p.frequency, p.number), p.due_on, p.due_on < today
         )
         for p in periods
     ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tracker.access import can_supervise
@@ -29,7 +30,9 @@ def bulletin_publish(
     if not can_supervise(actor):
         raise BulletinRefused(_("只有督查人员可以发布季度分析。"))
     now = now or timezone.now()
-    content = bulletin_content(actor, period, today=local_today(now), now=now)
+    # The published analysis is the office's Chinese document, whoever's screen publishes it.
+    with translation.override(settings.LANGUAGE_CODE):
+        content = bulletin_content(actor, period, today=local_today(now), now=now)
     summary = summary.strip() or content["summary_text"]
     content["summary_text"] = summary
     try:

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.access import can_edit_report
-from tracker.formatting import clean_text, cn_date
+from tracker.formatting import clean_text
+from tracker.l10n import date_text
 from tracker.models import (
     Assessment,
     Assignment,
@@ -172,7 +173,7 @@ def report_check(
         # counted as on time and silence the reminders. A draft may be kept meanwhile.
         raise ReportRefused(
             _("本期报送将于%(day)s开始，届时再提交；现在可先保存草稿。")
-            % {"day": cn_date(period.opens_on)}
+            % {"day": date_text(period.opens_on)}
         )
     targets = {t.pk: t for t in Target.objects.filter(assignment_id=assignment.pk)}
     if set(report_input.values) - set(targets):

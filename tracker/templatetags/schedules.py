@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from tracker.schedule_text import period_label as label_of
+from tracker import l10n
 
 register = template.Library()
 
@@ -15,13 +15,13 @@ register = template.Library()
 @register.filter
 def period_label(period: Any) -> str:
     """A period (a ReportingPeriod, or a tracker.periods.PeriodSchedule not yet stored) by its
-    name: "2026年3月", "2026年二季度", "2026年上半年", "2026年度"."""
+    name in the reader's language: "2026年二季度" or "Q2 2026"."""
     if not period:
         return "—"
-    return label_of(period.year, period.frequency, period.number)
+    return l10n.period_of(period)
 
 
 @register.filter
 def period_names(periods: Iterable[Any]) -> str:
-    """Several periods' names, separated by 、."""
-    return "、".join(period_label(period) for period in periods)
+    """Several periods' names, separated by 、 (by commas in English)."""
+    return l10n.list_text(period_label(period) for period in periods)

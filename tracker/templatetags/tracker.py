@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tracker import formatting
+from tracker import formatting, l10n
 from tracker.models import Colour
 
 register = template.Library()
@@ -20,12 +20,12 @@ register = template.Library()
 
 @register.filter
 def cn_date(value: date | datetime | None) -> str:
-    return formatting.cn_date(value) or "—"
+    return l10n.date_text(value) or "—"
 
 
 @register.filter
 def cn_datetime(value: datetime | None) -> str:
-    return formatting.cn_datetime(value) or "—"
+    return l10n.datetime_text(value) or "—"
 
 
 def _figure(value: Any) -> Decimal | None:
@@ -68,12 +68,13 @@ def target_text(target: Any) -> str:
 
 @register.filter
 def quarter(period: Any) -> str:
-    """A ReportingPeriod by its name ("2026年二季度", "2026年3月", "2026年上半年"), or a
-    dashboard scope by its quarter."""
+    """A ReportingPeriod by its name ("2026年二季度", "2026年3月", "2026年上半年"; "Q2 2026",
+    "March 2026", "H1 2026"), or a dashboard scope by its quarter."""
     if not period:
         return "—"
-    label = getattr(period, "label", None)
-    return str(label) if label else formatting.quarter_label(period.year, period.quarter)
+    if getattr(period, "frequency", None) and getattr(period, "number", None):
+        return l10n.period_of(period)
+    return l10n.quarter_text(period.year, period.quarter)
 
 
 @register.simple_tag
@@ -115,3 +116,21 @@ _ACTIONS = {
 @register.filter
 def audit_label(action: str) -> str:
     return str(_ACTIONS.get(action, action))
+
+
+@register.filter
+def month_day(value: date | None) -> str:
+    """A day of a year already named: "6月30日" or "30 June"."""
+    return l10n.month_day_text(value) if value else "—"
+
+
+@register.filter
+def festival(name: str) -> str:
+    """A public holiday by its name in the reader's language ("春节", "Spring Festival")."""
+    return l10n.festival_text(name) if name else ""
+
+
+@register.simple_tag
+def section(number: int) -> str:
+    """A numbered section's heading number: "一、" or "1. "."""
+    return l10n.section_number(number)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker import access, selectors
-from tracker.formatting import cn_datetime
 from tracker.forms.documents import ArchiveForm, DocumentImportForm
+from tracker.l10n import datetime_text
 from tracker.models import Document
 from tracker.selectors.amendments import document_amendments
 from tracker.selectors.documents import document_publish_preview, publishes_in_background
@@ -112,7 +112,7 @@ def document_import_view(request: HttpRequest) -> HttpResponse:
                 messages.info(
                     request,
                     _("该文件已导入过（%(when)s），已打开原有记录，未重复导入。")
-                    % {"when": cn_datetime(document.imported_at)},
+                    % {"when": datetime_text(document.imported_at)},
                 )
             else:
                 messages.success(

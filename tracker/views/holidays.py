@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker.forms.schedules import CalendarDayForm
 from tracker.http import int_param
+from tracker.l10n import chinese, month_day_text
 from tracker.selectors.schedules import calendar_year, rolls_to_working_day
 from tracker.services.working_days import (
     CalendarRefused,
@@ -44,8 +45,8 @@ def _moved(request: HttpRequest, outcome: Rescheduled) -> None:
             _("已按新的节假日安排重新计算 %(count)d 个未到期报送周期的日期：%(periods)s。")
             % {
                 "count": len(outcome.periods),
-                "periods": "；".join(
-                    f"{p.document.title} {p.label} → {p.due_on.month}月{p.due_on.day}日"
+                "periods": ("；" if chinese() else "; ").join(
+                    f"{p.document.title} {p.label} → {month_day_text(p.due_on)}"
                     for p in outcome.periods[:10]
                 ),
             },

@@ -18,6 +18,7 @@ from tracker import access, progress, selectors
 from tracker.forms.reports import ReportForm, initial_for, parse_month, value_field
 from tracker.http import is_htmx
 from tracker.models import ProgressReport, ReportingPeriod, Responsibility, Target, User
+from tracker.number_errors import number_error_text
 from tracker.numbers import NumberError, parse_actual
 from tracker.selectors.reports import (
     elapsed_for,
@@ -218,7 +219,9 @@ def report_preview(request: HttpRequest, responsibility_id: int, period_id: int)
                 outcome = progress.assess(
                     target_spec(target), actual, elapsed=elapsed, thresholds=limits
                 )
-            except (NumberError, ValueError) as exc:
+            except NumberError as exc:
+                error = number_error_text(exc)
+            except ValueError as exc:
                 error = str(exc)
         cells.append({"target": target, "outcome": outcome, "error": error})
     return render(request, "tracker/reports/_preview_cells.html", {"cells": cells})

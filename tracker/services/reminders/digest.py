@@ -131,7 +131,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         NoticeKind.ESCALATE_SUPERVISOR: (
             "Overdue: escalated to supervision",
-            "These reports are overdue; a supervision action (督办) has been recorded.",
+            "These reports are overdue; a supervision order has been recorded.",
         ),
         NoticeKind.ESCALATE_LEAD: (
             "Co-units overdue",

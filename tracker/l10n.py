@@ -1,0 +1,187 @@
+"""Dates and period names in the reader's language.
+
+tracker.formatting and tracker.schedule_text write them as a Chinese document does ("2026年12月6日",
+"2026年三季度", "前三季度"); under English the same values read "6 December 2026", "Q3 2026",
+"Q1–Q3". Pages (the cn_date, cn_datetime, quarter and period_label filters), e-mails, exports and
+messages all go through here, so a date reads the same everywhere in either language. The
+interface has two languages: anything that is not Chinese is English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+import chinese_calendar
+from django.utils import translation
+
+from tracker import formatting, schedule_text
+from tracker.periods import SHANGHAI, DueRule, months_in
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_CUMULATIVE_QUARTERS = {1: "Q1", 2: "H1", 3: "Q1–Q3", 4: "full year"}
+
+
+def chinese() -> bool:
+    """Whether the active language is Chinese (also when none is active: the default)."""
+    language = translation.get_language()
+    return language is None or language.startswith("zh")
+
+
+def date_text(value: date | datetime | None) -> str:
+    """ "2026年12月6日" or "6 December 2026"; "" for None."""
+    if value is None:
+        return ""
+    if chinese():
+        return formatting.cn_date(value)
+    if isinstance(value, datetime):
+        value = value.astimezone(SHANGHAI).date()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def datetime_text(value: datetime | None) -> str:
+    """ "2026年12月6日 14:30" or "6 December 2026, 14:30"; "" for None."""
+    if value is None:
+        return ""
+    if chinese():
+        return formatting.cn_datetime(value)
+    local = value.astimezone(SHANGHAI)
+    return f"{date_text(local.date())}, {local:%H:%M}"
+
+
+def month_day_text(value: date) -> str:
+    """A day within a year already named: "6月30日" or "30 June"."""
+    if chinese():
+        return f"{value.month}月{value.day}日"
+    return f"{value.day} {MONTHS[value.month - 1]}"
+
+
+def period_text(year: int, frequency: str, number: int) -> str:
+    """A period by its name: "2026年3月", "2026年二季度", "2026年上半年", "2026年度", or
+    "March 2026", "Q2 2026", "H1 2026", "2026"."""
+    if chinese():
+        return schedule_text.period_label(year, frequency, number)
+    if frequency == "monthly":
+        return f"{MONTHS[number - 1]} {year}"
+    if frequency == "quarterly":
+        return f"Q{number} {year}"
+    if frequency == "half-yearly":
+        return f"H{number} {year}"
+    months_in(frequency)  # refuses an unknown frequency
+    return str(year)
+
+
+def quarter_text(year: int, quarter: int) -> str:
+    """ "2026年三季度" or "Q3 2026"."""
+    return period_text(year, "quarterly", quarter)
+
+
+def cumulative_text(frequency: str, number: int) -> str:
+    """What a period's cumulative figures cover: "前三季度" or "Q1–Q3", "1—3月" or
+    "January–March", "全年" or "full year"."""
+    if chinese():
+        return schedule_text.cumulative_label(frequency, number)
+    months = months_in(frequency) * number
+    if months == 12:
+        return "full year"
+    if frequency == "quarterly":
+        return _CUMULATIVE_QUARTERS[number]
+    if frequency == "half-yearly":
+        return "H1"
+    return MONTHS[0] if months == 1 else f"{MONTHS[0]}–{MONTHS[months - 1]}"
+
+
+def period_of(period: Any) -> str:
+    """A ReportingPeriod (or a tracker.periods.PeriodSchedule not stored yet) by its name."""
+    return period_text(period.year, period.frequency, period.number)
+
+
+def list_text(items: Iterable[str]) -> str:
+    """Names in a row: separated by 、 in Chinese, by commas in English."""
+    return ("、" if chinese() else ", ").join(items)
+
+
+def _ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
+_PERIOD_WORDS = {"monthly": "month", "quarterly": "quarter", "half-yearly": "half-year"}
+
+
+def rule_text(frequency: str, rule: DueRule, *, from_period: int | None = None) -> str:
+    """A due rule in words: "每季度末月25日前" or "by the 25th of each quarter's last month"."""
+    if chinese():
+        return schedule_text.rule_text(frequency, rule, from_period=from_period)
+    word = _PERIOD_WORDS.get(frequency, "year")
+    length = months_in(frequency)
+    if rule.working_days is not None:
+        text = f"within {rule.working_days} working days after each {word}"
+    elif rule.calendar_days is not None:
+        text = f"within {rule.calendar_days} days after each {word}"
+    elif rule.after_period:
+        month, day = rule.month or 1, _ordinal(rule.day or 1)
+        if frequency == "yearly":
+            text = f"by {rule.day or 1} {MONTHS[month - 1]} of the following year"
+        elif month == 1:
+            text = f"by the {day} of the month after each {word}"
+        else:
+            text = f"by the {day} of the {_ordinal(month)} month after each {word}"
+    elif frequency == "monthly":
+        text = f"by the {_ordinal(rule.day or 1)} of each month"
+    elif frequency == "yearly":
+        text = f"by {rule.day} {MONTHS[(rule.month or 12) - 1]} each year"
+    else:
+        month_text = "last" if rule.month == length else _ordinal(rule.month or 1)
+        text = f"by the {_ordinal(rule.day or 1)} of each {word}'s {month_text} month"
+    if from_period and from_period > 1 and frequency != "yearly":
+        text = f"from {_period_within(frequency, from_period)}, {text}"
+    return text
+
+
+def _period_within(frequency: str, number: int) -> str:
+    if frequency == "monthly":
+        return MONTHS[number - 1]
+    if frequency == "half-yearly":
+        return f"H{number}"
+    return f"Q{number}"
+
+
+@cache
+def _festivals() -> dict[str, str]:
+    return {holiday.chinese: holiday.value for holiday in chinese_calendar.Holiday}
+
+
+def festival_text(name: str) -> str:
+    """A public holiday's name ("春节" or "Spring Festival"); a name typed into a correction is
+    shown as typed."""
+    if chinese():
+        return name
+    return _festivals().get(name, name)
+
+
+_SECTION_NUMERALS = "一二三四五六七八九十"
+
+
+def section_number(number: int) -> str:
+    """A numbered heading's number: "一、" in Chinese, "1. " in English."""
+    if chinese() and 1 <= number <= len(_SECTION_NUMERALS):
+        return f"{_SECTION_NUMERALS[number - 1]}、"
+    return f"{number}. "
