@@ -323,6 +323,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON whose nesting is bounded (a deep body was a RecursionError), forms, multipart.
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     # One error body: {"detail": "…", "errors": {"field": "…"}} (tracker/api/errors.py).
     "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",

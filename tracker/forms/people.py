@@ -25,9 +25,9 @@ else:
 
 
 class AssignmentMultipleChoiceField(_AssignmentsField):
-    def _check_values(self, value: Any) -> QuerySet[Assignment]:
+    def clean(self, value: Any) -> QuerySet[Assignment]:
         check_ids(value, self.error_messages["invalid_pk_value"])
-        return super()._check_values(value)
+        return super().clean(value)
 
     def label_from_instance(self, obj: Assignment) -> str:
         return f"{obj.document.title[:20]} · {obj.ref or obj.number} {obj.title[:30]}"

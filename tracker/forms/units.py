@@ -42,15 +42,15 @@ class UnitChoiceField(ModelChoiceField):
 def check_ids(values: Any, message: Any) -> None:
     """Refuse a chosen id that is not an id (thirty digits would overflow the database's
     integers in the `pk__in` query Django's multiple choice field runs)."""
-    for value in values:
+    for value in values if isinstance(values, list | tuple) else ():
         if parse_int(str(value)) is None:
             raise ValidationError(message, code="invalid_pk_value", params={"pk": value})
 
 
 class UnitMultipleChoiceField(ModelMultipleChoiceField):
-    def _check_values(self, value: Any) -> QuerySet[Unit]:
+    def clean(self, value: Any) -> QuerySet[Unit]:
         check_ids(value, self.error_messages["invalid_pk_value"])
-        return super()._check_values(value)
+        return super().clean(value)
 
     def label_from_instance(self, obj: Unit) -> str:
         return f"{obj.name}（{obj.get_level_display()}）"
