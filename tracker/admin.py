@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
@@ -156,7 +155,7 @@ class ReadOnlyInline(TabularInline):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # Shown, never edited: a field that is not editable (Evidence.uploaded_at, auto_now_add)
         # listed as a form field made the parent's change page a 500.
         return tuple(str(name) for name in self.fields or ())
