@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from tracker.env import (
@@ -56,11 +57,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "csp",
     "tracker",
 ]
 
 MIDDLEWARE = [
+    "tracker.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracker.middleware.ChosenLanguageMiddleware",
@@ -142,10 +146,44 @@ HTTPS = env_bool("TRACKER_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
-SECURE_HSTS_SECONDS = 3600 if HTTPS else 0
+# The reverse proxies (addresses or networks, e.g. 10.0.0.5,10.1.0.0/24) whose X-Forwarded-*
+# headers are believed; from anyone else they are dropped (tracker/proxies.py).
+TRACKER_PROXY_ADDRESSES = env_list("TRACKER_PROXY_ADDRESSES", [])
+try:
+    from ipaddress import ip_network
+
+    for _address in TRACKER_PROXY_ADDRESSES:
+        ip_network(_address, strict=False)
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"TRACKER_PROXY_ADDRESSES: {_exc}") from None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if TRACKER_PROXY_ADDRESSES else None
+)
+# A year, subdomains included, once the site is served over HTTPS (TRACKER_HSTS_PRELOAD=false
+# keeps the domain off browsers' preload lists).
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("TRACKER_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts and styles only from the site's own files, no
+# inline script or style in any template; a template that needs one uses request.csp_nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "")
