@@ -53,3 +53,15 @@ class TrustedProxyMiddleware:
             for header in FORWARDING_HEADERS:
                 request.META.pop(header, None)
         return self.get_response(request)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: behind a named proxy, the last X-Forwarded-For hop that is not one
+    of the proxies; otherwise the connection's address (AXES_CLIENT_IP_CALLABLE, throttles)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and from_trusted_proxy(remote):
+        for hop in reversed([part.strip() for part in forwarded.split(",")]):
+            if hop and not from_trusted_proxy(hop):
+                return str(hop)
+    return str(remote)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "csp",
+    "axes",
     "tracker",
 ]
 
@@ -73,7 +74,37 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Sign-in abuse ------------------------------------------------------------------------------
+# django-axes counts failed sign-ins (pages, the back office and the API alike) and locks an
+# account, and separately an address, after this many in a row; a supervisor unlocks them on
+# 登录锁定 (/lockouts/), or the lock lifts after the cool-off.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("TRACKER_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TRACKER_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tracker.views.lockouts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "tracker.proxies.client_ip"
+AXES_VERBOSE = False
+# 忘记密码: mails per address (and per client address) per hour.
+TRACKER_PASSWORD_RESET_PER_HOUR = env_int("TRACKER_PASSWORD_RESET_PER_HOUR", 3, minimum=1)
+# Counters of the throttles: Redis when TRACKER_CACHE_URL names one (several web processes share
+# it), else each process's memory.
+_CACHE_URL = env_str("TRACKER_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 ROOT_URLCONF = "tracker.urls"
 WSGI_APPLICATION = "tracker.wsgi.application"
@@ -156,9 +187,7 @@ try:
         ip_network(_address, strict=False)
 except ValueError as _exc:
     raise ImproperlyConfigured(f"TRACKER_PROXY_ADDRESSES: {_exc}") from None
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if TRACKER_PROXY_ADDRESSES else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRACKER_PROXY_ADDRESSES else None
 # A year, subdomains included, once the site is served over HTTPS (TRACKER_HSTS_PRELOAD=false
 # keeps the domain off browsers' preload lists).
 SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
@@ -358,7 +387,7 @@ REST_FRAMEWORK = {
     # production: TRACKER_HTTPS).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "tracker.api.authentication.HardenedBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON whose nesting is bounded (a deep body was a RecursionError), forms, multipart.
@@ -370,6 +399,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     # One error body: {"detail": "…", "errors": {"field": "…"}} (tracker/api/errors.py).
     "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
+    # Requests per client: signed-in programs and people, and anonymous callers.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("TRACKER_API_ANON_RATE", "30/minute"),
+        "user": env_str("TRACKER_API_USER_RATE", "600/minute"),
+    },
     "PAGE_SIZE": 50,
 }
 

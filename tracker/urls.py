@@ -11,6 +11,8 @@ from tracker.views import (
     document_review,
     documents,
     holidays,
+    lockouts,
+    password_reset,
     people,
     periods,
     problems,
@@ -41,11 +43,10 @@ urlpatterns = [
     *schedules.urlpatterns,
     *holidays.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    *lockouts.urlpatterns,
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            subject_template_name="registration/password_reset_subject.txt"
-        ),
+        password_reset.ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
