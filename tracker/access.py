@@ -15,6 +15,7 @@ in one place (DESIGN §5):
 from __future__ import annotations
 
 from typing import TypeVar
+from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
@@ -25,6 +26,7 @@ from django.http import Http404
 from tracker.models import (
     Document,
     Evidence,
+    ExportJob,
     LeaderScope,
     Problem,
     ProgressReport,
@@ -311,7 +313,14 @@ def evidence_for_user(user: AnyUser, pk: int) -> Evidence:
     )
 
 
-def _get_or_404(queryset: QuerySet[_M], pk: int) -> _M:
+def export_job_for_user(user: AnyUser, pk: UUID) -> ExportJob:
+    """A person's own export jobs only: the file holds what they could read when they asked."""
+    if not isinstance(user, User) or not user.is_active:
+        raise Http404
+    return _get_or_404(ExportJob.objects.filter(requested_by=user), pk)
+
+
+def _get_or_404(queryset: QuerySet[_M], pk: object) -> _M:
     try:
         return queryset.get(pk=pk)
     except ObjectDoesNotExist:

@@ -172,6 +172,11 @@ STORAGES = {
 MEDIA_ROOT = env_path("TRACKER_MEDIA_ROOT", VAR_DIR / "media")
 MEDIA_URL = "media/"
 
+# Exports built by the worker (季度分析 .xlsx/.docx): a job's hard time limit in seconds, and how
+# long a finished file waits for its download before the daily prune deletes it.
+TRACKER_EXPORT_TIME_LIMIT = env_int("TRACKER_EXPORT_TIME_LIMIT", 300, minimum=10)
+TRACKER_EXPORT_RETENTION = timedelta(days=env_int("TRACKER_EXPORT_RETENTION_DAYS", 7, minimum=1))
+
 # --- Security (switched on when served over HTTPS) -------------------------------------------
 HTTPS = env_bool("TRACKER_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
@@ -326,6 +331,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "tracker.tasks.broker_processed_prune",
         "schedule": crontab(minute=17),
     },
+    "prune-export-jobs": {
+        "task": "tracker.tasks.export_jobs_prune",
+        "schedule": crontab(hour=3, minute=41),
+    },
 }
 # A sweep is one set-based claim (seconds even for a province); a send is one SMTP exchange.
 CELERY_TASK_ANNOTATIONS = {
@@ -333,6 +342,10 @@ CELERY_TASK_ANNOTATIONS = {
     "tracker.tasks.reminder_digest_send": {
         "soft_time_limit": max(1, TRACKER_REMINDER_SEND_TIME_LIMIT - 10),
         "time_limit": TRACKER_REMINDER_SEND_TIME_LIMIT,
+    },
+    "tracker.tasks.export_run": {
+        "soft_time_limit": max(1, TRACKER_EXPORT_TIME_LIMIT - 10),
+        "time_limit": TRACKER_EXPORT_TIME_LIMIT,
     },
 }
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from tracker.models import Document, User
 from tracker.services.amendment_notices import amendment_announce as amendment_announce_service
 from tracker.services.document_publish import document_publish as publish_service
+from tracker.services.export_jobs import export_jobs_prune as export_jobs_prune_service
+from tracker.services.export_jobs import export_run as export_run_service
 from tracker.services.people import invitation_send as invitation_send_service
 from tracker.services.reminders.send import (
     DigestSendFailed,
@@ -106,3 +108,19 @@ def invitation_send(user_id: int) -> bool:
 def amendment_announce(amendment_id: int) -> int:
     """Tell the units a document amendment concerns (queued after the amendment's commit)."""
     return amendment_announce_service(amendment_id=amendment_id)
+
+
+@shared_task(name="tracker.tasks.export_run", acks_late=True)
+def export_run(job_id: str) -> bool:
+    """Build one export job's file (queued when a person asks for it).
+
+    acks_late is safe: the service claims the job with one conditional UPDATE, so a redelivered
+    task leaves a finished or running job alone.
+    """
+    return export_run_service(job_id=job_id)
+
+
+@shared_task(name="tracker.tasks.export_jobs_prune")
+def export_jobs_prune() -> int:
+    """Delete export files past their retention (beat: daily)."""
+    return export_jobs_prune_service()

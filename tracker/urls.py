@@ -10,6 +10,7 @@ from tracker.views import (
     dashboard,
     document_review,
     documents,
+    exports,
     holidays,
     lockouts,
     password_reset,
@@ -42,6 +43,7 @@ urlpatterns = [
     *amendments.urlpatterns,
     *schedules.urlpatterns,
     *holidays.urlpatterns,
+    *exports.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     *lockouts.urlpatterns,
     path(

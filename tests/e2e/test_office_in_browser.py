@@ -1,10 +1,11 @@
 """A real office's first quarter, from an empty database, in a real browser: the administrator
 imports the district's roster (.xlsx), imports the Shashi task division, settles every unknown
 unit name in at most three actions after defining 各镇 once, and publishes (the clock stands in
-the fourth quarter of the document's year); invites a reporter, who sets a password from the
-e-mail a local SMTP server received (sent by a real Celery worker) and submits a report; then
-the administrator merges the reporter's unit into the roster's unit it duplicates, and the
-reporter's history survives the merge.
+the fourth quarter of the document's year: the first period offered is that quarter, no earlier
+quarter becomes overdue and another document's reporting rates stay as they were); invites a
+reporter, who sets a password from the e-mail a local SMTP server received (sent by a real Celery
+worker) and submits a report; then the administrator merges the reporter's unit into the roster's
+unit it duplicates, and the reporter's history survives the merge.
 
 Every page visited is saved as a screenshot under var/artifacts/e2e/<test name>/.
 """
@@ -27,6 +28,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
+from tests.factories import make_assignment, make_document, make_periods, make_responsibility
 from tests.samples import SHASHI, SHASHI_GOVERNMENT, roster_workbook, shashi_roster
 from tests.workers import celery_worker, database_url
 from tracker.celery import app
@@ -34,12 +36,14 @@ from tracker.models import (
     AuditEvent,
     Document,
     ProgressReport,
+    ReportingPeriod,
     Responsibility,
     Unit,
     UnitGroup,
     User,
 )
 from tracker.periods import SHANGHAI
+from tracker.selectors.aggregates import Scope, scope_tally
 
 pytestmark = [
     pytest.mark.browser,
@@ -213,13 +217,47 @@ def test_an_office_starts_from_its_own_roster(
         card = admin.locator("article.assignment:has-text('展开为 4 个单位')").first
         camera.count += 1
         card.screenshot(path=str(camera.folder / f"{camera.count:02d}-review-group-card.png"))
+        # Another document of the year already reports: its third quarter is complete.
+        other = make_document(title="沙市区重点项目推进方案", year=2022)
+        other_task = make_assignment(other, title="重点项目开工")
+        other_unit = Unit.objects.get(name=SURVIVOR)
+        other_q3 = next(p for p in make_periods(other) if p.quarter == 3)
+        ProgressReport.objects.create(
+            responsibility=make_responsibility(other_task, other_unit),
+            period=other_q3,
+            status=ProgressReport.Status.SUBMITTED,
+            submitted_at=datetime(2022, 9, 20, 10, tzinfo=SHANGHAI),
+        )
+        supervisor = User.objects.get(username="admin")
+        rates = {
+            quarter: scope_tally(
+                supervisor, Scope(2022, quarter), today=TODAY.date()
+            ).reporting_rate
+            for quarter in (1, 2, 3)
+        }
+        assert rates[3] == 1
+
+        # Publishing in December: the first period offered is this quarter, and nothing of the
+        # year's earlier quarters becomes overdue.
         admin.goto(f"{base}/documents/{document.pk}/publish/")
         admin.wait_for_selector("text=还没有填报人员")
+        chosen = admin.locator("#id_first_period option:checked").inner_text()
+        assert "四季度" in chosen, chosen
+        assert admin.locator("text=发布后不会产生逾期未报的报告").is_visible()
         camera.shoot(admin, "publish")
         admin.click("button:has-text('确认发布')")
         admin.wait_for_load_state()
         status = committed(lambda: Document.objects.get(pk=document.pk).status, "published")
         assert status == "published"
+        periods = ReportingPeriod.objects.filter(document=document)
+        assert set(periods.filter(year=2022).values_list("quarter", flat=True)) == {4}
+        assert not periods.filter(due_on__lt=TODAY.date()).exists()
+        assert {
+            quarter: scope_tally(
+                supervisor, Scope(2022, quarter), today=TODAY.date()
+            ).reporting_rate
+            for quarter in (1, 2, 3)
+        } == rates
         towns = UnitGroup.objects.get(name="各镇").members.all()
         assert Responsibility.objects.filter(unit__in=towns).exists()
 

@@ -11,15 +11,20 @@ a screenshot under var/artifacts/e2e/<test name>/, including phone-width views.
 from __future__ import annotations
 
 import io
+import os
 import time
+import uuid
 from datetime import datetime
 
 import docx
 import openpyxl
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 
+from tests.workers import celery_worker, database_url
+from tracker.celery import app
 from tracker.models import Assignment, Document, ProgressReport, Unit, User
 from tracker.periods import SHANGHAI
 
@@ -56,7 +61,33 @@ def sign_in(page, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
-def test_import_review_publish_report_review_dashboard_export(live_server, browser, camera, corpus):
+@pytest.fixture
+def export_worker(monkeypatch):
+    """A real Celery worker on the embedded broker, building the analysis files asked for on
+    the page (queued on a queue of the test's own)."""
+    if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        pytest.skip("the embedded stack: filesystem broker and SQLite")
+    queue_name = f"test-year-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setattr(
+        "tracker.services.export_jobs.queue",
+        lambda name, *args: app.tasks[name].apply_async(args=list(args), queue=queue_name),
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tracker.settings",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": queue_name,
+        "TRACKER_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    with celery_worker(env) as worker:
+        yield worker
+
+
+def test_import_review_publish_report_review_dashboard_export(
+    live_server, browser, camera, corpus, export_worker
+):
     base = live_server.url
     source = corpus / "lincang-2023-county-development-plan.txt"
     User.objects.create_user("duchashi", password=PASSWORD, role=User.Role.SUPERVISOR)
@@ -192,14 +223,21 @@ def test_import_review_publish_report_review_dashboard_export(live_server, brows
         # --- the quarter's analysis, exported ---
         supervisor.goto(f"{base}/analysis/{q2.pk}/")
         camera.shoot(supervisor, "analysis")
+        # The worker builds the file; the job's page shows the progress, then the link.
+        supervisor.click("button:has-text('导出 Excel')")
+        supervisor.wait_for_selector("text=文件已生成", timeout=60_000)
+        camera.shoot(supervisor, "export-ready")
         with supervisor.expect_download() as xlsx_download:
-            supervisor.click("a:has-text('Excel')")
+            supervisor.click("a:has-text('下载文件')")
         assert xlsx_download.value.suggested_filename.endswith(".xlsx")
         workbook = openpyxl.load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))
         cells = [[str(c.value or "") for c in row] for row in workbook["指标完成情况"].iter_rows()]
         assert any("人均地区生产总值" in " ".join(r) and "2.45" in r for r in cells)
+        supervisor.goto(f"{base}/analysis/{q2.pk}/")
+        supervisor.click("button:has-text('导出 Word')")
+        supervisor.wait_for_selector("text=文件已生成", timeout=60_000)
         with supervisor.expect_download() as docx_download:
-            supervisor.click("a:has-text('Word')")
+            supervisor.click("a:has-text('下载文件')")
         assert docx_download.value.suggested_filename.endswith(".docx")
         paper = docx.Document(io.BytesIO(docx_download.value.path().read_bytes()))
         text = "\n".join(p.text for p in paper.paragraphs)

@@ -17,7 +17,7 @@ from django.core import mail
 from django.db import connection
 
 from tests.factories import make_assignment, make_document
-from tests.samples import at, calendar_world
+from tests.samples import NOW, at, calendar_world, reported_quarter
 from tests.workers import celery_worker, database_url
 from tracker.models import Document, ReminderDigest, Responsibility, Unit, UnitAlias
 from tracker.services.reminders.sweep import reminders_sweep
@@ -132,3 +132,63 @@ def test_celery_configuration_for_the_calendar(settings):
     annotations = app.conf.task_annotations
     limit = annotations["tracker.tasks.reminder_digest_send"]["time_limit"]
     assert limit < settings.TRACKER_REMINDER_RECLAIM_SECONDS
+
+
+# --- export jobs ---------------------------------------------------------------------------------
+
+
+def _export_through_worker(monkeypatch) -> None:
+    """A supervisor asks for the analysis as .docx; a real worker takes the job from the broker,
+    builds the file into the shared media folder, and the job records its cost."""
+    from tracker.celery import app
+    from tracker.models import ExportJob, User
+    from tracker.services.export_jobs import export_request
+
+    _document, q2 = reported_quarter(units=3, tasks=4)
+    supervisor = User.objects.create_user("export-sup", role=User.Role.SUPERVISOR)
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setattr(
+        "tracker.services.export_jobs.queue",
+        lambda name, *args: app.tasks[name].apply_async(args=list(args), queue=queue),
+    )
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="tracker.settings",
+        DJANGO_SECRET_KEY="test",
+        DATABASE_URL=database_url(),
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        CELERY_TASK_DEFAULT_QUEUE=queue,
+        TRACKER_MEDIA_ROOT=str(settings.MEDIA_ROOT),
+    )
+    with celery_worker(env) as worker:
+        job = export_request(
+            actor=supervisor, kind="analysis", params={"period": q2.pk, "format": "docx"}
+        )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.is_finished:
+                break
+            assert worker.poll() is None, "the worker exited early"
+            time.sleep(0.3)
+    assert job.status == ExportJob.Status.DONE, job.error
+    assert job.filename.endswith("2026年二季度分析.docx")
+    assert job.cpu_seconds is not None and job.peak_memory_kb
+    with job.file.open("rb") as handle:
+        assert handle.read(2) == b"PK"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_embedded_worker_builds_an_export(monkeypatch):
+    if not settings.CELERY_BROKER_URL.startswith("filesystem://") or connection.vendor != "sqlite":
+        pytest.skip("the embedded stack: filesystem broker and SQLite")
+    with time_machine.travel(NOW, tick=True):
+        _export_through_worker(monkeypatch)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_worker_builds_an_export_through_redis_into_postgresql(monkeypatch):
+    assert connection.vendor == "postgresql"
+    with time_machine.travel(NOW, tick=True):
+        _export_through_worker(monkeypatch)

@@ -3,6 +3,7 @@
 from tracker.models.amendments import DocumentAmendment
 from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
+from tracker.models.exports import ExportJob
 from tracker.models.leaders import LeaderScope
 from tracker.models.problems import Problem, ProblemStep
 from tracker.models.reminders import (
@@ -42,6 +43,7 @@ __all__ = [
     "Document",
     "DocumentAmendment",
     "Evidence",
+    "ExportJob",
     "Frequency",
     "Judgement",
     "LeaderScope",

@@ -1,5 +1,6 @@
-"""The quarter's analysis (一季一分析): read it as a printable page, export it as .xlsx/.docx,
-publish it (its figures frozen) and withdraw it. Supervisors only; everyone else gets 404.
+"""The quarter's analysis (一季一分析): read it as a printable page, export it as .xlsx/.docx (the
+worker builds the file: views/exports.py), publish it (its figures frozen) and withdraw it.
+Supervisors only; everyone else gets 404.
 
 Until it is published the analysis shows the figures as they stand now; once published, the
 page and the exports show the frozen content, so what was printed and what is archived agree.
@@ -8,7 +9,6 @@ page and the exports show the frozen content, so what was printed and what is ar
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,20 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker import access
-from tracker.exports import bulletin_docx, bulletin_filename, bulletin_xlsx
 from tracker.forms.dashboard import BulletinPublishForm, BulletinWithdrawForm
-from tracker.models import AnalysisBulletin, ReportingPeriod
+from tracker.models import AnalysisBulletin, ExportJob, ReportingPeriod
 from tracker.selectors.bulletin import bulletin_content
 from tracker.services.bulletin import BulletinRefused, bulletin_publish, bulletin_withdraw
+from tracker.services.export_jobs import ANALYSIS_FORMATS, export_request
 from tracker.views.common import current_user, now, paginate, supervisor_required, today
-
-EXPORTS = {
-    "xlsx": (bulletin_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "docx": (
-        bulletin_docx,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-}
 
 
 def _bulletin(period: ReportingPeriod) -> AnalysisBulletin | None:
@@ -98,24 +90,17 @@ def analysis_detail(request: HttpRequest, period_id: int) -> HttpResponse:
 
 
 @supervisor_required
+@require_POST
 def analysis_export(request: HttpRequest, period_id: int, fmt: str) -> HttpResponse:
-    """The analysis as a file, named in Chinese (RFC 5987) with an ASCII fallback."""
-    if fmt not in EXPORTS:
+    """Ask the worker for the analysis as a file; its page shows the progress, then the link."""
+    if fmt not in ANALYSIS_FORMATS:
         raise Http404
-    period = access.period_for_user(current_user(request), period_id)
-    content = _content(request, period, _bulletin(period))
-    render_file, content_type = EXPORTS[fmt]
-    response = HttpResponse(render_file(content), content_type=content_type)
-    filename = bulletin_filename(content, fmt)
-    code = {"monthly": f"M{period.number:02d}", "half-yearly": f"H{period.number}"}.get(
-        period.frequency, f"Q{period.number}" if period.frequency == "quarterly" else "Y"
+    user = current_user(request)
+    period = access.period_for_user(user, period_id)
+    job = export_request(
+        actor=user, kind=ExportJob.Kind.ANALYSIS, params={"period": period.pk, "format": fmt}
     )
-    fallback = f"analysis-{period.year}-{code}-{period.document_id}.{fmt}"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return redirect("export-job", job_id=job.pk)
 
 
 @supervisor_required

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from tests.samples import NOW, reported_quarter
 from tracker.models import AnalysisBulletin, AuditEvent, ReportingPeriod, Responsibility, User
 from tracker.periods import SHANGHAI
+from tracker.services.export_jobs import export_run
 from tracker.services.reports import ReportInput, TargetInput, report_save
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,27 @@ def data(supervisor):
 def signed_in(client, supervisor):
     client.force_login(supervisor)
     return client
+
+
+def _export(client, period, fmt):
+    """Ask for the file, let the worker's service build it, download it."""
+    asked = client.post(reverse("analysis-export", args=[period.pk, fmt]))
+    assert asked.status_code == 302, asked.status_code
+    job_id = asked["Location"].rstrip("/").rsplit("/", 1)[-1]
+    export_run(job_id=job_id)
+    return Downloaded(client.get(reverse("export-download", args=[job_id])))
+
+
+class Downloaded:
+    """A downloaded file's response, its streamed body read into `content`."""
+
+    def __init__(self, response) -> None:
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.content = b"".join(response.streaming_content)
+
+    def __getitem__(self, header: str) -> str:
+        return self.headers[header]
 
 
 def _page(response) -> str:
@@ -124,7 +146,7 @@ def test_the_analysis_page_shows_every_section_with_its_figures(signed_in, data)
 
 def test_an_unknown_period_is_404(signed_in, data):
     assert signed_in.get(reverse("analysis-detail", args=[99999])).status_code == 404
-    assert signed_in.get(reverse("analysis-export", args=[99999, "xlsx"])).status_code == 404
+    assert signed_in.post(reverse("analysis-export", args=[99999, "xlsx"])).status_code == 404
 
 
 # --- exports ----------------------------------------------------------------------------------
@@ -132,14 +154,14 @@ def test_an_unknown_period_is_404(signed_in, data):
 
 def test_the_xlsx_export_opens_and_carries_the_figures(signed_in, data):
     document, q2 = data
-    response = signed_in.get(reverse("analysis-export", args=[q2.pk, "xlsx"]))
+    response = _export(signed_in, q2, "xlsx")
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     name = f"{document.title}-2026年二季度分析.xlsx"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert f"filename*=UTF-8''{quote(name)}" in disposition
-    assert 'filename="analysis-2026-Q2-' in disposition  # an ASCII name for old clients
+    assert 'filename="analysis-2026' in disposition  # an ASCII name for old clients
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames[:2] == ["概况", "指标完成情况"]
     overview = {
@@ -153,7 +175,7 @@ def test_the_xlsx_export_opens_and_carries_the_figures(signed_in, data):
 
 def test_the_docx_export_opens_and_carries_the_figures(signed_in, data):
     document, q2 = data
-    response = signed_in.get(reverse("analysis-export", args=[q2.pk, "docx"]))
+    response = _export(signed_in, q2, "docx")
     assert response.status_code == 200
     assert response["Content-Type"] == DOCX
     assert quote(f"{document.title}-2026年二季度分析.docx") in response["Content-Disposition"]
@@ -169,7 +191,8 @@ def test_the_docx_export_opens_and_carries_the_figures(signed_in, data):
 
 def test_an_unknown_export_format_is_404(signed_in, data):
     _document, q2 = data
-    assert signed_in.get(reverse("analysis-export", args=[q2.pk, "pdf"])).status_code == 404
+    assert signed_in.post(reverse("analysis-export", args=[q2.pk, "pdf"])).status_code == 404
+    assert signed_in.get(reverse("analysis-export", args=[q2.pk, "xlsx"])).status_code == 405
 
 
 # --- publishing and withdrawing -------------------------------------------------------------
@@ -191,9 +214,7 @@ def test_publishing_freezes_the_figures_and_is_audited(signed_in, supervisor, da
     response = signed_in.get(reverse("analysis-detail", args=[q2.pk]))
     assert response.context["content"]["summary"]["submitted"] == 8
     assert "二季度总体平稳" in _page(response)
-    exported = load_workbook(
-        io.BytesIO(signed_in.get(reverse("analysis-export", args=[q2.pk, "xlsx"])).content)
-    )
+    exported = load_workbook(io.BytesIO(_export(signed_in, q2, "xlsx").content))
     overview = {r[0]: r[1] for r in exported["概况"].iter_rows(min_row=3, values_only=True)}
     assert overview["已报送"].startswith("8（")
 
@@ -268,8 +289,8 @@ def _urls(period):
     return [
         ("get", reverse("analysis-index")),
         ("get", reverse("analysis-detail", args=[period.pk])),
-        ("get", reverse("analysis-export", args=[period.pk, "xlsx"])),
-        ("get", reverse("analysis-export", args=[period.pk, "docx"])),
+        ("post", reverse("analysis-export", args=[period.pk, "xlsx"])),
+        ("post", reverse("analysis-export", args=[period.pk, "docx"])),
         ("post", reverse("analysis-publish", args=[period.pk])),
         ("post", reverse("analysis-withdraw", args=[period.pk])),
     ]
@@ -306,12 +327,17 @@ def _query_counts(client, period) -> dict[str, int]:
     for name, url in (
         ("index", reverse("analysis-index")),
         ("detail", reverse("analysis-detail", args=[period.pk])),
-        ("xlsx", reverse("analysis-export", args=[period.pk, "xlsx"])),
-        ("docx", reverse("analysis-export", args=[period.pk, "docx"])),
     ):
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         counts[name] = len(captured)
+    # The files: the worker's queries to build each one.
+    for fmt in ("xlsx", "docx"):
+        asked = client.post(reverse("analysis-export", args=[period.pk, fmt]))
+        job_id = asked["Location"].rstrip("/").rsplit("/", 1)[-1]
+        with CaptureQueriesContext(connection) as captured:
+            assert export_run(job_id=job_id)
+        counts[fmt] = len(captured)
     return counts
 
 
