@@ -327,6 +327,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
             hour=TRACKER_REMINDER_SEND_FROM.hour, minute=TRACKER_REMINDER_SEND_FROM.minute
         ),
     },
+    "worker-heartbeat": {
+        "task": "tracker.tasks.worker_heartbeat",
+        "schedule": crontab(),
+    },
     "prune-processed-broker-messages": {
         "task": "tracker.tasks.broker_processed_prune",
         "schedule": crontab(minute=17),
@@ -348,6 +352,11 @@ CELERY_TASK_ANNOTATIONS = {
         "time_limit": TRACKER_EXPORT_TIME_LIMIT,
     },
 }
+
+# /health/ and the reminders page: the sweep runs every 10 minutes, the worker heartbeat every
+# minute; older than this (seconds) and beat or the workers are taken to have stopped.
+TRACKER_HEALTH_SWEEP_MAX_AGE = env_int("TRACKER_HEALTH_SWEEP_MAX_AGE", 25 * 60, minimum=60)
+TRACKER_HEALTH_WORKER_MAX_AGE = env_int("TRACKER_HEALTH_WORKER_MAX_AGE", 5 * 60, minimum=60)
 
 # --- The quarterly cycle (季度调度) -----------------------------------------------------------
 # Defaults used when a document does not state its own reporting rule.

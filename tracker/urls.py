@@ -11,6 +11,7 @@ from tracker.views import (
     document_review,
     documents,
     exports,
+    health,
     holidays,
     lockouts,
     password_reset,
@@ -46,6 +47,7 @@ urlpatterns = [
     *exports.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     *lockouts.urlpatterns,
+    *health.urlpatterns,
     path(
         "accounts/password_reset/",
         password_reset.ThrottledPasswordResetView.as_view(),

@@ -4,6 +4,7 @@ from tracker.models.amendments import DocumentAmendment
 from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
 from tracker.models.exports import ExportJob
+from tracker.models.heartbeats import Heartbeat
 from tracker.models.leaders import LeaderScope
 from tracker.models.problems import Problem, ProblemStep
 from tracker.models.reminders import (
@@ -45,6 +46,7 @@ __all__ = [
     "Evidence",
     "ExportJob",
     "Frequency",
+    "Heartbeat",
     "Judgement",
     "LeaderScope",
     "NoticeKind",

@@ -16,6 +16,7 @@ from tracker import access, selectors
 from tracker.forms.reminders import ContactForm, NoticeChoicesForm, ReminderFilterForm
 from tracker.http import parse_int
 from tracker.models import NoticePreference, Unit, unit_order
+from tracker.selectors.health import heartbeats
 from tracker.services.reminders.preferences import (
     ContactRefused,
     notice_preferences_update,
@@ -42,7 +43,12 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tracker/reminders/log.html",
-        {"form": form, "page": paginate(request, logs), "failed": failed},
+        {
+            "form": form,
+            "page": paginate(request, logs),
+            "failed": failed,
+            "sweep": heartbeats(now())["sweep"],
+        },
     )
 
 
