@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 # digits (int() reads them), a negative, a float overflow, thirty digits (past any 64-bit id),
 # empty, and text outside ASCII; plus the first id past a signed 64-bit integer.
 ODD_VALUES = ["²", "１２", "-1", "1e309", "9" * 30, "", "名称\u202e", "9223372036854775808"]
-SOLO_VALUES = ["²", "1e309", "9" * 30]
+SOLO_VALUES = ["²", "9" * 30]
 # What each path converter lets through (an int converter only takes ASCII digits).
 ODD_PATH_VALUES = {
     "int": ["0", "9" * 30, "9223372036854775808"],
@@ -230,6 +230,8 @@ def _probe(client: Client, reads: _Reads, user: User | None, failures: list[str]
     return sent
 
 
+# Thousands of requests; the supervisor's walk takes about two minutes on a quiet machine.
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("role", ["anonymous", "supervisor", "reporter", "co-reporter", "outsider"])
 def test_no_url_answers_an_odd_parameter_with_a_server_error(client, world, reads, role):
     client.raise_request_exception = True
