@@ -9,7 +9,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
 export TRACKER_ADDR
 
-.PHONY: run test test-fast test-services lint bench install install-dev clean vendor
+.PHONY: run test test-fast test-services lint bench loadtest install install-dev clean vendor
 
 # Every package comes through pip's own configuration (PIP_INDEX_URL, pip.conf: a government
 # network's mirror); no index address is written here. When the system Python's venv has no
@@ -90,3 +90,12 @@ vendor:
 	  cp e/package/dist/echarts.common.min.js e/package/LICENSE $(CURDIR)/tracker/static/vendor/echarts/ && \
 	  cp h/package/dist/htmx.min.js h/package/LICENSE $(CURDIR)/tracker/static/vendor/htmx/ && \
 	  rm -rf $$tmp
+
+## make loadtest: the deadline's load (issue 19): gunicorn (2 workers, production settings) on a
+## PostgreSQL database of its own + Redis + a Celery worker, Locust for at most 3 minutes, then
+## the database check. Not part of `make test`.
+LOADTEST_DATABASE_URL ?= $(TEST_DATABASE_URL)
+LOADTEST_BROKER_URL ?= $(TEST_BROKER_URL)
+loadtest: install-dev
+	LOADTEST_DATABASE_URL=$(LOADTEST_DATABASE_URL) LOADTEST_BROKER_URL=$(LOADTEST_BROKER_URL) \
+	  $(BIN)/python bench/loadtest/run.py

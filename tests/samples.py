@@ -594,3 +594,69 @@ def _walk_item(log: Any, names: dict[int, str]) -> tuple[str, ...]:
     if suffix:
         name = f"{name}@{suffix}"
     return (log.kind, name, log.period.label)
+
+
+# --- a supervisor's review queue at volume (issue 16) -------------------------------------------
+
+
+def queue_world(units: dict[str, Any], tasks: int = 6) -> dict[str, Any]:
+    """A published document of `tasks` tasks, each with a growth target; 发改委 (fgw) leads the
+    odd ones, 财政局 (czj) the even ones, and each unit has a reporter (fgw-r, czj-r). Every
+    responsibility submits its second-quarter report, one a day from 1 June (figures 5.0, 5.1,
+    …, so the lights differ), and `reports` lists them in that order."""
+    from tests.factories import (
+        make_assignment,
+        make_document,
+        make_periods,
+        make_responsibility,
+        make_target,
+    )
+    from tracker.models import User
+    from tracker.services.reports import ReportInput, TargetInput, report_save
+
+    document = make_document(title="云江市稳增长重点任务")
+    people = {
+        "fgw": User.objects.create_user("fgw-r", password="pw-fgw-r", unit=units["fgw"]),
+        "czj": User.objects.create_user("czj-r", password="pw-czj-r", unit=units["czj"]),
+    }
+    rows = []
+    for n in range(1, tasks + 1):
+        task = make_assignment(document, title=f"第{n}项重点工程投资增长6.5%")
+        target = make_target(task, value="6.5", indicator=f"第{n}项投资增速")
+        unit = "fgw" if n % 2 else "czj"
+        rows.append((make_responsibility(task, units[unit], "lead"), target, unit))
+    periods = make_periods(document)
+    q2 = periods[1]
+    reports = []
+    for i, (responsibility, target, unit) in enumerate(rows):
+        reports.append(
+            report_save(
+                responsibility=responsibility,
+                period=q2,
+                actor=people[unit],
+                report_input=ReportInput(
+                    values={target.pk: TargetInput(actual=Decimal("5.0") + Decimal(i) / 10)},
+                    narrative=f"第{i + 1}项工程进展顺利",
+                ),
+                expected_version=None,
+                submit=True,
+                now=datetime(2026, 6, 1 + i % 20, 9, tzinfo=SHANGHAI),
+            )
+        )
+    return {"doc": document, "q2": q2, "reports": reports, "people": people}
+
+
+# A draft with something to doubt in most items (issue 15): a heading naming a leader in charge
+# (一.1, 一.2), a past figure beside a target (二.3), a name unlike a unit (二.4), no unit at all
+# (二.5), and a text cut off in the middle of a unit list (二.6, its "县" a fragment).
+DOUBTFUL = """东湖县2024年重点工作任务分工方案
+
+一、张建国副县长分管工作
+1.规模以上工业增加值增长8%。（牵头单位：县工信局；责任单位：县统计局）
+2.新开工亿元以上项目20个。（牵头单位：县发改局）
+二、民生实事
+3.新建城市书房5个，2023年已建成3个。（牵头单位：县文旅局）
+4.完成老旧小区改造12个。（牵头单位：县住建局；责任单位：城东片）
+5.新增城镇就业1500人。
+6.新增城市绿地10万平方米。（牵头单位：县园林中心；责任单位：县住建局、县
+"""

@@ -16,7 +16,9 @@ from tracker.models import (
     Assignment,
     AuditEvent,
     Document,
+    DocumentAmendment,
     Evidence,
+    LeaderScope,
     NoticePreference,
     Problem,
     ProblemStep,
@@ -504,3 +506,31 @@ class ReminderDigestAdmin(AppendOnlyAdmin):
     list_filter = ("status", "language")
     search_fields = ("recipient", "message_id", "sweep", "error")
     date_hierarchy = "claimed_at"
+
+
+@admin.register(LeaderScope)
+class LeaderScopeAdmin(AuditedAdmin):
+    """What each leader in charge (分管领导) oversees: a unit, or one assignment."""
+
+    list_display = ("leader", "unit", "assignment", "created_at")
+    list_filter = (("unit", admin.RelatedOnlyFieldListFilter),)
+    search_fields = (
+        "leader__username",
+        "leader__last_name",
+        "leader__first_name",
+        "unit__name",
+        "assignment__title",
+    )
+    list_select_related = ("leader", "unit", "assignment")
+    autocomplete_fields = ("leader", "unit", "assignment")
+
+
+@admin.register(DocumentAmendment)
+class DocumentAmendmentAdmin(AppendOnlyAdmin):
+    """A published document's amendments are its history: read here, made on its page."""
+
+    list_display = ("document", "number", "kind", "assignment", "unit", "actor", "created_at")
+    list_filter = ("kind", ("document", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("document__title", "reason", "assignment__title", "unit__name")
+    list_select_related = ("document", "assignment", "unit", "actor")
+    date_hierarchy = "created_at"

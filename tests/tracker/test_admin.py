@@ -172,3 +172,46 @@ def _request_for(user):
     request = RequestFactory().get("/admin/")
     request.user = user
     return request
+
+
+def test_leader_scopes_and_amendments_open_in_the_back_office(client, superuser, data, units):
+    """Registered for issue 15/18: a leader's scope is edited here, an amendment only read."""
+    from datetime import date
+
+    from tracker.models import DocumentAmendment, LeaderScope
+    from tracker.services.amendments import amendment_deadline_change
+
+    leader = User.objects.create_user("lead", role=User.Role.LEADER, last_name="王")
+    task = data.assignments.first()
+    scope = LeaderScope.objects.create(leader=leader, assignment=task)
+    LeaderScope.objects.create(leader=leader, unit=units["fgw"])
+    amendment = amendment_deadline_change(
+        assignment=task, deadline=date(2026, 9, 30), actor=superuser, reason="会议决定提前"
+    )
+    client.force_login(superuser)
+    for name, obj in [("leaderscope", scope), ("documentamendment", amendment)]:
+        changelist = client.get(reverse(f"admin:tracker_{name}_changelist"))
+        assert changelist.status_code == 200
+        assert client.get(reverse(f"admin:tracker_{name}_change", args=[obj.pk])).status_code == 200
+    assert (
+        "会议决定提前"
+        in client.get(
+            reverse("admin:tracker_documentamendment_change", args=[amendment.pk])
+        ).content.decode()
+    )
+    # An amendment is history: it is neither added nor changed here.
+    assert client.get(reverse("admin:tracker_documentamendment_add")).status_code == 403
+    response = client.post(
+        reverse("admin:tracker_documentamendment_change", args=[amendment.pk]), {"reason": "改"}
+    )
+    assert response.status_code == 403
+    assert DocumentAmendment.objects.get().reason == "会议决定提前"
+    # A scope is changed here, and the change is audited.
+    response = client.post(
+        reverse("admin:tracker_leaderscope_change", args=[scope.pk]),
+        {"leader": leader.pk, "unit": units["czj"].pk, "assignment": ""},
+    )
+    assert response.status_code == 302
+    scope.refresh_from_db()
+    assert scope.unit == units["czj"] and scope.assignment is None
+    assert AuditEvent.objects.filter(object_id=str(scope.pk)).exists()

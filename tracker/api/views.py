@@ -51,7 +51,11 @@ class PeriodList(generics.ListAPIView[ReportingPeriod]):
     serializer_class = PeriodSerializer
 
     def get_queryset(self) -> QuerySet[ReportingPeriod]:
-        periods = access.visible_periods(_user(self.request)).select_related("document")
+        periods = (
+            access.visible_periods(_user(self.request))
+            .select_related("document")
+            .defer("document__source_text", "document__extraction")
+        )
         year = int_param(self.request, "year")
         if year is not None:
             periods = periods.filter(year=year)
@@ -70,6 +74,7 @@ class ResponsibilityList(generics.ListAPIView[Responsibility]):
             responsibilities = responsibilities.filter(assignment__document_id=document)
         return (
             responsibilities.select_related("unit", "assignment__document")
+            .defer("assignment__document__source_text", "assignment__document__extraction")
             .prefetch_related("assignment__targets")
             .order_by("assignment__document_id", "assignment__position", *unit_order("unit__"))
         )

@@ -60,6 +60,9 @@ class Document(models.Model):
     dismissed_assignments = models.JSONField(_("已删除的识别任务"), default=list, blank=True)
     # Unknown unit names the reviewer confirmed as new units, to be created when publishing.
     new_unit_names = models.JSONField(_("确认新建的单位名称"), default=list, blank=True)
+    # Leaders in charge named in the draft (Assignment.leaders_text) that the reviewer matched
+    # to a person by hand: {name as written: user id}. Publishing turns them into LeaderScopes.
+    leader_people = models.JSONField(_("分管领导对应人员"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -132,6 +135,14 @@ class Assignment(Removable):
     extracted_key = models.CharField(_("抽取标识"), max_length=200, blank=True)
     # Extracted targets (by Target.extracted_key) the reviewer deleted.
     dismissed_targets = models.JSONField(_("已删除的识别指标"), default=list, blank=True)
+    # How sure the extractor was (extraction.types: 1.0 without reasons, below LOW_CONFIDENCE
+    # it needs a look), its reason codes, the unit mentions it doubts ({"name", "role",
+    # "reason"}; a cut-off one is in neither unit list) and the leaders in charge (分管领导) a
+    # heading or note named. Null confidence: added by hand.
+    confidence = models.FloatField(_("识别置信度"), null=True, blank=True)
+    review_reasons = models.JSONField(_("待核原因"), default=list, blank=True)
+    uncertain_units = models.JSONField(_("存疑单位名称"), default=list, blank=True)
+    leaders_text = models.JSONField(_("分管领导(原文)"), default=list, blank=True)
 
     objects = CurrentManager["Assignment"]()
     all_objects = models.Manager["Assignment"]()
@@ -225,6 +236,9 @@ class Target(Removable):
     text = models.TextField(_("原文"), blank=True)
     # Changed or added by a reviewer: re-extraction keeps it as it is.
     edited = models.BooleanField(_("人工修改"), default=False)
+    # The extractor's confidence and reason codes (see Assignment.confidence).
+    confidence = models.FloatField(_("识别置信度"), null=True, blank=True)
+    review_reasons = models.JSONField(_("待核原因"), default=list, blank=True)
     # The extracted target's identity (its source phrase and indicator), so re-extraction
     # recognises it after a reviewer edited it. Empty when added by hand.
     extracted_key = models.CharField(_("抽取标识"), max_length=300, blank=True)

@@ -177,6 +177,8 @@ class ReminderLog(models.Model):
             models.Index(fields=["status", "claimed_at"], name="reminderlog_pending"),
             models.Index(fields=["sweep", "recipient"], name="reminderlog_digest"),
             models.Index(fields=["period", "claimed_at"], name="reminderlog_period"),
+            # The log's own order (newest first), so a page is read, not the table sorted.
+            models.Index(fields=["-claimed_at", "-id"], name="reminderlog_recent"),
         ]
 
     def __str__(self) -> str:

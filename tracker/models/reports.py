@@ -131,6 +131,9 @@ class ProgressReport(models.Model):
         indexes = [
             models.Index(fields=["period", "status"], name="report_period_status"),
             models.Index(fields=["period", "colour"], name="report_period_colour"),
+            # The review queue (one status, oldest submission first) and /api/reports/'s order.
+            models.Index(fields=["status", "submitted_at", "id"], name="report_review_queue"),
+            models.Index(fields=["period", "responsibility"], name="report_period_resp"),
         ]
 
     def __str__(self) -> str:

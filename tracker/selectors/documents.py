@@ -5,6 +5,7 @@ each distinct unit name of a draft, and what publishing would create."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 from collections.abc import Iterable, Sequence
@@ -25,6 +26,7 @@ from tracker.models import (
     UnitGroup,
     unit_order,
 )
+from tracker.selectors.confidence import AssignmentReview, assignment_review, document_leaders
 from tracker.selectors.units import (
     Suggestion,
     UnitDirectory,
@@ -156,6 +158,8 @@ class UnitChip:
     state: str  # known, group, accepted, unknown
     # A group's members, as publishing will expand it.
     members: tuple[str, ...] = ()
+    # Why the extractor doubts this name here (tracker.selectors.confidence), if it does.
+    doubt: str = ""
 
     @property
     def label(self) -> str:
@@ -187,6 +191,8 @@ class Card:
     assignment: Assignment
     lead: list[UnitChip]
     co: list[UnitChip]
+    # Where the draft needs a look (tracker.selectors.confidence).
+    review: AssignmentReview | None = None
 
     @property
     def edited_labels(self) -> list[str]:
@@ -218,7 +224,28 @@ def review_cards(
             result.append(known[name])
         return result
 
-    return [Card(a, chips(a.lead_units_text), chips(a.responsible_units_text)) for a in assignments]
+    leaders = document_leaders(document)
+    cards = []
+    for a in assignments:
+        review = assignment_review(a, directory, leaders)
+
+        def doubted(found: list[UnitChip], review: AssignmentReview = review) -> list[UnitChip]:
+            return [
+                dataclasses.replace(chip, doubt=doubt.label)
+                if (doubt := review.doubt_for(chip.name)) is not None
+                else chip
+                for chip in found
+            ]
+
+        cards.append(
+            Card(
+                a,
+                doubted(chips(a.lead_units_text)),
+                doubted(chips(a.responsible_units_text)),
+                review,
+            )
+        )
+    return cards
 
 
 def review_assignments(document: Document) -> list[Assignment]:

@@ -47,12 +47,17 @@ def reminders_sent(
         logs = logs.filter(kind=kind)
     if recipient:
         logs = logs.filter(recipient__iexact=recipient)
-    return logs.select_related(
-        "period__document",
-        "responsibility__unit",
-        "responsibility__assignment",
-        "problem",
-    ).order_by("-claimed_at", "-pk")
+    return (
+        logs.select_related(
+            "period__document",
+            "responsibility__unit",
+            "responsibility__assignment",
+            "problem",
+        )
+        # A document's whole text and extraction are hundreds of KB: never read for a log row.
+        .defer("period__document__source_text", "period__document__extraction")
+        .order_by("-claimed_at", "-pk")
+    )
 
 
 def reminders_failed(

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tracker import progress
 from tracker.access import AnyUser, visible_reports, visible_responsibilities
@@ -62,6 +62,10 @@ _OWED = (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
 def _still_owed(report: ProgressReport | None, period: ReportingPeriod) -> bool:
     if report is not None and report.status not in _OWED:
         return False
+    if report is not None and report.status == ProgressReport.Status.RETURNED:
+        # Returned and then locked: the unit still owes the correction (the row says it waits
+        # for a supervisor to reopen it), so it never silently disappears.
+        return True
     return not period.is_locked or (report is not None and report.reopened_at is not None)
 
 
@@ -170,6 +174,7 @@ def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
             document__status=Document.Status.PUBLISHED,
         )
         .select_related("document")
+        .defer("document__source_text", "document__extraction")
         .order_by("document_id", "position")
     )
     periods_by_schedule: dict[int, list[ReportingPeriod]] = {}
@@ -216,19 +221,115 @@ def unit_reports(user: AnyUser) -> QuerySet[ProgressReport]:
     )
 
 
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the review queue is narrowed to and how it is sorted (None: any)."""
+
+    status: str = ProgressReport.Status.SUBMITTED
+    document_id: int | None = None
+    unit_id: int | None = None
+    level: str = ""
+    period_id: int | None = None
+    year: int | None = None
+    quarter: int | None = None
+    colour: str = ""
+    text: str = ""
+    sort: str = "oldest"
+
+
+# Sort keys of the queue; ties always fall back to the oldest submission, then the id.
+_QUEUE_ORDER: dict[str, tuple[Any, ...]] = {
+    "oldest": ("submitted_at", "pk"),
+    "newest": ("-submitted_at", "-pk"),
+    "unit": (*unit_order("responsibility__unit__"), "submitted_at", "pk"),
+    "task": (
+        "responsibility__assignment__document_id",
+        "responsibility__assignment__position",
+        "submitted_at",
+        "pk",
+    ),
+    "due": ("period__due_on", "submitted_at", "pk"),
+}
+
+
 def review_queue(
-    user: AnyUser, *, status: str, document_id: int | None = None
+    user: AnyUser,
+    *,
+    status: str | None = None,
+    document_id: int | None = None,
+    filters: QueueFilters | None = None,
 ) -> QuerySet[ProgressReport]:
-    """Reports in one review state (报送待审 by default), oldest submission first."""
-    reports = visible_reports(user).filter(status=status)
-    if document_id is not None:
-        reports = reports.filter(period__document_id=document_id)
+    """Reports in one review state (报送待审 by default), narrowed by document, unit, unit level,
+    period (or year and quarter), light and a text (task number, title or text, unit name),
+    oldest submission first unless another sort is asked for."""
+    filters = filters or QueueFilters(
+        status=status or ProgressReport.Status.SUBMITTED, document_id=document_id
+    )
+    reports = visible_reports(user).filter(status=filters.status)
+    if filters.document_id is not None:
+        reports = reports.filter(period__document_id=filters.document_id)
+    if filters.unit_id is not None:
+        reports = reports.filter(responsibility__unit_id=filters.unit_id)
+    if filters.level:
+        reports = reports.filter(responsibility__unit__level=filters.level)
+    if filters.period_id is not None:
+        reports = reports.filter(period_id=filters.period_id)
+    if filters.year is not None:
+        reports = reports.filter(period__year=filters.year)
+    if filters.quarter is not None:
+        reports = reports.filter(period__quarter=filters.quarter)
+    if filters.colour:
+        reports = reports.filter(colour=filters.colour)
+    if filters.text:
+        # Through a subquery: a unit's several short names would otherwise repeat a report.
+        reports = reports.filter(
+            responsibility__in=Responsibility.objects.filter(
+                _task_text_matches(filters.text)
+            ).values("pk")
+        )
     return (
         reports.select_related(
             "responsibility__unit", "responsibility__assignment__document", "period"
         )
         .defer(*_DOCUMENT_TEXTS)
-        .order_by("submitted_at", "pk")
+        .order_by(*_QUEUE_ORDER.get(filters.sort, _QUEUE_ORDER["oldest"]))
+    )
+
+
+def _task_text_matches(text: str) -> Q:
+    """A task found by its number ("3", "二.(一).3"), its title or text, or its unit's name or
+    short name, for the queue and the search."""
+    condition = Q()
+    for word in text.split()[:5]:
+        condition &= (
+            Q(assignment__ref__icontains=word)
+            | Q(assignment__number=word)
+            | Q(assignment__title__icontains=word)
+            | Q(assignment__text__icontains=word)
+            | Q(unit__name__icontains=word)
+            | Q(unit__aliases__alias__icontains=word)
+        )
+    return condition
+
+
+def task_search(user: AnyUser, text: str) -> QuerySet[Responsibility]:
+    """搜索: the responsibilities the person may see whose task number, title, text or unit
+    matches every word, in published documents; scoped by tracker.access like every page."""
+    text = text.strip()
+    if not text:
+        return Responsibility.objects.none()
+    matches = (
+        visible_responsibilities(user)
+        .filter(assignment__document__status=Document.Status.PUBLISHED)
+        .filter(_task_text_matches(text))
+        .values("pk")
+    )
+    # The alias join can repeat a row; the outer query stays one row per responsibility.
+    return (
+        Responsibility.objects.filter(pk__in=matches)
+        .select_related("unit", "assignment__document")
+        .defer("assignment__document__source_text", "assignment__document__extraction")
+        .order_by("assignment__document_id", "assignment__position", *unit_order("unit__"))
     )
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,9 @@ import extraction
 from extraction import Assignment as ExtractedAssignment
 from extraction import Extraction, ReportingRule
 from extraction import Target as ExtractedTarget
+from extraction.budget import run_limited
 from extraction.errors import UnreadableDocument
+from extraction.segment import get_tokenizer
 from tracker.models import Assignment, Document, Target, User
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
@@ -51,8 +54,39 @@ def _rejection_message(code: str) -> str:
             "或把文字粘贴到下方文本框。"
         ),
         "too_large": _("文件过大（解压后的文字超过限制），请拆分后再导入，或另存为 .txt。"),
+        "encrypted": _(
+            "PDF 文件设置了打开密码，无法读取；"
+            "请在原软件中取消密码（或另存为不加密的 PDF）后再导入。"
+        ),
+        "budget": _(
+            "文件处理超出了时间或内存限制，可能含有异常复杂的内容（如大量绘图指令）；"
+            "请另存为 .docx 或 .txt 后再导入，或把文字粘贴到下方文本框。"
+        ),
     }
     return messages.get(code, _("无法读取该文件。"))
+
+
+def import_budget() -> dict[str, Any]:
+    """The CPU seconds and memory a hostile file may cost while it is read or extracted
+    (TRACKER_IMPORT_CPU_SECONDS, TRACKER_IMPORT_MEMORY_BYTES): extraction.budget.run_limited
+    runs the work in a forked child under them (what decode_document_limited and
+    extract_limited do, with the functions looked up when called)."""
+    return {
+        "cpu_seconds": float(settings.TRACKER_IMPORT_CPU_SECONDS),
+        "memory_bytes": int(settings.TRACKER_IMPORT_MEMORY_BYTES),
+    }
+
+
+def extract_within_budget(text: str) -> Extraction:
+    """extraction.extract(text) in a child process under the import budget; running out of it
+    is DocumentRejected with code "budget"."""
+    # Built once in this process, the tokenizer is inherited by every child instead of being
+    # built again (seconds) for each import.
+    get_tokenizer()
+    try:
+        return run_limited(lambda: extraction.extract(text), **import_budget())
+    except UnreadableDocument as exc:
+        raise DocumentRejected(_rejection_message(exc.code), code=exc.code) from exc
 
 
 def source_digest(text: str) -> str:
@@ -88,7 +122,7 @@ def document_import(
     neither recognisable assignments nor targets.
     """
     try:
-        text = extraction.decode_document(data, source_name)
+        text = run_limited(lambda: extraction.decode_document(data, source_name), **import_budget())
     except UnreadableDocument as exc:
         raise DocumentRejected(_rejection_message(exc.code), code=exc.code) from exc
     raw = text
@@ -102,7 +136,7 @@ def document_import(
     # Extraction is CPU work; it runs before the transaction so no database lock is held meanwhile.
     # Extracted from the text as it arrived, so the draft records whether it was traditional; the
     # spans point into the prepared text stored below.
-    result = extraction.extract(raw)
+    result = extract_within_budget(raw)
     # A 政府工作报告 or an annual plan may carry only document-level targets; the reviewer then
     # turns them into assignments. A text with neither has nothing to track.
     if not result.get("assignments") and not result.get("targets"):
@@ -218,7 +252,43 @@ def assignment_values(item: ExtractedAssignment) -> dict[str, Any]:
         "lead_units_text": list(item.get("lead_units") or []),
         "responsible_units_text": list(item.get("responsible_units") or []),
         "extracted_key": assignment_key(item),
+        **confidence_values(item),
+        "uncertain_units": _uncertain_units(item.get("uncertain_units")),
+        "leaders_text": [
+            _clip(name, 100) for name in item.get("leaders") or [] if str(name or "").strip()
+        ],
     }
+
+
+def confidence_values(raw: ExtractedAssignment | ExtractedTarget) -> dict[str, Any]:
+    """The extractor's confidence (None when it gave none) and its reason codes."""
+    confidence = raw.get("confidence")
+    reasons = raw.get("reasons")
+    return {
+        "confidence": (
+            min(1.0, max(0.0, float(confidence)))
+            if isinstance(confidence, int | float) and not isinstance(confidence, bool)
+            else None
+        ),
+        "review_reasons": [str(r) for r in reasons if isinstance(r, str)]
+        if isinstance(reasons, list)
+        else [],
+    }
+
+
+def _uncertain_units(value: Any) -> list[dict[str, str]]:
+    """The unit mentions the extractor doubts, as {"name", "role", "reason"}."""
+    if not isinstance(value, list):
+        return []
+    return [
+        {
+            "name": _clip(entry.get("name") or "", 200),
+            "role": "lead" if entry.get("role") == "lead" else "co",
+            "reason": str(entry.get("reason") or ""),
+        }
+        for entry in value
+        if isinstance(entry, dict) and str(entry.get("name") or "").strip()
+    ]
 
 
 def target_from_extraction(
@@ -248,6 +318,7 @@ def target_from_extraction(
         scope=_clip(raw.get("scope") or "", 100),
         text=raw.get("text") or "",
         extracted_key=target_key(raw),
+        **confidence_values(raw),
     )
 
 

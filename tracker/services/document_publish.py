@@ -17,6 +17,7 @@ from tracker.periods import local_today
 from tracker.selectors.documents import publishes_in_background
 from tracker.selectors.units import UnitDirectory
 from tracker.services.audit import audit_record
+from tracker.services.document_leaders import leader_scopes_publish
 from tracker.services.errors import Refused
 from tracker.services.reporting_periods import (
     assignments_activate,
@@ -47,6 +48,8 @@ class PublishOutcome:
     assignments_without_units: int = 0
     # The first day of the first period reported (None: from the start of the year).
     reporting_from: date | None = None
+    # Leaders in charge the document names whom no person matched (services.document_leaders).
+    leaders_unresolved: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ def document_publish(
         if document.status == Document.Status.DRAFT:
             schedule_start_set(document=document, reporting_from=reporting_from)
         assignments_activate(document)
+        outcome.leaders_unresolved = leader_scopes_publish(document=document, actor=actor)
         outcome.periods_created = periods_ensure(
             document, today=today or local_today(timezone.now())
         )

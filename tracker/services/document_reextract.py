@@ -28,6 +28,7 @@ from tracker.services.document_drafts import (
 from tracker.services.document_import import (
     assignment_key,
     assignment_values,
+    extract_within_budget,
     metadata_values,
     reporting_rules,
     target_from_extraction,
@@ -62,7 +63,7 @@ def document_reextract(*, document: Document, actor: User | None) -> ReextractOu
     """
     require_reviewer(actor)
     # Extraction is CPU work; it runs before the transaction so no lock is held meanwhile.
-    result = extraction.extract(document.source_text)
+    result = extract_within_budget(document.source_text)
     # The stored text is already simplified; the script is what the file arrived in.
     result["script"] = (document.extraction or {}).get("script", result["script"])
     with transaction.atomic():
@@ -211,13 +212,17 @@ def _old_title(assignment: Assignment) -> str:
     return assignment.title
 
 
+# What the extractor says about its own draft: refreshed with it, never a reviewer's edit.
+_CONFIDENCE = ("confidence", "review_reasons", "uncertain_units", "leaders_text")
+
+
 def _reextract_assignment(
     assignment: Assignment, item: ExtractedAssignment, outcome: ReextractOutcome
 ) -> bool:
     """Refresh one matched assignment; True when anything the reviewer sees changed."""
     values = assignment_values(item)
     changed: list[str] = []
-    for name in (*ASSIGNMENT_FIELDS, "span_start", "span_end", "extracted_key"):
+    for name in (*ASSIGNMENT_FIELDS, "span_start", "span_end", "extracted_key", *_CONFIDENCE):
         if name in assignment.edited_fields:
             outcome.kept += 1
             continue
@@ -232,7 +237,9 @@ def _reextract_assignment(
         dismissed=set(assignment.dismissed_targets),
         outcome=outcome,
     )
-    visible = targets_changed or bool(set(changed) - {"span_start", "span_end", "extracted_key"})
+    visible = targets_changed or bool(
+        set(changed) - {"span_start", "span_end", "extracted_key", *_CONFIDENCE}
+    )
     if visible:
         # A form opened before the re-extraction must not save over what it changed (nor
         # re-create, from its stale rows, targets the re-extraction replaced).

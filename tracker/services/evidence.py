@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -129,6 +130,7 @@ def evidence_attach(*, report: ProgressReport, actor: User, filename: str, data:
             _("文件过大（%(size)s），单个文件不超过 %(limit)s。")
             % {"size": human_size(len(data)), "limit": human_size(limit)}
         )
+    _check_report_room(report, len(data))
     kind = sniff(data)
     if kind is None:
         raise EvidenceRefused(
@@ -160,6 +162,8 @@ def evidence_attach(*, report: ProgressReport, actor: User, filename: str, data:
             _locked_editable(report, _("报告已报送或已锁定，不能再添加佐证材料。"))
             if report.evidence.filter(sha256=digest).exists():
                 raise EvidenceRefused(_("该文件已上传过。"))
+            # Two uploads at once must not both fit in the room left for one.
+            _check_report_room(report, len(data))
             evidence.save()
             audit_record(
                 actor=actor,
@@ -175,6 +179,32 @@ def evidence_attach(*, report: ProgressReport, actor: User, filename: str, data:
         evidence.file.delete(save=False)
         raise
     return evidence
+
+
+def _check_report_room(report: ProgressReport, size: int) -> None:
+    """A report holds at most TRACKER_EVIDENCE_MAX_FILES files of together at most
+    TRACKER_EVIDENCE_MAX_TOTAL_BYTES."""
+    held = report.evidence.aggregate(files=Count("pk"), total=Sum("size"))
+    files, total = held["files"] or 0, held["total"] or 0
+    max_files = settings.TRACKER_EVIDENCE_MAX_FILES
+    if files >= max_files:
+        raise EvidenceRefused(
+            _("每份报告最多上传 %(count)d 个佐证材料，已达上限；请删除不需要的文件或合并后再上传。")
+            % {"count": max_files}
+        )
+    max_total = settings.TRACKER_EVIDENCE_MAX_TOTAL_BYTES
+    if total + size > max_total:
+        raise EvidenceRefused(
+            _(
+                "每份报告的佐证材料合计不超过 %(limit)s；已上传 %(held)s，"
+                "加上这个文件（%(size)s）将超出。请压缩或删除部分文件后再上传。"
+            )
+            % {
+                "limit": human_size(max_total),
+                "held": human_size(total),
+                "size": human_size(size),
+            }
+        )
 
 
 def _locked_editable(report: ProgressReport, message: str) -> None:

@@ -101,8 +101,12 @@ def periods_ensure(
     return len(new)
 
 
-def period_lock(*, period: ReportingPeriod, actor: User, now: datetime | None = None) -> None:
-    """Close the quarter (报送截止锁定): from now on only reopened reports can change."""
+def period_lock(
+    *, period: ReportingPeriod, actor: User, reason: str = "", now: datetime | None = None
+) -> None:
+    """Close the quarter (报送截止锁定): from now on only reopened reports can change. The page
+    asks for the `reason`, kept in the audit trail."""
+    reason = reason.strip()
     if not can_supervise(actor):
         raise PeriodRefused(_("只有督查人员可以锁定报送周期。"))
     now = now or timezone.now()
@@ -118,7 +122,7 @@ def period_lock(*, period: ReportingPeriod, actor: User, now: datetime | None = 
             action="period.lock",
             obj=period,
             before={"locked_at": None},
-            after={"locked_at": now},
+            after={"locked_at": now, "reason": reason} if reason else {"locked_at": now},
         )
 
 

@@ -126,28 +126,20 @@ def _validate(
     return errors
 
 
-def report_save(
+def report_check(
     *,
     responsibility: Responsibility,
     period: ReportingPeriod,
     actor: User,
     report_input: ReportInput,
-    expected_version: int | None,
     submit: bool,
-    now: datetime | None = None,
+    now: datetime,
     assignment_version: int | None = None,
-) -> ProgressReport:
-    """Save (and optionally submit) the report of `responsibility` for `period`.
-
-    `report_input.values` maps target ids of the responsibility's assignment to what the reporter
-    entered. `expected_version` is the version the editor loaded (None for a report not yet
-    created); a different current version means a concurrent edit, refused with StaleReport.
-    `assignment_version` is the task's version the form was opened at: an amendment since (a
-    target added or withdrawn, a deadline moved) makes the form stale, refused the same way.
-    `now` lets a back-filled report carry its real submission time. Every refusal raises
-    ReportRefused before anything is written.
-    """
-    now = now or timezone.now()
+) -> dict[int, Target]:
+    """Every check report_save makes before it writes (who, which period, the task's version,
+    the window, each value): raises ReportRefused, or returns the task's targets by id. The
+    quarter's sheet previews its rows with it, so a row is judged exactly as the form would be.
+    Whether the stored report may still change, and its version, are checked when saving."""
     if not can_edit_report(actor, responsibility):
         raise ReportRefused(_("只能填报本单位承担的任务。"))
     # Read afresh: publishing may have set the tracked span since the caller loaded it, and an
@@ -186,6 +178,44 @@ def report_save(
     errors = _validate(report_input, targets, submit=submit, has_targets=bool(targets))
     if errors:
         raise ReportRefused(_("填报内容有误，请按提示修改后再保存。"), errors)
+    return targets
+
+
+def report_save(
+    *,
+    responsibility: Responsibility,
+    period: ReportingPeriod,
+    actor: User,
+    report_input: ReportInput,
+    expected_version: int | None,
+    submit: bool,
+    now: datetime | None = None,
+    assignment_version: int | None = None,
+    autosave: bool = False,
+) -> ProgressReport:
+    """Save (and optionally submit) the report of `responsibility` for `period`.
+
+    `report_input.values` maps target ids of the responsibility's assignment to what the reporter
+    entered. `expected_version` is the version the editor loaded (None for a report not yet
+    created); a different current version means a concurrent edit, refused with StaleReport.
+    `assignment_version` is the task's version the form was opened at: an amendment since (a
+    target added or withdrawn, a deadline moved) makes the form stale, refused the same way.
+    `now` lets a back-filled report carry its real submission time. `autosave` marks a draft the
+    page saved by itself as the reporter typed (audited as such; it never submits). Every
+    refusal raises ReportRefused before anything is written.
+    """
+    now = now or timezone.now()
+    if autosave and submit:
+        raise ValueError("an autosave never submits")
+    targets = report_check(
+        responsibility=responsibility,
+        period=period,
+        actor=actor,
+        report_input=report_input,
+        submit=submit,
+        now=now,
+        assignment_version=assignment_version,
+    )
 
     with transaction.atomic():
         report, created = ProgressReport.objects.select_for_update().get_or_create(
@@ -238,7 +268,9 @@ def report_save(
             problem_raise(report=report, description=report.problems_text, actor=actor, now=now)
         audit_record(
             actor=actor,
-            action="report.submit" if submit else "report.save",
+            action="report.submit"
+            if submit
+            else ("report.autosave" if autosave else "report.save"),
             obj=report,
             before=before,
             after={

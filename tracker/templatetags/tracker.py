@@ -90,6 +90,8 @@ _ACTIONS = {
     "report.return": gettext_lazy("退回"),
     "report.approve": gettext_lazy("审核通过"),
     "report.reopen": gettext_lazy("重新开放"),
+    "report.autosave": gettext_lazy("自动保存"),
+    "report.withdraw": gettext_lazy("撤回报送"),
     "problem.raise": gettext_lazy("提出问题"),
     "problem.escalate": gettext_lazy("问题升级"),
     "problem.resolve": gettext_lazy("问题办结"),

@@ -58,6 +58,7 @@ from tracker.services.unit_mentions import (
     unit_mentions_create_units,
 )
 from tracker.views.common import document_for_reviewer, paginate, supervisor_required
+from tracker.views.document_confidence import review_confidence_context
 from tracker.views.schedules import schedules_context
 
 UNITS_PAGE_SIZE = 50
@@ -75,12 +76,12 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
     unknown = {
         chip.name for card in cards for chip in (*card.lead, *card.co) if chip.state == "unknown"
     }
+    confidence = review_confidence_context(request, document, cards)
     return render(
         request,
         "tracker/documents/review.html",
         {
             "document": document,
-            "cards": cards,
             "segments": source_segments(
                 document.source_text, ((a.pk, a.span_start, a.span_end) for a in assignments)
             ),
@@ -90,6 +91,9 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
             "unknown_total": len({unit_key(n) for n in unknown}),
             "publishing": document.publish_requested_at is not None,
             **schedules_context(document),
+            **confidence,
+            # In the order (and under the filter) the reviewer chose; "card_total" counts all.
+            "cards": confidence["shown_cards"],
         },
     )
 

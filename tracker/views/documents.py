@@ -196,7 +196,7 @@ def document_reextract_view(request: HttpRequest, pk: int) -> HttpResponse:
     user, document = document_for_reviewer(request, pk)
     try:
         outcome = document_reextract(document=document, actor=user)
-    except DraftRefused as exc:
+    except (DraftRefused, DocumentRejected) as exc:
         messages.error(request, exc.message)
     else:
         text = _(

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from tracker import access, selectors
 from tracker.forms.periods import ReasonForm
-from tracker.models import unit_order
+from tracker.http import int_param
+from tracker.models import Document, unit_order
 from tracker.selectors import Scope
+from tracker.selectors.reporting_periods import period_list
 from tracker.selectors.schedules import schedule_text
 from tracker.services.reporting_periods import (
     PeriodRefused,
@@ -25,6 +27,29 @@ from tracker.views.common import current_user, paginate, supervisor_required, to
 
 
 @supervisor_required
+def period_index(request: HttpRequest) -> HttpResponse:
+    """报送周期: every period of the published documents, latest due first, with its lock and
+    what waits for review; each opens its own page (lock, reopen)."""
+    user = current_user(request)
+    document_id = int_param(request, "document")
+    locked_param = request.GET.get("locked", "")
+    locked = {"yes": True, "no": False}.get(locked_param)
+    return render(
+        request,
+        "tracker/periods/list.html",
+        {
+            "page": paginate(request, period_list(user, document_id=document_id, locked=locked)),
+            "documents": Document.objects.filter(status=Document.Status.PUBLISHED)
+            .only("pk", "title", "year")
+            .order_by("-year", "title"),
+            "document_id": document_id,
+            "locked": locked_param if locked is not None else "",
+            "today": today(),
+        },
+    )
+
+
+@supervisor_required
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One period of a document: its calendar, the lock, and every unit's report status with
     the reopen button once locked."""
@@ -32,6 +57,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     period = access.period_for_user(user, pk)
     day = today()
     scope = Scope.of(period)
+    tally = selectors.scope_tally(user, scope, today=day)
     slots = (
         selectors.slots(user, scope, today=day)
         .select_related("unit", "assignment")
@@ -43,7 +69,8 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "period": period,
             "page": paginate(request, slots),
-            "tally": selectors.scope_tally(user, scope, today=day),
+            "tally": tally,
+            "missing": tally.expected - tally.submitted,
             "schedule_text": schedule_text(period.schedule),
             "reason_form": ReasonForm(),
         },
@@ -64,7 +91,11 @@ def period_lock_view(request: HttpRequest, pk: int) -> HttpResponse:
             period_unlock(period=period, actor=user, reason=form.cleaned_data["reason"])
             messages.success(request, _("已解除锁定。"))
         else:
-            period_lock(period=period, actor=user)
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("请填写锁定的原因。"))
+                return redirect("period-detail", pk=period.pk)
+            period_lock(period=period, actor=user, reason=form.cleaned_data["reason"])
             messages.success(request, _("本期报送已锁定。"))
     except PeriodRefused as exc:
         messages.error(request, exc.message)
@@ -101,6 +132,7 @@ def period_reopen_view(
 
 
 urlpatterns = [
+    path("periods/", period_index, name="period-list"),
     path("periods/<int:pk>/", period_detail, name="period-detail"),
     path("periods/<int:pk>/lock/", period_lock_view, name="period-lock"),
     path(

@@ -23,7 +23,8 @@ from tracker.services.reminders.preferences import (
     unit_contact_save,
 )
 from tracker.services.reminders.preview import reminders_preview
-from tracker.views.common import current_user, now, paginate, supervisor_required
+from tracker.views.common import PAGE_SIZE, current_user, now, supervisor_required
+from tracker.views.keyset import keyset_page
 
 PREVIEW_LIMIT = 200
 
@@ -45,7 +46,7 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
         "tracker/reminders/log.html",
         {
             "form": form,
-            "page": paginate(request, logs),
+            "page": keyset_page(request, logs, field="claimed_at", per_page=PAGE_SIZE),
             "failed": failed,
             "sweep": heartbeats(now())["sweep"],
         },

@@ -3,20 +3,24 @@ the review queue (报告审核)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker import access, selectors
 from tracker.forms.periods import ReasonForm
+from tracker.forms.report_queue import BulkApproveForm, ReviewQueueForm
 from tracker.forms.reports import ApproveForm, ReturnForm
-from tracker.http import int_param
-from tracker.models import AuditEvent, Document, ProgressReport, Target
+from tracker.models import AuditEvent, ProgressReport, Target, TargetValue
 from tracker.services.report_review import ReviewRefused, report_approve, report_return
+from tracker.services.report_review_bulk import reports_approve
 from tracker.views.common import current_user, paginate, supervisor_required
 
 
@@ -29,7 +33,7 @@ def _report_page(
     status: int = 200,
 ) -> HttpResponse:
     user = current_user(request)
-    values = list(report.values.select_related("target").order_by("target__position"))
+    values = _values_of_every_target(report)
     previous = selectors.previous_actuals(report.responsibility_id, report.period)
     reviewable = report.status == ProgressReport.Status.SUBMITTED or (
         report.status == ProgressReport.Status.APPROVED and access.can_approve_report(user)
@@ -56,9 +60,23 @@ def _report_page(
             "approve_form": approve_form or ApproveForm(initial={"version": report.version}),
             "return_form": return_form or ReturnForm(initial={"version": report.version}),
             "reopen_form": ReasonForm(),
+            "queue": request.GET.get("queue", ""),
         },
         status=status,
     )
+
+
+def _values_of_every_target(report: ProgressReport) -> list[TargetValue]:
+    """One row per target of the task, in order: the stored value, or an empty one for a target
+    the report gave nothing for (a co-unit reporting its part in words still shows the targets
+    it works towards). Targets withdrawn since keep their row when a value was given."""
+    stored = {v.target_id: v for v in report.values.select_related("target")}
+    rows = []
+    for target in report.responsibility.assignment.targets.order_by("position"):
+        value = stored.pop(target.pk, None) or TargetValue(report=report, target=target)
+        rows.append(value)
+    rows.extend(sorted(stored.values(), key=lambda v: v.target.position))
+    return rows
 
 
 @login_required
@@ -95,6 +113,8 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
                 report_judgement=form.cleaned_data.get("judgement") or "",
             )
             messages.success(request, _("报告已审核通过。"))
+            if request.POST.get("next"):
+                return _next_in_queue(request, report)
         elif decision == "return":
             form_r = ReturnForm(request.POST)
             if not form_r.is_valid():
@@ -119,33 +139,95 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervisor_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """报告审核: reports waiting for review, oldest first; also the returned and approved ones."""
-    status = request.GET.get("status") or ProgressReport.Status.SUBMITTED
-    if status not in ProgressReport.Status.values or status == ProgressReport.Status.DRAFT:
-        status = ProgressReport.Status.SUBMITTED
-    document_id = int_param(request, "document")
-    reports = selectors.review_queue(current_user(request), status=status, document_id=document_id)
+    """报告审核: reports waiting for review, oldest first, filtered by document, unit, level,
+    quarter, status, light and text, sorted, and approved in bulk; also the returned and
+    approved ones."""
+    form = ReviewQueueForm(request.GET)
+    filters = form.filters()
+    reports = selectors.review_queue(current_user(request), filters=filters)
     return render(
         request,
         "tracker/reports/queue.html",
         {
             "page": paginate(request, reports),
-            "status": status,
-            "statuses": [
-                (value, label)
-                for value, label in ProgressReport.Status.choices
-                if value != ProgressReport.Status.DRAFT
-            ],
-            "documents": Document.objects.filter(status=Document.Status.PUBLISHED).order_by(
-                "-year", "title"
-            ),
-            "document_id": document_id,
+            "form": form,
+            "status": filters.status,
+            "period_id": filters.period_id,
+            # Carried to each report's page, so "approve and open next" follows this queue.
+            "queue": _queue_query(request.GET),
         },
     )
+
+
+def _queue_query(params: QueryDict) -> str:
+    """The queue's filters as a query string, without the page number."""
+    kept = params.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
+def _queue_url(queue: str) -> str:
+    return f"{reverse('review-queue')}?{queue}" if queue else reverse("review-queue")
+
+
+@supervisor_required
+@require_POST
+def review_bulk_approve(request: HttpRequest) -> HttpResponse:
+    """批量审核通过: every ticked report of the queue, each at the version the queue showed."""
+    user = current_user(request)
+    queue = request.POST.get("queue", "")
+    form = BulkApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请先勾选要审核通过的报告。"))
+        return redirect(_queue_url(queue))
+    versions = form.versions()
+    # Only reports the person may see; an id from elsewhere is simply not there.
+    reports = access.visible_reports(user).filter(pk__in=list(versions)).order_by("pk")
+    try:
+        outcome = reports_approve(
+            reports=[(report, versions[report.pk]) for report in reports], actor=user
+        )
+    except ReviewRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(_queue_url(queue))
+    if outcome.approved:
+        messages.success(request, _("已审核通过 %(n)s 份报告。") % {"n": len(outcome.approved)})
+    for report, why in outcome.refused:
+        messages.error(
+            request,
+            _("%(unit)s · %(task)s：%(why)s")
+            % {
+                "unit": report.responsibility.unit,
+                "task": report.responsibility.assignment.ref,
+                "why": why,
+            },
+        )
+    return redirect(_queue_url(queue))
+
+
+def _next_in_queue(request: HttpRequest, report: ProgressReport) -> HttpResponse:
+    """After "approve and open next": the next report of the same filtered queue still
+    waiting for review, else the queue itself."""
+    queue = request.POST.get("queue", "")
+    filters = ReviewQueueForm(QueryDict(queue)).filters()
+    following = (
+        selectors.review_queue(
+            current_user(request),
+            filters=replace(filters, status=ProgressReport.Status.SUBMITTED),
+        )
+        .exclude(pk=report.pk)
+        .first()
+    )
+    if following is None:
+        messages.info(request, _("该筛选条件下已没有待审核的报告。"))
+        return redirect(_queue_url(queue))
+    url = reverse("report-detail", args=[following.pk])
+    return redirect(f"{url}?{urlencode({'queue': queue})}" if queue else url)
 
 
 urlpatterns = [
     path("reports/<int:pk>/", report_detail, name="report-detail"),
     path("reports/<int:pk>/review/", report_review, name="report-review"),
     path("reviews/", review_queue, name="review-queue"),
+    path("reviews/approve/", review_bulk_approve, name="review-bulk-approve"),
 ]

@@ -38,7 +38,13 @@ from tracker.views.common import current_user, paginate, today
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     rows = selectors.tasks_for_user(current_user(request), today=today())
-    return render(request, "tracker/reports/my_tasks.html", {"rows": rows, "today": today()})
+    # Each period listed can also be filled as one Excel sheet (tracker.views.quarter_sheets).
+    sheet_periods = list({row.period.pk: row.period for row in rows if row.period}.values())
+    return render(
+        request,
+        "tracker/reports/my_tasks.html",
+        {"rows": rows, "today": today(), "sheet_periods": sheet_periods},
+    )
 
 
 @login_required
@@ -226,6 +232,8 @@ def _evidence_list(
             "editable": report is not None and report_is_editable(report, report.period),
             "error": error,
             "new_version": new_version,
+            # The reason goes beside the file field (out of band), not above the list.
+            "oob": True,
         },
         status=status,
     )

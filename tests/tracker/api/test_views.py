@@ -157,3 +157,17 @@ def test_brackets_inside_strings_are_not_nesting(client, reporter, world):
     client.force_login(reporter)
     response = post_report(client, world, narrative="[[[[{{{{" * 100)
     assert response.status_code == 201, response.content
+
+
+def test_period_and_responsibility_lists_never_read_a_documents_whole_text(client, reporter, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(reporter)
+    for url in ("/api/periods/", "/api/responsibilities/"):
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.get(url)
+        assert answer.status_code == 200 and answer.json()["results"]
+        assert not [
+            q for q in captured if "source_text" in q["sql"] or '"extraction"' in q["sql"]
+        ], url

@@ -124,3 +124,24 @@ def test_removal_deletes_the_file_after_commit(
         evidence_remove(evidence=evidence, actor=reporter)
     assert not path.exists()
     assert not Evidence.objects.exists()
+
+
+@override_settings(TRACKER_EVIDENCE_MAX_FILES=2)
+def test_a_report_holds_at_most_the_configured_number_of_files(draft, reporter, tmp_path):
+    evidence_attach(report=draft, actor=reporter, filename="a.pdf", data=PDF)
+    evidence_attach(report=draft, actor=reporter, filename="b.png", data=PNG)
+    with pytest.raises(EvidenceRefused, match="最多上传 2 个"):
+        evidence_attach(report=draft, actor=reporter, filename="c.docx", data=docx_bytes())
+    assert Evidence.objects.count() == 2
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 2
+
+
+@override_settings(TRACKER_EVIDENCE_MAX_TOTAL_BYTES=2048)
+def test_a_reports_files_together_stay_under_the_total_size(draft, reporter):
+    first = PDF + b"%" * 1200
+    evidence_attach(report=draft, actor=reporter, filename="a.pdf", data=first)
+    with pytest.raises(EvidenceRefused, match="合计不超过 2 KB"):
+        evidence_attach(report=draft, actor=reporter, filename="b.pdf", data=PDF + b"%" * 1000)
+    # What still fits is accepted.
+    evidence_attach(report=draft, actor=reporter, filename="c.png", data=PNG)
+    assert Evidence.objects.count() == 2

@@ -154,6 +154,7 @@ def _urls(world, outsider):
             reverse("evidence-download", args=[evidence.pk]),
             reverse("review-queue"),
             reverse("period-detail", args=[world["q2"].pk]),
+            reverse("period-list"),
             reverse("action-new"),
         ],
         "post": [
@@ -165,6 +166,8 @@ def _urls(world, outsider):
             reverse("problem-resolve", args=[problem.pk]),
             reverse("period-lock", args=[world["q2"].pk]),
             reverse("report-reopen", args=[world["co"].pk, world["q2"].pk]),
+            reverse("report-autosave", args=[world["co"].pk, world["q2"].pk]),
+            reverse("report-withdraw", args=[report.pk]),
             reverse("action-new"),
         ],
     }
@@ -202,3 +205,16 @@ def test_password_reset_by_email(client, reporter):
     )
     assert response.status_code == 302
     assert client.login(request=HttpRequest(), username="bob", password="Yunjiang-2026-new")
+
+
+def test_pages_are_compressed_when_the_browser_asks(client, reporter, doc):
+    import gzip
+
+    client.force_login(reporter)
+    plain = client.get(reverse("my-tasks"))
+    packed = client.get(reverse("my-tasks"), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert "地区生产总值增长" in gzip.decompress(packed.content).decode()
+    # Django pads the gzip header with up to 100 random bytes (BREACH): the ratio varies a little.
+    assert len(packed.content) < len(plain.content) / 2

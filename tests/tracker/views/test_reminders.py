@@ -3,7 +3,8 @@ contacts for everyone, each unit only its own."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -105,3 +106,57 @@ def test_outsiders_are_refused(client, reporter, outsider, units, quarter):
     assert not UnitContact.objects.exists()
     client.logout()
     assert client.get(reverse("notice-settings")).status_code == 302
+
+
+def test_the_log_pages_by_keyset_older_and_back_without_losing_a_row(
+    client, supervisor, quarter, django_assert_max_num_queries
+):
+    from tracker.models import ReminderLog, ReportingPeriod
+    from tracker.views.common import PAGE_SIZE
+
+    period = ReportingPeriod.objects.filter(document=quarter).first()
+    start = datetime(2026, 3, 1, 8, 30, tzinfo=SHANGHAI)
+    # Pairs share a claim time, so the primary key has to break the tie.
+    ReminderLog.objects.bulk_create(
+        ReminderLog(
+            recipient=f"r{n:03d}@yunjiang.example.cn",
+            item_key=f"responsibility:{n}",
+            period=period,
+            kind="due_7",
+            claimed_at=start + timedelta(minutes=n // 2),
+            status="sent",
+        )
+        for n in range(PAGE_SIZE * 2 + 7)
+    )
+    newest_first = list(
+        ReminderLog.objects.order_by("-claimed_at", "-pk").values_list("recipient", flat=True)
+    )
+    client.force_login(supervisor)
+    seen, pages, url = [], [], reverse("reminder-log")
+    while url:
+        with django_assert_max_num_queries(12):
+            html = client.get(url).content.decode()
+        pages.append(html)
+        seen += re.findall(r"r\d{3}@yunjiang\.example\.cn", html)
+        older = re.search(r'href="\?(after=[\d-]+)">下一页', html)
+        url = reverse("reminder-log") + "?" + older.group(1) if older else ""
+    assert seen == newest_first and len(pages) == 3
+    assert "上一页" not in pages[0] and "上一页" in pages[2]
+    back = re.search(r'href="\?(before=[\d-]+)">上一页', pages[2]).group(1)
+    again = client.get(reverse("reminder-log") + "?" + back).content.decode()
+    assert (
+        re.findall(r"r\d{3}@yunjiang\.example\.cn", again)
+        == newest_first[PAGE_SIZE : PAGE_SIZE * 2]
+    )
+    # A filter is kept across pages; a cursor that does not parse shows the first page.
+    failed = client.get(reverse("reminder-log"), {"status": "sent", "after": "x-1"})
+    assert (
+        re.findall(r"r\d{3}@yunjiang\.example\.cn", failed.content.decode())
+        == newest_first[:PAGE_SIZE]
+    )
+    assert "status=sent&amp;after=" in failed.content.decode()
+
+
+def test_outsiders_get_no_page_of_the_log_by_cursor(client, outsider, quarter):
+    client.force_login(outsider)
+    assert client.get(reverse("reminder-log"), {"after": "1772325000000000-1"}).status_code == 404

@@ -249,3 +249,46 @@ def test_my_tasks_keeps_an_owed_quarter_in_view(client, reporter, world):
         page = client.get(reverse("my-tasks")).content.decode()
     assert page.index("2026年三季度") < page.index("2026年四季度")
     assert "逾期未报" in page
+
+
+def test_the_lead_page_never_reads_a_documents_whole_text(client, reporter, outsider, world):
+    """At province scale each row's document would carry its full text and extraction
+    (hundreds of KB) from the database; the page shows neither."""
+    submit_co(world, outsider)
+    client.force_login(reporter)
+    with (
+        time_machine.travel(datetime(2026, 6, 20, 10, tzinfo=SHANGHAI), tick=False),
+        CaptureQueriesContext(connection) as captured,
+    ):
+        page = client.get(reverse("lead-tasks")).content.decode()
+    assert "云江市财政局" in page
+    assert not [q for q in captured if "source_text" in q["sql"] or '"extraction"' in q["sql"]]
+
+
+def test_a_returned_report_stays_in_my_tasks_after_the_lock(client, outsider, supervisor, world):
+    from tracker.services.report_review import report_return
+    from tracker.services.reporting_periods import period_lock
+
+    with time_machine.travel(datetime(2026, 9, 20, 10, tzinfo=SHANGHAI)):
+        # The third quarter is being reported: the second is an earlier period now.
+        report = submit_co(world, outsider)
+        report_return(report=report, actor=supervisor, reason="请补充分县区数据")
+        period_lock(period=world["q2"], actor=supervisor, reason="二季度报送截止")
+        client.force_login(outsider)
+        page = client.get(reverse("my-tasks")).content.decode()
+    assert "2026年二季度" in page and "已退回，本期已锁定" in page
+    assert reverse("report-work", args=[world["co"].pk, world["q2"].pk]) in page
+
+
+def test_a_file_beyond_the_reports_limit_is_refused_with_a_message(
+    client, reporter, world, settings
+):
+    settings.TRACKER_EVIDENCE_MAX_FILES = 1
+    client.force_login(reporter)
+    url = reverse("evidence-upload", args=[world["lead"].pk, world["q2"].pk])
+    client.post(url, {"file": SimpleUploadedFile("a.pdf", PDF)}, HTTP_HX_REQUEST="true")
+    second = SimpleUploadedFile("b.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    response = client.post(url, {"file": second}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert "每份报告最多上传 1 个佐证材料" in response.content.decode()
+    assert Evidence.objects.count() == 1

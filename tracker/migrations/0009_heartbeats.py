@@ -5,7 +5,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0007_export_jobs"),
+        ("tracker", "0008_confidence"),
+        ("tracker", "0008_province_indexes"),
     ]
 
     operations = [

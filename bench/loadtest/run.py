@@ -1,0 +1,282 @@
+"""`make loadtest`: the deadline's load on a local production-like server, then a check that
+every report the simulated people saw accepted exists exactly once, with its values.
+
+    make loadtest                                   # the province, 200 reporters, 10 supervisors
+    LOADTEST_SCALE=0.1 LOADTEST_SECONDS=60 make loadtest
+    LOADTEST_TEMPLATE=tracker_province_x make loadtest   # a copy of a province the bench kept
+
+What it starts, all on 127.0.0.1 and all stopped at the end:
+- a PostgreSQL database of its own beside LOADTEST_DATABASE_URL's (tracker_loadtest_<pid>,
+  dropped afterwards), holding the province of bench/province.py (LOADTEST_SCALE, default 1);
+- gunicorn with 2 workers and the production settings (DEBUG off, PBKDF2 passwords, WhiteNoise
+  serving collected static files) on a free port;
+- a Celery worker on LOADTEST_BROKER_URL (Redis), which the submissions' notices go to;
+- Locust, headless, for LOADTEST_SECONDS (default 150; the whole load is bounded to 3 minutes):
+  200 reporters (LOADTEST_REPORTERS_COUNT) and 10 supervisors (LOADTEST_SUPERVISORS_COUNT).
+
+Printed: requests per second, p50/p95/p99 per request type, the errors, then the database check.
+Exit status 1 on any request error, a lost or duplicated report, or a value that differs.
+Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+REPO = Path(__file__).resolve().parent.parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+MAX_SECONDS = 180
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - 127.0.0.1
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+def main() -> int:
+    given = os.environ.get("LOADTEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
+    broker = os.environ.get("LOADTEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+    scale = float(os.environ.get("LOADTEST_SCALE", "1"))
+    seconds = min(int(os.environ.get("LOADTEST_SECONDS", "150")), MAX_SECONDS)
+    if not given.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("LOADTEST_DATABASE_URL must name a PostgreSQL server")
+    import psycopg
+
+    parsed = urlparse(given)
+    name = f"tracker_loadtest_{os.getpid()}"
+    admin = urlunparse(parsed._replace(path="/postgres"))
+    url = urlunparse(parsed._replace(path=f"/{name}"))
+    scratch = Path(tempfile.mkdtemp(prefix="loadtest-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": broker,
+        "DJANGO_SETTINGS_MODULE": "tracker.settings",
+        "DJANGO_SECRET_KEY": "loadtest-only-" + os.urandom(8).hex(),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "TRACKER_VAR_DIR": str(scratch / "var"),
+        "CELERY_TASK_DEFAULT_QUEUE": f"loadtest-{os.getpid()}",
+    }
+    os.environ.update(env)
+    template = os.environ.get("LOADTEST_TEMPLATE", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if template:
+            # A province bench/province.py kept (--keep): copied by the server, in seconds.
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("collectstatic", verbosity=0, interactive=False)
+        if template:
+            _production_passwords()
+        else:
+            from province import Builder  # bench/province.py
+
+            Builder(scale).build()
+        print(f"province ready in {time.perf_counter() - started:.0f} s")
+        reporters = _reporters(int(env.get("LOADTEST_REPORTERS_COUNT", "200")))
+        (scratch / "reporters.txt").write_text("\n".join(reporters) + "\n", encoding="utf-8")
+        from django.db import connections
+
+        connections.close_all()
+
+        port = _free_port()
+        logs = open(scratch / "servers.log", "wb")
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "gunicorn"),
+                    "tracker.wsgi",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "-w",
+                    "2",
+                    "--timeout",
+                    "60",
+                ],
+                cwd=REPO,
+                env=env,
+                stdout=logs,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "celery"),
+                    "-A",
+                    "tracker",
+                    "worker",
+                    "--concurrency=1",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel=WARNING",
+                ],
+                cwd=REPO,
+                env=env,
+                stdout=logs,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        host = f"http://127.0.0.1:{port}"
+        _wait_for(f"{host}/accounts/login/", 60)
+        ledger = scratch / "ledger.jsonl"
+        users = int(env.get("LOADTEST_REPORTERS_COUNT", "200")) + int(
+            env.get("LOADTEST_SUPERVISORS_COUNT", "10")
+        )
+        print(f"locust: {users} users for {seconds} s against {host} (gunicorn, 2 workers)")
+        locust = subprocess.run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(Path(__file__).with_name("locustfile.py")),
+                "--headless",
+                "--host",
+                host,
+                "-u",
+                str(users),
+                "-r",
+                "20",
+                "--run-time",
+                f"{seconds}s",
+                "--stop-timeout",
+                "20",
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=scratch,
+            timeout=MAX_SECONDS + 60,
+            check=False,
+            env={
+                **env,
+                "LOADTEST_LEDGER": str(ledger),
+                "LOADTEST_REPORTERS": str(scratch / "reporters.txt"),
+            },
+        )
+        checked = _check(ledger)
+        failed = locust.returncode != 0 or not checked
+        print("LOADTEST " + ("FAILED" if failed else "PASSED"))
+        return 1 if failed else 0
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _production_passwords() -> None:
+    """The bench signs in with the test settings' fast hasher; the server here checks with the
+    production one, so everyone's password is hashed again (once, the same hash for all)."""
+    from django.contrib.auth.hashers import make_password
+    from province import PASSWORD  # bench/province.py
+
+    from tracker.models import User
+
+    User.objects.update(password=make_password(PASSWORD))
+
+
+def _reporters(count: int) -> list[str]:
+    """Reporters of units that report on quarterly documents (one of each unit's reporters)."""
+    from tracker.models import User
+
+    return list(
+        User.objects.filter(
+            role=User.Role.REPORTER,
+            unit__responsibilities__assignment__document__schedules__frequency="quarterly",
+            unit__level__in=["county", "town"],
+        )
+        .order_by("pk")
+        .values_list("username", flat=True)
+        .distinct()[:count]
+    )
+
+
+def _check(ledger: Path) -> bool:
+    """Every report the load saw accepted: exactly one row, submitted, with the figures sent."""
+    from tracker.models import ProgressReport, TargetValue
+
+    entries = (
+        [json.loads(line) for line in ledger.read_text(encoding="utf-8").splitlines()]
+        if ledger.exists()
+        else []
+    )
+    slots = {(e["responsibility"], e["period"]) for e in entries}
+    problems = []
+    if len(slots) != len(entries):
+        problems.append(f"{len(entries) - len(slots)} slots were accepted twice by the load")
+    for entry in entries:
+        rows = list(
+            ProgressReport.objects.filter(
+                responsibility_id=entry["responsibility"], period_id=entry["period"]
+            )
+        )
+        if len(rows) != 1:
+            problems.append(f"{entry}: {len(rows)} reports")
+            continue
+        report = rows[0]
+        if report.status != ProgressReport.Status.SUBMITTED:
+            problems.append(f"report {report.pk}: status {report.status}")
+        stored = {str(v.target_id): v.actual for v in TargetValue.objects.filter(report=report)}
+        sent = {t: Decimal(v) for t, v in entry["values"].items()}
+        if stored != sent:
+            problems.append(f"report {report.pk}: values {stored} ≠ sent {sent}")
+    by_way = {way: sum(e["via"] == way for e in entries) for way in ("form", "api")}
+    print(
+        f"database check: {len(entries)} submitted reports ({by_way['form']} by the form, "
+        f"{by_way['api']} by the API), {len(entries) - len(problems)} exactly once with their "
+        f"values; {len(problems)} problems"
+    )
+    for problem in problems[:20]:
+        print("  " + problem)
+    return not problems and bool(entries)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

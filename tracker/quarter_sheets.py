@@ -1,0 +1,183 @@
+"""The quarter in one sheet (季度填报表): a unit's reports of one period as an .xlsx workbook,
+one row per responsibility × target, filled offline and read back.
+
+This module only writes and reads the file; what a row means (which report, which target, is
+the figure valid) is decided by tracker.forms.quarter_sheets with the report form's own rules.
+It never imports Django: its messages are Chinese literals, like tracker.roster_files'.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+SHEET = "季度填报"
+# 编号 names the row (R<responsibility>-T<target>, or R<responsibility> for a task without
+# targets) and 版本 the report's version when the sheet was made: an edit made since on the
+# page makes the upload stale, as on the form.
+KEY = "编号"
+VERSION = "版本"
+FIGURE = "本期累计"
+ASSESSMENT = "自评"
+NOTE = "说明"
+NARRATIVE = "进展情况"
+PROBLEMS = "存在问题"
+NEXT_STEPS = "下步打算"
+COLUMNS = (
+    KEY,
+    VERSION,
+    "单位",
+    "任务编号",
+    "任务",
+    "指标",
+    "年度目标",
+    "计量单位",
+    "上期累计",
+    FIGURE,
+    ASSESSMENT,
+    NOTE,
+    NARRATIVE,
+    PROBLEMS,
+    NEXT_STEPS,
+)
+# What the person fills in; every other column is for reading.
+EDITABLE = (FIGURE, ASSESSMENT, NOTE, NARRATIVE, PROBLEMS, NEXT_STEPS)
+_WIDTHS = {KEY: 12, VERSION: 6, "任务": 36, NARRATIVE: 40, PROBLEMS: 30, NEXT_STEPS: 30}
+_KEY_PATTERN = re.compile(r"^R(\d+)(?:-T(\d+))?$")
+_FORMULA_START = ("=", "+", "-", "@")
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_ROWS = 5000
+NOTES = (
+    "每行是一项任务的一个指标；同一任务的进展情况、存在问题、下步打算填在该任务任一行即可。",
+    "本期累计：截至本期末的累计值，按“计量单位”填写（增速类填累计同比增速，可为负数）。",
+    "自评：定性指标或没有量化指标的任务填写“未启动”“推进中”或“已完成”。",
+    "请勿修改“编号”“版本”两列；上传后系统逐行校验，全部无误才保存（也可选择只保存无误的任务）。",
+)
+
+
+class QuarterSheetError(ValueError):
+    """The file cannot be read as a quarter's sheet; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One filled row: its number as the spreadsheet shows it, the responsibility and target it
+    names (target None for a task without targets), the version it was made at, and its cells."""
+
+    number: int
+    responsibility_id: int
+    target_id: int | None
+    version: int | None
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+def row_key(responsibility_id: int, target_id: int | None) -> str:
+    return f"R{responsibility_id}" + (f"-T{target_id}" if target_id is not None else "")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        # A figure typed into a number cell: keep what the person saw, not a binary float.
+        value = int(value) if value.is_integer() else repr(value)
+    text = str(value).replace("\r\n", "\n").strip()
+    if text.startswith("'") and text[1:2] in _FORMULA_START:
+        text = text[1:]
+    return text
+
+
+def _safe(value: str) -> str:
+    value = _XML_ILLEGAL.sub(" ", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def write_sheet(title: str, rows: Sequence[Sequence[str]]) -> bytes:
+    """The workbook: a title line, the header, one line per row (every cell as text, the
+    columns to fill shaded), and a 填写说明 sheet."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = SHEET
+    ws.cell(row=1, column=1, value=_safe(title)).font = Font(name="宋体", bold=True, size=13)
+    fill = PatternFill("solid", fgColor="FFF8E1")
+    for col, heading in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=2, column=col, value=heading)
+        cell.font = Font(name="宋体", bold=True)
+        if heading in EDITABLE:
+            cell.fill = fill
+        ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(heading, 14)
+    for r, cells in enumerate(rows, start=3):
+        for col, value in enumerate(cells, start=1):
+            cell = ws.cell(row=r, column=col, value=_safe(str(value)))
+            cell.data_type = "s"
+            if COLUMNS[col - 1] in EDITABLE:
+                cell.fill = fill
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "C3"
+    notes = workbook.create_sheet("填写说明")
+    for line in NOTES:
+        notes.append([line])
+    notes.column_dimensions["A"].width = 100
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def read_sheet(data: bytes, filename: str) -> list[SheetRow]:
+    """Every row of an uploaded sheet that names a report (by 编号), with its cells."""
+    if not filename.lower().endswith(".xlsx"):
+        raise QuarterSheetError("请上传从本系统下载的 .xlsx 季度填报表。")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise QuarterSheetError(
+            "无法读取该 .xlsx 文件，请确认文件未损坏且为 Excel 工作簿。"
+        ) from exc
+    try:
+        if SHEET not in workbook.sheetnames:
+            raise QuarterSheetError("工作簿中没有“季度填报”工作表，请使用本系统下载的填报表。")
+        table = [list(r) for r in workbook[SHEET].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    header_at = next(
+        (i for i, row in enumerate(table[:5]) if KEY in {_cell_text(c) for c in row}), None
+    )
+    if header_at is None:
+        raise QuarterSheetError("填报表缺少“编号”列，请使用本系统下载的填报表。")
+    header = [_cell_text(c) for c in table[header_at]]
+    rows = []
+    for index, raw in enumerate(table[header_at + 1 :], start=header_at + 2):
+        values = {
+            column: _cell_text(raw[i]) if i < len(raw) else ""
+            for i, column in enumerate(header)
+            if column in COLUMNS
+        }
+        if not any(values.values()):
+            continue
+        match = _KEY_PATTERN.match(values.get(KEY, ""))
+        if match is None:
+            raise QuarterSheetError(f"第 {index} 行的“编号”无法识别，请勿修改“编号”列。")
+        version = values.get(VERSION, "")
+        rows.append(
+            SheetRow(
+                number=index,
+                responsibility_id=int(match[1]),
+                target_id=int(match[2]) if match[2] else None,
+                version=int(version) if version.isdigit() else None,
+                values=values,
+            )
+        )
+    if len(rows) > MAX_ROWS:
+        raise QuarterSheetError(f"填报表超过 {MAX_ROWS} 行，请按单位分别上传。")
+    return rows
