@@ -11,25 +11,21 @@ export TRACKER_ADDR
 
 .PHONY: run test test-fast test-services lint bench loadtest install install-dev clean vendor
 
-# pip is bootstrapped from PyPI when the system Python has no ensurepip (Debian without the
-# python3-venv package), so a fresh machine needs nothing but Python 3.11 and make.
-define BOOTSTRAP_PIP
-import json, pathlib, sys, urllib.request
-release = json.load(urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60))
-wheel = next(u for u in release["urls"] if u["filename"].endswith(".whl"))
-target = pathlib.Path(sys.argv[1]) / wheel["filename"]
-urllib.request.urlretrieve(wheel["url"], target)
-print(target)
-endef
-export BOOTSTRAP_PIP
+# Every package comes through pip's own configuration (PIP_INDEX_URL, pip.conf: a government
+# network's mirror); no index address is written here. When the system Python's venv has no
+# ensurepip (Debian without python3-venv), the system's pip downloads pip's wheel, again through
+# its configuration, and that wheel installs pip into the venv.
+PIP_MISSING := 需要 python3-venv 或 python3-pip（Debian：apt-get install python3-venv）/ \
+  the system Python has neither ensurepip nor pip: install python3-venv (or python3-pip)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更高版本 / Python 3.11+ is required"; exit 1; }
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
-	  echo "python3 -m venv has no pip here; bootstrapping pip from PyPI"; \
+	  echo "python3 -m venv has no ensurepip here; fetching pip through the system pip's configuration"; \
 	  rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV) && \
-	  wheel=$$($(PYTHON) -c "$$BOOTSTRAP_PIP" $(VENV)) && \
-	  $(BIN)/python $$wheel/pip install --quiet $$wheel; }
+	  $(PYTHON) -m pip --version >/dev/null 2>&1 || { echo "$(PIP_MISSING)"; rm -rf $(VENV); exit 1; }; \
+	  tmp=$$(mktemp -d) && $(PYTHON) -m pip download --quiet --no-deps --only-binary=:all: -d $$tmp pip && \
+	  wheel=$$(ls $$tmp/pip-*.whl) && $(BIN)/python $$wheel/pip install --quiet $$wheel && rm -rf $$tmp; }
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python

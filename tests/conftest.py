@@ -91,6 +91,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             print(f"  {nodeid}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> None:
+    """The API's and the password reset's throttle counters live in the cache; each test starts
+    with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def corpus() -> Path:
     return CORPUS

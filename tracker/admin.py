@@ -157,6 +157,11 @@ class ReadOnlyInline(TabularInline):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # Shown, never edited: a field that is not editable (Evidence.uploaded_at, auto_now_add)
+        # listed as a form field made the parent's change page a 500.
+        return tuple(str(name) for name in self.fields or ())
+
 
 class UnitAliasInline(TabularInline):
     model = UnitAlias

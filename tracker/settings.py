@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from tracker.env import (
@@ -56,11 +57,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "csp",
+    "axes",
     "tracker",
 ]
 
 MIDDLEWARE = [
+    "tracker.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API answers compressed when the browser asks (WhiteNoise serves static files
     # precompressed); province-scale pages are hundreds of KB of repetitive HTML. The CSRF token
@@ -73,7 +78,37 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Sign-in abuse ------------------------------------------------------------------------------
+# django-axes counts failed sign-ins (pages, the back office and the API alike) and locks an
+# account, and separately an address, after this many in a row; a supervisor unlocks them on
+# 登录锁定 (/lockouts/), or the lock lifts after the cool-off.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("TRACKER_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TRACKER_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tracker.views.lockouts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "tracker.proxies.client_ip"
+AXES_VERBOSE = False
+# 忘记密码: mails per address (and per client address) per hour.
+TRACKER_PASSWORD_RESET_PER_HOUR = env_int("TRACKER_PASSWORD_RESET_PER_HOUR", 3, minimum=1)
+# Counters of the throttles: Redis when TRACKER_CACHE_URL names one (several web processes share
+# it), else each process's memory.
+_CACHE_URL = env_str("TRACKER_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 ROOT_URLCONF = "tracker.urls"
 WSGI_APPLICATION = "tracker.wsgi.application"
@@ -152,10 +187,42 @@ HTTPS = env_bool("TRACKER_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
-SECURE_HSTS_SECONDS = 3600 if HTTPS else 0
+# The reverse proxies (addresses or networks, e.g. 10.0.0.5,10.1.0.0/24) whose X-Forwarded-*
+# headers are believed; from anyone else they are dropped (tracker/proxies.py).
+TRACKER_PROXY_ADDRESSES = env_list("TRACKER_PROXY_ADDRESSES", [])
+try:
+    from ipaddress import ip_network
+
+    for _address in TRACKER_PROXY_ADDRESSES:
+        ip_network(_address, strict=False)
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"TRACKER_PROXY_ADDRESSES: {_exc}") from None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRACKER_PROXY_ADDRESSES else None
+# A year, subdomains included, once the site is served over HTTPS (TRACKER_HSTS_PRELOAD=false
+# keeps the domain off browsers' preload lists).
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("TRACKER_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts and styles only from the site's own files, no
+# inline script or style in any template; a template that needs one uses request.csp_nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "")
@@ -265,6 +332,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
             hour=TRACKER_REMINDER_SEND_FROM.hour, minute=TRACKER_REMINDER_SEND_FROM.minute
         ),
     },
+    "worker-heartbeat": {
+        "task": "tracker.tasks.worker_heartbeat",
+        "schedule": crontab(),
+    },
     "prune-processed-broker-messages": {
         "task": "tracker.tasks.broker_processed_prune",
         "schedule": crontab(minute=17),
@@ -289,6 +360,11 @@ CELERY_TASK_ANNOTATIONS = {
         "time_limit": TRACKER_EXPORT_TIME_LIMIT,
     },
 }
+
+# /health/ and the reminders page: the sweep runs every 10 minutes, the worker heartbeat every
+# minute; older than this (seconds) and beat or the workers are taken to have stopped.
+TRACKER_HEALTH_SWEEP_MAX_AGE = env_int("TRACKER_HEALTH_SWEEP_MAX_AGE", 25 * 60, minimum=60)
+TRACKER_HEALTH_WORKER_MAX_AGE = env_int("TRACKER_HEALTH_WORKER_MAX_AGE", 5 * 60, minimum=60)
 
 # --- The quarterly cycle (季度调度) -----------------------------------------------------------
 # Defaults used when a document does not state its own reporting rule.
@@ -353,12 +429,27 @@ REST_FRAMEWORK = {
     # production: TRACKER_HTTPS).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "tracker.api.authentication.HardenedBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON whose nesting is bounded (a deep body was a RecursionError), forms, multipart.
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     # One error body: {"detail": "…", "errors": {"field": "…"}} (tracker/api/errors.py).
     "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
+    # Requests per client: signed-in programs and people, and anonymous callers.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("TRACKER_API_ANON_RATE", "30/minute"),
+        "user": env_str("TRACKER_API_USER_RATE", "600/minute"),
+    },
     "PAGE_SIZE": 50,
 }
 

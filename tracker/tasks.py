@@ -15,6 +15,7 @@ from tracker.services.amendment_notices import amendment_announce as amendment_a
 from tracker.services.document_publish import document_publish as publish_service
 from tracker.services.export_jobs import export_jobs_prune as export_jobs_prune_service
 from tracker.services.export_jobs import export_run as export_run_service
+from tracker.services.heartbeats import heartbeat_record
 from tracker.services.people import invitation_send as invitation_send_service
 from tracker.services.reminders.send import (
     DigestSendFailed,
@@ -63,7 +64,14 @@ def reminders_sweep() -> int:
     the first run had not. The digests it claims are queued after its transaction commits.
     """
     result = sweep_service(now=timezone.now(), enqueue=digests_queue)
+    heartbeat_record(source="sweep", now=timezone.now())
     return len(result.digest_ids)
+
+
+@shared_task(name="tracker.tasks.worker_heartbeat", ignore_result=True)
+def worker_heartbeat() -> None:
+    """Beat queues this every minute; a worker running it shows both are alive (/health/)."""
+    heartbeat_record(source="worker", now=timezone.now())
 
 
 @shared_task(name="tracker.tasks.reminder_digest_send", bind=True, acks_late=True, max_retries=None)

@@ -13,8 +13,11 @@ from tracker.views import (
     documents,
     duban,
     exports,
+    health,
     holidays,
     indicators,
+    lockouts,
+    password_reset,
     people,
     periods,
     problems,
@@ -55,11 +58,11 @@ urlpatterns = [
     *duban.urlpatterns,
     *exports.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    *lockouts.urlpatterns,
+    *health.urlpatterns,
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            subject_template_name="registration/password_reset_subject.txt"
-        ),
+        password_reset.ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def chromium() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     # The sync API refuses to start inside a running asyncio loop; Django's async-unsafe guard
@@ -43,6 +43,39 @@ def browser() -> Iterator[object]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+class CspWatchingBrowser:
+    """The browser the tests drive: every page it opens reports the Content-Security-Policy
+    violations the browser logs (a refused inline script or style, a refused source), and the
+    test fails on any, whichever page it visited."""
+
+    def __init__(self, launched: object) -> None:
+        self.launched = launched
+        self.violations: list[str] = []
+
+    def new_page(self, **options: object) -> object:
+        page = self.launched.new_page(**options)  # type: ignore[attr-defined]
+        page.on("console", self._console_listener(page))
+        return page
+
+    def _console_listener(self, page: object) -> object:
+        def listen(message: object) -> None:
+            text = message.text  # type: ignore[attr-defined]
+            if "Content Security Policy" in text:
+                self.violations.append(f"{page.url}: {text}")  # type: ignore[attr-defined]
+
+        return listen
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.launched, name)
+
+
+@pytest.fixture
+def browser(chromium: object) -> Iterator[CspWatchingBrowser]:
+    watching = CspWatchingBrowser(chromium)
+    yield watching
+    assert not watching.violations, "CSP violations:\n" + "\n".join(watching.violations)
 
 
 class Camera:

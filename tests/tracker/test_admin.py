@@ -126,6 +126,54 @@ def test_reports_problems_and_actions_are_read_only_in_the_back_office(client, s
         assert client.get(f"/admin/tracker/{name}/add/").status_code == 403
 
 
+@pytest.fixture
+def reported(units, reporter, outsider, settings, tmp_path):
+    """A report of each kind (submitted, draft with evidence), a problem, a unit group."""
+    from tests.samples import PDF, pages_world, submit_co
+    from tracker.models import UnitGroup
+    from tracker.services.evidence import evidence_attach
+    from tracker.services.reports import ReportInput, report_save
+
+    world = pages_world(units, settings, tmp_path)
+    submit_co(world, outsider, problems="资金未到位")
+    draft = report_save(
+        responsibility=world["lead"],
+        period=world["q2"],
+        actor=reporter,
+        report_input=ReportInput(values={}, narrative="草稿"),
+        expected_version=None,
+        submit=False,
+    )
+    evidence_attach(report=draft, actor=reporter, filename="佐证.pdf", data=PDF)
+    UnitGroup.objects.create(name="各区政府").members.add(units["fgw"])
+    return world
+
+
+def test_every_admin_page_opens_for_every_object(client, superuser, reported):
+    """The progress report's change page was a 500 for every report (its evidence inline
+    edited a field that is not editable); now every registered model's add page and the change
+    page of each of its objects (up to five) open."""
+    client.force_login(superuser)
+    opened = 0
+    for model, model_admin in admin.site._registry.items():
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        if model_admin.has_add_permission(_request_for(superuser)):
+            assert client.get(reverse(info + "_add")).status_code == 200, info
+        for obj in model._default_manager.all()[:5]:
+            response = client.get(reverse(info + "_change", args=[obj.pk]))
+            assert response.status_code == 200, (info, obj.pk)
+            opened += 1
+    assert opened > 20
+
+
+def _request_for(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
 def test_leader_scopes_and_amendments_open_in_the_back_office(client, superuser, data, units):
     """Registered for issue 15/18: a leader's scope is edited here, an amendment only read."""
     from datetime import date

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tracker.access import AnyUser, visible_documents
+from tracker.http import parse_int
 from tracker.models import Colour, Document, ReportingPeriod, Unit, unit_order
 from tracker.periods import reporting_quarter
 from tracker.selectors.aggregates import Scope
@@ -191,10 +192,10 @@ def dashboard_filters(
     """Read the filters from `data`: the form to show (holding the values in effect), the
     values in effect, and a message per value that was dropped."""
     choices = filter_choices(user, today=today)
-    asked = data.get("year", "")
-    if asked.isdigit() and YEARS[0] <= int(asked) <= YEARS[1] and int(asked) not in choices.years:
+    asked = parse_int(data.get("year"), minimum=YEARS[0], maximum=YEARS[1])
+    if asked is not None and asked not in choices.years:
         # A plausible year without periods is shown (empty, and saying so), not refused.
-        choices = replace(choices, years=sorted([*choices.years, int(asked)], reverse=True))
+        choices = replace(choices, years=sorted([*choices.years, asked], reverse=True))
     bound = DashboardFilterForm(data, choices=choices)
     bound.is_valid()
     cleaned = bound.cleaned_data

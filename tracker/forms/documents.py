@@ -45,7 +45,9 @@ class DocumentImportForm(_Form):
         label=_("选择文件"),
         required=False,
         help_text=_("支持 .txt、.docx、.pdf，不超过 %(limit)s。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORT_EXTENSIONS)}),
+        # A new import has nothing to clear; ClearableFileInput would turn a posted
+        # "file-clear" into False, which is not a file.
+        widget=forms.FileInput(attrs={"accept": ",".join(IMPORT_EXTENSIONS)}),
     )
     text = forms.CharField(
         label=_("或粘贴文件全文"),

@@ -9,7 +9,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tracker.access import AnyUser, can_grant_role
-from tracker.forms.units import UnitChoiceField, UnitMultipleChoiceField, active_units
+from tracker.forms.units import (
+    UnitChoiceField,
+    UnitMultipleChoiceField,
+    active_units,
+    check_ids,
+)
 from tracker.models import Assignment, Document, User
 
 # The stubs make the field generic; Django's own cannot be subscripted at runtime.
@@ -20,6 +25,10 @@ else:
 
 
 class AssignmentMultipleChoiceField(_AssignmentsField):
+    def clean(self, value: Any) -> QuerySet[Assignment]:
+        check_ids(value, self.error_messages["invalid_pk_value"])
+        return super().clean(value)
+
     def label_from_instance(self, obj: Assignment) -> str:
         return f"{obj.document.title[:20]} · {obj.ref or obj.number} {obj.title[:30]}"
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tracker.http import parse_int
 from tracker.models import Colour, Document, ProgressReport, Unit, unit_order
 from tracker.selectors.reports import QueueFilters
 
@@ -47,7 +48,9 @@ class ReviewQueueForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    period = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    period = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
+    )
     colour = forms.ChoiceField(
         label=_("进度"), choices=[("", _("全部")), *Colour.choices], required=False
     )
@@ -103,7 +106,7 @@ class BulkApproveForm(forms.Form):
         # Any id is accepted here: which of them the person may approve is decided by the view
         # through tracker.access, and a stale one by the service.
         ids = self.data.getlist("report") if hasattr(self.data, "getlist") else []
-        self.fields["report"].choices = [(i, i) for i in ids if str(i).isdigit()]  # type: ignore[attr-defined]
+        self.fields["report"].choices = [(i, i) for i in ids if parse_int(str(i)) is not None]  # type: ignore[attr-defined]
         self.fields["report"].error_messages["required"] = _("请先勾选要审核通过的报告。")
 
     def versions(self) -> dict[int, int | None]:
@@ -111,5 +114,5 @@ class BulkApproveForm(forms.Form):
         out: dict[int, int | None] = {}
         for report_id in self.cleaned_data["report"]:
             raw = str(self.data.get(f"version-{report_id}", ""))
-            out[report_id] = int(raw) if raw.isdigit() else None
+            out[report_id] = parse_int(raw)
         return out

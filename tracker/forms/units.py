@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tracker.forms.documents import split_names
+from tracker.http import parse_int
 from tracker.models import Unit, UnitGroup, unit_order
 
 # The stubs make the model choice fields generic; Django's own cannot be subscripted at runtime.
@@ -37,7 +39,19 @@ class UnitChoiceField(ModelChoiceField):
         return f"{obj.name}（{obj.get_level_display()}）"
 
 
+def check_ids(values: Any, message: Any) -> None:
+    """Refuse a chosen id that is not an id (thirty digits would overflow the database's
+    integers in the `pk__in` query Django's multiple choice field runs)."""
+    for value in values if isinstance(values, list | tuple) else ():
+        if parse_int(str(value)) is None:
+            raise ValidationError(message, code="invalid_pk_value", params={"pk": value})
+
+
 class UnitMultipleChoiceField(ModelMultipleChoiceField):
+    def clean(self, value: Any) -> QuerySet[Unit]:
+        check_ids(value, self.error_messages["invalid_pk_value"])
+        return super().clean(value)
+
     def label_from_instance(self, obj: Unit) -> str:
         return f"{obj.name}（{obj.get_level_display()}）"
 

@@ -5,6 +5,7 @@ from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
 from tracker.models.duban import DubanEvidence, DubanFeedback, Notice, Webhook
 from tracker.models.exports import ExportJob
+from tracker.models.heartbeats import Heartbeat
 from tracker.models.indicators import IndicatorDepartment
 from tracker.models.leaders import LeaderScope
 from tracker.models.problems import Problem, ProblemStep
@@ -51,6 +52,7 @@ __all__ = [
     "Evidence",
     "ExportJob",
     "Frequency",
+    "Heartbeat",
     "IndicatorDepartment",
     "Judgement",
     "LeaderScope",

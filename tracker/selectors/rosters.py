@@ -25,6 +25,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from tracker.access import AnyUser, can_grant_role
+from tracker.http import parse_int
 from tracker.models import (
     LeaderScope,
     Unit,
@@ -271,8 +272,9 @@ def _plan_unit(
     position_text = row.get("排序号")
     position = existing.position if existing is not None else None
     if position_text:
-        if position_text.isdigit() and int(position_text) < 2**31:
-            position = int(position_text)
+        parsed = parse_int(position_text, maximum=2**31 - 1)
+        if parsed is not None:
+            position = parsed
         else:
             row_plan.refuse(
                 _("%(label)s：排序号“%(value)s”应为正整数。")

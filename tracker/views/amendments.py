@@ -21,6 +21,7 @@ from tracker.forms.amendments import (
     TargetAddForm,
 )
 from tracker.forms.documents import TargetForm
+from tracker.http import parse_int
 from tracker.models import Assignment, Document, DocumentAmendment, Responsibility, Target, User
 from tracker.selectors.amendments import (
     amendable_assignments,
@@ -143,7 +144,7 @@ def assignment_amend(request: HttpRequest, pk: int, assignment_pk: int) -> HttpR
         prefix = f"{action}-{row}" if per_row else action
         bound = _FORMS[action](request.POST, prefix=prefix)
         if per_row:
-            open_action, open_id = action, int(row) if row.isdigit() else 0
+            open_action, open_id = action, parse_int(row) or 0
         else:
             forms[action] = bound
         if bound.is_valid():
@@ -205,9 +206,10 @@ def _apply(
 
 
 def _int(text: str) -> int:
-    if not text.isdigit():
+    number = parse_int(text)
+    if number is None:
         raise Http404
-    return int(text)
+    return number
 
 
 urlpatterns = [

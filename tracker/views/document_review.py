@@ -28,7 +28,7 @@ from tracker.forms.documents import (
     UnitMappingForm,
 )
 from tracker.forms.units import active_units
-from tracker.http import is_htmx
+from tracker.http import int_param, is_htmx
 from tracker.models import Assignment, Document, Unit, UnitGroup, User
 from tracker.selectors.documents import (
     MentionStatus,
@@ -311,8 +311,8 @@ def _assignment_form_response(
 @require_http_methods(["GET", "POST"])
 def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
     user, document = document_for_reviewer(request, pk)
-    after_pk = request.GET.get("after", "")
-    after = _assignment(document, int(after_pk)) if after_pk.isdigit() else None
+    after_pk = int_param(request, "after")
+    after = _assignment(document, after_pk) if after_pk is not None else None
     prefix = f"new{after.pk if after else 'end'}"
     if request.method == "GET":
         form = AssignmentForm(prefix=prefix)
@@ -353,11 +353,9 @@ def assignment_delete_view(request: HttpRequest, pk: int, assignment_pk: int) ->
             return HttpResponse("")
         messages.info(request, _("该任务已被删除。"))
         return redirect("document-review", pk=document.pk)
-    version = request.POST.get("version", "")
+    version = int_param(request, "version", data=request.POST) or 0
     try:
-        draft_assignment_delete(
-            assignment=assignment, actor=user, version=int(version) if version.isdigit() else 0
-        )
+        draft_assignment_delete(assignment=assignment, actor=user, version=version)
     except DraftRefused as exc:
         if is_htmx(request):
             still_there = Assignment.objects.filter(pk=assignment.pk).exists()
@@ -472,8 +470,8 @@ def _all_names_action(
             aliases = unit_mentions_accept_suggestions(document=document, actor=user)
             text = _("已接受 %(n)s 条建议，对应到已有单位。") % {"n": len(aliases)}
         else:
-            parent_id = request.POST.get("parent", "")
-            parent = Unit.objects.filter(pk=int(parent_id)).first() if parent_id.isdigit() else None
+            parent_id = int_param(request, "parent", data=request.POST)
+            parent = Unit.objects.filter(pk=parent_id).first() if parent_id is not None else None
             created = unit_mentions_create_units(document=document, actor=user, parent=parent)
             text = _("已新建 %(n)s 个单位%(under)s。") % {
                 "n": len(created),
@@ -504,14 +502,14 @@ def _mention_card(
         return HttpResponse(f'<p class="alert" role="alert">{escape(error or done)}</p>')
     if not status.known:
         status.suggestions = mention_suggestions(directory, document, status.mention)
-    card = request.POST.get("card", "")
+    card = int_param(request, "card", data=request.POST) or 0
     return render(
         request,
         "tracker/documents/_mention.html",
         {
             "document": document,
             "row": MentionRow(status, error=error, name=name),
-            "n": card if card.isdigit() else "0",
+            "n": str(card),
             "done": done,
             "unknown_total": sum(1 for m in mentions if not m.known),
             "oob": True,

@@ -17,6 +17,8 @@ from typing import Any, Generic, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from tracker.http import parse_int
+
 _M = TypeVar("_M", bound=Model)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -35,9 +37,10 @@ def encode_cursor(moment: datetime, pk: int) -> str:
 
 def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
     micros, _, pk = (text or "").partition("-")
-    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 18:
+    moment, number = parse_int(micros, maximum=10**18 - 1), parse_int(pk)
+    if moment is None or number is None:
         return None
-    return _EPOCH + int(micros) * _MICROSECOND, int(pk)
+    return _EPOCH + moment * _MICROSECOND, number
 
 
 def keyset_page(

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from tracker import access, selectors
 from tracker.forms.reminders import ContactForm, NoticeChoicesForm, ReminderFilterForm
+from tracker.http import parse_int
 from tracker.models import NoticePreference, Unit, unit_order
+from tracker.selectors.health import heartbeats
 from tracker.services.reminders.preferences import (
     ContactRefused,
     notice_preferences_update,
@@ -46,6 +48,7 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": keyset_page(request, logs, field="claimed_at", per_page=PAGE_SIZE),
             "failed": failed,
+            "sweep": heartbeats(now())["sweep"],
         },
     )
 
@@ -65,11 +68,12 @@ def _contacts_unit(request: HttpRequest) -> Unit | None:
     user = current_user(request)
     raw = request.GET.get("unit") or request.POST.get("unit") or ""
     if raw:
-        if not raw.isdigit():
+        unit_id = parse_int(raw)
+        if unit_id is None:
             raise Http404
-        if not access.can_supervise(user) and int(raw) != user.unit_id:
+        if not access.can_supervise(user) and unit_id != user.unit_id:
             raise Http404
-        unit = Unit.objects.filter(pk=int(raw)).first()
+        unit = Unit.objects.filter(pk=unit_id).first()
         if unit is None:
             raise Http404
         return unit

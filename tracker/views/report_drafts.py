@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tracker import access
 from tracker.forms.reports import ReportForm
+from tracker.http import parse_int
 from tracker.services.report_withdrawal import WithdrawRefused, report_withdraw
 from tracker.services.reports import ReportRefused, StaleReport, report_save
 from tracker.views.common import current_user
@@ -83,7 +84,7 @@ def report_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
         report_withdraw(
             report=report,
             actor=user,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=parse_int(version),
         )
     except WithdrawRefused as exc:
         messages.error(request, exc.message)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tracker import access
 from tracker.forms.supervision import ActionForm
+from tracker.http import int_param
 from tracker.models import ReportingPeriod
 from tracker.services.supervision import ActionRefused, supervision_action_record
 from tracker.views.common import current_user, paginate, supervisor_required
@@ -33,10 +34,8 @@ def action_new(request: HttpRequest) -> HttpResponse:
     """记录督办: the form is pre-filled from a dashboard link (?unit=&period=&responsibility=)."""
     user = current_user(request)
     source = request.POST if request.method == "POST" else request.GET
-    raw_period = source.get("period", "")
-    period = (
-        ReportingPeriod.objects.filter(pk=int(raw_period)).first() if raw_period.isdigit() else None
-    )
+    period_id = int_param(request, "period", data=source)
+    period = ReportingPeriod.objects.filter(pk=period_id).first() if period_id is not None else None
     if request.method != "POST":
         initial = {k: request.GET.get(k) for k in ("unit", "period", "responsibility", "kind")}
         form = ActionForm(initial={k: v for k, v in initial.items() if v}, period=period)

@@ -144,6 +144,21 @@ def test_every_error_has_one_body_shape(client, reporter, world):
     assert not ProgressReport.objects.exists()
 
 
+@pytest.mark.parametrize("opening, closing", [("[", "]"), ('{"a":', "}")])
+def test_a_deeply_nested_body_is_a_400_not_a_500(client, reporter, world, opening, closing):
+    client.force_login(reporter)
+    body = opening * 50_000 + "1" + closing * 50_000
+    response = client.post(reverse("api-reports"), body, content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON" in response.json()["detail"]
+
+
+def test_brackets_inside_strings_are_not_nesting(client, reporter, world):
+    client.force_login(reporter)
+    response = post_report(client, world, narrative="[[[[{{{{" * 100)
+    assert response.status_code == 201, response.content
+
+
 def test_period_and_responsibility_lists_never_read_a_documents_whole_text(client, reporter, world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from tracker.models import Document, Problem, ProgressReport, SupervisionAction, Unit, User
 from tracker.services.demo_load import DEMO_PASSWORD, demo_load
@@ -42,7 +43,7 @@ def test_demo_loads_documents_people_and_reports_once(client):
     leader = User.objects.get(username="fsz")
     assert leader.role == "leader" and leader.check_password(DEMO_PASSWORD)
     assert leader.leader_scopes.count() == 3
-    assert client.login(username="fgw", password=DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), username="fgw", password=DEMO_PASSWORD)
     assert "地区生产总值" in client.get("/tasks/").content.decode()
     # Loading again adds nothing.
     before = (

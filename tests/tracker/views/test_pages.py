@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.http import HttpRequest
 from django.urls import reverse
 
 from tests.factories import (
@@ -203,7 +204,7 @@ def test_password_reset_by_email(client, reporter):
         {"new_password1": "Yunjiang-2026-new", "new_password2": "Yunjiang-2026-new"},
     )
     assert response.status_code == 302
-    assert client.login(username="bob", password="Yunjiang-2026-new")
+    assert client.login(request=HttpRequest(), username="bob", password="Yunjiang-2026-new")
 
 
 def test_pages_are_compressed_when_the_browser_asks(client, reporter, doc):
