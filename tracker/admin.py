@@ -1,4 +1,7 @@
-"""The administrators' back office: units, documents and the trail, searchable and filterable."""
+"""The administrators' back office: units, documents and the trail, searchable and filterable.
+
+One module on purpose: Django discovers the back office in admin.py, and each ModelAdmin here is
+a short declaration (lists, filters, read-only fields) with nothing to share between them."""
 
 from __future__ import annotations
 

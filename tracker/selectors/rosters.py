@@ -11,6 +11,10 @@ Rules: an entry is found by its exact name (units, groups) or username (people),
 without spaces and width differences; a blank cell keeps what is stored; aliases, contact
 addresses, leaders' units are added, never removed; a group's members become exactly the
 members listed.
+
+Longer than the other selectors because the plan decides units, groups and people against one
+in-memory picture of the roster: a unit row's parent, a person's unit and a group's members refer
+to rows of the other sheets of the same file, so the three planners share that picture.
 """
 
 from __future__ import annotations

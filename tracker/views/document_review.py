@@ -5,6 +5,10 @@ targets, and the unit names page.
 The review page edits in place with htmx: a GET returns an edit form fragment, a POST saves and
 returns the updated fragment (or the form again with its errors and the reviewer's input). Every
 fragment URL also works without JavaScript, as a full page that redirects back to the review.
+
+Longer than most view modules because every editable part of a draft has the same three views
+(fragment, form, save) around one shared fragment renderer; splitting them by part would scatter
+that pattern across files without separating any logic.
 """
 
 from __future__ import annotations
