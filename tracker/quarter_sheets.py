@@ -51,7 +51,7 @@ COLUMNS = (
 # What the person fills in; every other column is for reading.
 EDITABLE = (FIGURE, ASSESSMENT, NOTE, NARRATIVE, PROBLEMS, NEXT_STEPS)
 _WIDTHS = {KEY: 12, VERSION: 6, "任务": 36, NARRATIVE: 40, PROBLEMS: 30, NEXT_STEPS: 30}
-_KEY_PATTERN = re.compile(r"^R(\d+)(?:-T(\d+))?$")
+_KEY_PATTERN = re.compile(r"^R([0-9]{1,18})(?:-T([0-9]{1,18}))?$")
 _FORMULA_START = ("=", "+", "-", "@")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_ROWS = 5000
@@ -174,7 +174,9 @@ def read_sheet(data: bytes, filename: str) -> list[SheetRow]:
                 number=index,
                 responsibility_id=int(match[1]),
                 target_id=int(match[2]) if match[2] else None,
-                version=int(version) if version.isdigit() else None,
+                # ASCII digits only ("²".isdigit() is true but int() refuses it), and short
+                # enough for the database's integers.
+                version=int(version) if re.fullmatch(r"[0-9]{1,9}", version) else None,
                 values=values,
             )
         )

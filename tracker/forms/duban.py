@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from tracker.forms.units import UnitMultipleChoiceField
 from tracker.models import (
     Document,
     ReportingPeriod,
@@ -22,7 +23,7 @@ class DubanForm(forms.Form):
     period = forms.ModelChoiceField(
         label=gettext_lazy("报送周期"), queryset=ReportingPeriod.objects.none()
     )
-    units = forms.ModelMultipleChoiceField(
+    units = UnitMultipleChoiceField(
         label=gettext_lazy("督办对象单位"),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -22,6 +22,7 @@ from tracker.forms.duban import (
     ReturnForm,
     WebhookForm,
 )
+from tracker.http import parse_int
 from tracker.models import (
     DubanEvidence,
     Notice,
@@ -98,10 +99,8 @@ def duban_list(request: HttpRequest) -> HttpResponse:
 def duban_new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     source = request.POST if request.method == "POST" else request.GET
-    raw_period = source.get("period", "")
-    period = (
-        ReportingPeriod.objects.filter(pk=int(raw_period)).first() if raw_period.isdigit() else None
-    )
+    period_id = parse_int(source.get("period"))
+    period = ReportingPeriod.objects.filter(pk=period_id).first() if period_id else None
     if request.method != "POST":
         initial = {k: request.GET.get(k) for k in ("period", "responsibility", "subject")}
         if request.GET.get("unit"):
@@ -293,7 +292,11 @@ def inbox_open(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox_read(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     raw = request.POST.get("notice", "")
-    notice_mark_read(user=user, notice_ids=[int(raw)] if raw.isdigit() else None)
+    notice_id = parse_int(raw)
+    if raw and notice_id is None:
+        # Not an id: mark nothing rather than everything.
+        return redirect("inbox")
+    notice_mark_read(user=user, notice_ids=[notice_id] if notice_id is not None else None)
     return redirect("inbox")
 
 
@@ -304,7 +307,8 @@ def _webhook_unit(user: User, raw: str) -> Unit | None:
     """The unit a robot is for: "" is the person's own; a unit they may manage, else 404."""
     if not raw:
         return None
-    unit = get_object_or_404(Unit, pk=int(raw)) if raw.isdigit() else None
+    unit_id = parse_int(raw)
+    unit = get_object_or_404(Unit, pk=unit_id) if unit_id is not None else None
     if unit is None or not can_manage_webhooks(user, unit):
         raise Http404
     return unit

@@ -150,12 +150,14 @@ def test_the_report_form_proposes_the_data_month_and_the_preview_uses_it(client,
     from tracker.models import ReportingPeriod
 
     bureau = Unit.objects.get(name="云江市人力资源和社会保障局")
-    User.objects.create_user("rsj", password="pw-rsj", role=User.Role.REPORTER, unit=bureau)
+    reporter = User.objects.create_user(
+        "rsj", password="pw-rsj", role=User.Role.REPORTER, unit=bureau
+    )
     responsibility = published.assignments.get(title="城镇调查失业率").responsibilities.get(
         role="lead"
     )
     q4 = ReportingPeriod.objects.get(document=published, year=2026, quarter=4)
-    client.login(username="rsj", password="pw-rsj")
+    client.force_login(reporter)
     page = client.get(f"/work/{responsibility.pk}/{q4.pk}/").content.decode()
     # Q4 due on 25 December: the figures run to November.
     assert 'value="2026-11"' in page and "数据截至" in page
