@@ -657,6 +657,10 @@ NOT_PAGES = {
     "document-schedule-delete": "POST only",
     "document-schedule-assignments": "POST only",
     "holiday-clear": "POST only",
+    "indicator-department-edit": "POST only",
+    "document-headline-track": "POST only",
+    "statistics-confirm": "POST only",
+    "statistics-template": "a file",
 }
 
 
