@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -185,3 +186,78 @@ def section_number(number: int) -> str:
     if chinese() and 1 <= number <= len(_SECTION_NUMERALS):
         return f"{_SECTION_NUMERALS[number - 1]}、"
     return f"{number}. "
+
+
+_EN_COMPARATORS = {
+    ">=": "at least ",
+    ">": "more than ",
+    "~": "about ",
+    "<=": "at most ",
+    "<": "below ",
+}
+
+
+def target_text(target: Any) -> str:
+    """A target in the reader's language: "增长6%左右" or "growth of about 6%", "控制在5.5%以内"
+    or "at most 5.5%", "前10位" or "top 10". A target without a figure shows its text as typed,
+    and a unit the document gives ("万元") stays as the document wrote it."""
+    if chinese():
+        return formatting.target_text(target)
+    wording = formatting.target_wording(target)
+    form, shown = wording.form, wording.shown
+    words = _EN_COMPARATORS.get(wording.comparator, "")
+    if form == "text":
+        return shown
+    if form in ("top", "place"):
+        rank = shown.removesuffix("位")
+        return f"top {rank}" if form == "top" else f"rank {rank}"
+    if form == "decrease":
+        return f"a decrease of {words}{shown}"
+    if form == "narrow":
+        return f"narrowed to {words}{shown}"
+    if form == "growth":
+        return f"growth of {words}{shown}"
+    if form == "more_than":
+        return f"more than {shown}"
+    if form == "reach":
+        return shown
+    return f"{words}{shown}"
+
+
+_EN_GAPS = {
+    "below_cap": "below the cap",
+    "over_cap": "over the cap",
+    "above_target": "above the target",
+    "below_target": "below the target",
+}
+
+
+def gap_text(target: Any, gap: Decimal | None) -> str:
+    """A margin to the target in the reader's language: "低于上限0.2个百分点" or "0.2 percentage
+    points below the cap", "高于目标0.3个百分点" or "0.3 percentage points above the target"."""
+    if chinese():
+        return formatting.gap_text(target, gap)
+    wording = formatting.gap_wording(target, gap)
+    if wording.form == "none":
+        return "—"
+    if wording.form == "at_cap":
+        return "at the cap"
+    if wording.form == "on_target":
+        return "on target"
+    if wording.points:
+        amount = f"{wording.amount} percentage point{'' if wording.amount == '1' else 's'}"
+    else:
+        amount = wording.amount + wording.unit
+    return f"{amount} {_EN_GAPS[wording.form]}"
+
+
+def signed_points(gap: Decimal | None) -> str:
+    """A gap in percentage points: "高0.3个百分点" or "0.3 percentage points higher", "持平" or
+    "level"."""
+    if chinese() or gap is None:
+        return formatting.signed_points(gap)
+    if gap == 0:
+        return "level"
+    amount = formatting.number(abs(gap), 2)
+    unit = "percentage point" if amount == "1" else "percentage points"
+    return f"{amount} {unit} {'higher' if gap > 0 else 'lower'}"

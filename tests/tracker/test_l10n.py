@@ -4,6 +4,8 @@ them, English as an English reader expects them."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal as D
+from types import SimpleNamespace
 
 import pytest
 from django.utils import translation
@@ -99,3 +101,74 @@ def test_sections_festivals_and_lists(language):
     assert l10n.festival_text("春节") == _pick(language, "春节", "Spring Festival")
     assert l10n.festival_text("补班") == "补班"  # a correction's own note, shown as typed
     assert l10n.list_text(["甲", "乙"]) == _pick(language, "甲、乙", "甲, 乙")
+
+
+def _target(**fields: object) -> SimpleNamespace:
+    base = {"indicator": "", "value_high": None, "measure_unit": "", "text": ""}
+    return SimpleNamespace(**{**base, **fields})
+
+
+@pytest.mark.parametrize(
+    ("fields", "chinese", "english"),
+    [
+        ({"indicator": "地区生产总值", "kind": "growth", "comparator": "~",
+          "direction": "increase", "value": D(6), "measure_unit": "%"},
+         "增长6%左右", "growth of about 6%"),
+        ({"indicator": "居民人均可支配收入", "kind": "level", "comparator": ">=",
+          "direction": "increase", "value": D("4.8"), "measure_unit": "万元"},
+         "达4.8万元以上", "at least 4.8万元"),
+        ({"indicator": "城镇调查失业率", "kind": "share", "comparator": "<=",
+          "direction": "decrease", "value": D("5.5"), "measure_unit": "%"},
+         "控制在5.5%以内", "at most 5.5%"),
+        ({"indicator": "城乡居民收入比", "kind": "level", "comparator": "<=",
+          "direction": "decrease", "value": D("2.1")}, "缩小至2.1以内", "narrowed to at most 2.1"),
+        ({"indicator": "单位GDP能耗", "kind": "decrease", "comparator": ">=",
+          "direction": "decrease", "value": D(3), "measure_unit": "%"},
+         "下降3%以上", "a decrease of at least 3%"),
+        ({"indicator": "新增市场主体", "kind": "count", "comparator": "=",
+          "direction": "increase", "value": D(1), "measure_unit": "万户"}, "达到1万户", "1万户"),
+        ({"indicator": "营商环境评价", "kind": "rank", "comparator": "<=",
+          "direction": "decrease", "value": D(10), "measure_unit": "位"}, "前10位", "top 10"),
+        ({"indicator": "地区生产总值", "kind": "growth", "comparator": "~",
+          "direction": "increase", "value": D("6.5"), "value_high": D(7),
+          "measure_unit": "%"}, "增长6.5—7%左右", "growth of about 6.5—7%"),
+        ({"indicator": "重点项目", "kind": "qualitative", "comparator": "",
+          "direction": "increase", "value": None, "text": "按期完工"}, "按期完工", "按期完工"),
+    ],
+)  # fmt: skip
+def test_targets(language, fields, chinese, english):
+    assert l10n.target_text(_target(**fields)) == _pick(language, chinese, english)
+
+
+@pytest.mark.parametrize(
+    ("fields", "gap", "chinese", "english"),
+    [
+        ({"kind": "share", "direction": "decrease", "measure_unit": "%"}, "0.2",
+         "低于上限0.2个百分点", "0.2 percentage points below the cap"),
+        ({"kind": "share", "direction": "decrease", "measure_unit": "%"}, "-0.3",
+         "超出上限0.3个百分点", "0.3 percentage points over the cap"),
+        ({"kind": "growth", "direction": "increase", "measure_unit": "%"}, "-1",
+         "低于目标1个百分点", "1 percentage point below the target"),
+        ({"kind": "growth", "direction": "increase", "measure_unit": "%"}, "0.2",
+         "高于目标0.2个百分点", "0.2 percentage points above the target"),
+        ({"kind": "level", "direction": "decrease", "measure_unit": ""}, "0.41",
+         "低于上限0.41", "0.41 below the cap"),
+        ({"kind": "growth", "direction": "increase", "measure_unit": "%"}, "0",
+         "与目标持平", "on target"),
+        ({"kind": "rank", "direction": "decrease", "measure_unit": "位"}, "0",
+         "等于上限", "at the cap"),
+        ({"kind": "growth", "direction": "increase", "measure_unit": "%"}, None, "—", "—"),
+    ],
+)  # fmt: skip
+def test_gaps(language, fields, gap, chinese, english):
+    figure = None if gap is None else D(gap)
+    assert l10n.gap_text(_target(**fields), figure) == _pick(language, chinese, english)
+
+
+def test_signed_points(language):
+    assert l10n.signed_points(D("0.3")) == _pick(
+        language, "高0.3个百分点", "0.3 percentage points higher"
+    )
+    assert l10n.signed_points(D(-1)) == _pick(language, "低1个百分点", "1 percentage point lower")
+    assert l10n.signed_points(D(0)) == _pick(language, "持平", "level")
+    assert l10n.signed_points(None) == "—"

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker.formatting import target_text
+from tracker.l10n import target_text
 from tracker.models.removal import CurrentManager, Removable
 
 
@@ -290,5 +290,6 @@ class Target(Removable):
     def __str__(self) -> str:
         if self.value is None:
             return self.indicator or self.text[:30]
-        # As the document wrote it ("地区生产总值 增长6%左右"), the one wording (formatting).
+        # As the document wrote it ("地区生产总值 增长6%左右"), the one wording, in the reader's
+        # language (tracker.l10n).
         return f"{self.indicator} {target_text(self)}".strip()

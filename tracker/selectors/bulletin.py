@@ -12,14 +12,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from tracker.access import AnyUser, visible_actions, visible_problems
-from tracker.formatting import (
-    gap_text,
-    number,
-    percent,
-    target_text,
-)
+from tracker.formatting import number, percent
 from tracker.l10n import chinese as _is_chinese
-from tracker.l10n import cumulative_text, date_text, datetime_text, list_text
+from tracker.l10n import cumulative_text, date_text, datetime_text, gap_text, list_text, target_text
 from tracker.models import Colour, ReportingPeriod, Target
 from tracker.selectors.aggregates import (
     Scope,
@@ -85,7 +80,7 @@ def _headline(rows: list[TargetRow]) -> list[dict[str, Any]]:
                 "target": target_text(target),
                 "actual": f"{number(actual)}{target.measure_unit}" if actual is not None else "",
                 "growth": f"{number(growth)}%" if growth is not None else "",
-                "elapsed": "不按序时" if is_state else percent(row.elapsed, 1),
+                "elapsed": _("不按序时") if is_state else percent(row.elapsed, 1),
                 "colour": row.colour.value,
                 "colour_label": str(row.colour.label) + (f"（{gap}）" if gap else ""),
                 "data_month": f"{row.data_month.month}月" if row.data_month else "",

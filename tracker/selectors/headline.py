@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from tracker import progress
 from tracker.access import AnyUser, visible_documents, visible_responsibilities
-from tracker.formatting import gap_text, target_text
+from tracker.l10n import gap_text, target_text
 from tracker.models import (
     COUNTED_STATUSES,
     Colour,

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from tracker.formatting import target_text
+from tracker.l10n import target_text
 from tracker.models import ReportingPeriod, Responsibility, Target
 from tracker.numbers import NumberError, parse_actual
 from tracker.selectors.indicators import TrackedIndicator, indicator_key, tracked_indicators

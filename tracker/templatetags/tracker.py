@@ -51,19 +51,19 @@ def pct(value: Any) -> str:
 
 @register.filter
 def points(value: Any) -> str:
-    return formatting.signed_points(_figure(value))
+    return l10n.signed_points(_figure(value))
 
 
 @register.filter
 def gap(value: Any, target: Any) -> str:
     """A gap in words with its sense for `target` ("低于上限0.2个百分点"): `{{ v|gap:target }}`."""
-    return formatting.gap_text(target, _figure(value))
+    return l10n.gap_text(target, _figure(value))
 
 
 @register.filter
 def target_text(target: Any) -> str:
     """A target as the document states it ("4.8万元以上", "增长6%左右")."""
-    return formatting.target_text(target)
+    return l10n.target_text(target)
 
 
 @register.filter

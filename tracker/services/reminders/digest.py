@@ -12,9 +12,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import translation
 
+from tracker import l10n
 from tracker.emails import DEFAULT_LANGUAGE, build_message
-from tracker.formatting import cn_date, cn_datetime, number, target_text
+from tracker.formatting import cn_date, cn_datetime, number
 from tracker.models import (
     SUBMITTED_STATUSES,
     Colour,
@@ -220,7 +222,7 @@ def digest_context(digest: ReminderDigest, *, today: date, language: str) -> dic
     )
     reports = _reports(items)
     actions = _actions(items)
-    indicators = _indicators([i for i in items if i.kind in _CHECKPOINTS])
+    indicators = _indicators([i for i in items if i.kind in _CHECKPOINTS], language)
     site = settings.SITE_URL
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for item in items:
@@ -316,9 +318,11 @@ def _reports(items: list[ReminderLog]) -> dict[tuple[int, int], ProgressReport]:
     return {(r.responsibility_id, r.period_id): r for r in found}
 
 
-def _indicators(items: list[ReminderLog]) -> dict[tuple[int, int], list[dict[str, Any]]]:
+def _indicators(
+    items: list[ReminderLog], language: str
+) -> dict[tuple[int, int], list[dict[str, Any]]]:
     """(responsibility, period) → the assignment's targets with the lead unit's latest submitted
-    value up to that period: what a checkpoint shows."""
+    value up to that period: what a checkpoint shows, its targets worded in `language`."""
     if not items:
         return {}
     assignment_ids = {i.responsibility.assignment_id for i in items if i.responsibility}
@@ -359,7 +363,7 @@ def _indicators(items: list[ReminderLog]) -> dict[tuple[int, int], list[dict[str
                 {
                     "indicator": target.indicator or target.text,
                     # As the document wrote it, the one wording (issue 13).
-                    "target": target_text(target) if target.value is not None else "",
+                    "target": _target(target, language) if target.value is not None else "",
                     "actual": number(value.actual) if value and value.actual is not None else "",
                     "unit": target.measure_unit,
                     "colour": value.colour if value else Colour.GREY.value,
@@ -438,6 +442,11 @@ def _item_context(
             for ind in indicators.get((item.responsibility_id or 0, item.period_id), [])
         ]
     return row
+
+
+def _target(target: Target, language: str) -> str:
+    with translation.override(language):
+        return l10n.target_text(target)
 
 
 def _colour(colour: str, language: str) -> str:
