@@ -609,6 +609,8 @@ NOT_PAGES = {
     "duban-link": "POST only",
     "webhook-delete": "POST only",
     "inbox-read": "POST only",
+    "lockout-unlock": "POST only",
+    "health": "the load balancers' status (no chrome; 503 without a running worker)",
     "duban-docx": "a file",
     "duban-evidence": "a file",
     "inbox-open": "a redirect to what the notice is about",
