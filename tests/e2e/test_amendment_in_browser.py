@@ -13,6 +13,7 @@ from datetime import datetime
 import pytest
 import time_machine
 
+from tests.e2e.pages import sign_in
 from tests.factories import (
     make_assignment,
     make_document,
@@ -25,14 +26,6 @@ from tracker.periods import SHANGHAI
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESK = {"width": 1280, "height": 900}
-
-
-def sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_a_withdrawn_target_makes_an_open_form_stale(live_server, browser, camera, units):

@@ -11,18 +11,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.pages import sign_in
 from tests.samples import DOUBTFUL
 from tracker.models import Document, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def refs(page) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 import time_machine
 
+from tests.e2e.pages import sign_in
 from tests.samples import NOW, reported_quarter
 from tracker.models import ProgressReport, User
 
@@ -34,14 +35,6 @@ SUPERVISOR_PAGES = [
     "/analysis/",
     "/accounts/password_change/",
 ]
-
-
-def sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 @pytest.fixture

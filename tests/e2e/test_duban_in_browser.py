@@ -18,6 +18,7 @@ import time_machine
 from django.utils import timezone
 from docx import Document as DocxDocument
 
+from tests.e2e.pages import sign_in
 from tests.factories import make_assignment, make_document, make_periods, make_responsibility
 from tests.tracker.services.reminders.test_production_stack import Mailbox, free_port, smtp_server
 from tracker.models import LeaderScope, Notice, SupervisionAction, User
@@ -29,14 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESK = {"width": 1280, "height": 900}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 REQUIREMENT = "请于5月15日前书面报告固定资产投资项目开工情况，逐项说明滞后原因和整改措施。"
-
-
-def sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def beat() -> None:

@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from django.apps import apps as django_apps
 
+from tests.e2e.pages import sign_in
 from tests.samples import CORPUS
 from tracker.models import Document, ProgressReport, Unit, UnitAlias, User
 from tracker.periods import SHANGHAI
@@ -47,14 +48,6 @@ SHEET = [
     ["粮食产量", "120", "万吨", "1.0", "2023年1-8月"],  # not a target of the report
     ["居民人均可支配收入", "20100", "元", "6.0", "2023年1-8月"],  # 城镇 or 农村?
 ]
-
-
-def sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_headline_indicators_from_import_to_the_panel(live_server, browser, camera, tmp_path):

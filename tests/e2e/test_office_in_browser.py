@@ -28,6 +28,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
+from tests.e2e.pages import sign_in
 from tests.factories import make_assignment, make_document, make_periods, make_responsibility
 from tests.samples import SHASHI, SHASHI_GOVERNMENT, roster_workbook, shashi_roster
 from tests.workers import celery_worker, database_url
@@ -107,14 +108,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 @pytest.fixture

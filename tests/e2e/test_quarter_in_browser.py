@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 import time_machine
 
+from tests.e2e.pages import sign_in
 from tests.factories import (
     make_assignment,
     make_document,
@@ -22,14 +23,6 @@ from tracker.models import ProgressReport, User
 from tracker.periods import SHANGHAI
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 @pytest.fixture

@@ -14,19 +14,12 @@ from datetime import datetime
 import pytest
 import time_machine
 
+from tests.e2e.pages import sign_in
 from tests.samples import MONTHLY
 from tracker.models import Document, ReportingPeriod, User
 from tracker.periods import SHANGHAI
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_a_monthly_plan_is_reviewed_published_from_a_chosen_month_and_reported_monthly(
