@@ -660,3 +660,86 @@ DOUBTFUL = """东湖县2024年重点工作任务分工方案
 5.新增城镇就业1500人。
 6.新增城市绿地10万平方米。（牵头单位：县园林中心；责任单位：县住建局、县
 """
+
+
+# --- amendments and problems, shared by their tests and the inbox's and 督办's ------------------
+
+AMENDMENT_REASON = "经区政府常务会议研究调整"
+PROBLEM_RAISED = datetime(2026, 6, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+def amendment_world(units: dict[str, Any], reporter: Any, outsider: Any) -> dict[str, Any]:
+    """A published document with one task (a growth and a count target) led by 发改委 (fgw)
+    with 财政局 (czj) as co-unit, both having submitted their second-quarter reports: what the
+    amendment and inbox tests change."""
+    from tests.factories import (
+        make_assignment,
+        make_document,
+        make_periods,
+        make_responsibility,
+        make_target,
+    )
+    from tracker.models import UnitContact
+    from tracker.services.reports import ReportInput, TargetInput, report_save
+
+    document = make_document()
+    task = make_assignment(document, title="固定资产投资增长6.5%")
+    growth = make_target(task, value="6.5", indicator="固定资产投资")
+    projects = make_target(task, value="40", unit="个", kind="count", indicator="重点项目开工")
+    lead = make_responsibility(task, units["fgw"], "lead")
+    co = make_responsibility(task, units["czj"], "co")
+    periods = make_periods(document)
+    q2 = periods[1]
+    reports = [
+        report_save(
+            responsibility=r,
+            period=q2,
+            actor=actor,
+            report_input=ReportInput(
+                values={
+                    growth.pk: TargetInput(actual=Decimal("6.8")),
+                    # 5 of 40 projects at half-year: red, the task's worst figure.
+                    projects.pk: TargetInput(actual=Decimal("5")),
+                },
+                narrative="上半年推进情况",
+            ),
+            expected_version=None,
+            submit=True,
+            now=datetime(2026, 6, 20, 10, tzinfo=SHANGHAI),
+        )
+        for r, actor in ((lead, reporter), (co, outsider))
+    ]
+    UnitContact.objects.create(unit=units["czj"], email="czj-office@x.cn")
+    return {
+        "document": document,
+        "task": task,
+        "growth": growth,
+        "projects": projects,
+        "lead": lead,
+        "co": co,
+        "q2": q2,
+        "reports": reports,
+    }
+
+
+def raise_problem(
+    responsibility: Any, target: Any, period: Any, actor: Any, text: str = "用地指标不足"
+) -> Any:
+    """Submit a report raising `text` as a problem (at PROBLEM_RAISED) and return the problem."""
+    from tracker.models import Problem
+    from tracker.services.reports import ReportInput, TargetInput, report_save
+
+    report_save(
+        responsibility=responsibility,
+        period=period,
+        actor=actor,
+        report_input=ReportInput(
+            values={target.pk: TargetInput(actual=Decimal("3"))},
+            narrative="推进中",
+            problems_text=text,
+        ),
+        expected_version=None,
+        submit=True,
+        now=PROBLEM_RAISED,
+    )
+    return Problem.objects.get(description=text)

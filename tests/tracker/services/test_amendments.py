@@ -10,13 +10,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from tests.factories import (
-    make_assignment,
-    make_document,
-    make_periods,
-    make_responsibility,
-    make_target,
-)
+from tests.samples import AMENDMENT_REASON as REASON
+from tests.samples import amendment_world
 from tracker.celery import app
 from tracker.models import (
     AuditEvent,
@@ -25,7 +20,6 @@ from tracker.models import (
     Responsibility,
     Target,
     TargetValue,
-    UnitContact,
 )
 from tracker.periods import SHANGHAI
 from tracker.selectors.aggregates import Scope, scope_tally
@@ -40,53 +34,15 @@ from tracker.services.amendments import (
     amendment_target_add,
     amendment_target_remove,
 )
-from tracker.services.reports import ReportInput, StaleReport, TargetInput, report_save
+from tracker.services.reports import ReportInput, StaleReport, report_save
 
 pytestmark = pytest.mark.django_db
 IN_Q2 = datetime(2026, 6, 20, 10, tzinfo=SHANGHAI)
-REASON = "经区政府常务会议研究调整"
 
 
 @pytest.fixture
 def world(units, reporter, outsider):
-    document = make_document()
-    task = make_assignment(document, title="固定资产投资增长6.5%")
-    growth = make_target(task, value="6.5", indicator="固定资产投资")
-    projects = make_target(task, value="40", unit="个", kind="count", indicator="重点项目开工")
-    lead = make_responsibility(task, units["fgw"], "lead")
-    co = make_responsibility(task, units["czj"], "co")
-    periods = make_periods(document)
-    q2 = periods[1]
-    reports = [
-        report_save(
-            responsibility=r,
-            period=q2,
-            actor=actor,
-            report_input=ReportInput(
-                values={
-                    growth.pk: TargetInput(actual=Decimal("6.8")),
-                    # 5 of 40 projects at half-year: red, the task's worst figure.
-                    projects.pk: TargetInput(actual=Decimal("5")),
-                },
-                narrative="上半年推进情况",
-            ),
-            expected_version=None,
-            submit=True,
-            now=IN_Q2,
-        )
-        for r, actor in ((lead, reporter), (co, outsider))
-    ]
-    UnitContact.objects.create(unit=units["czj"], email="czj-office@x.cn")
-    return {
-        "document": document,
-        "task": task,
-        "growth": growth,
-        "projects": projects,
-        "lead": lead,
-        "co": co,
-        "q2": q2,
-        "reports": reports,
-    }
+    return amendment_world(units, reporter, outsider)
 
 
 def _kept(world):

@@ -177,7 +177,8 @@ def test_an_overdue_duban_escalates_to_the_units_leader_else_the_supervisors(wor
 
 
 def test_a_problem_at_the_top_rung_tells_its_leader_in_charge(world, units, outsider):
-    from tests.tracker.services.test_problems import RAISED, raise_problem
+    from tests.samples import PROBLEM_RAISED as RAISED
+    from tests.samples import raise_problem
     from tracker.services.problems import problems_escalate_due
 
     leader = User.objects.create_user("wfz", email="wfz@yunjiang.example.cn", role=User.Role.LEADER)

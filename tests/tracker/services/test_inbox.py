@@ -7,14 +7,19 @@ from datetime import date
 
 import pytest
 
-from tests.tracker.services.test_amendments import REASON, world
+from tests.samples import AMENDMENT_REASON as REASON
+from tests.samples import amendment_world
 from tracker.models import DocumentAmendment, Notice, NoticeKind
 from tracker.services.amendment_notices import amendment_announce
 from tracker.services.amendments import amendment_deadline_change
 from tracker.services.inbox import notice_mark_read
 
 pytestmark = pytest.mark.django_db
-__all__ = ["world"]  # the amendment tests' fixture
+
+
+@pytest.fixture
+def world(units, reporter, outsider):
+    return amendment_world(units, reporter, outsider)
 
 
 def test_an_amendment_reaches_the_inbox_of_the_units_people_once(

@@ -4,8 +4,7 @@ charge; each move recorded once, however many sweeps run."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -17,35 +16,18 @@ from tests.factories import (
     make_responsibility,
     make_target,
 )
+from tests.samples import PROBLEM_RAISED as RAISED
+from tests.samples import raise_problem
 from tracker.models import AuditEvent, LeaderScope, Problem, ProblemStep, User
-from tracker.periods import SHANGHAI
 from tracker.services.problems import (
     ProblemRefused,
     problem_escalate,
     problem_resolve,
     problems_escalate_due,
 )
-from tracker.services.reports import ReportInput, TargetInput, report_save
+from tracker.services.reports import ReportInput, report_save
 
 pytestmark = pytest.mark.django_db
-RAISED = datetime(2026, 6, 20, 10, 0, tzinfo=SHANGHAI)
-
-
-def raise_problem(responsibility, target, period, actor, text="用地指标不足"):
-    report_save(
-        responsibility=responsibility,
-        period=period,
-        actor=actor,
-        report_input=ReportInput(
-            values={target.pk: TargetInput(actual=Decimal("3"))},
-            narrative="推进中",
-            problems_text=text,
-        ),
-        expected_version=None,
-        submit=True,
-        now=RAISED,
-    )
-    return Problem.objects.get(description=text)
 
 
 @pytest.fixture
