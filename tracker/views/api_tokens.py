@@ -102,5 +102,5 @@ def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("account/api-tokens/", api_token_list, name="api-token-list"),
     path("account/api-tokens/<int:pk>/revoke/", api_token_revoke_view, name="api-token-revoke"),
-    path("people/<int:pk>/api-tokens/", person_api_tokens, name="person-api-tokens"),
+    path("account/api-tokens/people/<int:pk>/", person_api_tokens, name="person-api-tokens"),
 ]
