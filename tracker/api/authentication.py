@@ -10,6 +10,7 @@ lock its owner out of the sign-in page.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -87,3 +88,8 @@ class ApiTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return f'{SCHEME} realm="api"'
+
+
+# The schema's description of this class, when the OpenAPI package is installed.
+with contextlib.suppress(ImportError):
+    from tracker.api import token_schema  # noqa: F401
