@@ -190,3 +190,20 @@ def test_a_token_writes_without_csrf(client, reporter, world):
     )
     assert response.status_code in (200, 201), response.content
     assert ProgressReport.objects.get(responsibility=world["lead"]).narrative == body["narrative"]
+
+
+def test_unlocking_one_address_leaves_another_locked(client, reporter, supervisor, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    secret = api_token_create(actor=reporter, name="脚本").secret
+    url = reverse("api-periods")
+    for address in ("198.51.100.1", "198.51.100.2"):
+        for n in range(2):
+            client.get(url, REMOTE_ADDR=address, **bearer(f"trk_guess{n}"))
+    first = AccessAttempt.objects.get(ip_address="198.51.100.1")
+    client.force_login(supervisor)
+    page = client.get(reverse("lockout-list")).content.decode()
+    assert "198.51.100.1" in page and "198.51.100.2" in page
+    assert client.post(reverse("lockout-unlock", args=[first.pk])).status_code == 302
+    client.logout()
+    assert client.get(url, REMOTE_ADDR="198.51.100.1", **bearer(secret)).status_code == 200
+    assert client.get(url, REMOTE_ADDR="198.51.100.2", **bearer(secret)).status_code == 429
