@@ -25,6 +25,7 @@ from tests.factories import (
 )
 from tracker.models import ApiToken, AuditEvent, ProgressReport, Unit, User
 from tracker.services.api_tokens import api_token_create
+from tracker.services.people import person_set_active
 from tracker.services.reports import ReportInput, TargetInput, report_save
 
 pytestmark = pytest.mark.django_db
@@ -74,10 +75,13 @@ def test_an_expired_token_is_refused(client, reporter):
     assert client.get(reverse("api-periods"), **bearer(issued.secret)).status_code == 401
 
 
-def test_a_deactivated_persons_token_is_refused(client, reporter):
+def test_a_deactivated_persons_token_is_refused(client, reporter, supervisor):
     issued = api_token_create(actor=reporter, name="脚本")
-    User.objects.filter(pk=reporter.pk).update(is_active=False)
+    person_set_active(person=reporter, actor=supervisor, active=False)
     assert client.get(reverse("api-periods"), **bearer(issued.secret)).status_code == 401
+    # Reactivated, the person's programs work again: the token itself was not revoked.
+    person_set_active(person=reporter, actor=supervisor, active=True)
+    assert client.get(reverse("api-periods"), **bearer(issued.secret)).status_code == 200
 
 
 def test_http_basic_is_refused_even_with_the_right_password(client, reporter):
