@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from tracker.models import (
+    ApiToken,
     Document,
     Evidence,
     ExportJob,
@@ -76,6 +77,15 @@ def can_grant_role(user: AnyUser, role: str) -> bool:
     if role in (User.Role.SUPERVISOR, User.Role.ADMINISTRATOR):
         return isinstance(user, User) and user.is_administrator
     return True
+
+
+def can_manage_api_tokens(user: AnyUser, person: User) -> bool:
+    """Whether `user` may see and revoke `person`'s API tokens: their own, and, for supervisors
+    and administrators, those of everyone whose account they keep (can_grant_role, as on the
+    people pages)."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return user.pk == person.pk or can_grant_role(user, person.role)
 
 
 def _unit_id(user: AnyUser) -> int | None:
@@ -331,6 +341,23 @@ def export_job_for_user(user: AnyUser, pk: UUID) -> ExportJob:
     if not isinstance(user, User) or not user.is_active:
         raise Http404
     return _get_or_404(ExportJob.objects.filter(requested_by=user), pk)
+
+
+def api_token_for_user(user: AnyUser, pk: int) -> ApiToken:
+    """A token `user` may manage (can_manage_api_tokens); anyone else's is 404."""
+    token = _get_or_404(ApiToken.objects.select_related("user", "revoked_by"), pk)
+    if not can_manage_api_tokens(user, token.user):
+        raise Http404
+    return token
+
+
+def api_token_owner_for_user(user: AnyUser, pk: int) -> User:
+    """The person whose tokens a supervisor opens; 404 for anyone else, and for an account
+    they do not keep."""
+    person = _get_or_404(User.objects.select_related("unit"), pk)
+    if not _is_supervisor(user) or not can_manage_api_tokens(user, person):
+        raise Http404
+    return person
 
 
 def _get_or_404(queryset: QuerySet[_M], pk: object) -> _M:

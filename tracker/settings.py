@@ -92,7 +92,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("TRACKER_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("TRACKER_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# By account and by address; a wrong API token counts against its address only.
+AXES_LOCKOUT_PARAMETERS = "tracker.api.authentication.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.views.lockouts.locked_out"
 AXES_CLIENT_IP_CALLABLE = "tracker.proxies.client_ip"
@@ -421,15 +422,18 @@ TRACKER_IMPORT_MEMORY_BYTES = env_int(
 )
 # An invitation (or reset) link sets a password once, within this many days.
 TRACKER_INVITATION_DAYS = env_int("TRACKER_INVITATION_DAYS", 7, minimum=1)
+# A new API token works for this many days (0: until it is revoked).
+TRACKER_API_TOKEN_DAYS = env_int("TRACKER_API_TOKEN_DAYS", 365, minimum=0)
 # Processed broker files older than this are deleted by the hourly prune.
 TRACKER_BROKER_PROCESSED_RETENTION = timedelta(days=1)
 
 REST_FRAMEWORK = {
-    # Pages' sessions, and a user's name and password for programs (only ever over HTTPS in
-    # production: TRACKER_HTTPS).
+    # Programs' per-person tokens (`Authorization: Bearer …`, only ever over HTTPS in
+    # production: TRACKER_HTTPS), and pages' sessions. The token class comes first so an
+    # unauthenticated call is answered 401 with `WWW-Authenticate: Bearer`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "tracker.api.authentication.HardenedBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON whose nesting is bounded (a deep body was a RecursionError), forms, multipart.

@@ -7,6 +7,7 @@ from django.urls import include, path
 from tracker import views
 from tracker.views import (
     amendments,
+    api_tokens,
     dashboard,
     document_confidence,
     document_review,
@@ -59,6 +60,7 @@ urlpatterns = [
     *exports.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     *lockouts.urlpatterns,
+    *api_tokens.urlpatterns,
     *health.urlpatterns,
     path(
         "accounts/password_reset/",

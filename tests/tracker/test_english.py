@@ -44,6 +44,7 @@ from tracker.models import (
     User,
 )
 from tracker.periods import SHANGHAI
+from tracker.services.api_tokens import api_token_create
 from tracker.services.duban import duban_issue
 from tracker.services.reports import ReportInput, TargetInput, report_save
 from tracker.services.supervision import supervision_action_record
@@ -552,6 +553,7 @@ def site(every_role, units, settings, tmp_path):
         "uid": uid,
         "invitation": invitation_tokens.make_token(person),
         "reset": default_token_generator.make_token(person),
+        "api_token": api_token_create(actor=every_role["reporter"], name="脚本").token,
     }
 
 
@@ -590,6 +592,8 @@ def _kwargs(site: dict) -> dict[str, dict]:
         "unit-merge": {"pk": w["lead"].unit_id},
         "group-edit": {"pk": site["group"].pk},
         "person-detail": {"pk": site["world"]["stranger"].pk},
+        "api-token-revoke": {"pk": site["api_token"].pk},
+        "person-api-tokens": {"pk": site["api_token"].user_id},
         "invitation-accept": {"uidb64": site["uid"], "token": site["invitation"]},
         "password_reset_confirm": {"uidb64": site["uid"], "token": site["reset"]},
     }

@@ -1,6 +1,7 @@
 """The domain model (DESIGN §2), one module per area."""
 
 from tracker.models.amendments import DocumentAmendment
+from tracker.models.api_tokens import ApiToken
 from tracker.models.audit import AuditEvent
 from tracker.models.documents import Assignment, Document, Target
 from tracker.models.duban import DubanEvidence, DubanFeedback, Notice, Webhook
@@ -39,6 +40,7 @@ __all__ = [
     "COUNTED_STATUSES",
     "SUBMITTED_STATUSES",
     "AnalysisBulletin",
+    "ApiToken",
     "Assessment",
     "Assignment",
     "AuditEvent",

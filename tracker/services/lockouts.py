@@ -17,7 +17,10 @@ def lockout_clear(*, attempt: AccessAttempt, actor: User) -> None:
         "ip_address": attempt.ip_address,
         "failures": attempt.failures_since_start,
     }
-    AccessAttempt.objects.filter(username=attempt.username).delete()
+    # A wrong API token is recorded without a username (tracker.api.authentication): its
+    # address alone is unlocked, not every address that sent one.
+    if attempt.username:
+        AccessAttempt.objects.filter(username=attempt.username).delete()
     if attempt.ip_address:
         AccessAttempt.objects.filter(ip_address=attempt.ip_address).delete()
     audit_record(actor=actor, action="lockout_clear", before=before, after={})

@@ -17,6 +17,7 @@ from tests.factories import (
     make_target,
 )
 from tracker.models import ProgressReport, Unit, User
+from tracker.services.api_tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -103,10 +104,13 @@ def test_a_lead_unit_cannot_write_its_co_units_report(client, reporter, world):
     assert post_report(client, world, who="co").status_code == 404
 
 
-def test_programs_sign_in_with_basic_auth_and_anonymous_is_refused(client, reporter, world):
-    assert client.get(reverse("api-reports")).status_code in (401, 403)
-    token = base64.b64encode(b"bob:pw-bob").decode()
-    response = client.get(reverse("api-reports"), HTTP_AUTHORIZATION=f"Basic {token}")
+def test_programs_sign_in_with_a_token_and_anonymous_or_basic_is_refused(client, reporter, world):
+    assert client.get(reverse("api-reports")).status_code == 401
+    basic = base64.b64encode(b"bob:pw-bob").decode()
+    response = client.get(reverse("api-reports"), HTTP_AUTHORIZATION=f"Basic {basic}")
+    assert response.status_code == 401
+    secret = api_token_create(actor=reporter, name="脚本").secret
+    response = client.get(reverse("api-reports"), HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 200
 
 

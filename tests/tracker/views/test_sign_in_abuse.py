@@ -4,14 +4,13 @@ and the API are throttled."""
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
 
 from tracker.models import AuditEvent
+from tracker.services.api_tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -50,17 +49,18 @@ def test_an_address_trying_many_accounts_is_locked(client, reporter, outsider, s
     assert response.status_code == 429
 
 
-def _basic(username: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+def _bearer(secret: str) -> str:
+    return f"Bearer {secret}"
 
 
 def test_the_api_locks_out_wrong_credentials_too(client, reporter, settings):
     settings.AXES_FAILURE_LIMIT = 5
+    secret = api_token_create(actor=reporter, name="脚本").secret
     url = reverse("api-periods")
-    for _ in range(5):
-        response = client.get(url, HTTP_AUTHORIZATION=_basic("bob", "wrong"))
+    for n in range(5):
+        response = client.get(url, HTTP_AUTHORIZATION=_bearer(f"trk_wrong{n}"))
         assert response.status_code in (401, 403, 429)
-    response = client.get(url, HTTP_AUTHORIZATION=_basic("bob", "pw-bob"))
+    response = client.get(url, HTTP_AUTHORIZATION=_bearer(secret))
     assert response.status_code == 429
     assert "登录失败次数过多" in response.json()["detail"]
 
@@ -68,13 +68,12 @@ def test_the_api_locks_out_wrong_credentials_too(client, reporter, settings):
 def test_api_credentials_over_plain_http_are_refused_when_the_site_is_https(
     client, reporter, settings
 ):
+    secret = api_token_create(actor=reporter, name="脚本").secret
     settings.HTTPS = True
-    response = client.get(reverse("api-periods"), HTTP_AUTHORIZATION=_basic("bob", "pw-bob"))
+    response = client.get(reverse("api-periods"), HTTP_AUTHORIZATION=_bearer(secret))
     assert response.status_code in (401, 403)
     assert "HTTPS" in response.json()["detail"]
-    secure = client.get(
-        reverse("api-periods"), HTTP_AUTHORIZATION=_basic("bob", "pw-bob"), secure=True
-    )
+    secure = client.get(reverse("api-periods"), HTTP_AUTHORIZATION=_bearer(secret), secure=True)
     assert secure.status_code == 200
 
 
