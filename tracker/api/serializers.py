@@ -60,7 +60,7 @@ class ResponsibilitySerializer(serializers.ModelSerializer[Responsibility]):
     document = serializers.CharField(source="assignment.document.title")
     ref = serializers.CharField(source="assignment.ref")
     title = serializers.CharField(source="assignment.title")
-    deadline = serializers.DateField(source="assignment.deadline")
+    deadline = serializers.DateField(source="assignment.deadline", allow_null=True)
     targets = TargetSerializer(source="assignment.targets", many=True)
     # Send it back with a save: an amendment of the task since then makes the save stale (409).
     assignment_version = serializers.IntegerField(source="assignment.version")
@@ -146,3 +146,34 @@ class ReportInputSerializer(serializers.Serializer[dict[str, Any]]):
     assessment = serializers.ChoiceField(
         choices=Assessment.choices, required=False, allow_blank=True
     )
+
+
+class QuarterUnitSerializer(serializers.Serializer[Any]):
+    unit = serializers.CharField()
+    rank = serializers.IntegerField()
+    previous_rank = serializers.IntegerField(allow_null=True)
+    score = serializers.FloatField()
+
+
+class QuarterSerializer(serializers.Serializer[Any]):
+    """The quarter in figures: what QuarterTally answers (shares are 0–1, null when nothing
+    was expected)."""
+
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField(min_value=1, max_value=4)
+    expected = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    reporting_rate = serializers.FloatField(allow_null=True)
+    timeliness = serializers.FloatField(allow_null=True)
+    colours = serializers.DictField(child=serializers.IntegerField())
+    units = QuarterUnitSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """The one body of every error the API answers (tracker.api.errors)."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.CharField())

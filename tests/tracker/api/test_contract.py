@@ -1,0 +1,156 @@
+"""The API keeps its OpenAPI contract: schemathesis generates requests from /api/schema/ (valid
+ones, and ones that break it), sends them to the WSGI app in-process as a signed-in reporter and
+as a supervisor of a reported quarter, and checks every answer: no server error, a status code,
+content type, headers and body the contract describes, schema-breaking requests refused.
+
+Generation is bounded and deterministic (derandomize), so the run takes seconds and a failure
+reproduces. Signing in is through the session cookie, as the pages do, so the run does not depend
+on how programs authenticate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from rest_framework.throttling import SimpleRateThrottle
+from schemathesis import GenerationMode
+
+from tests.samples import reported_quarter
+from tracker.models import ProgressReport, ReportingPeriod, Responsibility, User
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = 25
+OPERATIONS = {
+    "GET /api/periods/",
+    "GET /api/responsibilities/",
+    "GET /api/reports/",
+    "POST /api/reports/",
+    "GET /api/reports/{id}/",
+    "GET /api/quarter/",
+    "GET /api/schema/",
+}
+
+
+@pytest.fixture
+def quarter(db):
+    document, q2 = reported_quarter(4, 6)
+    return {"document": document, "q2": q2}
+
+
+@pytest.fixture
+def contract() -> schemathesis.BaseSchema:
+    schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
+    schema.app = get_wsgi_application()
+    return schema
+
+
+@contextmanager
+def _connection_kept_open() -> Iterator[None]:
+    """The app closes the database connection around every request, which would end the test's
+    transaction; Django's own test client keeps it open the same way (and reconnects the
+    signals after each of its requests, so no test client request may run inside)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
+def _sign_in(schema: schemathesis.BaseSchema, user: User) -> None:
+    """Every generated request carries a signed-in browser session of `user`: its cookies and
+    CSRF header. Registered as the schema's auth, so schemathesis knows the session is the
+    credential and checks that a request without it is refused."""
+    client = Client()
+    client.force_login(user)
+    client.get("/api/docs/")  # sets the CSRF cookie
+    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+
+    class Session:
+        def get(self, case: Any, context: Any) -> dict[str, str]:
+            return cookies
+
+        def set(self, case: Any, data: dict[str, str], context: Any) -> None:
+            case.cookies = {**(case.cookies or {}), **data}
+            case.headers = {**(case.headers or {}), "X-CSRFToken": data["csrftoken"]}
+
+    schema.auth(refresh_interval=None)(Session)
+
+
+def _known_ids(user: User) -> dict[str, list[int]]:
+    """Ids that exist, so that generated requests also reach real objects, not only 404s."""
+    return {
+        "responsibility": list(
+            Responsibility.objects.filter(unit=user.unit_id).values_list("pk", flat=True)
+        )
+        or list(Responsibility.objects.values_list("pk", flat=True)[:5]),
+        "period": list(ReportingPeriod.objects.values_list("pk", flat=True)),
+        "report": list(ProgressReport.objects.values_list("pk", flat=True)[:10]),
+    }
+
+
+def _aim(case: Any, ids: dict[str, list[int]], draw: Any) -> None:
+    """Point a generated case at real objects, keeping everything else it generated."""
+    if case.path_parameters and "id" in case.path_parameters:
+        case.path_parameters["id"] = draw(st.sampled_from(ids["report"]))
+    if isinstance(case.query, dict) and "period" in case.query:
+        case.query["period"] = draw(st.sampled_from(ids["period"]))
+    if isinstance(case.body, dict) and "responsibility" in case.body:
+        case.body["responsibility"] = draw(st.sampled_from(ids["responsibility"]))
+        case.body["period"] = draw(st.sampled_from(ids["period"]))
+
+
+def _run(operation: Any, mode: GenerationMode, ids: dict[str, list[int]]) -> None:
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(mode), aim=st.booleans(), data=st.data())
+    def check(case: Any, aim: bool, data: Any) -> None:
+        if aim and mode is GenerationMode.POSITIVE:
+            _aim(case, ids, data.draw)
+        # Uncompressed answers: the WSGI client does not undo GZipMiddleware's compression.
+        case.call_and_validate(headers={"Accept-Encoding": "identity"})
+
+    with _connection_kept_open():
+        check()
+
+
+@pytest.mark.parametrize("role", ["reporter", "supervisor"])
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_the_api_keeps_its_contract(quarter, contract, monkeypatch, settings, role, mode):
+    # schemathesis checks that wrong credentials are refused, many times over: the lockout
+    # would lock the test's address after five, and the throttles would then refuse the run.
+    # Both stay on, with limits a bounded run does not reach. The throttle classes read their
+    # rates once, when DRF is imported, so the REST_FRAMEWORK setting would not reach them.
+    settings.AXES_FAILURE_LIMIT = 100_000
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "10000/minute", "user": "10000/minute"}
+    )
+    if role == "supervisor":
+        user = User.objects.create_user("duchashi", role=User.Role.SUPERVISOR)
+    else:
+        user = User.objects.filter(role=User.Role.REPORTER).order_by("pk").first()
+    ids = _known_ids(user)
+    _sign_in(contract, user)
+    operations = [result.ok() for result in contract.get_all_operations()]
+    assert {operation.label for operation in operations} == OPERATIONS
+    for operation in operations:
+        _run(operation, mode, ids)
