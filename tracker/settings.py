@@ -465,7 +465,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "供其他系统读取任务、填报周期和进度报告，并保存或提交本单位的进度报告。"
         "每个账号只能看到其单位有权看到的对象，其他单位的对象一律答复 404。"
-        "出错时的答复格式统一为 {\"detail\": \"原因\", \"errors\": {\"字段\": \"问题\"}}；"
+        '出错时的答复格式统一为 {"detail": "原因", "errors": {"字段": "问题"}}；'
         "他人先保存了同一份报告时答复 409，请求过于频繁时答复 429。"
     ),
     # The contract itself is for signed-in people and programs only.

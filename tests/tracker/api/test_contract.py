@@ -39,7 +39,6 @@ OPERATIONS = {
     "POST /api/reports/",
     "GET /api/reports/{id}/",
     "GET /api/quarter/",
-    "GET /api/schema/",
 }
 
 
