@@ -10,9 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
 
-from tracker.api.serializers import ErrorSerializer
+# Built inline: a Serializer class may not declare a field named `errors` (its own property).
+ERROR = inline_serializer(
+    "Error",
+    {
+        "detail": serializers.CharField(help_text="原因，一句话"),
+        "errors": serializers.DictField(
+            child=serializers.CharField(), help_text="出错的字段及其问题，可为空"
+        ),
+    },
+)
 
 _ERROR_MEANINGS = {
     400: "请求有误：参数、JSON 或字段不合规定；errors 列出出错的字段。",
@@ -31,12 +41,13 @@ ALWAYS = (401, 403, 405, 429)
 def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     """The error answers of an endpoint: `statuses` and those any endpoint can give."""
     return {
-        code: OpenApiResponse(ErrorSerializer, description=_ERROR_MEANINGS[code])
+        code: OpenApiResponse(ERROR, description=_ERROR_MEANINGS[code])
         for code in sorted({*statuses, *ALWAYS})
     }
 
 
-class BasicAuthenticationScheme(OpenApiAuthenticationExtension):
+# drf-spectacular registers extensions as they are subclassed, in an untyped hook.
+class BasicAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """HTTP Basic and its hardened variants (tracker.api.authentication), described as Basic."""
 
     target_class = "rest_framework.authentication.BasicAuthentication"

@@ -131,8 +131,9 @@ class ValueInput(serializers.Serializer[dict[str, Any]]):
 
 
 class ReportInputSerializer(serializers.Serializer[dict[str, Any]]):
-    """A save from a program: the same fields as the form, figures as text in the target's unit
-    ("4.8", "4.8万元"), parsed by the same rules."""
+    # A save from a program: the same fields as the form, figures as text in the target's unit
+    # ("4.8", "4.8万元"), parsed by the same rules. The contract publishes __doc__.
+    __doc__ = "一份报告的保存或报送；数字按指标单位书写（如“4.8”“4.8万元”），规则与填报页面相同。"
 
     responsibility = serializers.IntegerField()
     period = serializers.IntegerField()
@@ -156,8 +157,9 @@ class QuarterUnitSerializer(serializers.Serializer[Any]):
 
 
 class QuarterSerializer(serializers.Serializer[Any]):
-    """The quarter in figures: what QuarterTally answers (shares are 0–1, null when nothing
-    was expected)."""
+    # The quarter in figures: what QuarterTally answers. No docstring: drf-spectacular would
+    # publish it in the contract, whose descriptions are in Chinese.
+    __doc__ = "一个季度的数字；比率在 0 至 1 之间，没有应报时为 null。"
 
     year = serializers.IntegerField()
     quarter = serializers.IntegerField(min_value=1, max_value=4)
@@ -170,10 +172,3 @@ class QuarterSerializer(serializers.Serializer[Any]):
     timeliness = serializers.FloatField(allow_null=True)
     colours = serializers.DictField(child=serializers.IntegerField())
     units = QuarterUnitSerializer(many=True)
-
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    """The one body of every error the API answers (tracker.api.errors)."""
-
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.CharField())

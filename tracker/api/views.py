@@ -99,6 +99,7 @@ class PeriodList(generics.ListAPIView[ReportingPeriod]):
 @extend_schema_view(
     get=extend_schema(
         summary="本账号可见的责任分工（含指标）",
+        description="本单位的分工，以及本单位牵头任务中配合单位的分工。",
         parameters=[_id_parameter("document", "只列出该文件（id）的分工")],
         responses={200: ResponsibilitySerializer(many=True), **error_responses(400, 404)},
     )
@@ -124,6 +125,7 @@ class ResponsibilityList(generics.ListAPIView[Responsibility]):
 @extend_schema_view(
     get=extend_schema(
         summary="本账号可见的进度报告",
+        description="可按周期（period）和状态（status）筛选；无法识别的筛选条件答复 400。",
         parameters=[
             _id_parameter("period", "只列出该周期（id）的报告"),
             OpenApiParameter(
@@ -137,6 +139,10 @@ class ResponsibilityList(generics.ListAPIView[Responsibility]):
     ),
     post=extend_schema(
         summary="保存或报送本单位的一份进度报告",
+        description=(
+            "与填报页面规则相同：数字按指标单位书写（如“4.8万元”）；submit 为 true 时报送。"
+            "带上读取时的 version 与 assignment_version，他人已先保存或任务已调整时答复 409。"
+        ),
         request=ReportInputSerializer,
         responses={201: ReportSerializer, **error_responses(400, 404, 409, 415)},
     ),
@@ -223,6 +229,7 @@ class QuarterTally(APIView):
 
     @extend_schema(
         summary="一个季度的报送与排名（督查人员）",
+        description="应报、已报、按时、逾期的数目与比率，各颜色的数目，以及各单位的排名。",
         parameters=[
             _year_parameter(required=True),
             OpenApiParameter(
