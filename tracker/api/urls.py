@@ -15,6 +15,7 @@ urlpatterns = [
     path("schema/", ApiSchema.as_view(), name="api-schema"),
     # A person reading the contract is sent to sign in first, as on every page.
     path("docs/", login_required(ApiDocs.as_view()), name="api-docs"),
-    # Last: any other address under /api/ is answered in the API's error body, not HTML.
-    re_path(r"", not_found, name="api-not-found"),
+    # Last: any other address under /api/ is answered in the API's error body, not HTML. Only
+    # addresses ending in "/", so that /api/periods is still redirected to /api/periods/.
+    re_path(r"^(?:.*/)?$", not_found, name="api-not-found"),
 ]

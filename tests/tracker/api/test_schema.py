@@ -113,13 +113,21 @@ def test_a_filter_the_api_cannot_read_is_refused_not_ignored(client, reporter, u
     assert list(response.json()["errors"]) == [field]
 
 
-@pytest.mark.parametrize("path", ["/api/reports/-56014/", "/api/reports/abc/", "/api/nothing/"])
+@pytest.mark.parametrize(
+    "path", ["/api/", "/api/reports/-56014/", "/api/reports/abc/", "/api/nothing/", "/api/nothing"]
+)
 def test_an_address_under_the_api_that_names_nothing_is_a_json_404(client, reporter, path):
     client.force_login(reporter)
-    response = client.get(path)
+    response = client.get(path, follow=True)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert set(response.json()) == {"detail", "errors"}
+
+
+def test_an_endpoint_without_its_slash_is_still_redirected_to_it(client, reporter):
+    client.force_login(reporter)
+    response = client.get("/api/periods")
+    assert response.status_code == 301 and response["Location"] == "/api/periods/"
 
 
 def test_a_task_without_a_deadline_is_described_as_such(client, reporter, units):
