@@ -21,7 +21,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
-from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rest_framework.throttling import SimpleRateThrottle
@@ -49,13 +48,6 @@ def quarter(db):
     return {"document": document, "q2": q2}
 
 
-@pytest.fixture
-def contract() -> schemathesis.BaseSchema:
-    schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
-    schema.app = get_wsgi_application()
-    return schema
-
-
 @contextmanager
 def _connection_kept_open() -> Iterator[None]:
     """The app closes the database connection around every request, which would end the test's
@@ -70,14 +62,19 @@ def _connection_kept_open() -> Iterator[None]:
             signal.connect(close_old_connections)
 
 
-def _sign_in(schema: schemathesis.BaseSchema, user: User) -> None:
-    """Every generated request carries a signed-in browser session of `user`: its cookies and
-    CSRF header. Registered as the schema's auth, so schemathesis knows the session is the
-    credential and checks that a request without it is refused."""
+def _contract_for(user: User) -> schemathesis.BaseSchema:
+    """The contract as /api/schema/ serves it to `user`, bound to the WSGI app; every request
+    generated from it carries a signed-in browser session of `user`: its cookies and CSRF header,
+    registered as the schema's auth, so schemathesis knows the session is the credential and
+    checks that a request without it is refused."""
     client = Client()
     client.force_login(user)
     client.get("/api/docs/")  # sets the CSRF cookie
     cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+    served = client.get("/api/schema/", {"format": "json"})
+    assert served.status_code == 200
+    schema = schemathesis.openapi.from_dict(served.json())
+    schema.app = get_wsgi_application()
 
     class Session:
         def get(self, case: Any, context: Any) -> dict[str, str]:
@@ -88,6 +85,7 @@ def _sign_in(schema: schemathesis.BaseSchema, user: User) -> None:
             case.headers = {**(case.headers or {}), "X-CSRFToken": data["csrftoken"]}
 
     schema.auth(refresh_interval=None)(Session)
+    return schema
 
 
 def _known_ids(user: User) -> dict[str, list[int]]:
@@ -153,7 +151,7 @@ def _run(operation: Any, mode: GenerationMode, ids: dict[str, list[int]]) -> Cou
 
 @pytest.mark.parametrize("role", ["reporter", "supervisor"])
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_the_api_keeps_its_contract(quarter, contract, monkeypatch, settings, role, mode):
+def test_the_api_keeps_its_contract(quarter, monkeypatch, settings, role, mode):
     # schemathesis checks that wrong credentials are refused, many times over: the lockout
     # would lock the test's address after five, and the throttles would then refuse the run.
     # Both stay on, with limits a bounded run does not reach. The throttle classes read their
@@ -167,7 +165,7 @@ def test_the_api_keeps_its_contract(quarter, contract, monkeypatch, settings, ro
     else:
         user = User.objects.filter(role=User.Role.REPORTER).order_by("pk").first()
     ids = _known_ids(user)
-    _sign_in(contract, user)
+    contract = _contract_for(user)
     operations = [result.ok() for result in contract.get_all_operations()]
     assert {operation.label for operation in operations} == OPERATIONS
     answered = {operation.label: _run(operation, mode, ids) for operation in operations}
