@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -61,3 +63,9 @@ def _flatten(detail: Any, path: str = "") -> dict[str, str]:
             found.update(_flatten(item, f"{path}.{index}" if path else str(index)))
         return found
     return {path or "request": str(detail)}
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any address under /api/ that names no endpoint (/api/reports/-1/, /api/nothing/): the
+    API's own 404 body, where Django would answer an HTML page a program cannot read."""
+    return JsonResponse(error_body(_("未找到。")), status=status.HTTP_404_NOT_FOUND)

@@ -60,7 +60,7 @@ class ResponsibilitySerializer(serializers.ModelSerializer[Responsibility]):
     document = serializers.CharField(source="assignment.document.title")
     ref = serializers.CharField(source="assignment.ref")
     title = serializers.CharField(source="assignment.title")
-    deadline = serializers.DateField(source="assignment.deadline")
+    deadline = serializers.DateField(source="assignment.deadline", allow_null=True)
     targets = TargetSerializer(source="assignment.targets", many=True)
     # Send it back with a save: an amendment of the task since then makes the save stale (409).
     assignment_version = serializers.IntegerField(source="assignment.version")
@@ -131,8 +131,9 @@ class ValueInput(serializers.Serializer[dict[str, Any]]):
 
 
 class ReportInputSerializer(serializers.Serializer[dict[str, Any]]):
-    """A save from a program: the same fields as the form, figures as text in the target's unit
-    ("4.8", "4.8万元"), parsed by the same rules."""
+    # A save from a program: the same fields as the form, figures as text in the target's unit
+    # ("4.8", "4.8万元"), parsed by the same rules. The contract publishes __doc__.
+    __doc__ = "一份报告的保存或报送；数字按指标单位书写（如“4.8”“4.8万元”），规则与填报页面相同。"
 
     responsibility = serializers.IntegerField()
     period = serializers.IntegerField()
@@ -146,3 +147,28 @@ class ReportInputSerializer(serializers.Serializer[dict[str, Any]]):
     assessment = serializers.ChoiceField(
         choices=Assessment.choices, required=False, allow_blank=True
     )
+
+
+class QuarterUnitSerializer(serializers.Serializer[Any]):
+    unit = serializers.CharField()
+    rank = serializers.IntegerField()
+    previous_rank = serializers.IntegerField(allow_null=True)
+    score = serializers.FloatField()
+
+
+class QuarterSerializer(serializers.Serializer[Any]):
+    # The quarter in figures: what QuarterTally answers. No docstring: drf-spectacular would
+    # publish it in the contract, whose descriptions are in Chinese.
+    __doc__ = "一个季度的数字；比率在 0 至 1 之间，没有应报时为 null。"
+
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField(min_value=1, max_value=4)
+    expected = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    reporting_rate = serializers.FloatField(allow_null=True)
+    timeliness = serializers.FloatField(allow_null=True)
+    colours = serializers.DictField(child=serializers.IntegerField())
+    units = QuarterUnitSerializer(many=True)

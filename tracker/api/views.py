@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -18,14 +20,17 @@ from rest_framework.views import APIView
 
 from tracker import access, selectors
 from tracker.api.errors import error_body
+from tracker.api.params import query_choice, query_int
+from tracker.api.schema import error_responses
 from tracker.api.serializers import (
     PeriodSerializer,
+    QuarterSerializer,
     ReportInputSerializer,
     ReportSerializer,
     ResponsibilitySerializer,
 )
 from tracker.forms.reports import parse_figure, value_field
-from tracker.http import int_param
+from tracker.http import MAX_ID
 from tracker.models import (
     ProgressReport,
     ReportingPeriod,
@@ -48,6 +53,34 @@ def _user(request: Request) -> User:
     return user
 
 
+# The years a plan can be about. A year outside them is no year at all: the quarter's dates of
+# year 23313447 are past the calendar's end (a 500), and the periods' year column is a small
+# integer on PostgreSQL.
+YEARS = (1900, 2100)
+
+
+def _year_parameter(*, required: bool = False) -> OpenApiParameter:
+    return OpenApiParameter(
+        "year",
+        {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]},
+        required=required,
+        description="年度",
+    )
+
+
+def _id_parameter(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name, {"type": "integer", "minimum": 1, "maximum": MAX_ID}, description=description
+    )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="本账号可见的填报周期",
+        parameters=[_year_parameter()],
+        responses={200: PeriodSerializer(many=True), **error_responses(400, 404)},
+    )
+)
 class PeriodList(generics.ListAPIView[ReportingPeriod]):
     serializer_class = PeriodSerializer
 
@@ -57,12 +90,20 @@ class PeriodList(generics.ListAPIView[ReportingPeriod]):
             .select_related("document")
             .defer("document__source_text", "document__extraction")
         )
-        year = int_param(self.request, "year")
+        year = query_int(self.request, "year", minimum=YEARS[0], maximum=YEARS[1])
         if year is not None:
             periods = periods.filter(year=year)
         return periods.order_by("-ends_on", "document_id", "schedule_id")
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="本账号可见的责任分工（含指标）",
+        description="本单位的分工，以及本单位牵头任务中配合单位的分工。",
+        parameters=[_id_parameter("document", "只列出该文件（id）的分工")],
+        responses={200: ResponsibilitySerializer(many=True), **error_responses(400, 404)},
+    )
+)
 class ResponsibilityList(generics.ListAPIView[Responsibility]):
     """The responsibilities the user may see: its unit's, and its co-units' where it leads."""
 
@@ -70,7 +111,7 @@ class ResponsibilityList(generics.ListAPIView[Responsibility]):
 
     def get_queryset(self) -> QuerySet[Responsibility]:
         responsibilities = access.visible_responsibilities(_user(self.request))
-        document = int_param(self.request, "document")
+        document = query_int(self.request, "document")
         if document is not None:
             responsibilities = responsibilities.filter(assignment__document_id=document)
         return (
@@ -81,6 +122,31 @@ class ResponsibilityList(generics.ListAPIView[Responsibility]):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="本账号可见的进度报告",
+        description="可按周期（period）和状态（status）筛选；无法识别的筛选条件答复 400。",
+        parameters=[
+            _id_parameter("period", "只列出该周期（id）的报告"),
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=ProgressReport.Status.values,
+                description="只列出该状态的报告",
+            ),
+        ],
+        responses={200: ReportSerializer(many=True), **error_responses(400, 404)},
+    ),
+    post=extend_schema(
+        summary="保存或报送本单位的一份进度报告",
+        description=(
+            "与填报页面规则相同：数字按指标单位书写（如“4.8万元”）；submit 为 true 时报送。"
+            "带上读取时的 version 与 assignment_version，他人已先保存或任务已调整时答复 409。"
+        ),
+        request=ReportInputSerializer,
+        responses={201: ReportSerializer, **error_responses(400, 404, 409, 415)},
+    ),
+)
 class ReportList(generics.ListCreateAPIView[ProgressReport]):
     """GET: the reports the user may see (?period=, ?status=). POST: save or submit one."""
 
@@ -88,11 +154,11 @@ class ReportList(generics.ListCreateAPIView[ProgressReport]):
 
     def get_queryset(self) -> QuerySet[ProgressReport]:
         reports = access.visible_reports(_user(self.request))
-        period = int_param(self.request, "period")
+        period = query_int(self.request, "period")
         if period is not None:
             reports = reports.filter(period_id=period)
-        state = self.request.query_params.get("status")
-        if state in ProgressReport.Status.values:
+        state = query_choice(self.request, "status", ProgressReport.Status.values)
+        if state is not None:
             reports = reports.filter(status=state)
         return (
             reports.select_related("responsibility__unit")
@@ -146,6 +212,11 @@ class ReportList(generics.ListCreateAPIView[ProgressReport]):
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="一份进度报告", responses={200: ReportSerializer, **error_responses(404)}
+    )
+)
 class ReportDetail(generics.RetrieveAPIView[ProgressReport]):
     serializer_class = ReportSerializer
 
@@ -156,18 +227,34 @@ class ReportDetail(generics.RetrieveAPIView[ProgressReport]):
 class QuarterTally(APIView):
     """The quarter in figures (supervisors): ?year=&quarter=&document=."""
 
+    @extend_schema(
+        summary="一个季度的报送与排名（督查人员）",
+        description="应报、已报、按时、逾期的数目与比率，各颜色的数目，以及各单位的排名。",
+        parameters=[
+            _year_parameter(required=True),
+            OpenApiParameter(
+                "quarter",
+                {"type": "integer", "minimum": 1, "maximum": 4},
+                required=True,
+                description="季度",
+            ),
+            _id_parameter("document", "只统计该文件（id）"),
+        ],
+        responses={200: QuarterSerializer, **error_responses(400, 404)},
+    )
     def get(self, request: Request) -> Response:
         user = _user(request)
         if not access.can_supervise(user):
             raise Http404
         today: date = local_today(timezone.now())
-        year, quarter = int_param(request, "year"), int_param(request, "quarter")
+        year = query_int(request, "year", minimum=YEARS[0], maximum=YEARS[1])
+        quarter = query_int(request, "quarter", minimum=1, maximum=4)
         if year is None or quarter not in (1, 2, 3, 4):
             return Response(
-                error_body(_("year 与 quarter（1–4）为必填参数。")),
+                error_body(_("year（1900–2100）与 quarter（1–4）为必填参数。")),
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        scope = Scope(year, quarter, int_param(request, "document"))
+        scope = Scope(year, quarter, query_int(request, "document"))
         tally = selectors.scope_tally(user, scope, today=today)
         return Response(
             {
