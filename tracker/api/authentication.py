@@ -10,7 +10,6 @@ lock its owner out of the sign-in page.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -88,8 +87,3 @@ class ApiTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return f'{SCHEME} realm="api"'
-
-
-# The schema's description of this class, when the OpenAPI package is installed.
-with contextlib.suppress(ImportError):
-    from tracker.api import token_schema  # noqa: F401

@@ -46,13 +46,18 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     }
 
 
-# drf-spectacular registers extensions as they are subclassed, in an untyped hook.
-class BasicAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
-    """HTTP Basic and its hardened variants (tracker.api.authentication), described as Basic."""
+# drf-spectacular registers extensions as they are subclassed, in an untyped hook; this module is
+# imported with the API views (tracker.api.views), so the scheme is known before any schema.
+class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """The personal API token (tracker.api.authentication.ApiTokenAuthentication): HTTP bearer."""
 
-    target_class = "rest_framework.authentication.BasicAuthentication"
-    match_subclasses = True
-    name = "basicAuth"
+    target_class = "tracker.api.authentication.ApiTokenAuthentication"
+    name = "apiToken"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "http", "scheme": "basic"}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "trk_…",
+            "description": "个人 API 令牌，在“我的 API 令牌”页面（/account/api-tokens/）创建。",
+        }
