@@ -43,11 +43,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 from zoneinfo import ZoneInfo
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from _databases import create_database, drop_database, is_postgres  # noqa: E402 - bench/
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FROZEN_AT = datetime(2026, 10, 12, 10, 0, tzinfo=SHANGHAI)
@@ -120,27 +121,9 @@ def _isolated_database(args: argparse.Namespace, scratch: str) -> tuple[str, str
     if args.reuse:
         return args.reuse, None
     given = os.environ.get("DATABASE_URL", "")
-    if args.sqlite or not given.startswith(("postgres://", "postgresql://")):
+    if args.sqlite or not is_postgres(given):
         return f"sqlite:///{scratch}/province.sqlite3", None
-    import psycopg
-
-    parsed = urlparse(given)
-    name = args.database or f"tracker_province_{os.getpid()}"
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunparse(parsed._replace(path=f"/{name}")), admin
-
-
-def _drop(admin: str | None, url: str) -> None:
-    if admin is None:
-        return
-    import psycopg
-
-    name = urlparse(url).path.lstrip("/")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return create_database(given, args.database or f"tracker_province_{os.getpid()}")
 
 
 def main() -> int:
@@ -180,7 +163,7 @@ def main() -> int:
         if args.keep and admin is not None:
             print(f"kept: {url}")
         else:
-            _drop(admin, url)
+            drop_database(admin, url)
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -33,12 +33,13 @@ import time
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 REPO = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
+
+from _databases import create_database, drop_database, is_postgres  # noqa: E402 - bench/
 
 MAX_SECONDS = 180
 
@@ -66,14 +67,11 @@ def main() -> int:
     broker = os.environ.get("LOADTEST_BROKER_URL", "redis://127.0.0.1:6379/15")
     scale = float(os.environ.get("LOADTEST_SCALE", "1"))
     seconds = min(int(os.environ.get("LOADTEST_SECONDS", "150")), MAX_SECONDS)
-    if not given.startswith(("postgres://", "postgresql://")):
+    if not is_postgres(given):
         raise SystemExit("LOADTEST_DATABASE_URL must name a PostgreSQL server")
-    import psycopg
-
-    parsed = urlparse(given)
-    name = f"tracker_loadtest_{os.getpid()}"
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    url = urlunparse(parsed._replace(path=f"/{name}"))
+    template = os.environ.get("LOADTEST_TEMPLATE", "")
+    # A province bench/province.py kept (--keep) is copied by the server, in seconds.
+    url, admin = create_database(given, f"tracker_loadtest_{os.getpid()}", template=template)
     scratch = Path(tempfile.mkdtemp(prefix="loadtest-"))
     env = {
         **os.environ,
@@ -87,13 +85,6 @@ def main() -> int:
         "CELERY_TASK_DEFAULT_QUEUE": f"loadtest-{os.getpid()}",
     }
     os.environ.update(env)
-    template = os.environ.get("LOADTEST_TEMPLATE", "")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if template:
-            # A province bench/province.py kept (--keep): copied by the server, in seconds.
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        else:
-            conn.execute(f'CREATE DATABASE "{name}"')
     processes: list[subprocess.Popen[bytes]] = []
     try:
         import django
@@ -206,8 +197,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin, url)
         shutil.rmtree(scratch, ignore_errors=True)
 
 
