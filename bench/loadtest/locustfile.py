@@ -5,8 +5,9 @@ builds the province, starts gunicorn and a Celery worker, and checks the databas
 
 Every report a reporter saw accepted is appended to LOADTEST_LEDGER (one JSON line: the
 responsibility, the period, the figures sent), for run.py's check that each exists exactly once
-with its values. The reporters' usernames come from LOADTEST_REPORTERS (one per line), each
-taken by one simulated user.
+with its values. The reporters come from LOADTEST_REPORTERS (one per line: the username and,
+after a tab, a session key made before the load, or nothing for one who signs in through the
+form), each taken by one simulated user, who keeps the session for the whole run.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ PASSWORD = os.environ.get("LOADTEST_PASSWORD", "province2026")
 SUPERVISOR = os.environ.get("LOADTEST_SUPERVISOR", "dcs")
 LEDGER = os.environ.get("LOADTEST_LEDGER", "loadtest-ledger.jsonl")
 _reporters = [
-    line.strip()
+    (*line.rstrip("\n").split("\t"), "")[:2]
     for line in open(os.environ.get("LOADTEST_REPORTERS", "reporters.txt"), encoding="utf-8")
     if line.strip()
 ]
+SESSION_COOKIE = "sessionid"
 _lock = threading.Lock()
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -71,8 +73,12 @@ class Reporter(HttpUser):
 
     def on_start(self) -> None:
         with _lock:
-            self.username = _reporters.pop() if _reporters else ""
-        self.ready = bool(self.username) and _sign_in(self, self.username)
+            self.username, session = _reporters.pop() if _reporters else ("", "")
+        if session:
+            self.client.cookies.set(SESSION_COOKIE, session)
+            self.ready = bool(self.username)
+        else:
+            self.ready = bool(self.username) and _sign_in(self, self.username)
         self.done: set[tuple[int, int]] = set()
 
     @task
@@ -178,8 +184,7 @@ class Reporter(HttpUser):
         version: str,
         assignment_version: str,
     ) -> None:
-        csrf = self.client.cookies.get("csrftoken", "")
-        headers = {"X-CSRFToken": csrf, "Referer": f"{self.host}/api/reports/"}
+        headers = self._api_auth_headers()
         body: dict[str, Any] = {
             "responsibility": responsibility,
             "period": period,
@@ -213,6 +218,13 @@ class Reporter(HttpUser):
         _record(
             {"responsibility": responsibility, "period": period, "values": figures, "via": "api"}
         )
+
+    def _api_auth_headers(self) -> dict[str, str]:
+        """How the API calls authenticate — the one place to change when the API moves from
+        sessions and HTTP Basic to Bearer tokens: the page's session cookie, with its CSRF
+        token (SessionAuthentication checks it) and a same-origin Referer."""
+        csrf = self.client.cookies.get("csrftoken", "")
+        return {"X-CSRFToken": csrf, "Referer": f"{self.host}/api/reports/"}
 
 
 class Supervisor(HttpUser):

@@ -14,6 +14,16 @@ What it starts, all on 127.0.0.1 and all stopped at the end:
 - Locust, headless, for LOADTEST_SECONDS (default 150; the whole load is bounded to 3 minutes):
   200 reporters (LOADTEST_REPORTERS_COUNT) and 10 supervisors (LOADTEST_SUPERVISORS_COUNT).
 
+Sign-in: the server checks passwords with the production hasher (PBKDF2, Django's 1,000,000
+iterations), which costs about a second of one core per sign-in on this 2-core machine: 2
+gunicorn workers sign in at most a couple of people a second, so 210 people signing in within
+the first ten seconds queued for a minute (the earlier run's sign-in p50 of 49 s). On the
+25th most people are signed in already (a session lasts TRACKER_SESSION_SECONDS, 8 hours), so
+each simulated person holds a session made before the load, as one made that morning, and
+LOADTEST_SIGN_INS of the reporters (default 30) and every supervisor sign in through the form
+during it; the ramp (LOADTEST_SPAWN_RATE per second, default from the measured hash cost) keeps
+those sign-ins below what the workers can check.
+
 Printed: requests per second, p50/p95/p99 per request type, the errors, then the database check.
 Exit status 1 on any request error, a lost or duplicated report, or a value that differs.
 Not part of `make test`.
@@ -103,7 +113,25 @@ def main() -> int:
             Builder(scale).build()
         print(f"province ready in {time.perf_counter() - started:.0f} s")
         reporters = _reporters(int(env.get("LOADTEST_REPORTERS_COUNT", "200")))
-        (scratch / "reporters.txt").write_text("\n".join(reporters) + "\n", encoding="utf-8")
+        sign_ins = int(env.get("LOADTEST_SIGN_INS", "30"))
+        sessions = _sessions(reporters, sign_ins)
+        (scratch / "reporters.txt").write_text(
+            "".join(f"{name}\t{sessions.get(name, '')}\n" for name in reporters),
+            encoding="utf-8",
+        )
+        cost = _sign_in_cost()
+        supervisors = int(env.get("LOADTEST_SUPERVISORS_COUNT", "10"))
+        # Sign-ins (a share of each spawned batch) at half what 2 workers can check.
+        share = (sign_ins + supervisors) / max(1, len(reporters) + supervisors)
+        spawn_rate = float(
+            env.get("LOADTEST_SPAWN_RATE") or max(1.0, min(20.0, 0.5 * 2 / cost / share))
+        )
+        print(
+            f"sign-in: PBKDF2 ({_iterations():,} iterations) {cost * 1000:.0f} ms of a core "
+            f"each here (load average {os.getloadavg()[0]:.2f}); {len(sessions)} reporters "
+            f"hold a session, {len(reporters) - len(sessions)} reporters and {supervisors} "
+            f"supervisors sign in through the form; spawn rate {spawn_rate:.1f}/s"
+        )
         from django.db import connections
 
         connections.close_all()
@@ -164,7 +192,7 @@ def main() -> int:
                 "-u",
                 str(users),
                 "-r",
-                "20",
+                f"{spawn_rate:.2f}",
                 "--run-time",
                 f"{seconds}s",
                 "--stop-timeout",
@@ -210,6 +238,48 @@ def _production_passwords() -> None:
     from tracker.models import User
 
     User.objects.update(password=make_password(PASSWORD))
+
+
+def _iterations() -> int:
+    from django.contrib.auth.hashers import get_hasher
+
+    return int(getattr(get_hasher(), "iterations", 0))
+
+
+def _sign_in_cost() -> float:
+    """Seconds of this process's CPU one password check takes with the production hasher."""
+    from django.contrib.auth.hashers import check_password, make_password
+    from province import PASSWORD  # bench/province.py
+
+    encoded = make_password(PASSWORD)
+    started = time.process_time()
+    check_password(PASSWORD, encoded)
+    return max(time.process_time() - started, 0.01)
+
+
+def _sessions(reporters: list[str], sign_ins: int) -> dict[str, str]:
+    """Session keys made now, as if the reporters had signed in that morning: every reporter's
+    but `sign_ins` of them, spread over the list (they sign in during the load)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from tracker.models import User
+
+    every = max(1, len(reporters) // sign_ins) if sign_ins else 0
+    signing_in = set(reporters[::every][:sign_ins]) if every else set()
+    held = [name for name in reporters if name not in signing_in]
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = {}
+    for user in User.objects.filter(username__in=held):
+        session = store()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys[user.username] = str(session.session_key)
+    return keys
 
 
 def _reporters(count: int) -> list[str]:
