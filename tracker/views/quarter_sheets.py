@@ -3,10 +3,11 @@ and uploads it back; every row is previewed with the form's rules, then the repo
 as drafts or submitted together — or, when some rows are refused, only the tasks without
 errors, if the person chooses so. Supervisors download any unit's sheet, or every unit's.
 
-A unit's sheet is built in the request: one unit's rows (a province department's 101 lead
-tasks and its co-tasks) take well under a second (bench/quarter_sheet.py). Every unit's sheet
-is a province's rows, so the worker builds it as an export job (views/exports.py shows its
-progress and offers the download); so does any unit's sheet on request (POST …/sheet/export/).
+A unit's sheet is built in the request: on bench/province.py's province the busiest unit has
+51 tasks in one document's period, a 16 KB sheet in 0.17 s and 6 queries. Every unit's sheet is
+the province's rows (2.4 MB; 25 s and 360 MB of memory on the loaded 2-core machine), so the
+worker builds it as an export job (views/exports.py shows its progress and offers the
+download); so does any unit's sheet on request (POST …/sheet/export/).
 """
 
 from __future__ import annotations
