@@ -199,7 +199,10 @@ def test_supervisors_download_any_unit_or_every_unit_through_the_worker(
         "quarter-sheet", args=[ten["q2"].pk]
     )
     every = table(through_the_worker(client, ten["q2"], django_capture_on_commit_callbacks))
-    assert len(every) == 20 and ExportJob.objects.get().params["unit"] is None
+    job = ExportJob.objects.get()
+    assert len(every) == 20 and job.params["unit"] is None
+    page = client.get(reverse("export-job", args=[job.pk])).content.decode()
+    assert "季度填报表（XLSX）" in page and reverse("quarter-sheet", args=[ten["q2"].pk]) in page
     only = table(download(client, ten["q2"], unit=units["czj"].pk))
     assert len(only) == 10 and {r["单位"] for r in only} == {"云江市财政局"}
     assert upload(client, ten["q2"], b"x").status_code == 404  # supervisors do not fill
