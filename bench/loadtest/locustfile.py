@@ -1,7 +1,8 @@
 """The load at the deadline (issue 19, item 6): reporters sign in, open 我的任务 and save and
 submit their reports (through the HTML form, or through the API), while supervisors reload the
-dashboard and the review queue. Started by bench/loadtest/run.py (`make loadtest`), which
-builds the province, starts gunicorn and a Celery worker, and checks the database afterwards.
+dashboard and work through the review queue, approving reports. Started by
+bench/loadtest/run.py (`make loadtest`), which builds the province, starts gunicorn and a Celery
+worker, and checks the database afterwards.
 
 Every report a reporter saw accepted is appended to LOADTEST_LEDGER (one JSON line: the
 responsibility, the period, the figures sent), for run.py's check that each exists exactly once
@@ -36,6 +37,9 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 WORK = re.compile(r'href="/work/(\d+)/(\d+)/"')
 TARGET = re.compile(r'name="target-(\d+)"')
 VERSION = re.compile(r'name="version"[^>]*value="(\d*)"|value="(\d*)"[^>]*name="version"')
+APPROVE_VERSION = re.compile(
+    r'name="decision" value="approve"><input type="hidden" name="version" value="(\d+)"'
+)
 ASSIGNMENT_VERSION = re.compile(r'name="assignment_version"[^>]*value="(\d+)"')
 
 
@@ -228,7 +232,7 @@ class Reporter(HttpUser):
 
 
 class Supervisor(HttpUser):
-    """督查人员 reloading the dashboard and working through the review queue."""
+    """督查人员 reloading the dashboard and working through the review queue, approving."""
 
     fixed_count = int(os.environ.get("LOADTEST_SUPERVISORS_COUNT", "10"))
     wait_time = between(2, 5)
@@ -243,12 +247,38 @@ class Supervisor(HttpUser):
 
     @task(2)
     def review(self) -> None:
+        """Open the queue, a report in it, and approve it (审核通过) as the page's form does."""
         if not self.ready:
             return
         queue = self.client.get("/reviews/", name="review queue")
         reports = re.findall(r'href="/reports/(\d+)/"', queue.text)
-        if reports:
-            self.client.get(f"/reports/{random.choice(reports)}/", name="report page")
+        if not reports:
+            return
+        report = random.choice(reports)
+        page = self.client.get(f"/reports/{report}/", name="report page")
+        token = CSRF.search(page.text)
+        version = APPROVE_VERSION.search(page.text)
+        if token is None or version is None:
+            return  # not approvable (already reviewed, or the supervisor may not)
+        url = f"/reports/{report}/review/"
+        with self.client.post(
+            url,
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "decision": "approve",
+                "version": version.group(1),
+            },
+            headers={"Referer": f"{self.host}/reports/{report}/"},
+            name="approve",
+            allow_redirects=False,
+            catch_response=True,
+        ) as answer:
+            # 400: another supervisor approved it (or the unit changed it) since the page was
+            # read; the refusal is the right answer, not an error.
+            if answer.status_code in (302, 400):
+                answer.success()
+            else:
+                answer.failure(f"approve: HTTP {answer.status_code}")
 
 
 @events.quitting.add_listener
