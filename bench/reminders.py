@@ -26,10 +26,11 @@ import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from _databases import create_database, drop_database, is_postgres  # noqa: E402 - bench/
 
 UNITS = 1_500  # × (one contact + one reporter) = 3,000 recipients
 ASSIGNMENTS = 2_000
@@ -42,29 +43,11 @@ NOW_TEXT = "2026-06-18T09:00:00+08:00"
 
 
 def _isolated_database(scratch: str) -> tuple[str, str | None]:
-    """(DATABASE_URL for the bench, PostgreSQL database to drop afterwards)."""
+    """(DATABASE_URL for the bench, the admin URL to drop it with afterwards, or None)."""
     given = os.environ.get("DATABASE_URL", "")
-    if given.startswith(("postgres://", "postgresql://")):
-        parsed = urlparse(given)
-        name = f"bench_reminders_{os.getpid()}"
-        import psycopg
-
-        admin = urlunparse(parsed._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return urlunparse(parsed._replace(path=f"/{name}")), admin
+    if is_postgres(given):
+        return create_database(given, f"bench_reminders_{os.getpid()}")
     return f"sqlite:///{scratch}/bench.sqlite3", None
-
-
-def _drop(admin: str | None, url: str) -> None:
-    if admin is None:
-        return
-    import psycopg
-
-    name = urlparse(url).path.lstrip("/")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> int:
@@ -84,7 +67,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        _drop(admin, url)
+        drop_database(admin, url)
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -743,3 +743,87 @@ def raise_problem(
         now=PROBLEM_RAISED,
     )
     return Problem.objects.get(description=text)
+
+
+# --- the reminder stack's quarter: a dozen units, each with a contact address, due in 7 days ---
+
+STACK_UNITS = 12
+
+
+def a_quarter_due_in_seven_days() -> set[str]:
+    """Today's quarter, due in seven days, for STACK_UNITS units with a contact address each
+    (the first leads); their addresses."""
+    from django.utils import timezone
+
+    from tests.factories import make_assignment, make_document, make_responsibility
+    from tracker.models import ReportingPeriod, Unit, UnitContact, User
+    from tracker.periods import local_today
+
+    today = local_today(timezone.now())
+    document = make_document(year=today.year)
+    assignment = make_assignment(document, title="重点项目建设")
+    ReportingPeriod.objects.create(
+        document=document,
+        year=today.year,
+        quarter=(today.month - 1) // 3 + 1,
+        starts_on=today - timedelta(days=60),
+        ends_on=today + timedelta(days=20),
+        opens_on=today - timedelta(days=3),
+        due_on=today + timedelta(days=7),
+        first_checkpoint_on=today + timedelta(days=30),
+        second_checkpoint_on=today + timedelta(days=30),
+    )
+    addresses = set()
+    for n in range(STACK_UNITS):
+        unit = Unit.objects.create(name=f"测试单位{n:02d}")
+        make_responsibility(assignment, unit, "lead" if n == 0 else "co")
+        address = f"unit{n:02d}@yunjiang.example.cn"
+        UnitContact.objects.create(unit=unit, email=address)
+        addresses.add(address)
+    User.objects.create_user("dcs", email="dcs@yunjiang.example.cn", role=User.Role.SUPERVISOR)
+    return addresses
+
+
+# --- the government work report's headline indicators and a statistics sheet -------------------
+
+HEADLINE_REPORT = """2026年云江市政府工作报告
+各位代表：
+现在，我代表市人民政府向大会报告工作，请予审议。
+一、2026年主要预期目标
+今年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右；规模以上工业增加值增长8%；\
+固定资产投资增长7%；社会消费品零售总额增长6.5%；一般公共预算收入增长5%；城镇居民人均可支配收入\
+增长6.5%；农村居民人均可支配收入增长7.5%；城镇调查失业率控制在5.5%以内；城乡居民收入比缩小至2.1以内。
+二、重点工作
+（一）扩大有效投资。全年实施重点项目200个，完成投资400亿元。（牵头单位：市发展改革委）
+"""
+
+HEADLINE_DEPARTMENTS = {
+    "云江市统计局": "市统计局",
+    "云江市工业和信息化局": "市工信局",
+    "云江市商务局": "市商务局",
+    "云江市人力资源和社会保障局": "市人社局",
+    "云江市农业农村局": "市农业农村局",
+}
+
+# 8 rows: six the report tracks, one it does not (粮食产量), one that could be either income.
+STATISTICS_SHEET = [
+    ["指标名称", "本期累计值", "计量单位", "同比增长", "数据截至"],
+    ["地区生产总值", "1012.5", "亿元", "5.8", "2026年1-9月"],
+    ["规模以上工业增加值", "", "", "7.5", "2026-09"],
+    ["全市固定资产投资增速", "", "", "4", "2026-09"],
+    ["城镇调查失业率", "5.3", "%", "", "2026-09"],
+    ["城乡居民收入比", "1.69", "", "", "2026-09"],
+    ["一般公共预算收入", "86.2", "亿元", "5.2", "9月"],
+    ["粮食产量", "45.1", "万吨", "1.2", "2026-09"],
+    ["居民人均可支配收入", "38000", "元", "6.0", "2026-09"],
+]
+
+
+def statistics_csv(rows: list[list[str]]) -> bytes:
+    """Rows as a statistics bureau's CSV export (UTF-8 with BOM, as Excel saves it)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")

@@ -1,12 +1,14 @@
 """The load at the deadline (issue 19, item 6): reporters sign in, open 我的任务 and save and
 submit their reports (through the HTML form, or through the API), while supervisors reload the
-dashboard and the review queue. Started by bench/loadtest/run.py (`make loadtest`), which
-builds the province, starts gunicorn and a Celery worker, and checks the database afterwards.
+dashboard and work through the review queue, approving reports. Started by
+bench/loadtest/run.py (`make loadtest`), which builds the province, starts gunicorn and a Celery
+worker, and checks the database afterwards.
 
 Every report a reporter saw accepted is appended to LOADTEST_LEDGER (one JSON line: the
 responsibility, the period, the figures sent), for run.py's check that each exists exactly once
-with its values. The reporters' usernames come from LOADTEST_REPORTERS (one per line), each
-taken by one simulated user.
+with its values. The reporters come from LOADTEST_REPORTERS (one per line: the username and,
+after a tab, a session key made before the load, or nothing for one who signs in through the
+form), each taken by one simulated user, who keeps the session for the whole run.
 """
 
 from __future__ import annotations
@@ -24,16 +26,20 @@ PASSWORD = os.environ.get("LOADTEST_PASSWORD", "province2026")
 SUPERVISOR = os.environ.get("LOADTEST_SUPERVISOR", "dcs")
 LEDGER = os.environ.get("LOADTEST_LEDGER", "loadtest-ledger.jsonl")
 _reporters = [
-    line.strip()
+    (*line.rstrip("\n").split("\t"), "")[:2]
     for line in open(os.environ.get("LOADTEST_REPORTERS", "reporters.txt"), encoding="utf-8")
     if line.strip()
 ]
+SESSION_COOKIE = "sessionid"
 _lock = threading.Lock()
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 WORK = re.compile(r'href="/work/(\d+)/(\d+)/"')
 TARGET = re.compile(r'name="target-(\d+)"')
 VERSION = re.compile(r'name="version"[^>]*value="(\d*)"|value="(\d*)"[^>]*name="version"')
+APPROVE_VERSION = re.compile(
+    r'name="decision" value="approve"><input type="hidden" name="version" value="(\d+)"'
+)
 ASSIGNMENT_VERSION = re.compile(r'name="assignment_version"[^>]*value="(\d+)"')
 
 
@@ -71,8 +77,12 @@ class Reporter(HttpUser):
 
     def on_start(self) -> None:
         with _lock:
-            self.username = _reporters.pop() if _reporters else ""
-        self.ready = bool(self.username) and _sign_in(self, self.username)
+            self.username, session = _reporters.pop() if _reporters else ("", "")
+        if session:
+            self.client.cookies.set(SESSION_COOKIE, session)
+            self.ready = bool(self.username)
+        else:
+            self.ready = bool(self.username) and _sign_in(self, self.username)
         self.done: set[tuple[int, int]] = set()
 
     @task
@@ -178,8 +188,7 @@ class Reporter(HttpUser):
         version: str,
         assignment_version: str,
     ) -> None:
-        csrf = self.client.cookies.get("csrftoken", "")
-        headers = {"X-CSRFToken": csrf, "Referer": f"{self.host}/api/reports/"}
+        headers = self._api_auth_headers()
         body: dict[str, Any] = {
             "responsibility": responsibility,
             "period": period,
@@ -214,9 +223,16 @@ class Reporter(HttpUser):
             {"responsibility": responsibility, "period": period, "values": figures, "via": "api"}
         )
 
+    def _api_auth_headers(self) -> dict[str, str]:
+        """How the API calls authenticate — the one place to change when the API moves from
+        sessions and HTTP Basic to Bearer tokens: the page's session cookie, with its CSRF
+        token (SessionAuthentication checks it) and a same-origin Referer."""
+        csrf = self.client.cookies.get("csrftoken", "")
+        return {"X-CSRFToken": csrf, "Referer": f"{self.host}/api/reports/"}
+
 
 class Supervisor(HttpUser):
-    """督查人员 reloading the dashboard and working through the review queue."""
+    """督查人员 reloading the dashboard and working through the review queue, approving."""
 
     fixed_count = int(os.environ.get("LOADTEST_SUPERVISORS_COUNT", "10"))
     wait_time = between(2, 5)
@@ -231,12 +247,38 @@ class Supervisor(HttpUser):
 
     @task(2)
     def review(self) -> None:
+        """Open the queue, a report in it, and approve it (审核通过) as the page's form does."""
         if not self.ready:
             return
         queue = self.client.get("/reviews/", name="review queue")
         reports = re.findall(r'href="/reports/(\d+)/"', queue.text)
-        if reports:
-            self.client.get(f"/reports/{random.choice(reports)}/", name="report page")
+        if not reports:
+            return
+        report = random.choice(reports)
+        page = self.client.get(f"/reports/{report}/", name="report page")
+        token = CSRF.search(page.text)
+        version = APPROVE_VERSION.search(page.text)
+        if token is None or version is None:
+            return  # not approvable (already reviewed, or the supervisor may not)
+        url = f"/reports/{report}/review/"
+        with self.client.post(
+            url,
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "decision": "approve",
+                "version": version.group(1),
+            },
+            headers={"Referer": f"{self.host}/reports/{report}/"},
+            name="approve",
+            allow_redirects=False,
+            catch_response=True,
+        ) as answer:
+            # 400: another supervisor approved it (or the unit changed it) since the page was
+            # read; the refusal is the right answer, not an error.
+            if answer.status_code in (302, 400):
+                answer.success()
+            else:
+                answer.failure(f"approve: HTTP {answer.status_code}")
 
 
 @events.quitting.add_listener

@@ -14,6 +14,16 @@ What it starts, all on 127.0.0.1 and all stopped at the end:
 - Locust, headless, for LOADTEST_SECONDS (default 150; the whole load is bounded to 3 minutes):
   200 reporters (LOADTEST_REPORTERS_COUNT) and 10 supervisors (LOADTEST_SUPERVISORS_COUNT).
 
+Sign-in: the server checks passwords with the production hasher (PBKDF2, Django's 1,000,000
+iterations), which costs about a second of one core per sign-in on this 2-core machine: 2
+gunicorn workers sign in at most a couple of people a second, so 210 people signing in within
+the first ten seconds queued for a minute (the earlier run's sign-in p50 of 49 s). On the
+25th most people are signed in already (a session lasts TRACKER_SESSION_SECONDS, 8 hours), so
+each simulated person holds a session made before the load, as one made that morning, and
+LOADTEST_SIGN_INS of the reporters (default 30) and every supervisor sign in through the form
+during it; the ramp (LOADTEST_SPAWN_RATE per second, default from the measured hash cost) keeps
+those sign-ins below what the workers can check.
+
 Printed: requests per second, p50/p95/p99 per request type, the errors, then the database check.
 Exit status 1 on any request error, a lost or duplicated report, or a value that differs.
 Not part of `make test`.
@@ -31,14 +41,16 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 REPO = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
+
+from _databases import create_database, drop_database, is_postgres  # noqa: E402 - bench/
 
 MAX_SECONDS = 180
 
@@ -66,14 +78,11 @@ def main() -> int:
     broker = os.environ.get("LOADTEST_BROKER_URL", "redis://127.0.0.1:6379/15")
     scale = float(os.environ.get("LOADTEST_SCALE", "1"))
     seconds = min(int(os.environ.get("LOADTEST_SECONDS", "150")), MAX_SECONDS)
-    if not given.startswith(("postgres://", "postgresql://")):
+    if not is_postgres(given):
         raise SystemExit("LOADTEST_DATABASE_URL must name a PostgreSQL server")
-    import psycopg
-
-    parsed = urlparse(given)
-    name = f"tracker_loadtest_{os.getpid()}"
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    url = urlunparse(parsed._replace(path=f"/{name}"))
+    template = os.environ.get("LOADTEST_TEMPLATE", "")
+    # A province bench/province.py kept (--keep) is copied by the server, in seconds.
+    url, admin = create_database(given, f"tracker_loadtest_{os.getpid()}", template=template)
     scratch = Path(tempfile.mkdtemp(prefix="loadtest-"))
     env = {
         **os.environ,
@@ -87,13 +96,6 @@ def main() -> int:
         "CELERY_TASK_DEFAULT_QUEUE": f"loadtest-{os.getpid()}",
     }
     os.environ.update(env)
-    template = os.environ.get("LOADTEST_TEMPLATE", "")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if template:
-            # A province bench/province.py kept (--keep): copied by the server, in seconds.
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        else:
-            conn.execute(f'CREATE DATABASE "{name}"')
     processes: list[subprocess.Popen[bytes]] = []
     try:
         import django
@@ -112,7 +114,25 @@ def main() -> int:
             Builder(scale).build()
         print(f"province ready in {time.perf_counter() - started:.0f} s")
         reporters = _reporters(int(env.get("LOADTEST_REPORTERS_COUNT", "200")))
-        (scratch / "reporters.txt").write_text("\n".join(reporters) + "\n", encoding="utf-8")
+        sign_ins = int(env.get("LOADTEST_SIGN_INS", "30"))
+        sessions = _sessions(reporters, sign_ins)
+        (scratch / "reporters.txt").write_text(
+            "".join(f"{name}\t{sessions.get(name, '')}\n" for name in reporters),
+            encoding="utf-8",
+        )
+        cost = _sign_in_cost()
+        supervisors = int(env.get("LOADTEST_SUPERVISORS_COUNT", "10"))
+        # Sign-ins (a share of each spawned batch) at half what 2 workers can check.
+        share = (sign_ins + supervisors) / max(1, len(reporters) + supervisors)
+        spawn_rate = float(
+            env.get("LOADTEST_SPAWN_RATE") or max(1.0, min(20.0, 0.5 * 2 / cost / share))
+        )
+        print(
+            f"sign-in: PBKDF2 ({_iterations():,} iterations) {cost * 1000:.0f} ms "
+            f"each here (load average {os.getloadavg()[0]:.2f}); {len(sessions)} reporters "
+            f"hold a session, {len(reporters) - len(sessions)} reporters and {supervisors} "
+            f"supervisors sign in through the form; spawn rate {spawn_rate:.1f}/s"
+        )
         from django.db import connections
 
         connections.close_all()
@@ -162,6 +182,7 @@ def main() -> int:
             env.get("LOADTEST_SUPERVISORS_COUNT", "10")
         )
         print(f"locust: {users} users for {seconds} s against {host} (gunicorn, 2 workers)")
+        load_started = datetime.now(UTC)
         locust = subprocess.run(
             [
                 str(BIN / "locust"),
@@ -173,7 +194,7 @@ def main() -> int:
                 "-u",
                 str(users),
                 "-r",
-                "20",
+                f"{spawn_rate:.2f}",
                 "--run-time",
                 f"{seconds}s",
                 "--stop-timeout",
@@ -192,6 +213,7 @@ def main() -> int:
             },
         )
         checked = _check(ledger)
+        _print_reviews(load_started)
         failed = locust.returncode != 0 or not checked
         print("LOADTEST " + ("FAILED" if failed else "PASSED"))
         return 1 if failed else 0
@@ -206,8 +228,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin, url)
         shutil.rmtree(scratch, ignore_errors=True)
 
 
@@ -220,6 +241,49 @@ def _production_passwords() -> None:
     from tracker.models import User
 
     User.objects.update(password=make_password(PASSWORD))
+
+
+def _iterations() -> int:
+    from django.contrib.auth.hashers import get_hasher
+
+    return int(getattr(get_hasher(), "iterations", 0))
+
+
+def _sign_in_cost() -> float:
+    """Seconds one password check takes with the production hasher, by the clock: on a machine
+    others load too, what a gunicorn worker waits, not only the core's time."""
+    from django.contrib.auth.hashers import check_password, make_password
+    from province import PASSWORD  # bench/province.py
+
+    encoded = make_password(PASSWORD)
+    started = time.perf_counter()
+    check_password(PASSWORD, encoded)
+    return max(time.perf_counter() - started, 0.01)
+
+
+def _sessions(reporters: list[str], sign_ins: int) -> dict[str, str]:
+    """Session keys made now, as if the reporters had signed in that morning: every reporter's
+    but `sign_ins` of them, spread over the list (they sign in during the load)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from tracker.models import User
+
+    every = max(1, len(reporters) // sign_ins) if sign_ins else 0
+    signing_in = set(reporters[::every][:sign_ins]) if every else set()
+    held = [name for name in reporters if name not in signing_in]
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = {}
+    for user in User.objects.filter(username__in=held):
+        session = store()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys[user.username] = str(session.session_key)
+    return keys
 
 
 def _reporters(count: int) -> list[str]:
@@ -236,6 +300,15 @@ def _reporters(count: int) -> list[str]:
         .values_list("username", flat=True)
         .distinct()[:count]
     )
+
+
+def _print_reviews(since: datetime) -> None:
+    from tracker.models import ProgressReport
+
+    approved = ProgressReport.objects.filter(
+        status=ProgressReport.Status.APPROVED, reviewed_at__gte=since
+    ).count()
+    print(f"review: {approved} reports approved by the supervisors during the load")
 
 
 def _check(ledger: Path) -> bool:
@@ -261,7 +334,8 @@ def _check(ledger: Path) -> bool:
             problems.append(f"{entry}: {len(rows)} reports")
             continue
         report = rows[0]
-        if report.status != ProgressReport.Status.SUBMITTED:
+        # The supervisors approve some of them during the load.
+        if report.status not in (ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED):
             problems.append(f"report {report.pk}: status {report.status}")
         stored = {str(v.target_id): v.actual for v in TargetValue.objects.filter(report=report)}
         sent = {t: Decimal(v) for t, v in entry["values"].items()}

@@ -20,7 +20,7 @@ from docx import Document as DocxDocument
 
 from tests.e2e.pages import sign_in
 from tests.factories import make_assignment, make_document, make_periods, make_responsibility
-from tests.tracker.services.reminders.test_production_stack import Mailbox, free_port, smtp_server
+from tests.workers import Mailbox, free_port, smtp_server
 from tracker.models import LeaderScope, Notice, SupervisionAction, User
 from tracker.periods import SHANGHAI
 from tracker.services.reminders.send import reminder_digest_send_one

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from tests.e2e.test_quarter_in_browser import sign_in
+from tests.e2e.pages import sign_in
 from tests.factories import (
     make_assignment,
     make_document,

@@ -621,6 +621,7 @@ NOT_PAGES = {
     "quarter-sheet-download": "a file",
     "quarter-sheet-upload": "POST only",
     "quarter-sheet-confirm": "POST only",
+    "quarter-sheet-export": "POST only (the worker builds the file: export-job)",
     "export-download": "a file",
     "set_language": "the language switcher's POST",
     "logout": "POST only",

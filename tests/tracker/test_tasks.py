@@ -142,9 +142,10 @@ def test_celery_configuration_for_the_calendar(settings):
 # --- export jobs ---------------------------------------------------------------------------------
 
 
-def _export_through_worker(monkeypatch) -> None:
-    """A supervisor asks for the analysis as .docx; a real worker takes the job from the broker,
-    builds the file into the shared media folder, and the job records its cost."""
+def _export_through_worker(monkeypatch, *, kind: str, params, language: str = "zh-hans"):
+    """A supervisor asks for a file (params: the quarter's period → the job's parameters); a
+    real worker takes the job from the broker, builds the file into the shared media folder,
+    and the job records its cost. The finished job."""
     from tracker.celery import app
     from tracker.models import ExportJob, User
     from tracker.services.export_jobs import export_request
@@ -166,9 +167,7 @@ def _export_through_worker(monkeypatch) -> None:
         TRACKER_MEDIA_ROOT=str(settings.MEDIA_ROOT),
     )
     with celery_worker(env) as worker:
-        job = export_request(
-            actor=supervisor, kind="analysis", params={"period": q2.pk, "format": "docx"}
-        )
+        job = export_request(actor=supervisor, kind=kind, params=params(q2), language=language)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             job.refresh_from_db()
@@ -177,10 +176,17 @@ def _export_through_worker(monkeypatch) -> None:
             assert worker.poll() is None, "the worker exited early"
             time.sleep(0.3)
     assert job.status == ExportJob.Status.DONE, job.error
-    assert job.filename.endswith("2026年二季度分析.docx")
     assert job.cpu_seconds is not None and job.peak_memory_kb
     with job.file.open("rb") as handle:
         assert handle.read(2) == b"PK"
+    return job
+
+
+def _analysis_through_worker(monkeypatch) -> None:
+    job = _export_through_worker(
+        monkeypatch, kind="analysis", params=lambda q2: {"period": q2.pk, "format": "docx"}
+    )
+    assert job.filename.endswith("2026年二季度分析.docx")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -188,7 +194,32 @@ def test_embedded_worker_builds_an_export(monkeypatch):
     if not settings.CELERY_BROKER_URL.startswith("filesystem://") or connection.vendor != "sqlite":
         pytest.skip("the embedded stack: filesystem broker and SQLite")
     with time_machine.travel(NOW, tick=True):
-        _export_through_worker(monkeypatch)
+        _analysis_through_worker(monkeypatch)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_embedded_worker_builds_every_units_quarter_sheet_in_the_requesters_language(monkeypatch):
+    """The every-unit sheet asked for from an English page: the worker (another process, whose
+    own default is Chinese) builds the file and names it in English."""
+    if not settings.CELERY_BROKER_URL.startswith("filesystem://") or connection.vendor != "sqlite":
+        pytest.skip("the embedded stack: filesystem broker and SQLite")
+    from openpyxl import load_workbook
+
+    from tracker.quarter_sheets import SHEET
+
+    with time_machine.travel(NOW, tick=True):
+        job = _export_through_worker(
+            monkeypatch,
+            kind="quarter_sheet",
+            params=lambda q2: {"period": q2.pk, "unit": None},
+            language="en",
+        )
+    assert job.params["language"] == "en"
+    assert job.filename == "Q2 2026-All units-The period's sheet.xlsx"
+    assert job.stage == "Done"
+    with job.file.open("rb") as handle:
+        rows = list(load_workbook(handle)[SHEET].iter_rows(min_row=3, values_only=True))
+    assert len({row[2] for row in rows}) == 3  # every unit's rows: three units
 
 
 @pytest.mark.services
@@ -196,4 +227,4 @@ def test_embedded_worker_builds_an_export(monkeypatch):
 def test_worker_builds_an_export_through_redis_into_postgresql(monkeypatch):
     assert connection.vendor == "postgresql"
     with time_machine.travel(NOW, tick=True):
-        _export_through_worker(monkeypatch)
+        _analysis_through_worker(monkeypatch)

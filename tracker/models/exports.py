@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 class ExportJob(models.Model):
     class Kind(models.TextChoices):
         ANALYSIS = "analysis", _("季度分析")
+        QUARTER_SHEET = "quarter_sheet", _("季度填报表")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
@@ -25,7 +26,9 @@ class ExportJob(models.Model):
     # The id is in the page's address; a random one says nothing about other people's jobs.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind)
-    # What the builder needs, JSON-safe: for the analysis {"period": id, "format": "xlsx"}.
+    # What the builder needs, JSON-safe, with the requester's language: for the analysis
+    # {"period": id, "format": "xlsx", "language": "zh-hans"}; for a quarter sheet
+    # {"period": id, "unit": id or None for every unit, "language": …}.
     params = models.JSONField(_("参数"), default=dict)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,7 +4,8 @@ a web request, and a web worker held for half a minute serves nobody else meanwh
 
 Asking twice for the same file while the first request is still waiting or running gives the
 same job, so a double click or a reload queues nothing more. The builder runs as the person who
-asked, so the file holds exactly what they could read on the page.
+asked, so the file holds exactly what they could read on the page, and in the language they
+read it in (the job records it; the worker builds under it).
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tracker.celery import queue
 from tracker.exports import bulletin_docx, bulletin_filename, bulletin_xlsx
 from tracker.models import AnalysisBulletin, ExportJob, ReportingPeriod, User
 from tracker.periods import local_today
+from tracker.quarter_sheets import write_sheet
 from tracker.selectors.bulletin import bulletin_content
+from tracker.selectors.quarter_sheets import sheet_items, sheet_rows
 from tracker.services.errors import Refused
 
 EXPORT_TASK = "tracker.tasks.export_run"
@@ -72,15 +75,50 @@ def _analysis(job: ExportJob, step: Step) -> Built:
     return Built(render_file(content), bulletin_filename(content, fmt), content_type)
 
 
-BUILDERS: dict[str, Builder] = {ExportJob.Kind.ANALYSIS: _analysis}
+def quarter_sheet_build(
+    user: User, period: ReportingPeriod, *, unit_id: int | None, step: Step | None = None
+) -> Built | None:
+    """A period's quarter sheet (季度填报表) as `user` may read it: one unit's rows, or with
+    `unit_id` None every unit's; None when it would have no row. Shared by the job and the
+    page's direct download of a single unit's sheet."""
+    items = sheet_items(user, period, unit_id=unit_id)
+    if not items:
+        return None
+    if step is not None:
+        step(_("生成文件"), 50)
+    who = items[0].responsibility.unit.name if unit_id is not None else _("全部单位")
+    title = f"{period.document.title} · {period.label} · {who}"
+    data = write_sheet(title, sheet_rows(items, period))
+    filename = f"{period.label}-{who}-{_('季度填报表')}.xlsx".replace("/", "-")
+    return Built(data, filename, XLSX)
 
 
-def export_request(*, actor: User, kind: str, params: dict[str, Any]) -> ExportJob:
-    """The job building this file for `actor`: a waiting or running one for the same file, else
-    a new one, queued for the worker once it is committed. The caller has checked that `actor`
-    may read what the file holds."""
+def _quarter_sheet(job: ExportJob, step: Step) -> Built:
+    period = ReportingPeriod.objects.select_related("document").get(pk=job.params["period"])
+    step(_("读取报告"), 10)
+    built = quarter_sheet_build(job.requested_by, period, unit_id=job.params["unit"], step=step)
+    if built is None:
+        # Nothing the person may read any longer (their unit's tasks moved meanwhile).
+        raise ExportRefused(_("该周期没有可导出的任务。"))
+    return built
+
+
+BUILDERS: dict[str, Builder] = {
+    ExportJob.Kind.ANALYSIS: _analysis,
+    ExportJob.Kind.QUARTER_SHEET: _quarter_sheet,
+}
+
+
+def export_request(*, actor: User, kind: str, params: dict[str, Any], language: str) -> ExportJob:
+    """The job building this file for `actor` in `language` (the page's, LANGUAGE_CODE): a
+    waiting or running one for the same file, else a new one, queued for the worker once it is
+    committed. The caller has checked that `actor` may read what the file holds."""
     if kind not in BUILDERS:
         raise ExportRefused(_("不支持的导出类型。"))
+    if language not in dict(settings.LANGUAGES):
+        raise ExportRefused(_("不支持的语言。"))
+    # In the parameters, so the same file asked for in another language is another job.
+    params = {**params, "language": language}
     with transaction.atomic():
         # Serialises one person's requests, so two clicks cannot both miss the pending job.
         User.objects.select_for_update().filter(pk=actor.pk).first()
@@ -136,6 +174,13 @@ def export_run(*, job_id: str) -> bool:
     if not _claim(job_id, timezone.now()):
         return False
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    # The requester's language, for the file and for the stages their page shows; jobs queued
+    # before the language was recorded are built in the site's.
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        return _build(job)
+
+
+def _build(job: ExportJob) -> bool:
     cpu = time.process_time()
 
     def step(stage: str, progress: int) -> None:

@@ -98,7 +98,10 @@ def analysis_export(request: HttpRequest, period_id: int, fmt: str) -> HttpRespo
     user = current_user(request)
     period = access.period_for_user(user, period_id)
     job = export_request(
-        actor=user, kind=ExportJob.Kind.ANALYSIS, params={"period": period.pk, "format": fmt}
+        actor=user,
+        kind=ExportJob.Kind.ANALYSIS,
+        params={"period": period.pk, "format": fmt},
+        language=request.LANGUAGE_CODE,
     )
     return redirect("export-job", job_id=job.pk)
 

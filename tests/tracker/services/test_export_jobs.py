@@ -8,11 +8,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from tests.samples import NOW, reported_quarter
 from tracker.models import ExportJob, User
+from tracker.quarter_sheets import SHEET
 from tracker.services import export_jobs
 from tracker.services.export_jobs import (
     ExportRefused,
@@ -35,9 +36,12 @@ def quarter():
     return reported_quarter(units=4, tasks=5)
 
 
-def _ask(user, period, fmt="xlsx") -> ExportJob:
+def _ask(user, period, fmt="xlsx", language="zh-hans") -> ExportJob:
     return export_request(
-        actor=user, kind=ExportJob.Kind.ANALYSIS, params={"period": period.pk, "format": fmt}
+        actor=user,
+        kind=ExportJob.Kind.ANALYSIS,
+        params={"period": period.pk, "format": fmt},
+        language=language,
     )
 
 
@@ -55,7 +59,7 @@ def test_asking_again_while_the_job_waits_gives_the_same_job(supervisor, quarter
 
 def test_an_unknown_kind_is_refused(supervisor):
     with pytest.raises(ExportRefused):
-        export_request(actor=supervisor, kind="payroll", params={})
+        export_request(actor=supervisor, kind="payroll", params={}, language="zh-hans")
     assert not ExportJob.objects.exists()
 
 
@@ -142,3 +146,53 @@ def test_prune_deletes_old_jobs_and_their_files(supervisor, quarter, settings):
     assert export_jobs_prune(now=later) == 1
     assert not storage.exists(name)
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_the_requesters_language_is_part_of_the_request(supervisor, quarter):
+    """The same file asked for from an English page and a Chinese one: two files."""
+    _document, q2 = quarter
+    chinese, english = _ask(supervisor, q2), _ask(supervisor, q2, language="en")
+    assert chinese.params["language"] == "zh-hans" and english.params["language"] == "en"
+    assert chinese.pk != english.pk
+    assert _ask(supervisor, q2, language="en").pk == english.pk
+    with pytest.raises(ExportRefused):
+        _ask(supervisor, q2, language="fr")
+
+
+def test_the_worker_builds_in_the_requesters_language(supervisor, quarter):
+    _document, q2 = quarter
+    jobs = {
+        language: export_request(
+            actor=supervisor,
+            kind=ExportJob.Kind.QUARTER_SHEET,
+            params={"period": q2.pk, "unit": None},
+            language=language,
+        )
+        for language in ("en", "zh-hans")
+    }
+    for job in jobs.values():
+        assert export_run(job_id=str(job.pk)) is True
+        job.refresh_from_db()
+    assert jobs["en"].filename == "Q2 2026-All units-The period's sheet.xlsx"
+    assert jobs["en"].stage == "Done"
+    assert jobs["zh-hans"].filename == "2026年二季度-全部单位-季度填报表.xlsx"
+    assert jobs["zh-hans"].stage == "已完成"
+    # The worker's own language is left as it was.
+    assert translation.get_language() == "zh-hans"
+
+
+def test_a_quarter_sheet_job_holds_what_the_requester_may_read(quarter):
+    """A reporter's job: their unit's rows only, as on the page."""
+    document, q2 = quarter
+    reporter = User.objects.get(username=f"u0-{document.pk}")
+    job = export_request(
+        actor=reporter,
+        kind=ExportJob.Kind.QUARTER_SHEET,
+        params={"period": q2.pk, "unit": reporter.unit_id},
+        language="zh-hans",
+    )
+    export_run(job_id=str(job.pk))
+    job.refresh_from_db()
+    with job.file.open("rb") as handle:
+        rows = list(load_workbook(handle)[SHEET].iter_rows(min_row=3, values_only=True))
+    assert rows and {row[2] for row in rows} == {reporter.unit.name}

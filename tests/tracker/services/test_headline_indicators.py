@@ -4,13 +4,17 @@ saved as the indicators' reports; the headline panel shows the lights the rules 
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
+from tests.samples import (
+    HEADLINE_DEPARTMENTS,
+    HEADLINE_REPORT,
+    STATISTICS_SHEET,
+    statistics_csv,
+)
 from tracker.formatting import target_text
 from tracker.models import (
     Assignment,
@@ -35,43 +39,11 @@ from tracker.statistics_files import parse_month, read_statistics
 
 pytestmark = pytest.mark.django_db
 
-REPORT = """2026年云江市政府工作报告
-各位代表：
-现在，我代表市人民政府向大会报告工作，请予审议。
-一、2026年主要预期目标
-今年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右；规模以上工业增加值增长8%；\
-固定资产投资增长7%；社会消费品零售总额增长6.5%；一般公共预算收入增长5%；城镇居民人均可支配收入\
-增长6.5%；农村居民人均可支配收入增长7.5%；城镇调查失业率控制在5.5%以内；城乡居民收入比缩小至2.1以内。
-二、重点工作
-（一）扩大有效投资。全年实施重点项目200个，完成投资400亿元。（牵头单位：市发展改革委）
-"""
-
-DEPARTMENTS = {
-    "云江市统计局": "市统计局",
-    "云江市工业和信息化局": "市工信局",
-    "云江市商务局": "市商务局",
-    "云江市人力资源和社会保障局": "市人社局",
-    "云江市农业农村局": "市农业农村局",
-}
-
-# 8 rows: six the report tracks, one it does not (粮食产量), one that could be either income.
-SHEET = [
-    ["指标名称", "本期累计值", "计量单位", "同比增长", "数据截至"],
-    ["地区生产总值", "1012.5", "亿元", "5.8", "2026年1-9月"],
-    ["规模以上工业增加值", "", "", "7.5", "2026-09"],
-    ["全市固定资产投资增速", "", "", "4", "2026-09"],
-    ["城镇调查失业率", "5.3", "%", "", "2026-09"],
-    ["城乡居民收入比", "1.69", "", "", "2026-09"],
-    ["一般公共预算收入", "86.2", "亿元", "5.2", "9月"],
-    ["粮食产量", "45.1", "万吨", "1.2", "2026-09"],
-    ["居民人均可支配收入", "38000", "元", "6.0", "2026-09"],
-]
-
 
 @pytest.fixture
 def bureaus(units):
     made = dict(units)
-    for name, alias in DEPARTMENTS.items():
+    for name, alias in HEADLINE_DEPARTMENTS.items():
         unit = Unit.objects.create(name=name, parent=units["city"])
         UnitAlias.objects.create(alias=alias, unit=unit)
         made[alias] = unit
@@ -81,16 +53,10 @@ def bureaus(units):
 @pytest.fixture
 def published(bureaus, supervisor):
     document = document_import(
-        data=REPORT.encode(), source_name="2026年政府工作报告.txt", actor=supervisor
+        data=HEADLINE_REPORT.encode(), source_name="2026年政府工作报告.txt", actor=supervisor
     ).document
     document_publish(document=document, actor=supervisor, today=date(2026, 1, 10))
     return document
-
-
-def _csv(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 def test_the_table_ships_the_usual_departments(db):
@@ -105,7 +71,7 @@ def test_the_table_ships_the_usual_departments(db):
 
 def test_headline_targets_become_tracked_indicators_with_suggested_departments(bureaus, supervisor):
     document = document_import(
-        data=REPORT.encode(), source_name="报告.txt", actor=supervisor
+        data=HEADLINE_REPORT.encode(), source_name="报告.txt", actor=supervisor
     ).document
     assert not Target.objects.filter(document=document, assignment__isnull=True).exists()
     headline = list(document.assignments.filter(is_headline=True).order_by("position"))
@@ -134,7 +100,7 @@ def test_the_table_is_reused_for_the_next_document(bureaus, supervisor):
         unit_names=["发改委"],
     )
     document = document_import(
-        data=REPORT.encode(), source_name="报告.txt", actor=supervisor
+        data=HEADLINE_REPORT.encode(), source_name="报告.txt", actor=supervisor
     ).document
     gdp = document.assignments.get(is_headline=True, title="地区生产总值")
     assert gdp.lead_units_text == ["云江市发展和改革委员会"] and gdp.responsible_units_text == []
@@ -152,7 +118,9 @@ def test_publishing_gives_each_headline_indicator_its_departments(published):
 
 
 def test_the_statistics_preview_matches_flags_and_refuses(published):
-    plan = statistics_plan(read_statistics(_csv(SHEET), "stats.csv"), year=2026)
+    plan = statistics_plan(
+        read_statistics(statistics_csv(STATISTICS_SHEET), "stats.csv"), year=2026
+    )
     statuses = {line.row.name: line.status for line in plan.lines}
     assert statuses == {
         "地区生产总值": MATCHED,
@@ -178,7 +146,7 @@ def test_the_statistics_preview_matches_flags_and_refuses(published):
     # A figure in the wrong unit, or a missing month, is refused with the reason.
     bad = statistics_plan(
         read_statistics(
-            _csv([SHEET[0], ["城乡居民收入比", "1.69", "万元", "", "2026-09"],
+            statistics_csv([STATISTICS_SHEET[0], ["城乡居民收入比", "1.69", "万元", "", "2026-09"],
                   ["地区生产总值", "", "", "5.8", ""]]),
             "bad.csv",
         ),
@@ -191,7 +159,7 @@ def test_the_statistics_preview_matches_flags_and_refuses(published):
 def test_confirming_saves_the_reports_in_one_step_and_the_panel_shows_the_lights(
     published, supervisor
 ):
-    rows = read_statistics(_csv(SHEET), "stats.csv")
+    rows = read_statistics(statistics_csv(STATISTICS_SHEET), "stats.csv")
     now = datetime(2026, 10, 12, 10, tzinfo=SHANGHAI)
     outcome = statistics_apply(rows=rows, year=2026, actor=supervisor, now=now)
     assert len(outcome.reports) == 6 and outcome.values == 6
@@ -231,7 +199,7 @@ def test_a_statistics_reporter_may_upload_and_an_outsider_may_not(published, out
     from tracker.models import User
 
     statistician = User.objects.create_user("tj", role=User.Role.REPORTER, unit=bureau)
-    rows = read_statistics(_csv(SHEET[:2]), "stats.csv")
+    rows = read_statistics(statistics_csv(STATISTICS_SHEET[:2]), "stats.csv")
     assert len(statistics_apply(rows=rows, year=2026, actor=statistician).reports) == 1
     with pytest.raises(Refused):
         statistics_apply(rows=rows, year=2026, actor=outsider)
@@ -257,7 +225,7 @@ def test_headline_assignment_stays_put_on_reextraction(bureaus, supervisor):
     from tracker.services.document_reextract import document_reextract
 
     document = document_import(
-        data=REPORT.encode(), source_name="报告.txt", actor=supervisor
+        data=HEADLINE_REPORT.encode(), source_name="报告.txt", actor=supervisor
     ).document
     before = set(document.assignments.filter(is_headline=True).values_list("pk", flat=True))
     document_reextract(document=document, actor=supervisor)

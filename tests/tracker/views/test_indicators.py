@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.tracker.services.test_headline_indicators import DEPARTMENTS, REPORT, SHEET, _csv
+from tests.samples import HEADLINE_DEPARTMENTS, HEADLINE_REPORT, STATISTICS_SHEET, statistics_csv
 from tracker.models import (
     AuditEvent,
     IndicatorDepartment,
@@ -29,11 +29,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def published(units, supervisor):
-    for name, alias in DEPARTMENTS.items():
+    for name, alias in HEADLINE_DEPARTMENTS.items():
         unit = Unit.objects.create(name=name, parent=units["city"])
         UnitAlias.objects.create(alias=alias, unit=unit)
     document = document_import(
-        data=REPORT.encode(), source_name="报告.txt", actor=supervisor
+        data=HEADLINE_REPORT.encode(), source_name="报告.txt", actor=supervisor
     ).document
     document_publish(document=document, actor=supervisor, today=date(2026, 1, 10))
     return document
@@ -42,7 +42,7 @@ def published(units, supervisor):
 def test_outsiders_get_404_on_every_new_page(client, outsider, published, supervisor):
     entry = IndicatorDepartment.objects.first()
     draft = document_import(
-        data=(REPORT + "另附。").encode(), source_name="草稿.txt", actor=supervisor
+        data=(HEADLINE_REPORT + "另附。").encode(), source_name="草稿.txt", actor=supervisor
     ).document
     client.force_login(outsider)
     for url in ("/indicators/", "/statistics/", "/statistics/template.xlsx"):
@@ -85,7 +85,9 @@ def test_a_supervisor_keeps_the_indicator_table(client, supervisor):
 
 def test_upload_preview_confirm_and_the_panel(client, supervisor, published):
     client.force_login(supervisor)
-    upload = SimpleUploadedFile("统计.csv", _csv(SHEET), content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "统计.csv", statistics_csv(STATISTICS_SHEET), content_type="text/csv"
+    )
     page = client.post("/statistics/", {"year": 2026, "file": upload})
     assert page.status_code == 200
     html = page.content.decode()
@@ -124,7 +126,7 @@ def test_the_template_lists_the_indicators_to_fill(client, published):
 
 def test_the_review_page_tracks_what_re_extraction_left_behind(client, supervisor, units):
     document = document_import(
-        data=REPORT.encode(), source_name="报告.txt", actor=supervisor
+        data=HEADLINE_REPORT.encode(), source_name="报告.txt", actor=supervisor
     ).document
     # A document-level target added back (as re-extraction of an older draft would leave it).
     target = document.targets.get(indicator="地区生产总值")

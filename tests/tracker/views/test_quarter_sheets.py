@@ -13,8 +13,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.samples import pages_world, queue_world
-from tracker.models import AuditEvent, ProgressReport
+from tracker.models import AuditEvent, ExportJob, ProgressReport
 from tracker.quarter_sheets import COLUMNS, SHEET
+from tracker.services.export_jobs import export_request, export_run
 
 pytestmark = pytest.mark.django_db
 
@@ -172,12 +173,48 @@ def test_a_file_that_is_not_the_sheet_is_refused(client, ten):
     assert "无法读取该 .xlsx 文件" in page
 
 
-def test_supervisors_download_any_unit_or_every_unit(client, supervisor, ten, units):
+def through_the_worker(client, period, django_capture_on_commit_callbacks, **data) -> bytes:
+    """Ask for a sheet as an export job, run the job as the worker would, download the file."""
+    with django_capture_on_commit_callbacks() as queued:
+        asked = client.post(reverse("quarter-sheet-export", args=[period.pk]), data)
+    assert asked.status_code == 302 and len(queued) == 1
+    job = ExportJob.objects.get()
+    assert asked["Location"] == reverse("export-job", args=[job.pk])
+    assert job.params["period"] == period.pk and job.params["language"] == "zh-hans"
+    assert export_run(job_id=str(job.pk)) is True
+    response = client.get(reverse("export-download", args=[job.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == XLSX
+    return b"".join(response.streaming_content)
+
+
+def test_supervisors_download_any_unit_or_every_unit_through_the_worker(
+    client, supervisor, ten, units, django_capture_on_commit_callbacks
+):
     client.force_login(supervisor)
-    assert len(table(download(client, ten["q2"]))) == 20
+    page = client.get(reverse("quarter-sheet", args=[ten["q2"].pk])).content.decode()
+    assert reverse("quarter-sheet-export", args=[ten["q2"].pk]) in page
+    # The whole province is never built in the request: the plain download goes to the page.
+    plain = client.get(reverse("quarter-sheet-download", args=[ten["q2"].pk]))
+    assert plain.status_code == 302 and plain["Location"] == reverse(
+        "quarter-sheet", args=[ten["q2"].pk]
+    )
+    every = table(through_the_worker(client, ten["q2"], django_capture_on_commit_callbacks))
+    job = ExportJob.objects.get()
+    assert len(every) == 20 and job.params["unit"] is None
+    page = client.get(reverse("export-job", args=[job.pk])).content.decode()
+    assert "季度填报表（XLSX）" in page and reverse("quarter-sheet", args=[ten["q2"].pk]) in page
     only = table(download(client, ten["q2"], unit=units["czj"].pk))
     assert len(only) == 10 and {r["单位"] for r in only} == {"云江市财政局"}
     assert upload(client, ten["q2"], b"x").status_code == 404  # supervisors do not fill
+
+
+def test_a_unit_asks_the_worker_for_its_own_sheet(client, ten, django_capture_on_commit_callbacks):
+    reporter = ten["people"]["fgw"]
+    client.force_login(reporter)
+    # Whatever unit the form names, a unit's job holds its own rows.
+    rows = table(through_the_worker(client, ten["q2"], django_capture_on_commit_callbacks, unit=""))
+    assert len(rows) == 10 and {row["单位"] for row in rows} == {"云江市发展和改革委员会"}
+    assert ExportJob.objects.get().params["unit"] == reporter.unit_id
 
 
 def test_outsiders_get_404(client, units, reporter, outsider, supervisor, settings, tmp_path):
@@ -191,6 +228,18 @@ def test_outsiders_get_404(client, units, reporter, outsider, supervisor, settin
         assert client.get(url).status_code == 404, url
     assert upload(client, period, b"x").status_code == 404
     assert client.post(reverse("quarter-sheet-confirm", args=[period.pk])).status_code == 404
+    assert client.post(reverse("quarter-sheet-export", args=[period.pk])).status_code == 404
+    assert not ExportJob.objects.exists()
+    # Nor does anyone else see a job another person asked for, nor its file.
+    job = export_request(
+        actor=supervisor,
+        kind=ExportJob.Kind.QUARTER_SHEET,
+        params={"period": period.pk, "unit": None},
+        language="zh-hans",
+    )
+    export_run(job_id=str(job.pk))
+    for name in ("export-job", "export-download"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404, name
 
 
 def test_my_tasks_links_the_sheet(client, ten):

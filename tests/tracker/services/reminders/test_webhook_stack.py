@@ -17,25 +17,22 @@ import time
 import pytest
 from django.db import connection
 
-from tests.tracker.services.reminders.test_production_stack import (
-    UNITS,
+from tests.samples import STACK_UNITS, a_quarter_due_in_seven_days
+from tests.webhooks import RobotServer, robot_server
+from tests.workers import (
     Mailbox,
-    a_quarter_due_in_seven_days,
     all_sent,
+    celery_worker,
     free_port,
     fresh,
-    queue,
     smtp_server,
     wait_for,
     worker_env,
 )
-from tests.webhooks import RobotServer, robot_server
-from tests.workers import celery_worker
 from tracker.models import Notice, ReminderDigest, ReminderLog, Unit, User, Webhook
 from tracker.tasks import reminders_sweep
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-__all__ = ["queue"]  # the fixture, shared with the e-mail tests
 
 
 def robots_and_people(robot: RobotServer) -> set[str]:
@@ -85,12 +82,12 @@ def test_two_beats_call_every_robot_once_and_fill_each_inbox_once(queue):
             wait_for(lambda: robot.paths() >= paths, timeout=45, what="every robot")
             wait_for(all_sent, timeout=20, what="every digest sent")
             time.sleep(1.5)  # anything sent twice would arrive now
-    assert robot.paths() == paths and len(robot.calls) == UNITS
+    assert robot.paths() == paths and len(robot.calls) == STACK_UNITS
     assert max(robot.deliveries().values()) == 1 and not robot.failures
     assert all(call.signed_ok in (None, True) for call in robot.calls)
-    assert len(mailbox.ids()) == UNITS and max(mailbox.ids().values()) == 1
+    assert len(mailbox.ids()) == STACK_UNITS and max(mailbox.ids().values()) == 1
     inbox = fresh(lambda: list(Notice.objects.values_list("user__username", "kind")))
-    assert sorted(inbox) == [(f"tb{n:02d}", "due_7") for n in range(UNITS)]
+    assert sorted(inbox) == [(f"tb{n:02d}", "due_7") for n in range(STACK_UNITS)]
 
 
 def test_a_worker_killed_while_a_robot_answers_then_restarted_calls_each_robot_once(queue):
@@ -126,11 +123,11 @@ def test_a_worker_killed_while_a_robot_answers_then_restarted_calls_each_robot_o
                     time.sleep(2)
                 time.sleep(1.5)
     deliveries = robot.deliveries()
-    assert robot.paths() == paths and len(deliveries) == UNITS
+    assert robot.paths() == paths and len(deliveries) == STACK_UNITS
     twice = {delivery for delivery, n in deliveries.items() if n > 1}
     print(f"kill: {len(taken_before_kill)} robot calls before it, {len(twice)} repeated")
     assert twice <= taken_before_kill and len(twice) <= 1 and max(deliveries.values()) <= 2
-    assert fresh(lambda: Notice.objects.count()) == UNITS
+    assert fresh(lambda: Notice.objects.count()) == STACK_UNITS
 
 
 def test_robots_failing_twice_then_recovering_are_recorded_then_delivered(queue):
@@ -143,12 +140,12 @@ def test_robots_failing_twice_then_recovering_are_recorded_then_delivered(queue)
             wait_for(lambda: robot.paths() >= paths, timeout=60, what="every robot, at last")
             wait_for(robots_done, timeout=20, what="every robot digest recorded as sent")
             time.sleep(1)
-    assert len(robot.calls) == UNITS and max(robot.deliveries().values()) == 1
+    assert len(robot.calls) == STACK_UNITS and max(robot.deliveries().values()) == 1
     failed_by_path: dict[str, int] = {}
     for call in robot.failures:
         failed_by_path[call.path] = failed_by_path.get(call.path, 0) + 1
     assert failed_by_path == dict.fromkeys(paths, 2)
     logs = fresh(lambda: list(ReminderLog.objects.filter(recipient__startswith="webhook:")))
-    assert len(logs) == UNITS
+    assert len(logs) == STACK_UNITS
     assert {(log.status, log.error) for log in logs} == {("sent", "")}
     assert min(log.attempts for log in logs) == 3
