@@ -224,9 +224,9 @@ class Reporter(HttpUser):
         )
 
     def _api_auth_headers(self) -> dict[str, str]:
-        """How the API calls authenticate — the one place to change when the API moves from
-        sessions and HTTP Basic to Bearer tokens: the page's session cookie, with its CSRF
-        token (SessionAuthentication checks it) and a same-origin Referer."""
+        """How the API calls authenticate: the page's session cookie, with its CSRF token
+        (SessionAuthentication checks it) and a same-origin Referer — a reporter's own browser
+        calling the API, as the report form's scripts would. Programs use Bearer tokens."""
         csrf = self.client.cookies.get("csrftoken", "")
         return {"X-CSRFToken": csrf, "Referer": f"{self.host}/api/reports/"}
 

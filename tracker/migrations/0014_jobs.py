@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0012_heartbeats"),
+        ("tracker", "0013_api_tokens"),
     ]
 
     operations = [
