@@ -12,7 +12,8 @@ What it starts, all on 127.0.0.1 and all stopped at the end:
   serving collected static files) on a free port;
 - a Celery worker on LOADTEST_BROKER_URL (Redis), which the submissions' notices go to;
 - Locust, headless, for LOADTEST_SECONDS (default 150; the whole load is bounded to 3 minutes):
-  200 reporters (LOADTEST_REPORTERS_COUNT) and 10 supervisors (LOADTEST_SUPERVISORS_COUNT).
+  200 reporters (LOADTEST_REPORTERS_COUNT) and 10 supervisors (LOADTEST_SUPERVISORS_COUNT);
+  a reporter pauses LOADTEST_THINK seconds between pages (default 10-30: reading and typing).
 
 Sign-in: the server checks passwords with the production hasher (PBKDF2, Django's 1,000,000
 iterations), which costs about a second of one core per sign-in on this 2-core machine: 2
