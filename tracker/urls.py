@@ -30,6 +30,7 @@ from tracker.views import (
     schedules,
     search,
     supervision,
+    unit_search,
     units,
 )
 
@@ -46,6 +47,7 @@ urlpatterns = [
     *problems.urlpatterns,
     *supervision.urlpatterns,
     *reminders.urlpatterns,
+    *unit_search.urlpatterns,
     *units.urlpatterns,
     *people.urlpatterns,
     *rosters.urlpatterns,

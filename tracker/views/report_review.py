@@ -142,7 +142,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     """报告审核: reports waiting for review, oldest first, filtered by document, unit, level,
     quarter, status, light and text, sorted, and approved in bulk; also the returned and
     approved ones."""
-    form = ReviewQueueForm(request.GET)
+    form = ReviewQueueForm(request.GET, user=current_user(request))
     filters = form.filters()
     reports = selectors.review_queue(current_user(request), filters=filters)
     return render(
@@ -209,7 +209,7 @@ def _next_in_queue(request: HttpRequest, report: ProgressReport) -> HttpResponse
     """After "approve and open next": the next report of the same filtered queue still
     waiting for review, else the queue itself."""
     queue = request.POST.get("queue", "")
-    filters = ReviewQueueForm(QueryDict(queue)).filters()
+    filters = ReviewQueueForm(QueryDict(queue), user=current_user(request)).filters()
     following = (
         selectors.review_queue(
             current_user(request),

@@ -503,18 +503,29 @@ def test_query_counts_do_not_grow_with_the_data(signed_in, supervisor):
     assert max(small.values()) <= 40, small
 
 
-def test_the_filters_show_what_is_in_effect_with_units_grouped_by_level(signed_in, data):
+def test_the_filters_show_what_is_in_effect_with_the_unit_by_name(signed_in, data):
     document, _q2 = data
     unit = Unit.objects.get(name=f"测试单位{document.pk}-001")
-    Unit.objects.create(name="<b>新区</b>管委会", level="town")
     page = _page(
         signed_in.get(reverse("dashboard"), {"unit": unit.pk, "colour": "red", "year": "x"})
     )
-    assert f'<option value="{unit.pk}" selected>{unit.name}</option>' in page
+    # The unit is a search field showing the chosen unit's name, not an 8,000-option <select>.
+    assert re.search(rf'<input[^>]*name="unit"[^>]*value="{unit.name}"', page)
+    assert "<optgroup" not in page and f">{unit.name}</option>" not in page
     assert '<option value="red" selected>严重滞后</option>' in page
     assert '<option value="2026" selected>2026年</option>' in page  # the default, not "x"
-    assert '<optgroup label="县(区)级">' in page and '<optgroup label="镇(街道)级">' in page
-    assert "&lt;b&gt;新区&lt;/b&gt;管委会" in page and "<b>新区</b>" not in page
+
+
+def test_the_unit_filter_takes_a_typed_name_and_escapes_it(signed_in, data):
+    odd = Unit.objects.create(name="<b>新区</b>管委会", level="town")
+    page = _page(signed_in.get(reverse("dashboard"), {"unit": "<b>新区</b>管委会"}))
+    assert 'value="&lt;b&gt;新区&lt;/b&gt;管委会"' in page and "<b>新区</b>" not in page
+    # Part of a name that only one unit has is that unit; a name nobody has is dropped, said so.
+    page = _page(signed_in.get(reverse("dashboard"), {"unit": "新区</b>管"}))
+    assert 'value="&lt;b&gt;新区&lt;/b&gt;管委会"' in page
+    page = _page(signed_in.get(reverse("dashboard"), {"unit": "没有这个单位"}))
+    assert "筛选条件“单位”的值“没有这个单位”无效" in page
+    assert odd.pk
 
 
 def test_units_with_work_and_nobody_to_report_are_flagged(signed_in, data):
