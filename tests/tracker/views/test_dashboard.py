@@ -354,6 +354,34 @@ def test_the_matrix_picks_a_document_pages_units_and_narrows_by_colour(
     assert len(response.context["columns"]) == 2
 
 
+def test_the_matrix_pages_its_columns_without_gaps_and_counts_rows_over_all(
+    signed_in, data, monkeypatch
+):
+    document, _q2 = data
+    whole = signed_in.get(reverse("dashboard-matrix"), {"document": document.pk}).context
+    every = [c.assignment_id for c in whole["columns"]]
+    totals = {r.unit_id: r.colours for r in whole["rows"]}
+    monkeypatch.setattr(dashboard_views, "MATRIX_COLUMNS", 2)
+    seen, number = [], 1
+    while True:
+        response = signed_in.get(
+            reverse("dashboard-matrix"), {"document": document.pk, "cols": number}
+        )
+        page = _page(response)
+        columns, rows = response.context["columns"], response.context["rows"]
+        assert 0 < len(columns) <= 2 and all(len(r.cells) == len(columns) for r in rows)
+        # Each row's subtotal is the unit's across every column, not this page's alone.
+        assert {r.unit_id: r.colours for r in rows} == totals
+        seen += [c.assignment_id for c in columns]
+        pager = response.context["column_pager"]
+        assert f"共 {len(every)} 项" in page
+        if pager.next_url is None:
+            break
+        assert "cols=" in pager.next_url and 'rel="next"' in page
+        number += 1
+    assert seen == every and number == 3  # five columns: 2 + 2 + 1, none twice, none missed
+
+
 def test_the_matrix_without_any_period_in_the_quarter_says_so(signed_in, data):
     page = _page(signed_in.get(reverse("dashboard-matrix"), {"year": 2025}))
     assert "本季度没有报送周期" in page
