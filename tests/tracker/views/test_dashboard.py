@@ -110,7 +110,7 @@ def test_one_document_shows_its_targets_against_the_lead_units_figures(signed_in
     document, q2 = data
     response = signed_in.get(reverse("dashboard"), {"document": document.pk})
     page = _page(response)
-    rows = response.context["targets"]
+    rows = list(response.context["targets"].page.object_list)
     assert len(rows) == 5
     first = rows[0]
     assert (first.actual, first.previous_actual, first.colour) == (
@@ -122,6 +122,27 @@ def test_one_document_shows_its_targets_against_the_lead_units_figures(signed_in
     assert reverse("report-detail", args=[first.report_id]) in page
     assert "主要指标完成情况" in page and "50.0%" in page  # 序时进度 at mid-year
     assert reverse("analysis-detail", args=[q2.pk]) in page
+
+
+def test_a_documents_targets_are_paged_without_gaps(signed_in, data, monkeypatch):
+    document, _q2 = data
+    every = [
+        r.target.pk
+        for r in signed_in.get(reverse("dashboard"), {"document": document.pk})
+        .context["targets"]
+        .page.object_list
+    ]
+    monkeypatch.setattr(dashboard_views, "LIST_PAGE_SIZE", 2)
+    seen = []
+    for number in (1, 2, 3):
+        response = signed_in.get(
+            reverse("dashboard"), {"document": document.pk, "targets_page": number}
+        )
+        pager = response.context["targets"]
+        assert len(pager.page.object_list) <= 2
+        seen += [r.target.pk for r in pager.page.object_list]
+        assert (pager.next_url is None) == (number == 3)
+    assert seen == every and len(every) == 5
 
 
 def test_every_document_of_the_quarter_has_a_row_linking_to_its_own_dashboard(signed_in, data):
@@ -165,7 +186,7 @@ def test_a_colour_filter_narrows_the_lists_and_the_targets(signed_in, data):
     lagging = list(response.context["lagging"].page.object_list)
     assert len(lagging) == 2 and {s.slot_colour for s in lagging} == {"yellow"}
     assert response.context["lagging_colour"] == "yellow"
-    assert {r.colour for r in response.context["targets"]} == {"yellow"}
+    assert {r.colour for r in response.context["targets"].page.object_list} == {"yellow"}
     # Overdue reports are red: none is yellow.
     assert response.context["overdue"].page.paginator.count == 0
 
@@ -203,7 +224,8 @@ def test_rows_drill_down_to_the_assignment_the_unit_the_report_and_the_problem(s
     hrefs = _hrefs(page)
     red = selectors.red_slots(User.objects.get(username="alice"), Scope.of(q2), today=NOW.date())
     first = red.first()
-    assert f"{reverse('document-detail', args=[document.pk])}#a-{first.assignment_id}" in hrefs
+    link = f"{reverse('document-detail', args=[document.pk])}?a={first.assignment_id}"
+    assert f"{link}#a-{first.assignment_id}" in hrefs
     assert any(h.startswith("/reports/") for h in hrefs)
     problem = Problem.objects.filter(report__period=q2).first()
     assert reverse("problem-detail", args=[problem.pk]) in hrefs
