@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from tracker import access, selectors
 from tracker.api.errors import error_body
+from tracker.api.pagination import ReportKeysetPagination
 from tracker.api.serializers import (
     PeriodSerializer,
     ReportInputSerializer,
@@ -82,9 +83,11 @@ class ResponsibilityList(generics.ListAPIView[Responsibility]):
 
 
 class ReportList(generics.ListCreateAPIView[ProgressReport]):
-    """GET: the reports the user may see (?period=, ?status=). POST: save or submit one."""
+    """GET: the reports the user may see (?period=, ?status=), a keyset page at a time (`next`
+    carries ?after=). POST: save or submit one."""
 
     serializer_class = ReportSerializer
+    pagination_class = ReportKeysetPagination
 
     def get_queryset(self) -> QuerySet[ProgressReport]:
         reports = access.visible_reports(_user(self.request))
