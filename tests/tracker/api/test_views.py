@@ -217,3 +217,22 @@ def test_the_report_list_pages_by_keyset_without_gaps_and_scoped(
         r.pk for r in made if r.responsibility.unit_id == units["fgw"].pk and r.period == periods[0]
     )
     assert client.get(reverse("api-reports"), {"after": "x-1"}).status_code == 200
+
+
+def test_the_quarters_unit_ranking_is_paged(client, supervisor, monkeypatch):
+    import time_machine
+
+    from tests.samples import NOW, reported_quarter
+    from tracker.api import views as api_views
+
+    with time_machine.travel(NOW, tick=False):
+        reported_quarter(units=5, tasks=6)
+        monkeypatch.setattr(api_views, "QUARTER_UNITS_PAGE_SIZE", 2)
+        client.force_login(supervisor)
+        url, names = reverse("api-quarter") + "?year=2026&quarter=2", []
+        while url:
+            body = client.get(url).json()
+            assert len(body["units"]) <= 2 and body["units_count"] == 5
+            names += [row["unit"] for row in body["units"]]
+            url = body["units_next"]
+    assert len(names) == len(set(names)) == 5
