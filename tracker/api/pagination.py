@@ -8,6 +8,7 @@ after it: `?after=<period id>-<responsibility id>`. The answer is {"next": url o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -18,7 +19,6 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from tracker.http import parse_int
-from tracker.models import ProgressReport
 
 
 def decode_after(text: str | None) -> tuple[int, int] | None:
@@ -31,8 +31,9 @@ class ReportKeysetPagination(BasePagination):
     page_size: int = api_settings.PAGE_SIZE or 50
 
     def paginate_queryset(
-        self, queryset: QuerySet[ProgressReport], request: Request, view: Any = None
-    ) -> list[ProgressReport]:
+        self, queryset: QuerySet[Any, Any] | Sequence[Any], request: Request, view: Any = None
+    ) -> list[Any]:
+        assert isinstance(queryset, QuerySet)  # noqa: S101 - the report list's queryset
         self.request = request
         after = decode_after(request.query_params.get("after"))
         if after is not None:

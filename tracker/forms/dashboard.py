@@ -143,7 +143,7 @@ class DashboardFilterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.unit: Unit | None = None
+        self.chosen_unit: Unit | None = None
         options: dict[str, list[Any]] = {
             "document": [("", _("全部文件")), *choices.documents],
             "year": [(y, _("%(year)s年") % {"year": y}) for y in choices.years],
@@ -160,10 +160,10 @@ class DashboardFilterForm(forms.Form):
         value = self.cleaned_data.get("unit") or ""
         if not value or self.user is None:
             return None
-        self.unit = unit_for_filter(self.user, value)
-        if self.unit is None:
+        self.chosen_unit = unit_for_filter(self.user, value)
+        if self.chosen_unit is None:
             raise forms.ValidationError(_("没有这个单位。"), code="unknown")
-        return self.unit.pk
+        return self.chosen_unit.pk
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ def dashboard_filters(
         level=cleaned.get("level") or None,
         colour=cleaned.get("colour") or None,
     )
-    return filters_form(filters, choices, unit=bound.unit), filters, notes
+    return filters_form(filters, choices, unit=bound.chosen_unit), filters, notes
 
 
 def default_quarter_for(today: date) -> tuple[int, int]:

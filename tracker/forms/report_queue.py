@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from tracker.access import AnyUser
@@ -83,8 +84,9 @@ class ReviewQueueForm(forms.Form):
             raise forms.ValidationError(_("没有这个单位。"), code="unknown")
         if value != unit.name:
             # Shown by its name, whether a link gave its id or a person typed part of the name.
-            self.data = self.data.copy()
-            self.data["unit"] = unit.name
+            shown = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+            shown["unit"] = unit.name
+            self.data = shown
         return unit
 
     def filters(self) -> QueueFilters:

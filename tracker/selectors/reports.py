@@ -6,6 +6,7 @@ queries, whatever the amount of data."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -220,7 +221,7 @@ def _lead_first() -> list[Any]:
 
 
 def _with_reports(
-    responsibilities: list[Responsibility], period_of: dict[int, ReportingPeriod | None]
+    responsibilities: Sequence[Responsibility], period_of: dict[int, ReportingPeriod | None]
 ) -> list[tuple[Responsibility, ProgressReport | None]]:
     """Each responsibility with its report for its assignment's period (one query)."""
     wanted = {
@@ -251,7 +252,7 @@ def led_rows(
     however many co-units each has."""
     current = _current_periods({a.schedule_id for a in assignments}, today)
     period_of = {a.pk: current.get(a.schedule_id or 0) for a in assignments}
-    first = list(
+    first: list[Responsibility] = list(
         Responsibility.objects.filter(assignment__in=[a.pk for a in assignments])
         .select_related("unit")
         .only("pk", "role", "assignment_id", "unit_id", "unit__name", "unit__position")
@@ -266,7 +267,7 @@ def led_rows(
     counts: dict[int, int] = {}
     for responsibility, report in _with_reports(first, period_of):
         by_assignment.setdefault(responsibility.assignment_id, []).append((responsibility, report))
-        counts[responsibility.assignment_id] = responsibility.units_in_all  # type: ignore[attr-defined]
+        counts[responsibility.assignment_id] = getattr(responsibility, "units_in_all", 0)
     return [
         LedAssignment(
             assignment=a,
