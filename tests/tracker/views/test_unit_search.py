@@ -77,3 +77,12 @@ def test_the_review_queue_reads_a_typed_name_and_shows_the_unit_by_name(client, 
     page = client.get(reverse("review-queue"), {"unit": "财政"}).content.decode()
     assert re.search(r'<input[^>]*name="unit"[^>]*value="云江市财政局"', page)
     assert "<option" not in page.split('name="unit"')[1].split("</span>")[0]
+
+
+def test_the_contacts_page_picks_a_unit_by_search_not_by_a_select(client, supervisor, units):
+    client.force_login(supervisor)
+    page = client.get(reverse("notice-settings"), {"unit": "财政"}).content.decode()
+    assert "云江市财政局的联系邮箱" in page
+    assert re.search(r'<input[^>]*name="unit"[^>]*value="云江市财政局"', page)
+    assert '<select id="unit-pick"' not in page
+    assert client.get(reverse("notice-settings"), {"unit": "没有"}).status_code == 404
