@@ -871,7 +871,7 @@ def _deep_pages(lead_user: str) -> list[Page]:
     )
     if busiest is not None:
         pages.append(Page("one led assignment's co-units", f"/lead/{busiest}/", who=lead_user))
-    pages.append(Page("unit search (htmx)", "/units/search/?q=县", htmx=True))
+    pages.append(Page("unit search (htmx)", "/units/search/?q=town-1", htmx=True))
     return pages
 
 
