@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,8 +39,14 @@ class ReportKeysetPagination(BasePagination):
         after = decode_after(request.query_params.get("after"))
         if after is not None:
             period, responsibility = after
+            # A row comparison, (period, responsibility) > (p, r), is what the index seeks on:
+            # spelt as an OR it is a filter over every row before the cursor (EXPLAIN: 100,000
+            # rows removed, 32 ms; this way 0.3 ms). Django 5.2's tuple lookups (those of
+            # composite primary keys) write it, expanding it on a database without row values.
             queryset = queryset.filter(
-                Q(period_id__gt=period) | Q(period_id=period, responsibility_id__gt=responsibility)
+                TupleGreaterThan(
+                    Tuple(F("period_id"), F("responsibility_id")), (period, responsibility)
+                )
             )
         found = list(queryset.order_by("period_id", "responsibility_id")[: self.page_size + 1])
         self.last = found[self.page_size - 1] if len(found) > self.page_size else None
