@@ -988,8 +988,57 @@ def _pages() -> list[Page]:
     ]
     if report is not None:
         pages.append(Page("report page", f"/reports/{report.pk}/"))
+    pages += _deep_pages(lead_user)
     # The .xlsx/.docx analysis files are export jobs on the worker now (issue 19 item 4):
     # bench/exports.py times them, with their CPU time and peak memory.
+    return pages
+
+
+def _deep_pages(lead_user: str) -> list[Page]:
+    """Issue 19's deep pages and small endpoints: the review queue and /api/reports/ 100,000
+    rows in (each URL names the page both ways, ?page= for offset paging and ?after= for
+    keyset paging, so the same page is measured before and after the change), one led
+    assignment's every co-unit, and the unit filter's search."""
+    from django.db.models import Count
+
+    from tracker.models import ProgressReport, Responsibility, User
+    from tracker.views.common import PAGE_SIZE
+    from tracker.views.keyset import encode_cursor
+
+    pages = []
+    queue = ProgressReport.objects.filter(status="submitted").order_by("submitted_at", "pk")
+    deep = min(100_000, max(queue.count() - 1, 0)) // PAGE_SIZE * PAGE_SIZE
+    if deep:
+        moment, pk = queue.values_list("submitted_at", "pk")[deep - 1]
+        pages.append(
+            Page(
+                f"review queue, row {deep:,}",
+                f"/reviews/?page={deep // PAGE_SIZE + 1}&after={encode_cursor(moment, pk)}",
+                explain=True,
+            )
+        )
+    reports = ProgressReport.objects.order_by("period_id", "responsibility_id")
+    deep = min(100_000, max(reports.count() - 1, 0)) // 50 * 50
+    if deep:
+        period, responsibility = reports.values_list("period_id", "responsibility_id")[deep - 1]
+        pages.append(
+            Page(
+                f"/api/reports/ row {deep:,}",
+                f"/api/reports/?page={deep // 50 + 1}&after={period}-{responsibility}",
+                explain=True,
+            )
+        )
+    lead_unit = User.objects.get(username=lead_user).unit_id
+    busiest = (
+        Responsibility.objects.filter(unit_id=lead_unit, role="lead")
+        .annotate(n=Count("assignment__responsibilities"))
+        .order_by("-n", "assignment_id")
+        .values_list("assignment_id", flat=True)
+        .first()
+    )
+    if busiest is not None:
+        pages.append(Page("one led assignment's co-units", f"/lead/{busiest}/", who=lead_user))
+    pages.append(Page("unit search (htmx)", "/units/search/?q=town-1", htmx=True))
     return pages
 
 

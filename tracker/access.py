@@ -34,6 +34,7 @@ from tracker.models import (
     ReportingPeriod,
     Responsibility,
     SupervisionAction,
+    Unit,
     User,
 )
 
@@ -155,6 +156,18 @@ def visible_reports(user: AnyUser) -> QuerySet[ProgressReport]:
     return queryset.filter(
         Q(responsibility__unit_id=unit_id) | Q(_led_by(unit_id, "responsibility__assignment"))
     )
+
+
+def filterable_units(user: AnyUser) -> QuerySet[Unit]:
+    """The active units a person may filter a list by (the unit search): every unit for a
+    supervisor; otherwise the units of the responsibilities they see (a reporter's own unit and,
+    where it leads, its co-units; a leader's overseen units), so a name never leaks."""
+    units = Unit.objects.filter(is_active=True, merged_into__isnull=True)
+    if _is_supervisor(user):
+        return units
+    seen = Q(Exists(visible_responsibilities(user).filter(unit_id=OuterRef("pk"))))
+    unit_id = _unit_id(user)
+    return units.filter(seen | Q(pk=unit_id) if unit_id is not None else seen)
 
 
 def visible_documents(user: AnyUser) -> QuerySet[Document]:

@@ -31,6 +31,7 @@ from tracker.views import (
     schedules,
     search,
     supervision,
+    unit_search,
     units,
 )
 
@@ -47,6 +48,7 @@ urlpatterns = [
     *problems.urlpatterns,
     *supervision.urlpatterns,
     *reminders.urlpatterns,
+    *unit_search.urlpatterns,
     *units.urlpatterns,
     *people.urlpatterns,
     *rosters.urlpatterns,

@@ -585,6 +585,7 @@ def _kwargs(site: dict) -> dict[str, dict]:
         "document-schedule-edit": {"pk": doc, "schedule_pk": site["schedule"].pk},
         "analysis-detail": {"period_id": w["q2"].pk},
         "report-detail": {"pk": report.pk},
+        "lead-assignment": {"pk": w["task"].pk},
         "report-review": {"pk": report.pk},
         "period-detail": {"pk": w["q2"].pk},
         "problem-detail": {"pk": site["problem"].pk},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -16,10 +17,12 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from tracker import access, selectors
 from tracker.api.errors import error_body
+from tracker.api.pagination import ReportKeysetPagination
 from tracker.api.params import query_choice, query_int
 from tracker.api.schema import error_responses
 from tracker.api.serializers import (
@@ -44,6 +47,9 @@ from tracker.numbers import NumberError
 from tracker.periods import local_today
 from tracker.selectors import Scope
 from tracker.services.reports import ReportInput, TargetInput, report_save
+
+# Units a page of /api/quarter/'s ranking.
+QUARTER_UNITS_PAGE_SIZE = 200
 
 
 def _user(request: Request) -> User:
@@ -148,9 +154,11 @@ class ResponsibilityList(generics.ListAPIView[Responsibility]):
     ),
 )
 class ReportList(generics.ListCreateAPIView[ProgressReport]):
-    """GET: the reports the user may see (?period=, ?status=). POST: save or submit one."""
+    """GET: the reports the user may see (?period=, ?status=), a keyset page at a time (`next`
+    carries ?after=). POST: save or submit one."""
 
     serializer_class = ReportSerializer
+    pagination_class = ReportKeysetPagination
 
     def get_queryset(self) -> QuerySet[ProgressReport]:
         reports = access.visible_reports(_user(self.request))
@@ -256,6 +264,14 @@ class QuarterTally(APIView):
             )
         scope = Scope(year, quarter, query_int(request, "document"))
         tally = selectors.scope_tally(user, scope, today=today)
+        # A province ranks 8,000 units (600 KB whole): a page of them, `units_next` the rest.
+        ranked = selectors.rankings(user, scope, today=today)
+        page = Paginator(ranked, QUARTER_UNITS_PAGE_SIZE).get_page(request.query_params.get("page"))
+        following = (
+            replace_query_param(request.build_absolute_uri(), "page", page.next_page_number())
+            if page.has_next()
+            else None
+        )
         return Response(
             {
                 "year": year,
@@ -268,6 +284,8 @@ class QuarterTally(APIView):
                 "reporting_rate": tally.reporting_rate,
                 "timeliness": tally.timeliness,
                 "colours": tally.colours,
+                "units_count": len(ranked),
+                "units_next": following,
                 "units": [
                     {
                         "unit": row.unit_name,
@@ -275,7 +293,7 @@ class QuarterTally(APIView):
                         "previous_rank": row.previous_rank,
                         "score": row.score,
                     }
-                    for row in selectors.rankings(user, scope, today=today)
+                    for row in page.object_list
                 ],
             }
         )

@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tracker.access import AnyUser, visible_documents
+from tracker.forms.unit_search import unit_search_field
 from tracker.http import parse_int
-from tracker.models import Colour, Document, ReportingPeriod, Unit, unit_order
+from tracker.models import Colour, Document, ReportingPeriod, Unit
 from tracker.periods import reporting_quarter
 from tracker.selectors.aggregates import Scope
+from tracker.selectors.unit_search import unit_for_filter
 
 # The years a filter may ask for (the document year's own plausible range).
 YEARS = (1949, 2100)
@@ -131,18 +133,20 @@ class DashboardFilterForm(forms.Form):
         choices=QUARTER_CHOICES,
         widget=QuickSelect,
     )
-    unit = forms.TypedChoiceField(
-        label=gettext_lazy("单位"), coerce=int, required=False, empty_value=None, widget=QuickSelect
-    )
+    # A search field, not a <select>: a province has 8,000 units (issue 19).
+    unit = unit_search_field(gettext_lazy("单位"))
     level = forms.ChoiceField(label=gettext_lazy("单位层级"), required=False, widget=QuickSelect)
     colour = forms.ChoiceField(label=gettext_lazy("进度状态"), required=False, widget=QuickSelect)
 
-    def __init__(self, *args: Any, choices: FilterChoices, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, choices: FilterChoices, user: AnyUser | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.chosen_unit: Unit | None = None
         options: dict[str, list[Any]] = {
             "document": [("", _("全部文件")), *choices.documents],
             "year": [(y, _("%(year)s年") % {"year": y}) for y in choices.years],
-            "unit": [("", _("全部单位")), *choices.units],
             "level": [("", _("全部层级")), *Unit.Level.choices],
             "colour": [("", _("全部状态")), *Colour.choices],
         }
@@ -151,17 +155,25 @@ class DashboardFilterForm(forms.Form):
             assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows for the checker
             field.choices = values
 
+    def clean_unit(self) -> int | None:
+        """The unit named by id or by name, among those the person may filter by."""
+        value = self.cleaned_data.get("unit") or ""
+        if not value or self.user is None:
+            return None
+        self.chosen_unit = unit_for_filter(self.user, value)
+        if self.chosen_unit is None:
+            raise forms.ValidationError(_("没有这个单位。"), code="unknown")
+        return self.chosen_unit.pk
+
 
 @dataclass(frozen=True)
 class FilterChoices:
     documents: list[tuple[int, str]]
     years: list[int]
-    # Grouped by level for <optgroup>: [(level label, [(id, name), …]), …]
-    units: list[tuple[str, list[tuple[int, str]]]]
 
 
 def filter_choices(user: AnyUser, *, today: date) -> FilterChoices:
-    """What the filters offer (three queries)."""
+    """What the filters offer (two queries; units are searched, not listed)."""
     documents = list(
         visible_documents(user)
         .exclude(status=Document.Status.DRAFT)
@@ -170,20 +182,7 @@ def filter_choices(user: AnyUser, *, today: date) -> FilterChoices:
     )
     years = set(ReportingPeriod.objects.values_list("year", flat=True).distinct())
     years.add(today.year)
-    grouped: dict[str, list[tuple[int, str]]] = {}
-    for pk, name, level in (
-        Unit.objects.filter(is_active=True)
-        .order_by(*unit_order())
-        .values_list("pk", "name", "level")
-    ):
-        grouped.setdefault(level, []).append((pk, name))
-    return FilterChoices(
-        documents=documents,
-        years=sorted(years, reverse=True),
-        units=[
-            (str(label), grouped[level]) for level, label in Unit.Level.choices if level in grouped
-        ],
-    )
+    return FilterChoices(documents=documents, years=sorted(years, reverse=True))
 
 
 def dashboard_filters(
@@ -196,7 +195,7 @@ def dashboard_filters(
     if asked is not None and asked not in choices.years:
         # A plausible year without periods is shown (empty, and saying so), not refused.
         choices = replace(choices, years=sorted([*choices.years, asked], reverse=True))
-    bound = DashboardFilterForm(data, choices=choices)
+    bound = DashboardFilterForm(data, choices=choices, user=user)
     bound.is_valid()
     cleaned = bound.cleaned_data
     notes = []
@@ -214,7 +213,7 @@ def dashboard_filters(
         level=cleaned.get("level") or None,
         colour=cleaned.get("colour") or None,
     )
-    return filters_form(filters, choices), filters, notes
+    return filters_form(filters, choices, unit=bound.chosen_unit), filters, notes
 
 
 def default_quarter_for(today: date) -> tuple[int, int]:
@@ -226,15 +225,18 @@ def default_quarter_for(today: date) -> tuple[int, int]:
     )
 
 
-def filters_form(filters: DashboardFilters, choices: FilterChoices) -> DashboardFilterForm:
-    """An unbound form showing `filters` (what the page shows, not what was typed)."""
+def filters_form(
+    filters: DashboardFilters, choices: FilterChoices, *, unit: Unit | None = None
+) -> DashboardFilterForm:
+    """An unbound form showing `filters` (what the page shows, not what was typed); the unit
+    by its name."""
     return DashboardFilterForm(
         choices=choices,
         initial={
             "document": filters.document_id or "",
             "year": filters.year,
             "quarter": filters.quarter,
-            "unit": filters.unit_id or "",
+            "unit": unit.name if unit is not None else "",
             "level": filters.level or "",
             "colour": filters.colour or "",
         },

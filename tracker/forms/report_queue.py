@@ -6,11 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from tracker.access import AnyUser
+from tracker.forms.unit_search import unit_search_field
 from tracker.http import parse_int
-from tracker.models import Colour, Document, ProgressReport, Unit, unit_order
+from tracker.models import Colour, Document, ProgressReport, Unit
 from tracker.selectors.reports import QueueFilters
+from tracker.selectors.unit_search import unit_for_filter
 
 _STATUS_CHOICES = [
     (value, label)
@@ -34,9 +38,8 @@ class ReviewQueueForm(forms.Form):
         required=False,
         empty_label=_("全部文件"),
     )
-    unit = forms.ModelChoiceField(
-        label=_("单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单位")
-    )
+    # A search field, not a <select> of every unit with work (thousands in a province).
+    unit = unit_search_field(_("单位"))
     level = forms.ChoiceField(
         label=_("层级"), choices=[("", _("全部层级")), *Unit.Level.choices], required=False
     )
@@ -62,19 +65,29 @@ class ReviewQueueForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("排序"), choices=_SORT_CHOICES, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["document"].queryset = (  # type: ignore[attr-defined]
             Document.objects.filter(status=Document.Status.PUBLISHED)
             .only("pk", "title", "year")
             .order_by("-year", "title")
         )
-        self.fields["unit"].queryset = (  # type: ignore[attr-defined]
-            Unit.objects.filter(responsibilities__isnull=False, merged_into__isnull=True)
-            .distinct()
-            .only("pk", "name", "position")
-            .order_by(*unit_order())
-        )
+
+    def clean_unit(self) -> Unit | None:
+        """The unit named by id or by name, among those the person may filter by."""
+        value = self.cleaned_data.get("unit") or ""
+        if not value:
+            return None
+        unit = unit_for_filter(self.user, value) if self.user is not None else None
+        if unit is None:
+            raise forms.ValidationError(_("没有这个单位。"), code="unknown")
+        if value != unit.name:
+            # Shown by its name, whether a link gave its id or a person typed part of the name.
+            shown = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+            shown["unit"] = unit.name
+            self.data = shown
+        return unit
 
     def filters(self) -> QueueFilters:
         """What to show; a filter that does not validate is left out rather than failing."""

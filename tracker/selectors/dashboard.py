@@ -363,9 +363,11 @@ def matrix_rows(
     today: date,
     units: list[dict[str, Any]],
     columns: list[MatrixColumn],
+    shown: list[MatrixColumn] | None = None,
 ) -> list[MatrixRow]:
-    """The cells of the given units (one page of `matrix_units`) under the given columns: one
-    query over the slots of those units."""
+    """The cells of the given units (one page of `matrix_units`) under the `shown` columns (one
+    page of them; all of `columns` by default), each row's colours counted over all `columns`:
+    one query over the slots of those units."""
     unit_ids = [u["unit_id"] for u in units]
     cells: dict[tuple[int, int], MatrixCell] = {}
     for row in (
@@ -395,11 +397,12 @@ def matrix_rows(
         )
     out = []
     for unit in units:
-        row_cells = [cells.get((unit["unit_id"], c.assignment_id)) for c in columns]
         colours = {c.value: 0 for c in Colour}
-        for cell in row_cells:
+        for column in columns:
+            cell = cells.get((unit["unit_id"], column.assignment_id))
             if cell is not None:
                 colours[cell.colour] += 1
+        row_cells = [cells.get((unit["unit_id"], c.assignment_id)) for c in shown or columns]
         out.append(
             MatrixRow(
                 unit_id=unit["unit_id"],

@@ -68,6 +68,23 @@ def document_assignments(document: Document, user: AnyUser) -> QuerySet[Assignme
     )
 
 
+def assignment_page(document: Document, assignment_id: int | None, *, per_page: int) -> int:
+    """The page of the document's assignments (in order, `per_page` a page) holding the given
+    one, so a link to one assignment of a long document opens where it is (one query); 1 when
+    it is not the document's."""
+    position = (
+        Assignment.objects.filter(document=document, pk=assignment_id)
+        .values_list("position", flat=True)
+        .first()
+        if assignment_id is not None
+        else None
+    )
+    if position is None:
+        return 1
+    before = Assignment.objects.filter(document=document, position__lt=position).count()
+    return before // per_page + 1
+
+
 def units_needing_review() -> QuerySet[Unit]:
     """Units created from unknown names while publishing, with how much work hangs on each."""
     return (

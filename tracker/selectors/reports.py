@@ -6,13 +6,15 @@ queries, whatever the amount of data."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from tracker import progress
 from tracker.access import AnyUser, visible_reports, visible_responsibilities
@@ -161,52 +163,138 @@ def assignment_reports(
     return responsibilities
 
 
-def led_assignments(user: AnyUser, *, today: date) -> list[dict[str, Any]]:
-    """牵头任务: each assignment the user's unit leads in a published document, with the quarter
-    being reported and every responsible unit's report status for it. Four queries."""
+# Co-units shown under each assignment of 牵头任务; the rest are a page of their own.
+LEAD_UNITS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class LedAssignment:
+    """One assignment of 牵头任务: the period being reported, the first of its units with their
+    report for that period (the lead unit first), and how many units it has in all."""
+
+    assignment: Assignment
+    period: ReportingPeriod | None
+    units: list[tuple[Responsibility, ProgressReport | None]]
+    unit_count: int
+
+    @property
+    def more(self) -> int:
+        return self.unit_count - len(self.units)
+
+
+def led_assignments(user: AnyUser) -> QuerySet[Assignment]:
+    """牵头任务: the assignments the user's unit leads in published documents, in the documents'
+    order; paginate it and read a page's units with `led_rows`. Nothing of the documents' texts
+    is loaded (each is hundreds of KB)."""
     if not isinstance(user, User) or user.unit_id is None or user.is_leader:
-        return []
-    unit_id: int = user.unit_id
-    led = list(
+        return Assignment.objects.none()
+    return (
         Assignment.objects.filter(
-            responsibilities__unit_id=unit_id,
+            responsibilities__unit_id=user.unit_id,
             responsibilities__role=Responsibility.Role.LEAD,
             document__status=Document.Status.PUBLISHED,
         )
         .select_related("document")
-        .defer("document__source_text", "document__extraction")
-        .order_by("document_id", "position")
+        .only("pk", "ref", "title", "schedule_id", "position", "document__id", "document__title")
+        .order_by("document_id", "position", "pk")
     )
-    periods_by_schedule: dict[int, list[ReportingPeriod]] = {}
-    for period in ReportingPeriod.objects.filter(schedule_id__in={a.schedule_id for a in led}):
-        periods_by_schedule.setdefault(period.schedule_id, []).append(period)
-    current = {s: current_period(ps, today) for s, ps in periods_by_schedule.items()}
-    responsibilities = list(
-        Responsibility.objects.filter(assignment__in=led)
-        .select_related("unit")
-        .order_by("role", *unit_order("unit__"))
-    )
+
+
+def _current_periods(schedule_ids: set[int | None], today: date) -> dict[int, ReportingPeriod]:
+    """Each schedule's period being reported (one query)."""
+    by_schedule: dict[int, list[ReportingPeriod]] = {}
+    for period in ReportingPeriod.objects.filter(schedule_id__in=schedule_ids - {None}):
+        by_schedule.setdefault(period.schedule_id, []).append(period)
+    return {
+        schedule: found
+        for schedule, periods in by_schedule.items()
+        if (found := current_period(periods, today)) is not None
+    }
+
+
+def _lead_first() -> list[Any]:
+    return [
+        Case(When(role=Responsibility.Role.LEAD, then=Value(0)), default=Value(1)).asc(),
+        *unit_order("unit__"),
+        F("pk").asc(),
+    ]
+
+
+def _with_reports(
+    responsibilities: Sequence[Responsibility], period_of: dict[int, ReportingPeriod | None]
+) -> list[tuple[Responsibility, ProgressReport | None]]:
+    """Each responsibility with its report for its assignment's period (one query)."""
+    wanted = {
+        (r.pk, period.pk)
+        for r in responsibilities
+        if (period := period_of.get(r.assignment_id)) is not None
+    }
     reports = {
         (r.responsibility_id, r.period_id): r
         for r in ProgressReport.objects.filter(
-            responsibility__in=[r.pk for r in responsibilities],
-            period_id__in=[p.pk for p in current.values() if p is not None],
-        )
+            responsibility_id__in={pk for pk, _p in wanted},
+            period_id__in={p for _r, p in wanted},
+        ).only("pk", "status", "colour", "is_late", "responsibility_id", "period_id")
     }
-    schedule_of = {a.pk: a.schedule_id or 0 for a in led}
-    by_assignment: dict[int, list[tuple[Responsibility, ProgressReport | None]]] = {}
+    out = []
     for responsibility in responsibilities:
-        this_period = current.get(schedule_of[responsibility.assignment_id])
-        report = reports.get((responsibility.pk, this_period.pk)) if this_period else None
+        period = period_of.get(responsibility.assignment_id)
+        report = reports.get((responsibility.pk, period.pk)) if period is not None else None
+        out.append((responsibility, report))
+    return out
+
+
+def led_rows(
+    assignments: list[Assignment], *, today: date, shown: int = LEAD_UNITS_SHOWN
+) -> list[LedAssignment]:
+    """A page of `led_assignments` with the first `shown` units of each and their reports for
+    the period being reported. Three queries, and at most `shown` units an assignment read,
+    however many co-units each has."""
+    current = _current_periods({a.schedule_id for a in assignments}, today)
+    period_of = {a.pk: current.get(a.schedule_id or 0) for a in assignments}
+    first: list[Responsibility] = list(
+        Responsibility.objects.filter(assignment__in=[a.pk for a in assignments])
+        .select_related("unit")
+        .only("pk", "role", "assignment_id", "unit_id", "unit__name", "unit__position")
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("assignment_id")], order_by=_lead_first()),
+            units_in_all=Window(Count("pk"), partition_by=[F("assignment_id")]),
+        )
+        .filter(place__lte=shown)
+        .order_by("assignment_id", "place")
+    )
+    by_assignment: dict[int, list[tuple[Responsibility, ProgressReport | None]]] = {}
+    counts: dict[int, int] = {}
+    for responsibility, report in _with_reports(first, period_of):
         by_assignment.setdefault(responsibility.assignment_id, []).append((responsibility, report))
+        counts[responsibility.assignment_id] = getattr(responsibility, "units_in_all", 0)
     return [
-        {
-            "assignment": assignment,
-            "period": current.get(assignment.schedule_id or 0),
-            "units": by_assignment.get(assignment.pk, []),
-        }
-        for assignment in led
+        LedAssignment(
+            assignment=a,
+            period=period_of[a.pk],
+            units=by_assignment.get(a.pk, []),
+            unit_count=counts.get(a.pk, 0),
+        )
+        for a in assignments
     ]
+
+
+def led_assignment_units(assignment: Assignment) -> QuerySet[Responsibility]:
+    """Every unit of one led assignment, the lead first: paginate it, then `led_units`."""
+    return (
+        Responsibility.objects.filter(assignment=assignment)
+        .select_related("unit")
+        .only("pk", "role", "assignment_id", "unit_id", "unit__name", "unit__position")
+        .order_by(*_lead_first())
+    )
+
+
+def led_units(
+    assignment: Assignment, responsibilities: list[Responsibility], *, today: date
+) -> tuple[ReportingPeriod | None, list[tuple[Responsibility, ProgressReport | None]]]:
+    """The period being reported and a page of the assignment's units with their reports."""
+    period = _current_periods({assignment.schedule_id}, today).get(assignment.schedule_id or 0)
+    return period, _with_reports(responsibilities, {assignment.pk: period})
 
 
 def unit_reports(user: AnyUser) -> QuerySet[ProgressReport]:

@@ -8,9 +8,11 @@ page and the exports show the frozen content, so what was printed and what is ar
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -59,6 +61,53 @@ def analysis_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The analysis page's long tables show this many rows a page; the exports keep every row.
+ANALYSIS_ROWS = 50
+# The content's lists that grow with the province (a 2,500-assignment document: 3.3 MB whole).
+WINDOWED = (
+    "targets",
+    "red",
+    "yellow",
+    "rankings",
+    "late_units",
+    "late",
+    "missing_units",
+    "missing",
+    "problems",
+    "actions",
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One page of one of the analysis's tables, with links to its neighbours."""
+
+    key: str
+    page: Page[Any]
+    previous_url: str | None
+    next_url: str | None
+
+
+def _windows(request: HttpRequest, content: dict[str, Any]) -> dict[str, Window]:
+    windows = {}
+    for key in WINDOWED:
+        param = f"{key}_page"
+        page = Paginator(content.get(key) or [], ANALYSIS_ROWS).get_page(request.GET.get(param))
+
+        def url(number: int, param: str = param, key: str = key) -> str:
+            query = request.GET.copy()
+            query[param] = str(number)
+            return f"?{query.urlencode()}#sec-{key}"
+
+        windows[key] = Window(
+            key=key,
+            page=page,
+            previous_url=url(page.previous_page_number()) if page.has_previous() else None,
+            next_url=url(page.next_page_number()) if page.has_next() else None,
+        )
+    return windows
+
+
 def _detail(
     request: HttpRequest,
     period: ReportingPeriod,
@@ -70,13 +119,16 @@ def _detail(
     content = _content(request, period, bulletin)
     if publish_form is None:
         publish_form = BulletinPublishForm(initial={"summary": content.get("summary_text", "")})
+    windows = _windows(request, content)
+    shown = {**content, **{key: list(w.page.object_list) for key, w in windows.items()}}
     return render(
         request,
         "tracker/analysis/detail.html",
         {
             "period": period,
             "bulletin": bulletin,
-            "content": content,
+            "content": shown,
+            "windows": windows,
             "publish_form": publish_form,
             "withdraw_form": withdraw_form or BulletinWithdrawForm(),
         },

@@ -36,6 +36,8 @@ from tracker.views import analysis
 from tracker.views.common import current_user, now, supervisor_required, today
 
 MATRIX_PAGE_SIZE = 50
+# The matrix's columns are paged too: a 2,500-assignment document is 2,500 columns (issue 19).
+MATRIX_COLUMNS = 30
 LIST_PAGE_SIZE = 50
 # On the dashboard itself each list shows its first rows; "全部" opens the full list.
 PREVIEW_SIZE = 10
@@ -379,7 +381,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         rows = selectors.target_rows(user, board.period)
         if board.filters.colour:
             rows = [r for r in rows if r.colour == board.filters.colour]
-        context["targets"] = rows
+        # A 2,500-assignment document has thousands of targets: shown a page at a time.
+        context["targets"] = board.pager(rows, "targets", LIST_PAGE_SIZE)
     if board.filters.unit_id is not None:
         context["unit_rank"] = next(
             (r for r in board.rankings if r.unit_id == board.filters.unit_id), None
@@ -458,11 +461,20 @@ def matrix(request: HttpRequest) -> HttpResponse:
             param="page",
         )
         columns = selectors.matrix_columns(user, scope, today=day, colour=colour)
+        column_pager = board.pager(columns, "columns", MATRIX_COLUMNS, param="cols")
+        shown = list(column_pager.page.object_list)
         context.update(
             units=units,
-            columns=columns,
+            columns=shown,
+            column_pager=column_pager,
+            column_count=len(columns),
             rows=selectors.matrix_rows(
-                user, scope, today=day, units=list(units.page.object_list), columns=columns
+                user,
+                scope,
+                today=day,
+                units=list(units.page.object_list),
+                columns=columns,
+                shown=shown,
             ),
         )
     return render(request, "tracker/dashboard/matrix.html", context)

@@ -1,11 +1,13 @@
-"""Keyset pages for long, newest-first lists (the reminder log: hundreds of thousands of rows
-at province scale). A page is found by the last row seen, not by an offset, so the 5,000th page
-reads 50 rows from an index like the first; an offset would make the database walk past every
-row before it.
+"""Keyset pages for long lists (the reminder log, the review queue: hundreds of thousands of
+rows at province scale). A page is found by the last row seen, not by an offset, so the 5,000th
+page reads 50 rows from an index like the first; an offset would make the database walk past
+every row before it.
 
-The cursor names a row by its timestamp (microseconds since the epoch) and primary key:
-`?after=<cursor>` is the page of rows older than that row, `?before=<cursor>` the page of rows
-newer than it. A cursor that does not parse shows the first page.
+A list is ordered by (`field`, pk), newest first by default or oldest first. The cursor names a
+row by its timestamp (microseconds since the epoch) and primary key: `?after=<cursor>` is the
+page of rows that come after that row in the list's order, `?before=<cursor>` the page of rows
+that come before it. A cursor that does not parse shows the first page. The field must not be
+null in the rows listed.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ _MICROSECOND = timedelta(microseconds=1)
 @dataclass(frozen=True)
 class KeysetPage(Generic[_M]):
     object_list: list[_M]
-    newer: str | None  # the cursor of the page before (newer rows), or None on the first page
-    older: str | None  # the cursor of the page after (older rows), or None on the last page
+    previous: str | None  # the cursor of the page before, or None on the first page
+    next: str | None  # the cursor of the page after, or None on the last page
 
 
 def encode_cursor(moment: datetime, pk: int) -> str:
@@ -43,37 +45,47 @@ def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
     return _EPOCH + moment * _MICROSECOND, number
 
 
+def _past(rows: QuerySet[_M], field: str, cursor: tuple[datetime, int], *, up: bool) -> Any:
+    """The rows strictly past the cursor's row, going up (greater) or down (smaller)."""
+    moment, pk = cursor
+    if up:
+        return rows.filter(**{f"{field}__gte": moment}).exclude(**{field: moment, "pk__lte": pk})
+    return rows.filter(**{f"{field}__lte": moment}).exclude(**{field: moment, "pk__gte": pk})
+
+
 def keyset_page(
-    request: HttpRequest, rows: QuerySet[_M], *, field: str, per_page: int
+    request: HttpRequest,
+    rows: QuerySet[_M],
+    *,
+    field: str,
+    per_page: int,
+    descending: bool = True,
 ) -> KeysetPage[_M]:
-    """One page of `rows`, newest first by (`field`, pk), from ?after= or ?before=."""
+    """One page of `rows` by (`field`, pk), newest first (or oldest first with
+    descending=False), from ?after= or ?before=."""
     after = decode_cursor(request.GET.get("after"))
     before = None if after else decode_cursor(request.GET.get("before"))
+    forward = (f"-{field}", "-pk") if descending else (field, "pk")
+    backward = (field, "pk") if descending else (f"-{field}", "-pk")
 
     def cursor(row: Any) -> str:
         return encode_cursor(getattr(row, field), row.pk)
 
     if before is not None:
-        moment, pk = before
-        newer_first = list(
-            rows.filter(**{f"{field}__gte": moment})
-            .exclude(**{field: moment, "pk__lte": pk})
-            .order_by(field, "pk")[: per_page + 1]
-        )
-        more = len(newer_first) > per_page
-        items = list(reversed(newer_first[:per_page]))
+        found = list(_past(rows, field, before, up=descending).order_by(*backward)[: per_page + 1])
+        more = len(found) > per_page
+        items = list(reversed(found[:per_page]))
         return KeysetPage(
             items,
-            newer=cursor(items[0]) if more and items else None,
-            older=cursor(items[-1]) if items else None,
+            previous=cursor(items[0]) if more and items else None,
+            next=cursor(items[-1]) if items else None,
         )
     if after is not None:
-        moment, pk = after
-        rows = rows.filter(**{f"{field}__lte": moment}).exclude(**{field: moment, "pk__gte": pk})
-    found = list(rows.order_by(f"-{field}", "-pk")[: per_page + 1])
+        rows = _past(rows, field, after, up=not descending)
+    found = list(rows.order_by(*forward)[: per_page + 1])
     items = found[:per_page]
     return KeysetPage(
         items,
-        newer=cursor(items[0]) if after is not None and items else None,
-        older=cursor(items[-1]) if len(found) > per_page else None,
+        previous=cursor(items[0]) if after is not None and items else None,
+        next=cursor(items[-1]) if len(found) > per_page else None,
     )

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from tracker import access, selectors
 from tracker.forms.reminders import ContactForm, NoticeChoicesForm, ReminderFilterForm
+from tracker.forms.unit_search import UnitSearchInput
 from tracker.http import parse_int
-from tracker.models import NoticePreference, Unit, unit_order
+from tracker.models import NoticePreference, Unit
 from tracker.selectors.health import heartbeats
+from tracker.selectors.unit_search import unit_for_filter
 from tracker.services.reminders.preferences import (
     ContactRefused,
     notice_preferences_update,
@@ -69,6 +71,12 @@ def _contacts_unit(request: HttpRequest) -> Unit | None:
     raw = request.GET.get("unit") or request.POST.get("unit") or ""
     if raw:
         unit_id = parse_int(raw)
+        if unit_id is None and access.can_supervise(user):
+            # A supervisor's unit search field submits a name (issue 19).
+            found = unit_for_filter(user, raw)
+            if found is None:
+                raise Http404
+            return found
         if unit_id is None:
             raise Http404
         if not access.can_supervise(user) and unit_id != user.unit_id:
@@ -122,9 +130,12 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
             "contact_form": contact_form,
             "unit": unit,
             "contacts": unit.contacts.order_by("-is_active", "email") if unit else [],
-            "units": Unit.objects.filter(is_active=True).order_by(*unit_order())
+            # A search field, not a <select> of every unit (8,000 in a province).
+            "unit_picker": UnitSearchInput().render(
+                "unit", unit.name if unit else "", attrs={"id": "unit-pick"}
+            )
             if access.can_supervise(user)
-            else [],
+            else "",
         },
         status=status,
     )

@@ -4,6 +4,7 @@ the review queue (报告审核)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,7 +22,11 @@ from tracker.forms.reports import ApproveForm, ReturnForm
 from tracker.models import AuditEvent, ProgressReport, Target, TargetValue
 from tracker.services.report_review import ReviewRefused, report_approve, report_return
 from tracker.services.report_review_bulk import reports_approve
-from tracker.views.common import current_user, paginate, supervisor_required
+from tracker.views.common import PAGE_SIZE, current_user, paginate, supervisor_required
+from tracker.views.keyset import keyset_page
+
+# The queue's sorts by submission time, paged by keyset; the others by page number.
+KEYSET_SORTS = ("oldest", "newest")
 
 
 def _report_page(
@@ -142,14 +147,30 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     """报告审核: reports waiting for review, oldest first, filtered by document, unit, level,
     quarter, status, light and text, sorted, and approved in bulk; also the returned and
     approved ones."""
-    form = ReviewQueueForm(request.GET)
+    form = ReviewQueueForm(request.GET, user=current_user(request))
     filters = form.filters()
     reports = selectors.review_queue(current_user(request), filters=filters)
+    if filters.sort in KEYSET_SORTS:
+        # By submission time (the default): keyset pages on the queue's index, so the 2,000th
+        # page costs what the first does (an offset of 100,000 rows took 0.4-1.7 s).
+        page: Any = keyset_page(
+            request,
+            reports,
+            field="submitted_at",
+            per_page=PAGE_SIZE,
+            descending=filters.sort == "newest",
+        )
+        total = reports.order_by().count()
+    else:
+        page = paginate(request, reports)
+        total = page.paginator.count
     return render(
         request,
         "tracker/reports/queue.html",
         {
-            "page": paginate(request, reports),
+            "page": page,
+            "total": total,
+            "keyset": filters.sort in KEYSET_SORTS,
             "form": form,
             "status": filters.status,
             "period_id": filters.period_id,
@@ -162,7 +183,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def _queue_query(params: QueryDict) -> str:
     """The queue's filters as a query string, without the page number."""
     kept = params.copy()
-    kept.pop("page", None)
+    for key in ("page", "after", "before"):
+        kept.pop(key, None)
     return kept.urlencode()
 
 
@@ -209,7 +231,7 @@ def _next_in_queue(request: HttpRequest, report: ProgressReport) -> HttpResponse
     """After "approve and open next": the next report of the same filtered queue still
     waiting for review, else the queue itself."""
     queue = request.POST.get("queue", "")
-    filters = ReviewQueueForm(QueryDict(queue)).filters()
+    filters = ReviewQueueForm(QueryDict(queue), user=current_user(request)).filters()
     following = (
         selectors.review_queue(
             current_user(request),

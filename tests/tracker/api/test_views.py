@@ -175,3 +175,68 @@ def test_period_and_responsibility_lists_never_read_a_documents_whole_text(clien
         assert not [
             q for q in captured if "source_text" in q["sql"] or '"extraction"' in q["sql"]
         ], url
+
+
+def test_the_report_list_pages_by_keyset_without_gaps_and_scoped(
+    client, supervisor, reporter, units, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tracker.api.pagination import ReportKeysetPagination
+
+    document = make_document()
+    periods = make_periods(document)
+    others = [Unit.objects.create(name=f"单位{n}") for n in range(3)]
+    made = []
+    for n in range(2):
+        task = make_assignment(document, title=f"任务{n}")
+        for unit in [units["fgw"], *others]:
+            responsibility = make_responsibility(task, unit, "co")
+            for period in periods[:2]:
+                made.append(
+                    ProgressReport.objects.create(responsibility=responsibility, period=period)
+                )
+    monkeypatch.setattr(ReportKeysetPagination, "page_size", 3)
+    client.force_login(supervisor)
+    url, seen, queries = reverse("api-reports"), [], []
+    while url:
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(url).json()
+        queries.append(len(captured))
+        assert len(body["results"]) <= 3 and "count" not in body
+        seen += [r["id"] for r in body["results"]]
+        url = body["next"]
+        assert url is None or "after=" in url
+    expected = sorted(made, key=lambda r: (r.period_id, r.responsibility_id))
+    assert seen == [r.pk for r in expected] and len(seen) == 16
+    assert len(set(queries)) == 1  # the last page costs what the first does
+    # A reporter walks only its own unit's reports, filters kept in the links.
+    client.force_login(reporter)
+    body = client.get(reverse("api-reports"), {"period": periods[0].pk}).json()
+    mine = [r["id"] for r in body["results"]]
+    body = client.get(body["next"]).json() if body["next"] else {"results": []}
+    mine += [r["id"] for r in body["results"]]
+    assert sorted(mine) == sorted(
+        r.pk for r in made if r.responsibility.unit_id == units["fgw"].pk and r.period == periods[0]
+    )
+    assert client.get(reverse("api-reports"), {"after": "x-1"}).status_code == 200
+
+
+def test_the_quarters_unit_ranking_is_paged(client, supervisor, monkeypatch):
+    import time_machine
+
+    from tests.samples import NOW, reported_quarter
+    from tracker.api import views as api_views
+
+    with time_machine.travel(NOW, tick=False):
+        reported_quarter(units=5, tasks=6)
+        monkeypatch.setattr(api_views, "QUARTER_UNITS_PAGE_SIZE", 2)
+        client.force_login(supervisor)
+        url, names = reverse("api-quarter") + "?year=2026&quarter=2", []
+        while url:
+            body = client.get(url).json()
+            assert len(body["units"]) <= 2 and body["units_count"] == 5
+            names += [row["unit"] for row in body["units"]]
+            url = body["units_next"]
+    assert len(names) == len(set(names)) == 5

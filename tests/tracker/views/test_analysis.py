@@ -144,6 +144,32 @@ def test_the_analysis_page_shows_every_section_with_its_figures(signed_in, data)
     assert reverse("analysis-publish", args=[q2.pk]) in page
 
 
+def test_the_analysis_pages_its_long_tables_and_the_export_keeps_every_row(
+    signed_in, data, monkeypatch
+):
+    from tracker.views import analysis as analysis_views
+
+    _document, q2 = data
+    url = reverse("analysis-detail", args=[q2.pk])
+    whole = signed_in.get(url).context
+    every = {key: whole["windows"][key].page.paginator.object_list for key in ("rankings",)}
+    assert len(every["rankings"]) == 4
+    monkeypatch.setattr(analysis_views, "ANALYSIS_ROWS", 3)
+    first = signed_in.get(url)
+    assert len(first.context["content"]["rankings"]) == 3
+    window = first.context["windows"]["rankings"]
+    assert window.next_url and "rankings_page=2" in window.next_url
+    assert window.next_url.endswith("#sec-rankings") and 'id="sec-rankings"' in _page(first)
+    second = signed_in.get(url, {"rankings_page": 2})
+    assert (
+        first.context["content"]["rankings"] + second.context["content"]["rankings"]
+        == (every["rankings"])
+    )
+    # Another table keeps its own page; the figures above the tables are whole.
+    assert second.context["windows"]["targets"].page.number == 1
+    assert second.context["content"]["summary"]["expected"] == 10
+
+
 def test_an_unknown_period_is_404(signed_in, data):
     assert signed_in.get(reverse("analysis-detail", args=[99999])).status_code == 404
     assert signed_in.post(reverse("analysis-export", args=[99999, "xlsx"])).status_code == 404

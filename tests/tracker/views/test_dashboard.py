@@ -110,7 +110,7 @@ def test_one_document_shows_its_targets_against_the_lead_units_figures(signed_in
     document, q2 = data
     response = signed_in.get(reverse("dashboard"), {"document": document.pk})
     page = _page(response)
-    rows = response.context["targets"]
+    rows = list(response.context["targets"].page.object_list)
     assert len(rows) == 5
     first = rows[0]
     assert (first.actual, first.previous_actual, first.colour) == (
@@ -122,6 +122,27 @@ def test_one_document_shows_its_targets_against_the_lead_units_figures(signed_in
     assert reverse("report-detail", args=[first.report_id]) in page
     assert "主要指标完成情况" in page and "50.0%" in page  # 序时进度 at mid-year
     assert reverse("analysis-detail", args=[q2.pk]) in page
+
+
+def test_a_documents_targets_are_paged_without_gaps(signed_in, data, monkeypatch):
+    document, _q2 = data
+    every = [
+        r.target.pk
+        for r in signed_in.get(reverse("dashboard"), {"document": document.pk})
+        .context["targets"]
+        .page.object_list
+    ]
+    monkeypatch.setattr(dashboard_views, "LIST_PAGE_SIZE", 2)
+    seen = []
+    for number in (1, 2, 3):
+        response = signed_in.get(
+            reverse("dashboard"), {"document": document.pk, "targets_page": number}
+        )
+        pager = response.context["targets"]
+        assert len(pager.page.object_list) <= 2
+        seen += [r.target.pk for r in pager.page.object_list]
+        assert (pager.next_url is None) == (number == 3)
+    assert seen == every and len(every) == 5
 
 
 def test_every_document_of_the_quarter_has_a_row_linking_to_its_own_dashboard(signed_in, data):
@@ -165,7 +186,7 @@ def test_a_colour_filter_narrows_the_lists_and_the_targets(signed_in, data):
     lagging = list(response.context["lagging"].page.object_list)
     assert len(lagging) == 2 and {s.slot_colour for s in lagging} == {"yellow"}
     assert response.context["lagging_colour"] == "yellow"
-    assert {r.colour for r in response.context["targets"]} == {"yellow"}
+    assert {r.colour for r in response.context["targets"].page.object_list} == {"yellow"}
     # Overdue reports are red: none is yellow.
     assert response.context["overdue"].page.paginator.count == 0
 
@@ -203,7 +224,8 @@ def test_rows_drill_down_to_the_assignment_the_unit_the_report_and_the_problem(s
     hrefs = _hrefs(page)
     red = selectors.red_slots(User.objects.get(username="alice"), Scope.of(q2), today=NOW.date())
     first = red.first()
-    assert f"{reverse('document-detail', args=[document.pk])}#a-{first.assignment_id}" in hrefs
+    link = f"{reverse('document-detail', args=[document.pk])}?a={first.assignment_id}"
+    assert f"{link}#a-{first.assignment_id}" in hrefs
     assert any(h.startswith("/reports/") for h in hrefs)
     problem = Problem.objects.filter(report__period=q2).first()
     assert reverse("problem-detail", args=[problem.pk]) in hrefs
@@ -352,6 +374,34 @@ def test_the_matrix_picks_a_document_pages_units_and_narrows_by_colour(
     rows = response.context["rows"]
     assert rows and all(r.colours["yellow"] for r in rows)
     assert len(response.context["columns"]) == 2
+
+
+def test_the_matrix_pages_its_columns_without_gaps_and_counts_rows_over_all(
+    signed_in, data, monkeypatch
+):
+    document, _q2 = data
+    whole = signed_in.get(reverse("dashboard-matrix"), {"document": document.pk}).context
+    every = [c.assignment_id for c in whole["columns"]]
+    totals = {r.unit_id: r.colours for r in whole["rows"]}
+    monkeypatch.setattr(dashboard_views, "MATRIX_COLUMNS", 2)
+    seen, number = [], 1
+    while True:
+        response = signed_in.get(
+            reverse("dashboard-matrix"), {"document": document.pk, "cols": number}
+        )
+        page = _page(response)
+        columns, rows = response.context["columns"], response.context["rows"]
+        assert 0 < len(columns) <= 2 and all(len(r.cells) == len(columns) for r in rows)
+        # Each row's subtotal is the unit's across every column, not this page's alone.
+        assert {r.unit_id: r.colours for r in rows} == totals
+        seen += [c.assignment_id for c in columns]
+        pager = response.context["column_pager"]
+        assert f"共 {len(every)} 项" in page
+        if pager.next_url is None:
+            break
+        assert "cols=" in pager.next_url and 'rel="next"' in page
+        number += 1
+    assert seen == every and number == 3  # five columns: 2 + 2 + 1, none twice, none missed
 
 
 def test_the_matrix_without_any_period_in_the_quarter_says_so(signed_in, data):
@@ -503,18 +553,29 @@ def test_query_counts_do_not_grow_with_the_data(signed_in, supervisor):
     assert max(small.values()) <= 40, small
 
 
-def test_the_filters_show_what_is_in_effect_with_units_grouped_by_level(signed_in, data):
+def test_the_filters_show_what_is_in_effect_with_the_unit_by_name(signed_in, data):
     document, _q2 = data
     unit = Unit.objects.get(name=f"测试单位{document.pk}-001")
-    Unit.objects.create(name="<b>新区</b>管委会", level="town")
     page = _page(
         signed_in.get(reverse("dashboard"), {"unit": unit.pk, "colour": "red", "year": "x"})
     )
-    assert f'<option value="{unit.pk}" selected>{unit.name}</option>' in page
+    # The unit is a search field showing the chosen unit's name, not an 8,000-option <select>.
+    assert re.search(rf'<input[^>]*name="unit"[^>]*value="{unit.name}"', page)
+    assert "<optgroup" not in page and f">{unit.name}</option>" not in page
     assert '<option value="red" selected>严重滞后</option>' in page
     assert '<option value="2026" selected>2026年</option>' in page  # the default, not "x"
-    assert '<optgroup label="县(区)级">' in page and '<optgroup label="镇(街道)级">' in page
-    assert "&lt;b&gt;新区&lt;/b&gt;管委会" in page and "<b>新区</b>" not in page
+
+
+def test_the_unit_filter_takes_a_typed_name_and_escapes_it(signed_in, data):
+    odd = Unit.objects.create(name="<b>新区</b>管委会", level="town")
+    page = _page(signed_in.get(reverse("dashboard"), {"unit": "<b>新区</b>管委会"}))
+    assert 'value="&lt;b&gt;新区&lt;/b&gt;管委会"' in page and "<b>新区</b>" not in page
+    # Part of a name that only one unit has is that unit; a name nobody has is dropped, said so.
+    page = _page(signed_in.get(reverse("dashboard"), {"unit": "新区</b>管"}))
+    assert 'value="&lt;b&gt;新区&lt;/b&gt;管委会"' in page
+    page = _page(signed_in.get(reverse("dashboard"), {"unit": "没有这个单位"}))
+    assert "筛选条件“单位”的值“没有这个单位”无效" in page
+    assert odd.pk
 
 
 def test_units_with_work_and_nobody_to_report_are_flagged(signed_in, data):

@@ -323,3 +323,29 @@ def test_the_detail_page_links_supervisors_to_review_and_the_dashboard(
     make_responsibility(task, units["fgw"])
     page = client.get(reverse("document-detail", args=[published.pk])).content.decode()
     assert reverse("dashboard") in page and reverse("document-archive", args=[published.pk]) in page
+
+
+def test_a_long_documents_assignments_are_paged_and_a_link_opens_the_right_page(
+    client, supervisor, units, monkeypatch
+):
+    from tests.factories import make_assignment, make_document
+    from tracker.views import documents as document_views
+
+    document = make_document()
+    made = [make_assignment(document, title=f"任务{n}") for n in range(1, 6)]
+    monkeypatch.setattr(document_views, "ASSIGNMENTS_PAGE_SIZE", 2)
+    client.force_login(supervisor)
+    url = reverse("document-detail", args=[document.pk])
+    seen = []
+    for number in (1, 2, 3):
+        response = client.get(url, {"page": number})
+        listed = list(response.context["page"].object_list)
+        assert len(listed) <= 2
+        seen += [a.pk for a in listed]
+    assert seen == [a.pk for a in made]
+    # The dashboard's and the matrix's links name the assignment: its page opens.
+    response = client.get(url, {"a": made[4].pk})
+    assert [a.pk for a in response.context["page"].object_list] == [made[4].pk]
+    assert f'id="a-{made[4].pk}"' in response.content.decode()
+    # An assignment of another document, or nonsense, opens the first page.
+    assert client.get(url, {"a": "x"}).context["page"].number == 1
