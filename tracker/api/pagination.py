@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,7 +38,11 @@ class ReportKeysetPagination(BasePagination):
     ) -> list[Any]:
         assert isinstance(queryset, QuerySet)  # noqa: S101 - the report list's queryset
         self.request = request
-        after = decode_after(request.query_params.get("after"))
+        raw = request.query_params.get("after")
+        after = decode_after(raw)
+        if raw is not None and after is None:
+            # Read strictly like the API's filters: an unreadable cursor is not the first page.
+            raise ValidationError({"after": _("应为上一页 next 地址中的 after 值。")})
         if after is not None:
             period, responsibility = after
             # A row comparison, (period, responsibility) > (p, r), is what the index seeks on:
@@ -61,6 +67,17 @@ class ReportKeysetPagination(BasePagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response({"next": self.next_url(), "results": data})
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": "after",
+                "in": "query",
+                "required": False,
+                "description": "翻页位置：取自上一页 next 地址，不要自行拼写",
+                "schema": {"type": "string", "pattern": "^[0-9]+-[0-9]+$"},
+            }
+        ]
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -171,4 +171,8 @@ class QuarterSerializer(serializers.Serializer[Any]):
     reporting_rate = serializers.FloatField(allow_null=True)
     timeliness = serializers.FloatField(allow_null=True)
     colours = serializers.DictField(child=serializers.IntegerField())
-    units = QuarterUnitSerializer(many=True)
+    units_count = serializers.IntegerField(help_text="参与排名的单位总数")
+    units_next = serializers.URLField(
+        allow_null=True, help_text="单位排名下一页的地址；最后一页为 null"
+    )
+    units = QuarterUnitSerializer(many=True, help_text="本页的单位排名（每页 200 个）")

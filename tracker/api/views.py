@@ -247,6 +247,7 @@ class QuarterTally(APIView):
                 description="季度",
             ),
             _id_parameter("document", "只统计该文件（id）"),
+            _id_parameter("page", "单位排名的第几页（每页 200 个单位，见 units_next）"),
         ],
         responses={200: QuarterSerializer, **error_responses(400, 404)},
     )
@@ -266,7 +267,8 @@ class QuarterTally(APIView):
         tally = selectors.scope_tally(user, scope, today=today)
         # A province ranks 8,000 units (600 KB whole): a page of them, `units_next` the rest.
         ranked = selectors.rankings(user, scope, today=today)
-        page = Paginator(ranked, QUARTER_UNITS_PAGE_SIZE).get_page(request.query_params.get("page"))
+        # Read strictly like every filter here: ?page=abc is a 400, a page past the end the last.
+        page = Paginator(ranked, QUARTER_UNITS_PAGE_SIZE).get_page(query_int(request, "page"))
         following = (
             replace_query_param(request.build_absolute_uri(), "page", page.next_page_number())
             if page.has_next()
