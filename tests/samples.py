@@ -10,6 +10,7 @@ needs no configured Django.
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -743,3 +744,30 @@ def raise_problem(
         now=PROBLEM_RAISED,
     )
     return Problem.objects.get(description=text)
+
+
+# --- what is data in a page or a file --------------------------------------------------------------
+
+# Han characters (CJK unified ideographs and extension A).
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def data_strings() -> list[str]:
+    """Every Chinese text stored in the tracker's tables (titles, unit names, aliases,
+    indicators, narratives, problems, reasons…): data, shown as written in any language.
+    Longest first, so a title is removed before a unit name inside it."""
+    from django.apps import apps
+    from django.db import models as dj_models
+
+    found: set[str] = set()
+    for model in apps.get_app_config("tracker").get_models():
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, (dj_models.CharField, dj_models.TextField)) and not f.choices
+        ]
+        for row in model._default_manager.values_list(*fields) if fields else []:
+            found.update(v.strip() for v in row if isinstance(v, str) and HAN.search(v))
+    # A stored text is often shown one line at a time.
+    found |= {line.strip() for text in list(found) for line in text.splitlines() if line.strip()}
+    return sorted(found, key=len, reverse=True)

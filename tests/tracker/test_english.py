@@ -17,10 +17,8 @@ from typing import ClassVar
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.db import models as dj_models
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
@@ -33,7 +31,7 @@ from tests.factories import (
     make_responsibility,
     make_target,
 )
-from tests.samples import pages_world, submit_co
+from tests.samples import data_strings, pages_world, submit_co
 from tracker.models import (
     ExportJob,
     LeaderScope,
@@ -432,24 +430,6 @@ class _Visible(HTMLParser):
             self.parts.append(data)
 
 
-def _data_strings() -> list[str]:
-    """Every Chinese text stored in the tracker's tables (titles, unit names, aliases,
-    indicators, narratives, problems, reasons…): data, shown as written in any language.
-    Longest first, so a title is removed before a unit name inside it."""
-    found: set[str] = set()
-    for model in apps.get_app_config("tracker").get_models():
-        fields = [
-            f.name
-            for f in model._meta.concrete_fields
-            if isinstance(f, (dj_models.CharField, dj_models.TextField)) and not f.choices
-        ]
-        for row in model._default_manager.values_list(*fields) if fields else []:
-            found.update(v.strip() for v in row if isinstance(v, str) and CJK.search(v))
-    # A stored text is often shown one line at a time.
-    found |= {line.strip() for text in list(found) for line in text.splitlines() if line.strip()}
-    return sorted(found, key=len, reverse=True)
-
-
 def _examples() -> list[str]:
     """The Chinese examples inside English help texts (CHINESE_EXAMPLES), as shown."""
     with translation.override("en"):
@@ -694,7 +674,7 @@ def test_every_page_in_english_has_no_chinese_chrome_for_any_role(client, every_
             opened = True
             page = response.content.decode()
             assert "<html" not in page or '<html lang="en">' in page, url
-            left = _chinese_left(page, _data_strings())
+            left = _chinese_left(page, data_strings())
             if left:
                 chinese[f"{name} as {role or 'anonymous'}"] = left
         if not opened:
@@ -778,7 +758,7 @@ def test_every_reminder_e_mail_of_a_quarter_reads_in_english_for_english_readers
     for month, day in [(6, 1), (6, 10), (6, 18), (6, 24), (6, 26), (6, 28), (6, 30)]:
         sent += sweep_and_send(at(month, day))
     assert len(sent) >= 5
-    data = _data_strings()
+    data = data_strings()
     chinese = {}
     for message in sent:
         for part, text in [

@@ -26,6 +26,7 @@ from typing import Any
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tracker.access import AnyUser, can_grant_role
@@ -44,8 +45,20 @@ from tracker.selectors.units import name_key, prefix_level
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
 
+
+
+def _labels(choices: list[tuple[str, Any]]) -> dict[str, str]:
+    """Each choice's label as the roster file shows it, in either language → its value: a
+    roster exported in English ("City level", "Reporter") reads back like a Chinese one."""
+    found = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            found.update({name_key(str(label)).lower(): value for value, label in choices})
+    return found
+
+
 LEVEL_WORDS = {
-    **{str(label): value for value, label in Unit.Level.choices},
+    **_labels(Unit.Level.choices),
     "省": Unit.Level.PROVINCE,
     "市": Unit.Level.CITY,
     "县": Unit.Level.COUNTY,
@@ -64,7 +77,7 @@ LEVEL_WORDS = {
     **{value: value for value in Unit.Level.values},
 }
 KIND_WORDS = {
-    **{str(label): value for value, label in Unit.Kind.choices},
+    **_labels(Unit.Kind.choices),
     "政府": Unit.Kind.GOVERNMENT,
     "部门": Unit.Kind.DEPARTMENT,
     "集合": Unit.Kind.COLLECTIVE,
@@ -72,7 +85,7 @@ KIND_WORDS = {
     **{value: value for value in Unit.Kind.values},
 }
 ROLE_WORDS = {
-    **{str(label): value for value, label in User.Role.choices},
+    **_labels(User.Role.choices),
     "督查人员": User.Role.SUPERVISOR,
     "审核员": User.Role.REVIEWER,
     "领导": User.Role.LEADER,
@@ -81,7 +94,7 @@ ROLE_WORDS = {
 
 
 def _word(table: dict[str, str], text: str) -> str | None:
-    return table.get(name_key(text).replace("（", "(").replace("）", ")"))
+    return table.get(name_key(text).replace("（", "(").replace("）", ")").lower())
 
 
 @dataclass

@@ -87,7 +87,8 @@ def sheet_download(request: HttpRequest, period_id: int) -> HttpResponse:
         data,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    filename = f"{period.label}-{who}-季度填报表.xlsx".replace("/", "-")
+    filename = _("%(period)s-%(unit)s-季度填报表") % {"period": period.label, "unit": who}
+    filename = f"{filename}.xlsx".replace("/", "-")
     response["Content-Disposition"] = _attachment(filename)
     return response
 
@@ -134,7 +135,7 @@ def sheet_upload(request: HttpRequest, period_id: int) -> HttpResponse:
         raise Http404
     form = SheetUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("请选择填好的季度填报表（.xlsx），并选择保存方式。"))
+        messages.error(request, _("请选择填好的季度填报表（.xlsx 或 .csv），并选择保存方式。"))
         return redirect("quarter-sheet", period_id=period.pk)
     upload = form.cleaned_data["file"]
     if upload.size is not None and upload.size > MAX_SHEET_BYTES:
