@@ -144,7 +144,7 @@ def _xlsx_rows(
     out: list[list[Any]] = []
     for item, texts in zip(items, _rows(items, columns), strict=True):
         row: list[Any] = []
-        for (key, _, _), text in zip(columns, texts, strict=True):
+        for (key, _label, _width), text in zip(columns, texts, strict=True):
             raw = item.get(f"{key}_n")
             if key in NUMBER_FORMATS and raw not in (None, ""):
                 row.append((Decimal(str(raw)), NUMBER_FORMATS[key]))
@@ -160,7 +160,7 @@ def _rows(items: list[dict[str, Any]], columns: Sequence[tuple[str, Any, int]]) 
     out = []
     for item in items:
         row = []
-        for key, _, _ in columns:
+        for key, _label, _width in columns:
             value = item.get(key)
             if key == "previous_rank":
                 value = f"{value if value is not None else '—'} {_change(item)}".strip()
@@ -246,7 +246,7 @@ def _table(
     colours: list[str] | None = None,
 ) -> None:
     header_row = 3
-    for col, (_, label, width) in enumerate(columns, start=1):
+    for col, (_key, label, width) in enumerate(columns, start=1):
         cell = sheet.cell(row=header_row, column=col, value=str(label))
         cell.font = Font(name=_FONT, bold=True)
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
@@ -410,7 +410,7 @@ def _docx_table(
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     header = table.rows[0]
     _repeat_header(header)
-    for cell, (_, label, _) in zip(header.cells, columns, strict=True):
+    for cell, (_key, label, _width) in zip(header.cells, columns, strict=True):
         cell.text = ""
         _font(_run(cell.paragraphs[0], str(label)), name="黑体", size=10.5)
         _shade(cell, "D9D9D9")
