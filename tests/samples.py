@@ -746,7 +746,7 @@ def raise_problem(
     return Problem.objects.get(description=text)
 
 
-# --- what is data in a page or a file --------------------------------------------------------------
+# --- what is data in a page or a file -------------------------------------------------------------
 
 # Han characters (CJK unified ideographs and extension A).
 HAN = re.compile(r"[\u3400-\u9fff]")

@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -24,9 +26,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tracker.formatting import clean_text
 from tracker.l10n import section_number
@@ -351,6 +350,7 @@ def bulletin_xlsx(content: dict[str, Any]) -> bytes:
 
 
 # --- docx -------------------------------------------------------------------------------------
+
 
 def _run(paragraph: Any, text: str) -> Any:
     return paragraph.add_run(clean_text(text))

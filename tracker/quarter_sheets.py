@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tracker.l10n import english, headings
@@ -73,8 +73,7 @@ NOTES = (
     ),
     gettext_noop("自评：定性指标或没有量化指标的任务填写“未启动”“推进中”或“已完成”。"),
     gettext_noop(
-        "请勿修改“编号”“版本”两列；上传后系统逐行校验，全部无误才保存"
-        "（也可选择只保存无误的任务）。"
+        "请勿修改“编号”“版本”两列；上传后系统逐行校验，全部无误才保存（也可选择只保存无误的任务）。"
     ),
 )
 
@@ -174,9 +173,7 @@ def _xlsx_table(data: bytes) -> list[list[Any]]:
     try:
         title = next((t for t in (SHEET, english(SHEET)) if t in workbook.sheetnames), None)
         if title is None:
-            raise QuarterSheetError(
-                _("工作簿中没有“季度填报”工作表，请使用本系统下载的填报表。")
-            )
+            raise QuarterSheetError(_("工作簿中没有“季度填报”工作表，请使用本系统下载的填报表。"))
         return [list(r) for r in workbook[title].iter_rows(values_only=True)]
     finally:
         workbook.close()

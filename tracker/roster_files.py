@@ -19,11 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from tracker.l10n import headings
@@ -260,9 +260,7 @@ def _read_xlsx(data: bytes) -> list[RosterRow]:
         ) from exc
     try:
         found = {
-            sheet: title
-            for title in workbook.sheetnames
-            if (sheet := _sheet_of(title)) is not None
+            sheet: title for title in workbook.sheetnames if (sheet := _sheet_of(title)) is not None
         }
         if not found:
             raise RosterFileError(

@@ -170,11 +170,13 @@ def test_the_committed_mo_holds_exactly_the_po(catalogue):
         compiled = gettext.GNUTranslations(handle)
     expected: dict = {}
     for e in _messages(catalogue):
+        # gettext keys a message with a context as "context\x04msgid".
+        key = f"{e['msgctxt']}\x04{e['msgid']}" if "msgctxt" in e else e["msgid"]
         if "msgid_plural" in e:
             for n, text in enumerate(e["msgstr"]):
-                expected[(e["msgid"], n)] = text
+                expected[(key, n)] = text
         else:
-            expected[e["msgid"]] = e["msgstr"]
+            expected[key] = e["msgstr"]
     actual = {key: value for key, value in compiled._catalog.items() if key != ""}
     assert actual == expected, "django.mo is stale: run `manage.py compilemessages -l en`"
 

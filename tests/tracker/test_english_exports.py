@@ -91,7 +91,7 @@ def analysis(supervisor):
     from tracker.models import SupervisionAction, Unit
     from tracker.services.supervision import supervision_action_record
 
-    document, q2 = reported_quarter(4, 10, title="云江市重点任务分工方案")
+    _document, q2 = reported_quarter(4, 10, title="云江市重点任务分工方案")
     supervision_action_record(
         kind=SupervisionAction.Kind.values[0],
         unit=Unit.objects.filter(name__startswith="测试单位").first(),
@@ -367,4 +367,3 @@ def test_every_e_mail_template_has_an_english_twin():
     chinese = {p.name for p in emails.glob("*.*")}
     english = {p.name for p in (emails / "en").glob("*.*")}
     assert chinese and chinese == english
-

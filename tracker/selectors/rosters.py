@@ -46,7 +46,6 @@ from tracker.selectors.units import name_key, prefix_level
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
 
 
-
 def _labels(choices: list[tuple[str, Any]]) -> dict[str, str]:
     """Each choice's label as the roster file shows it, in either language → its value: a
     roster exported in English ("City level", "Reporter") reads back like a Chinese one."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext as _
 from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from django.utils.translation import gettext as _
 
 from tracker.l10n import date_text, datetime_text
 from tracker.models import SupervisionAction

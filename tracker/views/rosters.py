@@ -99,7 +99,12 @@ def roster_export(request: HttpRequest, fmt: str) -> HttpResponse:
     tables = roster_tables()
     stamp = today().strftime("%Y%m%d")
     if fmt == "xlsx":
-        return _download(roster_xlsx(tables), _("名册-%(date)s.xlsx") % {"date": stamp}, f"roster-{stamp}.xlsx", XLSX)
+        return _download(
+            roster_xlsx(tables),
+            _("名册-%(date)s.xlsx") % {"date": stamp},
+            f"roster-{stamp}.xlsx",
+            XLSX,
+        )
     sheet = {"units": SHEETS[0], "people": SHEETS[1], "groups": SHEETS[2]}.get(fmt)
     if sheet is None:
         raise Http404
