@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tracker.access import AnyUser, visible_actions
 from tracker.models import Notice, NoticeKind, SupervisionAction, Unit, User, unit_order
@@ -94,14 +95,22 @@ def notice_row(notice: Notice) -> dict[str, Any]:
     url = notice.url
     if notice.action is not None:
         action = notice.action
-        subject = f"{action.reference} {action.unit.name}：{action.requirement[:60]}"
+        subject = _("%(reference)s %(unit)s：%(requirement)s") % {
+            "reference": action.reference,
+            "unit": action.unit.name,
+            "requirement": action.requirement[:60],
+        }
         url = reverse("duban-detail", args=[action.pk])
     elif notice.problem is not None:
         subject = notice.problem.description[:80]
         url = reverse("problem-detail", args=[notice.problem.pk])
     elif notice.responsibility is not None and notice.period is not None:
         assignment = notice.responsibility.assignment
-        subject = f"{assignment.ref} {assignment.title}（{notice.responsibility.unit.name}）"
+        subject = _("%(ref)s %(title)s（%(unit)s）") % {
+            "ref": assignment.ref,
+            "title": assignment.title,
+            "unit": notice.responsibility.unit.name,
+        }
         if kind == NoticeKind.ESCALATE_SUPERVISOR:
             url = reverse("dashboard")
         elif kind in (NoticeKind.ESCALATE_LEAD, NoticeKind.CHECKPOINT_1, NoticeKind.CHECKPOINT_2):
