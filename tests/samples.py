@@ -771,3 +771,31 @@ def data_strings() -> list[str]:
     # A stored text is often shown one line at a time.
     found |= {line.strip() for text in list(found) for line in text.splitlines() if line.strip()}
     return sorted(found, key=len, reverse=True)
+
+
+def xlsx_texts(data: bytes) -> list[str]:
+    """What a reader of a workbook sees: sheet names, every cell, its title and author."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    texts = [book.properties.title or "", book.properties.creator or ""]
+    for sheet in book.worksheets:
+        texts.append(sheet.title)
+        texts += [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
+    return texts
+
+
+def docx_texts(data: bytes) -> list[str]:
+    """What a reader of a Word file sees: its paragraphs, table cells, title and author. (Font
+    names such as 宋体 live in its styles, not in its text.)"""
+    import io
+
+    import docx
+
+    paper = docx.Document(io.BytesIO(data))
+    texts = [paper.core_properties.title or "", paper.core_properties.author or ""]
+    texts += [p.text for p in paper.paragraphs]
+    texts += [c.text for t in paper.tables for row in t.rows for c in row.cells]
+    return texts

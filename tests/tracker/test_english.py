@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from datetime import date, datetime
 from decimal import Decimal
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
@@ -31,7 +32,7 @@ from tests.factories import (
     make_responsibility,
     make_target,
 )
-from tests.samples import data_strings, pages_world, submit_co
+from tests.samples import data_strings, docx_texts, pages_world, submit_co, xlsx_texts
 from tracker.models import (
     ExportJob,
     LeaderScope,
@@ -549,6 +550,9 @@ def _kwargs(site: dict) -> dict[str, dict]:
         "quarter-sheet": {"period_id": w["q2"].pk},
         "export-job": {"job_id": site["export"].pk},
         "duban-detail": {"pk": site["duban"].pk},
+        "duban-docx": {"pk": site["duban"].pk},
+        "quarter-sheet-download": {"period_id": w["q2"].pk},
+        "roster-export": {"fmt": "xlsx"},
         "document-detail": {"pk": doc},
         "document-review": {"pk": draft},
         "document-metadata": {"pk": draft},
@@ -593,19 +597,16 @@ NOT_PAGES = {
     "inbox-read": "POST only",
     "lockout-unlock": "POST only",
     "health": "the load balancers' status (no chrome; 503 without a running worker)",
-    "duban-docx": "a file",
-    "duban-evidence": "a file",
+    "duban-evidence": "a file a person uploaded (data)",
     "inbox-open": "a redirect to what the notice is about",
-    "quarter-sheet-download": "a file",
     "quarter-sheet-upload": "POST only",
     "quarter-sheet-confirm": "POST only",
-    "export-download": "a file",
+    "export-download": "the queued job has no file yet (the analysis files it serves are built "
+    "in English in test_english_exports)",
     "set_language": "the language switcher's POST",
     "logout": "POST only",
-    "evidence-download": "a file",
-    "analysis-export": "a file (the exports are checked below)",
-    "roster-template": "a file",
-    "roster-export": "a file",
+    "evidence-download": "a file a person uploaded (data)",
+    "analysis-export": "queues the file and redirects to the job's page",
     "evidence-upload": "POST only (htmx)",
     "evidence-delete": "POST only",
     "document-reextract": "POST only",
@@ -628,7 +629,13 @@ NOT_PAGES = {
     "indicator-department-edit": "POST only",
     "document-headline-track": "POST only",
     "statistics-confirm": "POST only",
-    "statistics-template": "a file",
+}
+
+
+# The files pages offer, by their content type: what a reader of each sees.
+FILES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": xlsx_texts,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": docx_texts,
 }
 
 
@@ -650,7 +657,7 @@ def test_every_page_in_english_has_no_chinese_chrome_for_any_role(client, every_
     data (titles, unit names, what people typed) and the switcher's 简体中文."""
     kwargs = _kwargs(site)
     _in_english(client)
-    unopened, unbuildable, chinese = [], [], {}
+    unopened, unbuildable, chinese, files = [], [], {}, set()
     for name in _patterns():
         if name in NOT_PAGES or name.startswith("api-"):
             continue
@@ -671,7 +678,19 @@ def test_every_page_in_english_has_no_chinese_chrome_for_any_role(client, every_
                 if response.status_code != 200:
                     # A block htmx swaps in (the page itself redirects to where it sits).
                     response = client.get(url, headers={"HX-Request": "true"})
-            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            if response.status_code != 200:
+                continue
+            kind = response.get("Content-Type", "")
+            if kind in FILES:
+                # A file the page offers: its text as a reader sees it.
+                opened = True
+                files.add(name)
+                texts = FILES[kind](b"".join(response) if response.streaming else response.content)
+                left = _chinese_left(f"<pre>{escape(chr(10).join(texts))}</pre>", data_strings())
+                if left:
+                    chinese[f"{name} as {role or 'anonymous'}"] = left
+                continue
+            if "html" not in kind:
                 continue
             opened = True
             page = response.content.decode()
@@ -684,6 +703,13 @@ def test_every_page_in_english_has_no_chinese_chrome_for_any_role(client, every_
     assert not unbuildable, f"give these pages their arguments in _kwargs: {unbuildable}"
     assert not unopened, f"no role could open these pages: {unopened}"
     assert not chinese, "\n".join(f"{page}: {left}" for page, left in chinese.items())
+    assert files == {
+        "duban-docx",
+        "quarter-sheet-download",
+        "roster-export",
+        "roster-template",
+        "statistics-template",
+    }
 
 
 # --- what the tracker says about typed figures --------------------------------------------------

@@ -11,7 +11,6 @@ import io
 import re
 from datetime import date, datetime
 
-import docx
 import openpyxl
 import pytest
 import time_machine
@@ -24,9 +23,11 @@ from tests.samples import (
     amendment_world,
     calendar_world,
     data_strings,
+    docx_texts,
     pages_world,
     reported_quarter,
     shashi_roster,
+    xlsx_texts,
 )
 from tracker.exports import bulletin_docx, bulletin_filename, bulletin_xlsx
 from tracker.models import NoticePreference, User
@@ -50,24 +51,6 @@ IN_Q2 = datetime(2026, 6, 20, 10, tzinfo=SHANGHAI)
 def back_to_chinese():
     yield
     translation.deactivate()
-
-
-def xlsx_texts(data: bytes) -> list[str]:
-    """What a reader of the workbook sees: sheet names, every cell, its title and author."""
-    book = openpyxl.load_workbook(io.BytesIO(data))
-    texts = [book.properties.title or "", book.properties.creator or ""]
-    for sheet in book.worksheets:
-        texts.append(sheet.title)
-        texts += [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
-    return texts
-
-
-def docx_texts(data: bytes) -> list[str]:
-    paper = docx.Document(io.BytesIO(data))
-    texts = [paper.core_properties.title or "", paper.core_properties.author or ""]
-    texts += [p.text for p in paper.paragraphs]
-    texts += [c.text for t in paper.tables for row in t.rows for c in row.cells]
-    return texts
 
 
 def chinese_left(texts: list[str], data: list[str] | None = None) -> list[str]:
