@@ -131,6 +131,16 @@ def period_of(period: Any) -> str:
     return period_text(period.year, period.frequency, period.number)
 
 
+def list_separator() -> str:
+    """Between names in a row: the enumeration comma 、 in Chinese, a comma in English."""
+    return "、" if chinese() else ", "
+
+
+def bracketed(text: str) -> str:
+    """An aside after a name: "（牵头）" in Chinese, " (lead)" in English."""
+    return f"（{text}）" if chinese() else f" ({text})"
+
+
 def list_text(items: Iterable[str]) -> str:
     """Names in a row: separated by 、 in Chinese, by commas in English."""
     return ("、" if chinese() else ", ").join(items)

@@ -448,7 +448,12 @@ def _chinese_left(page: str, data: list[str]) -> list[str]:
         text = text.replace(value, " ")
     # A supervision notice's reference number (文号) is an official identifier, cited as issued.
     text = re.sub(r"督办〔\d{4}〕\d+号", " ", text)
-    return sorted({m.group(0) for m in re.finditer(r".{0,20}[\u3400-\u9fff]+.{0,20}", text)})
+    found = {m.group(0) for m in re.finditer(r".{0,20}[\u3400-\u9fff]+.{0,20}", text)}
+    # Chinese punctuation left beside English words: a label's colon or brackets outside its
+    # msgid, or names run together with 、 (which English help texts may name as a separator).
+    found |= {m.group(0) for m in re.finditer(r".{0,20}[：，。；（）「」《》].{0,20}", text)}
+    found |= {m.group(0) for m in re.finditer(r".{0,20}[A-Za-z0-9)]、[A-Za-z0-9(].{0,20}", text)}
+    return sorted(found)
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from tracker.access import AnyUser, can_grant_role
 from tracker.http import parse_int
+from tracker.l10n import list_text
 from tracker.models import (
     LeaderScope,
     Unit,
@@ -354,9 +355,9 @@ def _plan_unit(
         if position is not None:
             row_plan.changes.append(_("排序号%(v)s") % {"v": position})
         if aliases:
-            row_plan.changes.append(_("别名：%(v)s") % {"v": "、".join(aliases)})
+            row_plan.changes.append(_("别名：%(v)s") % {"v": list_text(aliases)})
         if contacts:
-            row_plan.changes.append(_("联系邮箱：%(v)s") % {"v": "、".join(contacts)})
+            row_plan.changes.append(_("联系邮箱：%(v)s") % {"v": list_text(contacts)})
         return
     changes = []
     if intent.level != existing.level:
@@ -366,9 +367,9 @@ def _plan_unit(
     if intent.position != existing.position:
         changes.append(_("排序号改为%(v)s") % {"v": intent.position})
     if aliases:
-        changes.append(_("增加别名：%(v)s") % {"v": "、".join(aliases)})
+        changes.append(_("增加别名：%(v)s") % {"v": list_text(aliases)})
     if contacts:
-        changes.append(_("增加联系邮箱：%(v)s") % {"v": "、".join(contacts)})
+        changes.append(_("增加联系邮箱：%(v)s") % {"v": list_text(contacts)})
     row_plan.changes = changes
     row_plan.action = UPDATE if changes else UNCHANGED
 
@@ -462,7 +463,7 @@ def _plan_group(
     if unknown:
         row_plan.refuse(
             _("%(label)s：成员单位不存在：%(names)s。")
-            % {"label": row_plan.label, "names": "、".join(unknown)}
+            % {"label": row_plan.label, "names": list_text(unknown)}
         )
     aliases = []
     for alias in split_list(row.get("别名")):
@@ -504,7 +505,7 @@ def _plan_group(
     if stored_members - wanted:
         changes.append(_("移出成员%(n)s个") % {"n": len(stored_members - wanted)})
     if aliases:
-        changes.append(_("增加别名：%(v)s") % {"v": "、".join(aliases)})
+        changes.append(_("增加别名：%(v)s") % {"v": list_text(aliases)})
     row_plan.changes = changes
     row_plan.action = UPDATE if changes else UNCHANGED
 
@@ -582,7 +583,7 @@ def _plan_person(
     if unknown:
         row_plan.refuse(
             _("%(label)s：分管单位不存在：%(names)s。")
-            % {"label": label, "names": "、".join(unknown)}
+            % {"label": label, "names": list_text(unknown)}
         )
     intent = PersonIntent(
         username=username if existing is None else existing.username,
@@ -650,8 +651,8 @@ def roster_tables() -> dict[str, list[list[str]]]:
             u.parent.name if u.parent else "",
             "" if u.position is None else str(u.position),
             str(Unit.Kind(u.kind).label),
-            "、".join(a.alias for a in u.aliases.all()),
-            "、".join(c.email for c in u.contacts.all() if c.is_active),
+            list_text(a.alias for a in u.aliases.all()),
+            list_text(c.email for c in u.contacts.all() if c.is_active),
         ]
         for u in units
     ]
@@ -664,15 +665,15 @@ def roster_tables() -> dict[str, list[list[str]]]:
             p.phone,
             p.unit.name if p.unit else "",
             str(User.Role(p.role).label),
-            "、".join(s.unit.name for s in p.leader_scopes.all() if s.unit is not None),
+            list_text(s.unit.name for s in p.leader_scopes.all() if s.unit is not None),
         ]
         for p in people.filter(is_active=True).order_by(*unit_order("unit__"), "username")
     ]
     group_rows = [
         [
             g.name,
-            "、".join(m.name for m in g.members.all()),
-            "、".join(a.alias for a in g.aliases.all()),
+            list_text(m.name for m in g.members.all()),
+            list_text(a.alias for a in g.aliases.all()),
         ]
         for g in UnitGroup.objects.prefetch_related("members", "aliases").order_by("name")
     ]

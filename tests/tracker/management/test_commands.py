@@ -166,7 +166,10 @@ def test_send_reminders_dry_run_prints_the_preview_and_writes_nothing(world):
 def _chinese_left(text: str) -> list[str]:
     for value in data_strings():
         text = text.replace(value, " ")
-    return sorted({m.group(0) for m in re.finditer(r".{0,20}[\u3400-\u9fff]+.{0,20}", text)})
+    found = {m.group(0) for m in re.finditer(r".{0,20}[\u3400-\u9fff]+.{0,20}", text)}
+    # Chinese punctuation left beside English words.
+    found |= {m.group(0) for m in re.finditer(r".{0,20}[：，。；（）「」《》].{0,20}", text)}
+    return sorted(found)
 
 
 def test_what_the_commands_print_follows_the_language_they_run_in(world, tmp_path):
