@@ -7,13 +7,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tracker.services.backups import BackupError, backup_create
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "备份数据库和佐证材料到一个 .tar.gz 文件（SQLite 在线备份；PostgreSQL 使用 pg_dump）。"
     )
 

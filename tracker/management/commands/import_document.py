@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from tracker.l10n import list_text
 from tracker.models import User
@@ -16,18 +16,16 @@ from tracker.services.document_publish import PublishRefused, document_publish
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("导入任务分工文件（.txt），抽取任务、目标与责任单位；--publish 同时发布。")
+    help = _("导入任务分工文件（.txt），抽取任务、目标与责任单位；--publish 同时发布。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
         parser.add_argument(
             "--publish",
             action="store_true",
-            help=gettext_lazy(
-                "发布：把单位名称对应到单位，生成责任分工和本年度四个季度的报送周期。"
-            ),
+            help=_("发布：把单位名称对应到单位，生成责任分工和本年度四个季度的报送周期。"),
         )
-        parser.add_argument("--user", help=gettext_lazy("记为导入人的用户名（默认记为“系统”）。"))
+        parser.add_argument("--user", help=_("记为导入人的用户名（默认记为“系统”）。"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = None

@@ -7,25 +7,24 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tracker.models import Document
 from tracker.services.demo_load import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("载入演示数据：云江市的单位、两份示例文件、演示账号和前三季度的进展报告。")
+    help = _("载入演示数据：云江市的单位、两份示例文件、演示账号和前三季度的进展报告。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help=gettext_lazy("数据库中已有文件时不再载入，只列出演示账号。"),
+            help=_("数据库中已有文件时不再载入，只列出演示账号。"),
         )
         parser.add_argument(
             "--allow-known-passwords",
             action="store_true",
-            help=gettext_lazy("在非调试模式下也载入（演示账号的密码是公开的，切勿用于正式环境）。"),
+            help=_("在非调试模式下也载入（演示账号的密码是公开的，切勿用于正式环境）。"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -8,13 +8,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tracker.services.units import units_import_roster
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("从 JSON 名册导入单位、简称别名和单位集合（可重复执行，只补充新增内容）。")
+    help = _("从 JSON 名册导入单位、简称别名和单位集合（可重复执行，只补充新增内容）。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("roster", type=Path)

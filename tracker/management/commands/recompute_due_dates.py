@@ -14,7 +14,6 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tracker.l10n import date_text
 from tracker.periods import local_today
@@ -22,9 +21,7 @@ from tracker.services.working_days import periods_reschedule
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "按当前节假日安排重新计算未到期报送周期的截止日（升级 chinesecalendar 后运行一次）。"
-    )
+    help = _("按当前节假日安排重新计算未到期报送周期的截止日（升级 chinesecalendar 后运行一次）。")
 
     def handle(self, *args: Any, **options: Any) -> None:
         outcome = periods_reschedule(days=None, actor=None, today=local_today(timezone.now()))

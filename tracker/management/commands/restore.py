@@ -8,15 +8,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tracker.services.backups import BackupError, backup_restore
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "从 manage.py backup 生成的备份恢复数据库和佐证材料（会替换当前数据库的内容）。"
-    )
+    help = _("从 manage.py backup 生成的备份恢复数据库和佐证材料（会替换当前数据库的内容）。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", type=Path)

@@ -8,7 +8,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tracker.l10n import datetime_text
 from tracker.periods import SHANGHAI
@@ -18,7 +17,7 @@ from tracker.services.reminders.sweep import reminders_sweep
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "发送到期的提醒、催报和督办邮件（与定时任务相同的服务）；--dry-run 只列出将要发送的内容。"
     )
 
@@ -26,16 +25,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help=gettext_lazy("只预览下一次将发送的邮件，不写入、不发送"),
+            help=_("只预览下一次将发送的邮件，不写入、不发送"),
         )
         parser.add_argument(
             "--inline",
             action="store_true",
-            help=gettext_lazy("在本进程中直接发送（默认交给 Celery worker 发送）"),
+            help=_("在本进程中直接发送（默认交给 Celery worker 发送）"),
         )
         parser.add_argument(
             "--now",
-            help=gettext_lazy("以此时刻（上海时间，如 2026-06-26T09:00）运行，用于补发或演练"),
+            help=_("以此时刻（上海时间，如 2026-06-26T09:00）运行，用于补发或演练"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
