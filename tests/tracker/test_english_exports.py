@@ -364,3 +364,24 @@ def test_the_password_reset_e_mail_reads_in_the_language_it_was_asked_in(client,
     (message,) = mail.outbox
     assert not chinese_left([message.subject, message.body])
     assert "bob" in message.body
+
+
+def test_an_amendment_in_the_inbox_reads_in_its_readers_language(
+    client, units, reporter, outsider, supervisor
+):
+    """The inbox line is stored as written when announced (Chinese) and worded again for an
+    English reader."""
+    from tracker.models import Notice
+
+    world = amendment_world(units, reporter, outsider)
+    amendment = amendment_deadline_change(
+        assignment=world["task"], deadline=date(2026, 9, 30), actor=supervisor, reason="上级要求"
+    )
+    amendment_announce(amendment_id=amendment.pk)
+    person = Notice.objects.filter(kind="amendment").first().user
+    client.force_login(person)
+    chinese = client.get(reverse("inbox")).content.decode()
+    assert "次修订：" in chinese and "完成时限由无调整为2026年9月30日" in chinese
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("inbox")).content.decode()
+    assert "30 September 2026" in english and "amendment 1" in english.lower()

@@ -17,7 +17,7 @@ from tracker.emails import build_message
 from tracker.l10n import date_text
 from tracker.models import DocumentAmendment, Notice, NoticeKind, Unit, User
 from tracker.periods import local_today
-from tracker.selectors.amendments import amendment_change_text
+from tracker.selectors.amendments import amendment_change_text, amendment_notice_text
 from tracker.selectors.people import REPORTING_ROLES, unit_addresses
 from tracker.services.reminders.digest import recipient_language
 
@@ -80,10 +80,8 @@ def _inbox(amendment: DocumentAmendment, base: dict[str, object]) -> None:
         unit__is_active=True,
     ).values_list("pk", flat=True)
     now = timezone.now()
-    text = (
-        f"《{base['document']}》第{base['number']}次修订："
-        f"{base['ref']} {base['title']}，{base['change']}"
-    )
+    # Stored as written now (the inbox words it again in its reader's language).
+    text = amendment_notice_text(amendment)
     Notice.objects.bulk_create(
         [
             Notice(
