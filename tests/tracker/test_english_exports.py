@@ -385,3 +385,34 @@ def test_an_amendment_in_the_inbox_reads_in_its_readers_language(
     client.cookies["django_language"] = "en"
     english = client.get(reverse("inbox")).content.decode()
     assert "30 September 2026" in english and "amendment 1" in english.lower()
+
+
+def test_a_group_robots_digest_reads_in_the_digests_language():
+    from tracker.services.reminders.webhook import markdown
+
+    context = {
+        "today": "28 June 2026",
+        "count": 1,
+        "sections": [
+            {
+                "title": "Returned",
+                "intro": "please revise and submit again.",
+                "items": [
+                    {
+                        "ref": "1",
+                        "title": "固定资产投资增长6.5%",
+                        "url": "https://x/1",
+                        "unit": "云江市财政局",
+                        "reason": "数据有误",
+                    }
+                ],
+            }
+        ],
+    }
+    english = markdown(context, "en")
+    data = ["固定资产投资增长6.5%", "云江市财政局", "数据有误"]
+    assert not chinese_left([english], data)
+    assert "Reason for return: 数据有误" in english
+    chinese = markdown({**context, "today": "2026年6月28日"}, "zh-hans")
+    assert chinese.startswith("**任务调度提醒**（2026年6月28日，共1项）")
+    assert "（云江市财政局）" in chinese and "   退回原因：数据有误" in chinese
