@@ -104,7 +104,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     "en": {
         NoticeKind.DUBAN_OVERDUE: (
             "Supervision order overdue",
-            "These supervision orders (督办单) are past their deadline without an answer.",
+            "These supervision orders are past their deadline without an answer.",
         ),
         NoticeKind.DUBAN_RETURNED: (
             "Answer to a supervision order returned",

@@ -91,7 +91,7 @@ def webhook_request(digest: ReminderDigest, *, today: date) -> urllib.request.Re
         pk=int(digest.recipient.removeprefix(PREFIX)), is_active=True
     ).first()
     if hook is None:
-        raise WebhookFailed("群机器人已删除或停用。", permanent=True)
+        raise WebhookFailed(_("群机器人已删除或停用。"), permanent=True)
     language = digest.language or "zh-hans"
     context = digest_context(digest, today=today, language=language)
     url = hook.url
@@ -124,7 +124,7 @@ def webhook_post(request: urllib.request.Request) -> None:
     try:
         answer = json.loads(body or b"{}")
     except ValueError as exc:
-        raise WebhookFailed(f"无法识别的应答：{body[:200]!r}") from exc
+        raise WebhookFailed(_("无法识别的应答：%(body)s") % {"body": repr(body[:200])}) from exc
     code = answer.get("errcode", 0) if isinstance(answer, dict) else 0
     if code:
         raise WebhookFailed(f"errcode {code}: {answer.get('errmsg', '')}")
