@@ -416,3 +416,77 @@ def test_a_group_robots_digest_reads_in_the_digests_language():
     chinese = markdown({**context, "today": "2026年6月28日"}, "zh-hans")
     assert chinese.startswith("**任务调度提醒**（2026年6月28日，共1项）")
     assert "（云江市财政局）" in chinese and "   退回原因：数据有误" in chinese
+
+
+def test_the_duban_e_mails_read_in_english_for_english_readers(units, reporter, outsider):
+    """A 督办单 issued, answered, returned and overdue: every notice e-mail it causes reads in
+    English for readers who chose English."""
+    from datetime import timedelta
+
+    from tests.samples import at, sweep_and_send
+    from tracker.services.reminders.preferences import notice_preferences_update
+
+    world = calendar_world(units, reporter, outsider)
+    for user in (world["reporter"], world["supervisor"]):
+        notice_preferences_update(
+            user=user,
+            notify_window_open=True,
+            notify_reminders=True,
+            notify_checkpoints=True,
+            language="en",
+        )
+    (action,) = duban_issue(
+        actor=world["supervisor"],
+        units=[units["fgw"]],
+        period=world["period"],
+        urgency="red",
+        requirement="请于5月15日前报送开工情况。",
+        deadline=date(2026, 5, 15),
+        now=at(5, 8),
+    )
+    sent = sweep_and_send(at(5, 8, 10))
+    duban_feedback_submit(action=action, actor=reporter, text="已开工12个项目。", now=at(5, 9))
+    sent += sweep_and_send(at(5, 9, 10))
+    duban_return(action=action, actor=world["supervisor"], reason="请附照片。", now=at(5, 10))
+    sent += sweep_and_send(at(5, 10, 10))
+    sent += sweep_and_send(at(5, 10, 10) + timedelta(days=10))
+    kinds = {message.extra_headers.get("X-Tracker-Notice") for message in sent}
+    assert len(sent) >= 3, kinds
+    data = data_strings()
+    for message in sent:
+        assert not chinese_left(_parts(message), data), (message.subject, kinds)
+
+
+def test_the_problem_e_mails_read_in_english_for_english_readers(units, reporter, outsider):
+    """A problem climbing the ladder (the lead unit, then the leader in charge): every notice
+    it causes reads in English for readers who chose English."""
+    from datetime import timedelta
+
+    from tests.samples import PROBLEM_RAISED, raise_problem, sweep_and_send
+    from tracker.models import LeaderScope
+    from tracker.services.problems import problems_escalate_due
+    from tracker.services.reminders.preferences import notice_preferences_update
+
+    world = calendar_world(units, reporter, outsider)
+    leader = User.objects.create_user(
+        "wfz", email="wfz@yunjiang.example.cn", role=User.Role.LEADER, unit=units["city"]
+    )
+    LeaderScope.objects.create(leader=leader, unit=units["czj"])
+    for user in (world["reporter"], world["outsider"], world["supervisor"], leader):
+        notice_preferences_update(
+            user=user,
+            notify_window_open=False,
+            notify_reminders=False,
+            notify_checkpoints=False,
+            language="en",
+        )
+    raise_problem(world["co"], world["target"], world["period"], outsider)
+    sent = []
+    for days in (4, 8):
+        problems_escalate_due(now=PROBLEM_RAISED + timedelta(days=days))
+        sent += sweep_and_send(PROBLEM_RAISED + timedelta(days=days, minutes=10))
+    kinds = {message.extra_headers.get("X-Tracker-Notice") for message in sent}
+    assert {"problem_lead", "problem_leader"} <= {k for ks in kinds for k in ks.split(",")}
+    data = data_strings()
+    for message in sent:
+        assert not chinese_left(_parts(message), data), (message.subject, kinds)
