@@ -46,7 +46,13 @@ def _assessment(text: str) -> str:
 
 
 class SheetUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("填好的季度填报表（.xlsx 或 .csv）"))
+    file = forms.FileField(
+        label=gettext_lazy("填好的季度填报表（.xlsx 或 .csv）"),
+        help_text=gettext_lazy(
+            "也可以在 Excel 中另存为 CSV 后上传（UTF-8 或 Excel 默认的中文编码均可）。"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
     submit = forms.TypedChoiceField(
         label=gettext_lazy("上传后"),
         choices=[("0", gettext_lazy("保存为草稿")), ("1", gettext_lazy("提交报送"))],
