@@ -9,7 +9,9 @@ needs no configured Django.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import smtplib
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -827,3 +829,56 @@ def statistics_csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- what is data in a page or a file -------------------------------------------------------------
+
+# Han characters (CJK unified ideographs and extension A).
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def data_strings() -> list[str]:
+    """Every Chinese text stored in the tracker's tables (titles, unit names, aliases,
+    indicators, narratives, problems, reasons…): data, shown as written in any language.
+    Longest first, so a title is removed before a unit name inside it."""
+    from django.apps import apps
+    from django.db import models as dj_models
+
+    found: set[str] = set()
+    for model in apps.get_app_config("tracker").get_models():
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, (dj_models.CharField, dj_models.TextField)) and not f.choices
+        ]
+        for row in model._default_manager.values_list(*fields) if fields else []:
+            found.update(v.strip() for v in row if isinstance(v, str) and HAN.search(v))
+    # A stored text is often shown one line at a time.
+    found |= {line.strip() for text in list(found) for line in text.splitlines() if line.strip()}
+    return sorted(found, key=len, reverse=True)
+
+
+def xlsx_texts(data: bytes) -> list[str]:
+    """What a reader of a workbook sees: sheet names, every cell, its title and author."""
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    texts = [book.properties.title or "", book.properties.creator or ""]
+    for sheet in book.worksheets:
+        texts.append(sheet.title)
+        texts += [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
+    return texts
+
+
+def docx_texts(data: bytes) -> list[str]:
+    """What a reader of a Word file sees: its paragraphs, table cells, title and author. (Font
+    names such as 宋体 live in its styles, not in its text.)"""
+
+    import docx
+
+    paper = docx.Document(io.BytesIO(data))
+    texts = [paper.core_properties.title or "", paper.core_properties.author or ""]
+    texts += [p.text for p in paper.paragraphs]
+    texts += [c.text for t in paper.tables for row in t.rows for c in row.cells]
+    return texts

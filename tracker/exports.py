@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -26,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.formatting import clean_text
+from tracker.l10n import section_number
 
 # Fills that print legibly in grey-scale too (light tints, the label carries the meaning).
 COLOUR_FILLS = {
@@ -36,68 +39,79 @@ COLOUR_FILLS = {
     "grey": "EDEDED",
 }
 
-TARGET_COLUMNS: Sequence[tuple[str, str, int]] = (
-    ("ref", "编号", 10),
-    ("indicator", "指标", 28),
-    ("target", "年度目标", 18),
-    ("lead_unit", "牵头单位", 20),
-    ("previous_actual", "上季度累计", 12),
-    ("actual", "本季度累计", 12),
-    ("completion", "完成率", 10),
-    ("elapsed", "序时进度", 10),
-    ("gap", "与目标差距", 16),
-    ("colour_label", "状态", 10),
+TARGET_COLUMNS: Sequence[tuple[str, Any, int]] = (
+    ("ref", gettext_lazy("编号"), 10),
+    ("indicator", gettext_lazy("指标"), 28),
+    ("target", gettext_lazy("年度目标"), 18),
+    ("lead_unit", gettext_lazy("牵头单位"), 20),
+    ("previous_actual", gettext_lazy("上季度累计"), 12),
+    ("actual", gettext_lazy("本季度累计"), 12),
+    ("completion", gettext_lazy("完成率"), 10),
+    ("elapsed", gettext_lazy("序时进度"), 10),
+    ("gap", gettext_lazy("与目标差距"), 16),
+    ("colour_label", gettext_lazy("状态"), 10),
 )
-HEADLINE_COLUMNS: Sequence[tuple[str, str, int]] = (
-    ("indicator", "指标", 26),
-    ("target", "年度目标", 18),
-    ("actual", "本期累计", 14),
-    ("growth", "增速", 10),
-    ("elapsed", "序时进度", 10),
-    ("data_month", "数据截至", 10),
-    ("colour_label", "状态", 26),
+HEADLINE_COLUMNS: Sequence[tuple[str, Any, int]] = (
+    ("indicator", gettext_lazy("指标"), 26),
+    ("target", gettext_lazy("年度目标"), 18),
+    ("actual", gettext_lazy("本期累计"), 14),
+    ("growth", gettext_lazy("增速"), 10),
+    ("elapsed", gettext_lazy("序时进度"), 10),
+    ("data_month", gettext_lazy("数据截至"), 10),
+    ("colour_label", gettext_lazy("状态"), 26),
 )
-RANKING_COLUMNS: Sequence[tuple[str, str, int]] = (
-    ("rank", "排名", 8),
-    ("previous_rank", "上季度排名", 12),
-    ("unit", "单位", 30),
-    ("score", "综合得分", 10),
-    ("good_share", "进度正常率", 12),
-    ("on_time_rate", "按时报送率", 12),
-    ("problems_in_time", "问题按时办结率", 16),
-    ("expected", "应报事项", 10),
+RANKING_COLUMNS: Sequence[tuple[str, Any, int]] = (
+    ("rank", gettext_lazy("排名"), 8),
+    ("previous_rank", gettext_lazy("上季度排名"), 12),
+    ("unit", gettext_lazy("单位"), 30),
+    ("score", gettext_lazy("综合得分"), 10),
+    ("good_share", gettext_lazy("进度正常率"), 12),
+    ("on_time_rate", gettext_lazy("按时报送率"), 12),
+    ("problems_in_time", gettext_lazy("问题按时办结率"), 16),
+    ("expected", gettext_lazy("应报事项"), 10),
 )
-SLOT_COLUMNS: Sequence[tuple[str, str, int]] = (
-    ("ref", "编号", 10),
-    ("title", "任务", 40),
-    ("unit", "单位", 30),
-    ("role", "角色", 8),
-    ("due_on", "报送截止", 16),
+SLOT_COLUMNS: Sequence[tuple[str, Any, int]] = (
+    ("ref", gettext_lazy("编号"), 10),
+    ("title", gettext_lazy("任务"), 40),
+    ("unit", gettext_lazy("单位"), 30),
+    ("role", gettext_lazy("角色"), 8),
+    ("due_on", gettext_lazy("报送截止"), 16),
 )
-PROBLEM_COLUMNS: Sequence[tuple[str, str, int]] = (
-    ("unit", "提出单位", 24),
-    ("ref", "任务编号", 10),
-    ("description", "问题", 50),
-    ("level", "当前层级", 12),
-    ("deadline", "本级办结时限", 20),
+PROBLEM_COLUMNS: Sequence[tuple[str, Any, int]] = (
+    ("unit", gettext_lazy("提出单位"), 24),
+    ("ref", gettext_lazy("任务编号"), 10),
+    ("description", gettext_lazy("问题"), 50),
+    ("level", gettext_lazy("当前层级"), 12),
+    ("deadline", gettext_lazy("本级办结时限"), 20),
 )
-ACTION_COLUMNS: Sequence[tuple[str, str, int]] = (
-    ("date", "日期", 16),
-    ("kind", "方式", 8),
-    ("unit", "对象单位", 28),
-    ("reason", "事由", 50),
-    ("author", "发起人", 14),
+ACTION_COLUMNS: Sequence[tuple[str, Any, int]] = (
+    ("date", gettext_lazy("日期"), 16),
+    ("kind", gettext_lazy("方式"), 8),
+    ("unit", gettext_lazy("对象单位"), 28),
+    ("reason", gettext_lazy("事由"), 50),
+    ("author", gettext_lazy("发起人"), 14),
 )
 
 
 def bulletin_filename(content: dict[str, Any], extension: str) -> str:
-    return f"{content['document']['title']}-{content['period']['label']}分析.{extension}"
+    name = _("%(title)s-%(period)s分析") % {
+        "title": content["document"]["title"],
+        "period": content["period"]["label"],
+    }
+    return f"{name}.{extension}"
+
+
+def _title(content: dict[str, Any]) -> str:
+    return _("%(title)s %(period)s推进情况分析") % {
+        "title": content["document"]["title"],
+        "period": content["period"]["label"],
+    }
 
 
 def _change(row: dict[str, Any]) -> str:
     change = row.get("change")
     if change is None:
-        return "新进" if row.get("previous_rank") is None else ""
+        return _("新进") if row.get("previous_rank") is None else ""
     if change > 0:
         return f"↑{change}"
     if change < 0:
@@ -123,13 +137,13 @@ _INTEGER_COLUMNS = frozenset({"rank", "expected"})
 
 
 def _xlsx_rows(
-    items: list[dict[str, Any]], columns: Sequence[tuple[str, str, int]]
+    items: list[dict[str, Any]], columns: Sequence[tuple[str, Any, int]]
 ) -> list[list[Any]]:
     """The rows for a sheet: figures as (number, format) pairs, everything else as text."""
     out: list[list[Any]] = []
     for item, texts in zip(items, _rows(items, columns), strict=True):
         row: list[Any] = []
-        for (key, _, _), text in zip(columns, texts, strict=True):
+        for (key, _label, _width), text in zip(columns, texts, strict=True):
             raw = item.get(f"{key}_n")
             if key in NUMBER_FORMATS and raw not in (None, ""):
                 row.append((Decimal(str(raw)), NUMBER_FORMATS[key]))
@@ -141,11 +155,11 @@ def _xlsx_rows(
     return out
 
 
-def _rows(items: list[dict[str, Any]], columns: Sequence[tuple[str, str, int]]) -> list[list[str]]:
+def _rows(items: list[dict[str, Any]], columns: Sequence[tuple[str, Any, int]]) -> list[list[str]]:
     out = []
     for item in items:
         row = []
-        for key, _, _ in columns:
+        for key, _label, _width in columns:
             value = item.get(key)
             if key == "previous_rank":
                 value = f"{value if value is not None else '—'} {_change(item)}".strip()
@@ -158,23 +172,38 @@ def _summary_lines(content: dict[str, Any]) -> list[tuple[str, str]]:
     s = content["summary"]
     c = s["colours"]
     pc = content["problem_counts"]
+    period = content["period"]
     return [
-        ("文件", content["document"]["title"]),
-        ("报送周期", f"{content['period']['label']}（截止{content['period']['due_on']}）"),
-        ("统计截至", content["as_of"]),
-        ("应报送事项", str(s["expected"])),
-        ("已报送", f"{s['submitted']}（报送率 {s['reporting_rate']}）"),
-        ("按时报送", f"{s['on_time']}（及时率 {s['timeliness']}）"),
-        ("逾期报送", str(s["late"])),
-        ("未报送", str(s["missing"])),
+        (_("文件"), content["document"]["title"]),
         (
-            "进度状态",
-            f"已完成 {c['blue']} · 正常 {c['green']} · 滞后 {c['yellow']} · "
-            f"严重滞后 {c['red']} · 未填报 {c['grey']}",
+            _("报送周期"),
+            _("%(period)s（截止%(due_on)s）")
+            % {"period": period["label"], "due_on": period["due_on"]},
+        ),
+        (_("统计截至"), content["as_of"]),
+        (_("应报送事项"), str(s["expected"])),
+        (
+            _("已报送"),
+            _("%(count)s（报送率 %(rate)s）")
+            % {"count": s["submitted"], "rate": s["reporting_rate"]},
         ),
         (
-            "问题",
-            f"反映 {pc['raised']} 个，已办结 {pc['resolved']} 个，按时办结 {pc['in_time']} 个",
+            _("按时报送"),
+            _("%(count)s（及时率 %(rate)s）") % {"count": s["on_time"], "rate": s["timeliness"]},
+        ),
+        (_("逾期报送"), str(s["late"])),
+        (_("未报送"), str(s["missing"])),
+        (
+            _("进度状态"),
+            _(
+                "已完成 %(blue)s · 正常 %(green)s · 滞后 %(yellow)s · "
+                "严重滞后 %(red)s · 未填报 %(grey)s"
+            )
+            % c,
+        ),
+        (
+            _("问题"),
+            _("反映 %(raised)s 个，已办结 %(resolved)s 个，按时办结 %(in_time)s 个") % pc,
         ),
     ]
 
@@ -209,15 +238,15 @@ def _sheet(workbook: Workbook, title: str, heading: str) -> Worksheet:
 
 def _table(
     sheet: Worksheet,
-    columns: Sequence[tuple[str, str, int]],
+    columns: Sequence[tuple[str, Any, int]],
     rows: Sequence[Sequence[Any]],
     *,
     colour_key_index: int | None = None,
     colours: list[str] | None = None,
 ) -> None:
     header_row = 3
-    for col, (_, label, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=header_row, column=col, value=label)
+    for col, (_key, label, width) in enumerate(columns, start=1):
+        cell = sheet.cell(row=header_row, column=col, value=str(label))
         cell.font = Font(name=_FONT, bold=True)
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -244,7 +273,7 @@ def _table(
                     "solid", fgColor=fill
                 )
     if not rows:
-        sheet.cell(row=header_row + 1, column=1, value="（无）").font = Font(name=_FONT)
+        sheet.cell(row=header_row + 1, column=1, value=_("（无）")).font = Font(name=_FONT)
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
 
@@ -254,22 +283,25 @@ def bulletin_xlsx(content: dict[str, Any]) -> bytes:
     default = workbook.active
     if default is not None:
         workbook.remove(default)
-    title = f"{content['document']['title']} {content['period']['label']}推进情况分析"
+    title = _title(content)
 
-    overview = _sheet(workbook, "概况", title)
+    def part(heading: str) -> str:
+        return _("%(title)s——%(part)s") % {"title": title, "part": heading}
+
+    overview = _sheet(workbook, _("概况"), title)
     for r, (label, value) in enumerate(_summary_lines(content), start=3):
         overview.cell(row=r, column=1, value=label).font = Font(name=_FONT, bold=True)
         _text_cell(overview, r, 2, value).font = Font(name=_FONT)
     overview.column_dimensions["A"].width = 16
     overview.column_dimensions["B"].width = 90
     summary_row = 3 + len(_summary_lines(content)) + 1
-    overview.cell(row=summary_row, column=1, value="综述").font = Font(name=_FONT, bold=True)
+    overview.cell(row=summary_row, column=1, value=_("综述")).font = Font(name=_FONT, bold=True)
     cell = _text_cell(overview, summary_row, 2, content.get("summary_text", ""))
     cell.font = Font(name=_FONT)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     if content.get("headline"):
-        headline = _sheet(workbook, "主要经济指标", f"{title}——主要经济指标")
+        headline = _sheet(workbook, _("主要经济指标"), part(_("主要经济指标")))
         _table(
             headline,
             HEADLINE_COLUMNS,
@@ -277,7 +309,7 @@ def bulletin_xlsx(content: dict[str, Any]) -> bytes:
             colour_key_index=len(HEADLINE_COLUMNS) - 1,
             colours=[t["colour"] for t in content["headline"]],
         )
-    targets = _sheet(workbook, "指标完成情况", f"{title}——主要指标")
+    targets = _sheet(workbook, _("指标完成情况"), part(_("主要指标")))
     _table(
         targets,
         TARGET_COLUMNS,
@@ -285,11 +317,11 @@ def bulletin_xlsx(content: dict[str, Any]) -> bytes:
         colour_key_index=len(TARGET_COLUMNS) - 1,
         colours=[t["colour"] for t in content["targets"]],
     )
-    red_yellow = [dict(row, state="严重滞后") for row in content["red"]] + [
-        dict(row, state="滞后") for row in content["yellow"]
+    red_yellow = [dict(row, state=_("严重滞后")) for row in content["red"]] + [
+        dict(row, state=_("滞后")) for row in content["yellow"]
     ]
-    lagging = _sheet(workbook, "滞后事项", f"{title}——严重滞后和滞后事项")
-    columns = (*SLOT_COLUMNS, ("state", "状态", 10))
+    lagging = _sheet(workbook, _("滞后事项"), part(_("严重滞后和滞后事项")))
+    columns = (*SLOT_COLUMNS, ("state", gettext_lazy("状态"), 10))
     _table(
         lagging,
         columns,
@@ -297,29 +329,27 @@ def bulletin_xlsx(content: dict[str, Any]) -> bytes:
         colour_key_index=len(columns) - 1,
         colours=["red"] * len(content["red"]) + ["yellow"] * len(content["yellow"]),
     )
-    ranking = _sheet(workbook, "单位排名", f"{title}——单位综合排名")
+    ranking = _sheet(workbook, _("单位排名"), part(_("单位综合排名")))
     _table(ranking, RANKING_COLUMNS, _xlsx_rows(content["rankings"], RANKING_COLUMNS))
-    reporting = _sheet(workbook, "报送情况", f"{title}——逾期报送和未报送")
-    reporting_rows = [dict(row, state="逾期报送") for row in content["late"]] + [
-        dict(row, state="未报送") for row in content["missing"]
+    reporting = _sheet(workbook, _("报送情况"), part(_("逾期报送和未报送")))
+    reporting_rows = [dict(row, state=_("逾期报送")) for row in content["late"]] + [
+        dict(row, state=_("未报送")) for row in content["missing"]
     ]
-    columns = (*SLOT_COLUMNS, ("state", "情况", 10))
+    columns = (*SLOT_COLUMNS, ("state", gettext_lazy("情况"), 10))
     _table(reporting, columns, _rows(reporting_rows, columns))
-    problems = _sheet(workbook, "问题清单", f"{title}——未办结问题")
+    problems = _sheet(workbook, _("问题清单"), part(_("未办结问题")))
     _table(problems, PROBLEM_COLUMNS, _rows(content["problems"], PROBLEM_COLUMNS))
-    actions = _sheet(workbook, "督办情况", f"{title}——督办、通报、面商、约谈")
+    actions = _sheet(workbook, _("督办情况"), part(_("督办、通报、面商、约谈")))
     _table(actions, ACTION_COLUMNS, _rows(content["actions"], ACTION_COLUMNS))
 
     workbook.properties.title = title
-    workbook.properties.creator = "任务分工落实跟踪系统"
+    workbook.properties.creator = _("任务分工落实跟踪系统")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 # --- docx -------------------------------------------------------------------------------------
-
-_CN_SECTIONS = "一二三四五六七八九十"
 
 
 def _run(paragraph: Any, text: str) -> Any:
@@ -368,21 +398,21 @@ def _repeat_header(row: Any) -> None:
 
 def _docx_table(
     doc: Any,
-    columns: Sequence[tuple[str, str, int]],
+    columns: Sequence[tuple[str, Any, int]],
     rows: list[list[str]],
     colours: list[str] | None = None,
 ) -> None:
     if not rows:
-        _paragraph(doc, "（无）", indent=True)
+        _paragraph(doc, _("（无）"), indent=True)
         return
     table = doc.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     header = table.rows[0]
     _repeat_header(header)
-    for cell, (_, label, _) in zip(header.cells, columns, strict=True):
+    for cell, (_key, label, _width) in zip(header.cells, columns, strict=True):
         cell.text = ""
-        _font(_run(cell.paragraphs[0], label), name="黑体", size=10.5)
+        _font(_run(cell.paragraphs[0], str(label)), name="黑体", size=10.5)
         _shade(cell, "D9D9D9")
     body = "".join(
         _row_xml(values, COLOUR_FILLS.get(colours[index], "FFFFFF") if colours else None)
@@ -431,33 +461,43 @@ def bulletin_docx(content: dict[str, Any]) -> bytes:
         setattr(section, side, Cm(2.0))
     section.top_margin = section.bottom_margin = Cm(2.2)
 
-    title = f"{content['document']['title']}\n{content['period']['label']}推进情况分析"
+    title = _("%(title)s\n%(period)s推进情况分析") % {
+        "title": content["document"]["title"],
+        "period": content["period"]["label"],
+    }
     _paragraph(doc, title, size=20, bold=True, name="宋体", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, f"（统计截至{content['as_of']}）", size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(
+        doc,
+        _("（统计截至%(date)s）") % {"date": content["as_of"]},
+        size=12,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
 
     if content.get("headline"):
-        _paragraph(doc, "主要经济指标", size=16, name="黑体")
+        _paragraph(doc, _("主要经济指标"), size=16, name="黑体")
         rows = content["headline"]
         _docx_table(
             doc, HEADLINE_COLUMNS, _rows(rows, HEADLINE_COLUMNS), [r["colour"] for r in rows]
         )
     sections: list[tuple[str, Any]] = [
-        ("总体情况", None),
-        ("主要指标完成情况", ("targets", TARGET_COLUMNS)),
-        ("严重滞后事项", ("red", SLOT_COLUMNS)),
-        ("滞后事项", ("yellow", SLOT_COLUMNS)),
-        ("单位综合排名", ("rankings", RANKING_COLUMNS)),
-        ("逾期报送单位", ("late", SLOT_COLUMNS)),
-        ("未报送单位", ("missing", SLOT_COLUMNS)),
-        ("未办结问题", ("problems", PROBLEM_COLUMNS)),
-        ("督办、通报、面商、约谈情况", ("actions", ACTION_COLUMNS)),
+        (_("总体情况"), None),
+        (_("主要指标完成情况"), ("targets", TARGET_COLUMNS)),
+        (_("严重滞后事项"), ("red", SLOT_COLUMNS)),
+        (_("滞后事项"), ("yellow", SLOT_COLUMNS)),
+        (_("单位综合排名"), ("rankings", RANKING_COLUMNS)),
+        (_("逾期报送单位"), ("late", SLOT_COLUMNS)),
+        (_("未报送单位"), ("missing", SLOT_COLUMNS)),
+        (_("未办结问题"), ("problems", PROBLEM_COLUMNS)),
+        (_("督办、通报、面商、约谈情况"), ("actions", ACTION_COLUMNS)),
     ]
-    for number, (heading, spec) in enumerate(sections):
-        _paragraph(doc, f"{_CN_SECTIONS[number]}、{heading}", size=16, name="黑体")
+    for number, (heading, spec) in enumerate(sections, start=1):
+        _paragraph(doc, f"{section_number(number)}{heading}", size=16, name="黑体")
         if spec is None:
             _paragraph(doc, content.get("summary_text", ""), size=14, indent=True)
             for label, value in _summary_lines(content)[3:]:
-                _paragraph(doc, f"{label}：{value}", size=12, indent=True)
+                _paragraph(
+                    doc, _("%(label)s：%(value)s") % {"label": label, "value": value}, indent=True
+                )
             continue
         key, columns = spec
         colours = [t["colour"] for t in content[key]] if key == "targets" else None
@@ -466,7 +506,7 @@ def bulletin_docx(content: dict[str, Any]) -> bytes:
         _docx_table(doc, columns, _rows(content[key], columns), colours)
 
     doc.core_properties.title = title.replace("\n", " ")
-    doc.core_properties.author = "任务分工落实跟踪系统"
+    doc.core_properties.author = _("任务分工落实跟踪系统")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -44,6 +44,20 @@ def chinese() -> bool:
     return language is None or language.startswith("zh")
 
 
+def english(msgid: str, context: str | None = None) -> str:
+    """A catalogue string as English reads it, whatever the active language."""
+    with translation.override("en"):
+        return translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+
+
+def headings(columns: Iterable[str], context: str | None = None) -> dict[str, str]:
+    """A file's column headings in either language (each Chinese heading and its English) →
+    the Chinese heading: a sheet downloaded in English is read back like a Chinese one."""
+    found = {english(column, context): column for column in columns}
+    found.update({column: column for column in columns})
+    return found
+
+
 def date_text(value: date | datetime | None) -> str:
     """ "2026年12月6日" or "6 December 2026"; "" for None."""
     if value is None:
@@ -63,6 +77,11 @@ def datetime_text(value: datetime | None) -> str:
         return formatting.cn_datetime(value)
     local = value.astimezone(SHANGHAI)
     return f"{date_text(local.date())}, {local:%H:%M}"
+
+
+def month_text(month: int) -> str:
+    """A month of a year already named: "11月" or "November"."""
+    return f"{month}月" if chinese() else MONTHS[month - 1]
 
 
 def month_day_text(value: date) -> str:
@@ -110,6 +129,16 @@ def cumulative_text(frequency: str, number: int) -> str:
 def period_of(period: Any) -> str:
     """A ReportingPeriod (or a tracker.periods.PeriodSchedule not stored yet) by its name."""
     return period_text(period.year, period.frequency, period.number)
+
+
+def list_separator() -> str:
+    """Between names in a row: the enumeration comma 、 in Chinese, a comma in English."""
+    return "、" if chinese() else ", "
+
+
+def bracketed(text: str) -> str:
+    """An aside after a name: "（牵头）" in Chinese, " (lead)" in English."""
+    return f"（{text}）" if chinese() else f" ({text})"
 
 
 def list_text(items: Iterable[str]) -> str:

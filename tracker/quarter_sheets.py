@@ -3,11 +3,14 @@ one row per responsibility × target, filled offline and read back.
 
 This module only writes and reads the file; what a row means (which report, which target, is
 the figure valid) is decided by tracker.forms.quarter_sheets with the report form's own rules.
-It never imports Django: its messages are Chinese literals, like tracker.roster_files'.
+The columns are named by their Chinese headings; the file is written in the reader's language
+and read back in either, from .xlsx or from .csv (UTF-8 with or without a byte-order mark, or
+GB18030 as Excel in China saves it).
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -15,32 +18,38 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-SHEET = "季度填报"
+from tracker.l10n import english, headings
+
+SHEET = gettext_noop("季度填报")
+NOTES_SHEET = gettext_noop("填写说明")
 # 编号 names the row (R<responsibility>-T<target>, or R<responsibility> for a task without
 # targets) and 版本 the report's version when the sheet was made: an edit made since on the
 # page makes the upload stale, as on the form.
-KEY = "编号"
-VERSION = "版本"
-FIGURE = "本期累计"
-ASSESSMENT = "自评"
-NOTE = "说明"
-NARRATIVE = "进展情况"
-PROBLEMS = "存在问题"
-NEXT_STEPS = "下步打算"
+KEY = gettext_noop("编号")
+VERSION = gettext_noop("版本")
+FIGURE = gettext_noop("本期累计")
+ASSESSMENT = gettext_noop("自评")
+NOTE = gettext_noop("说明")
+NARRATIVE = gettext_noop("进展情况")
+PROBLEMS = gettext_noop("存在问题")
+NEXT_STEPS = gettext_noop("下步打算")
+TASK = gettext_noop("任务")
 COLUMNS = (
     KEY,
     VERSION,
-    "单位",
-    "任务编号",
-    "任务",
-    "指标",
-    "年度目标",
-    "计量单位",
-    "上期累计",
+    gettext_noop("单位"),
+    gettext_noop("任务编号"),
+    TASK,
+    gettext_noop("指标"),
+    gettext_noop("年度目标"),
+    gettext_noop("计量单位"),
+    gettext_noop("上期累计"),
     FIGURE,
     ASSESSMENT,
     NOTE,
@@ -50,21 +59,28 @@ COLUMNS = (
 )
 # What the person fills in; every other column is for reading.
 EDITABLE = (FIGURE, ASSESSMENT, NOTE, NARRATIVE, PROBLEMS, NEXT_STEPS)
-_WIDTHS = {KEY: 12, VERSION: 6, "任务": 36, NARRATIVE: 40, PROBLEMS: 30, NEXT_STEPS: 30}
+_WIDTHS = {KEY: 12, VERSION: 6, TASK: 36, NARRATIVE: 40, PROBLEMS: 30, NEXT_STEPS: 30}
 _KEY_PATTERN = re.compile(r"^R([0-9]{1,18})(?:-T([0-9]{1,18}))?$")
 _FORMULA_START = ("=", "+", "-", "@")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_ROWS = 5000
 NOTES = (
-    "每行是一项任务的一个指标；同一任务的进展情况、存在问题、下步打算填在该任务任一行即可。",
-    "本期累计：截至本期末的累计值，按“计量单位”填写（增速类填累计同比增速，可为负数）。",
-    "自评：定性指标或没有量化指标的任务填写“未启动”“推进中”或“已完成”。",
-    "请勿修改“编号”“版本”两列；上传后系统逐行校验，全部无误才保存（也可选择只保存无误的任务）。",
+    gettext_noop(
+        "每行是一项任务的一个指标；同一任务的进展情况、存在问题、下步打算填在该任务任一行即可。"
+    ),
+    gettext_noop(
+        "本期累计：截至本期末的累计值，按“计量单位”填写（增速类填累计同比增速，可为负数）。"
+    ),
+    gettext_noop("自评：定性指标或没有量化指标的任务填写“未启动”“推进中”或“已完成”。"),
+    gettext_noop(
+        "请勿修改“编号”“版本”两列；上传后系统逐行校验，全部无误才保存（也可选择只保存无误的任务）。"
+    ),
 )
 
 
 class QuarterSheetError(ValueError):
-    """The file cannot be read as a quarter's sheet; the message says why, in Chinese."""
+    """The file cannot be read as a quarter's sheet; the message says why, in the reader's
+    language."""
 
 
 @dataclass(frozen=True)
@@ -108,11 +124,11 @@ def write_sheet(title: str, rows: Sequence[Sequence[str]]) -> bytes:
     columns to fill shaded), and a 填写说明 sheet."""
     workbook = Workbook()
     ws = workbook.active
-    ws.title = SHEET
+    ws.title = _(SHEET)
     ws.cell(row=1, column=1, value=_safe(title)).font = Font(name="宋体", bold=True, size=13)
     fill = PatternFill("solid", fgColor="FFF8E1")
     for col, heading in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=2, column=col, value=heading)
+        cell = ws.cell(row=2, column=col, value=_(heading))
         cell.font = Font(name="宋体", bold=True)
         if heading in EDITABLE:
             cell.fill = fill
@@ -125,9 +141,9 @@ def write_sheet(title: str, rows: Sequence[Sequence[str]]) -> bytes:
                 cell.fill = fill
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "C3"
-    notes = workbook.create_sheet("填写说明")
+    notes = workbook.create_sheet(_(NOTES_SHEET))
     for line in NOTES:
-        notes.append([line])
+        notes.append([_(line)])
     notes.column_dimensions["A"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -135,39 +151,78 @@ def write_sheet(title: str, rows: Sequence[Sequence[str]]) -> bytes:
 
 
 def read_sheet(data: bytes, filename: str) -> list[SheetRow]:
-    """Every row of an uploaded sheet that names a report (by 编号), with its cells."""
-    if not filename.lower().endswith(".xlsx"):
-        raise QuarterSheetError("请上传从本系统下载的 .xlsx 季度填报表。")
+    """Every row of an uploaded sheet (.xlsx or .csv) that names a report (by 编号), with its
+    cells by their Chinese headings."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        table = _xlsx_table(data)
+    elif name.endswith(".csv"):
+        table = _csv_table(data)
+    else:
+        raise QuarterSheetError(_("请上传从本系统下载的 .xlsx 季度填报表（或另存的 .csv 文件）。"))
+    return _rows_of(table)
+
+
+def _xlsx_table(data: bytes) -> list[list[Any]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise QuarterSheetError(
-            "无法读取该 .xlsx 文件，请确认文件未损坏且为 Excel 工作簿。"
+            _("无法读取该 .xlsx 文件，请确认文件未损坏且为 Excel 工作簿。")
         ) from exc
     try:
-        if SHEET not in workbook.sheetnames:
-            raise QuarterSheetError("工作簿中没有“季度填报”工作表，请使用本系统下载的填报表。")
-        table = [list(r) for r in workbook[SHEET].iter_rows(values_only=True)]
+        title = next((t for t in (SHEET, english(SHEET)) if t in workbook.sheetnames), None)
+        if title is None:
+            raise QuarterSheetError(_("工作簿中没有“季度填报”工作表，请使用本系统下载的填报表。"))
+        return [list(r) for r in workbook[title].iter_rows(values_only=True)]
     finally:
         workbook.close()
+
+
+def _csv_table(data: bytes) -> list[list[Any]]:
+    """The sheet saved as CSV: UTF-8 (with or without a byte-order mark), else GB18030, the
+    encoding Excel in China writes."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise QuarterSheetError(_("无法识别 .csv 文件的编码，请另存为 UTF-8 编码的 CSV。"))
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise QuarterSheetError(_("无法读取该 .csv 文件：%(error)s") % {"error": exc}) from exc
+
+
+def _rows_of(table: list[list[Any]]) -> list[SheetRow]:
+    names = headings(COLUMNS)
     header_at = next(
-        (i for i, row in enumerate(table[:5]) if KEY in {_cell_text(c) for c in row}), None
+        (
+            i
+            for i, row in enumerate(table[:5])
+            if KEY in {names.get(_cell_text(c), "") for c in row}
+        ),
+        None,
     )
     if header_at is None:
-        raise QuarterSheetError("填报表缺少“编号”列，请使用本系统下载的填报表。")
-    header = [_cell_text(c) for c in table[header_at]]
+        raise QuarterSheetError(_("填报表缺少“编号”列，请使用本系统下载的填报表。"))
+    header = [names.get(_cell_text(c), "") for c in table[header_at]]
     rows = []
     for index, raw in enumerate(table[header_at + 1 :], start=header_at + 2):
         values = {
             column: _cell_text(raw[i]) if i < len(raw) else ""
             for i, column in enumerate(header)
-            if column in COLUMNS
+            if column
         }
         if not any(values.values()):
             continue
         match = _KEY_PATTERN.match(values.get(KEY, ""))
         if match is None:
-            raise QuarterSheetError(f"第 {index} 行的“编号”无法识别，请勿修改“编号”列。")
+            raise QuarterSheetError(
+                _("第 %(row)s 行的“编号”无法识别，请勿修改“编号”列。") % {"row": index}
+            )
         version = values.get(VERSION, "")
         rows.append(
             SheetRow(
@@ -181,5 +236,7 @@ def read_sheet(data: bytes, filename: str) -> list[SheetRow]:
             )
         )
     if len(rows) > MAX_ROWS:
-        raise QuarterSheetError(f"填报表超过 {MAX_ROWS} 行，请按单位分别上传。")
+        raise QuarterSheetError(
+            _("填报表超过 %(count)s 行，请按单位分别上传。") % {"count": MAX_ROWS}
+        )
     return rows

@@ -5,7 +5,8 @@ An .xlsx workbook holds three sheets — 单位, 人员, 单位集合 — each a
 entry; a .csv file holds one of those tables (told apart by its header). Columns are found by
 their header, in any order; lists in a cell (aliases, contact addresses, members) are separated
 by 、，,；; or new lines. What the rows mean is decided by tracker.selectors.rosters; this module
-only reads and writes files, and never imports Django.
+only reads and writes files. Tables and columns are named by their Chinese headings; a file is
+written in the reader's language and read back in either.
 """
 
 from __future__ import annotations
@@ -18,19 +19,63 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from tracker.l10n import headings
+
+# The sheets' names are words used elsewhere too ("单位" is also a column): their English
+# comes with its own context.
 UNITS = "单位"
 PEOPLE = "人员"
 GROUPS = "单位集合"
 SHEETS = (UNITS, PEOPLE, GROUPS)
 
+
+def sheet_name(sheet: str) -> str:
+    """A table's name in the reader's language: 单位 or Units, 人员 or People…"""
+    return {
+        UNITS: pgettext("roster sheet", "单位"),
+        PEOPLE: pgettext("roster sheet", "人员"),
+        GROUPS: pgettext("roster sheet", "单位集合"),
+    }[sheet]
+
+
+def _sheet_of(title: str) -> str | None:
+    """The table a sheet's name (in either language) stands for."""
+    for sheet in SHEETS:
+        with_english = {sheet}
+        with translation.override("en"):
+            with_english.add(sheet_name(sheet))
+        if title in with_english:
+            return sheet
+    return None
+
+
 COLUMNS: Mapping[str, tuple[str, ...]] = {
-    UNITS: ("名称", "层级", "上级单位", "排序号", "类别", "别名", "联系邮箱"),
-    PEOPLE: ("用户名", "姓名", "电子邮箱", "联系电话", "所属单位", "角色", "分管单位"),
-    GROUPS: ("名称", "成员单位", "别名"),
+    UNITS: (
+        gettext_noop("名称"),
+        gettext_noop("层级"),
+        gettext_noop("上级单位"),
+        gettext_noop("排序号"),
+        gettext_noop("类别"),
+        gettext_noop("别名"),
+        gettext_noop("联系邮箱"),
+    ),
+    PEOPLE: (
+        gettext_noop("用户名"),
+        gettext_noop("姓名"),
+        gettext_noop("电子邮箱"),
+        gettext_noop("联系电话"),
+        gettext_noop("所属单位"),
+        gettext_noop("角色"),
+        gettext_noop("分管单位"),
+    ),
+    GROUPS: (gettext_noop("名称"), gettext_noop("成员单位"), gettext_noop("别名")),
 }
 # The column a table is recognised by, and that a row must fill.
 KEY_COLUMN = {UNITS: "名称", PEOPLE: "用户名", GROUPS: "名称"}
@@ -38,21 +83,81 @@ KEY_COLUMN = {UNITS: "名称", PEOPLE: "用户名", GROUPS: "名称"}
 _SIGNATURE = {UNITS: "层级", PEOPLE: "用户名", GROUPS: "成员单位"}
 
 NOTES = (
-    ("单位", "名称", "单位全称，如“荆州市沙市区发展和改革局”；已有单位按名称更新，新名称将新建。"),
-    ("单位", "层级", "省级、市级、县(区)级、镇(街道)级；留空时按名称推断（新单位）或保持不变。"),
-    ("单位", "上级单位", "上级单位的全称，可以是本表中的单位，也可以是系统中已有的单位。"),
-    ("单位", "排序号", "正整数，各类单位列表和排名表按此排序；留空排在最后。"),
-    ("单位", "类别", "党委政府、部门单位、集合名称、其他单位；留空为部门单位。"),
-    ("单位", "别名", "文件中常用的简称，如“区发改局”，多个用顿号分隔。"),
-    ("单位", "联系邮箱", "单位接收提醒的邮箱（如办公室邮箱），多个用顿号分隔。"),
-    ("人员", "用户名", "登录用的用户名，字母、数字或 @ . + - _。"),
-    ("人员", "电子邮箱", "新人员必填：系统向此邮箱发送设置密码的邀请链接。"),
-    ("人员", "所属单位", "单位全称；填报员和牵头审核员必填。"),
-    ("人员", "角色", "填报员、牵头审核员、督查员、分管领导、管理员；留空为填报员。"),
-    ("人员", "分管单位", "仅分管领导填写：所分管单位的全称，多个用顿号分隔。"),
-    ("单位集合", "名称", "文件中出现的集合名称，如“各镇”“区政府各部门”。"),
-    ("单位集合", "成员单位", "成员单位全称，用顿号分隔；发布文件时集合展开为这些单位。"),
-    ("单位集合", "别名", "集合的其他写法，如“各镇人民政府”。"),
+    (
+        UNITS,
+        "名称",
+        gettext_noop("单位全称，如“荆州市沙市区发展和改革局”；已有单位按名称更新，新名称将新建。"),
+    ),
+    (
+        UNITS,
+        "层级",
+        gettext_noop("省级、市级、县(区)级、镇(街道)级；留空时按名称推断（新单位）或保持不变。"),
+    ),
+    (
+        UNITS,
+        "上级单位",
+        gettext_noop("上级单位的全称，可以是本表中的单位，也可以是系统中已有的单位。"),
+    ),
+    (
+        UNITS,
+        "排序号",
+        gettext_noop("正整数，各类单位列表和排名表按此排序；留空排在最后。"),
+    ),
+    (
+        UNITS,
+        "类别",
+        gettext_noop("党委政府、部门单位、集合名称、其他单位；留空为部门单位。"),
+    ),
+    (
+        UNITS,
+        "别名",
+        gettext_noop("文件中常用的简称，如“区发改局”，多个用顿号分隔。"),
+    ),
+    (
+        UNITS,
+        "联系邮箱",
+        gettext_noop("单位接收提醒的邮箱（如办公室邮箱），多个用顿号分隔。"),
+    ),
+    (
+        PEOPLE,
+        "用户名",
+        gettext_noop("登录用的用户名，字母、数字或 @ . + - _。"),
+    ),
+    (
+        PEOPLE,
+        "电子邮箱",
+        gettext_noop("新人员必填：系统向此邮箱发送设置密码的邀请链接。"),
+    ),
+    (
+        PEOPLE,
+        "所属单位",
+        gettext_noop("单位全称；填报员和牵头审核员必填。"),
+    ),
+    (
+        PEOPLE,
+        "角色",
+        gettext_noop("填报员、牵头审核员、督查员、分管领导、管理员；留空为填报员。"),
+    ),
+    (
+        PEOPLE,
+        "分管单位",
+        gettext_noop("仅分管领导填写：所分管单位的全称，多个用顿号分隔。"),
+    ),
+    (
+        GROUPS,
+        "名称",
+        gettext_noop("文件中出现的集合名称，如“各镇”“区政府各部门”。"),
+    ),
+    (
+        GROUPS,
+        "成员单位",
+        gettext_noop("成员单位全称，用顿号分隔；发布文件时集合展开为这些单位。"),
+    ),
+    (
+        GROUPS,
+        "别名",
+        gettext_noop("集合的其他写法，如“各镇人民政府”。"),
+    ),
 )
 
 # Lists inside one cell.
@@ -64,7 +169,7 @@ MAX_ROWS = 50_000
 
 
 class RosterFileError(ValueError):
-    """The file cannot be read as a roster; the message says why, in Chinese."""
+    """The file cannot be read as a roster; the message says why, in the reader's language."""
 
 
 @dataclass(frozen=True)
@@ -104,12 +209,21 @@ def _cell_text(value: Any) -> str:
 def _rows_of(sheet: str, table: Sequence[Sequence[Any]]) -> list[RosterRow]:
     """The filled rows under the table's header (found in its first five rows)."""
     key = KEY_COLUMN[sheet]
+    names = headings(COLUMNS[sheet])
     header_at = next(
-        (i for i, row in enumerate(table[:5]) if key in {_cell_text(c) for c in row}), None
+        (
+            i
+            for i, row in enumerate(table[:5])
+            if key in {names.get(_cell_text(c), "") for c in row}
+        ),
+        None,
     )
     if header_at is None:
-        raise RosterFileError(f"“{sheet}”表缺少表头“{key}”列，请使用系统提供的名册模板。")
-    header = [_cell_text(c) for c in table[header_at]]
+        raise RosterFileError(
+            _("“%(sheet)s”表缺少表头“%(column)s”列，请使用系统提供的名册模板。")
+            % {"sheet": sheet_name(sheet), "column": _(key)}
+        )
+    header = [names.get(_cell_text(c), "") for c in table[header_at]]
     rows = []
     for index, raw in enumerate(table[header_at + 1 :], start=header_at + 2):
         values = {
@@ -120,7 +234,10 @@ def _rows_of(sheet: str, table: Sequence[Sequence[Any]]) -> list[RosterRow]:
         if any(values.values()):
             rows.append(RosterRow(sheet, index, values))
     if len(rows) > MAX_ROWS:
-        raise RosterFileError(f"“{sheet}”表超过 {MAX_ROWS} 行，请分批导入。")
+        raise RosterFileError(
+            _("“%(sheet)s”表超过 %(count)s 行，请分批导入。")
+            % {"sheet": sheet_name(sheet), "count": MAX_ROWS}
+        )
     return rows
 
 
@@ -131,24 +248,29 @@ def read_roster(data: bytes, filename: str) -> list[RosterRow]:
         return _read_xlsx(data)
     if name.endswith(".csv"):
         return _read_csv(data)
-    raise RosterFileError("请上传 .xlsx 或 .csv 格式的名册文件。")
+    raise RosterFileError(_("请上传 .xlsx 或 .csv 格式的名册文件。"))
 
 
 def _read_xlsx(data: bytes) -> list[RosterRow]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RosterFileError("无法读取该 .xlsx 文件，请确认文件未损坏且为 Excel 工作簿。") from exc
+        raise RosterFileError(
+            _("无法读取该 .xlsx 文件，请确认文件未损坏且为 Excel 工作簿。")
+        ) from exc
     try:
-        found = [title for title in SHEETS if title in workbook.sheetnames]
+        found = {
+            sheet: title for title in workbook.sheetnames if (sheet := _sheet_of(title)) is not None
+        }
         if not found:
             raise RosterFileError(
-                "工作簿中没有“单位”“人员”或“单位集合”工作表，请使用系统提供的名册模板。"
+                _("工作簿中没有“单位”“人员”或“单位集合”工作表，请使用系统提供的名册模板。")
             )
         rows: list[RosterRow] = []
-        for title in found:
-            table = [list(r) for r in workbook[title].iter_rows(values_only=True)]
-            rows.extend(_rows_of(title, table))
+        for sheet in SHEETS:
+            if sheet in found:
+                table = [list(r) for r in workbook[found[sheet]].iter_rows(values_only=True)]
+                rows.extend(_rows_of(sheet, table))
         return rows
     finally:
         workbook.close()
@@ -162,15 +284,18 @@ def _read_csv(data: bytes) -> list[RosterRow]:
         except UnicodeDecodeError:
             continue
     else:
-        raise RosterFileError("无法识别 .csv 文件的编码，请另存为 UTF-8 编码的 CSV。")
+        raise RosterFileError(_("无法识别 .csv 文件的编码，请另存为 UTF-8 编码的 CSV。"))
     table = list(csv.reader(io.StringIO(text)))
-    headers = [{_cell_text(c) for c in row} for row in table[:5]]
     for sheet in (PEOPLE, GROUPS, UNITS):
+        names = headings(COLUMNS[sheet])
+        headers = [{names.get(_cell_text(c), "") for c in row} for row in table[:5]]
         if any(_SIGNATURE[sheet] in header for header in headers):
             return _rows_of(sheet, table)
     raise RosterFileError(
-        "无法识别 .csv 的表头：单位表须有“名称”“层级”列，人员表须有“用户名”列，"
-        "单位集合表须有“名称”“成员单位”列。"
+        _(
+            "无法识别 .csv 的表头：单位表须有“名称”“层级”列，人员表须有“用户名”列，"
+            "单位集合表须有“名称”“成员单位”列。"
+        )
     )
 
 
@@ -185,10 +310,10 @@ def roster_xlsx(tables: Mapping[str, Sequence[Sequence[str]]], *, notes: bool = 
     workbook = Workbook()
     workbook.remove(workbook.active)
     for sheet in SHEETS:
-        ws = workbook.create_sheet(sheet)
+        ws = workbook.create_sheet(sheet_name(sheet))
         columns = COLUMNS[sheet]
         for col, heading in enumerate(columns, start=1):
-            cell = ws.cell(row=1, column=col, value=heading)
+            cell = ws.cell(row=1, column=col, value=_(heading))
             cell.font = Font(name="宋体", bold=True)
             ws.column_dimensions[get_column_letter(col)].width = 14 if col > 1 else 30
         for r, cells in enumerate(tables.get(sheet, ()), start=2):
@@ -197,10 +322,10 @@ def roster_xlsx(tables: Mapping[str, Sequence[Sequence[str]]], *, notes: bool = 
                 cell.data_type = "s"
         ws.freeze_panes = "A2"
     if notes:
-        ws = workbook.create_sheet("填写说明")
-        ws.append(["工作表", "列", "说明"])
-        for note in NOTES:
-            ws.append(list(note))
+        ws = workbook.create_sheet(_("填写说明"))
+        ws.append([_("工作表"), _("列"), _("说明")])
+        for sheet, column, text in NOTES:
+            ws.append([sheet_name(sheet), _(column), _(text)])
         for letter, width in (("A", 12), ("B", 12), ("C", 80)):
             ws.column_dimensions[letter].width = width
         for note_cells in ws.iter_rows(min_row=2):
@@ -214,7 +339,7 @@ def roster_csv(sheet: str, rows: Sequence[Sequence[str]]) -> bytes:
     """One table as CSV, UTF-8 with a byte-order mark so that Excel opens it in Chinese."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS[sheet])
+    writer.writerow([_(column) for column in COLUMNS[sheet]])
     for row in rows:
         writer.writerow([_safe(str(v)) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

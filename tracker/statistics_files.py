@@ -2,6 +2,8 @@
 indicators, one row each (指标名称 · 本期累计值 · 同比增长 · 数据截至), read from .xlsx or
 .csv, and written pre-filled with the indicators to fill. Plain values only: matching rows to
 tracked indicators is tracker.selectors.statistics', saving them tracker.services.statistics'.
+The columns are named by their Chinese headings; the sheet is written in the reader's language
+and read back in either.
 """
 
 from __future__ import annotations
@@ -14,17 +16,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
-NAME = "指标名称"
-CUMULATIVE = "本期累计值"
-GROWTH = "同比增长"
-MONTH = "数据截至"
-UNIT = "计量单位"
-TARGET = "年度目标"
+from tracker.l10n import english, headings
+
+NAME = gettext_noop("指标名称")
+CUMULATIVE = gettext_noop("本期累计值")
+GROWTH = gettext_noop("同比增长")
+MONTH = gettext_noop("数据截至")
+UNIT = gettext_noop("计量单位")
+TARGET = gettext_noop("年度目标")
 COLUMNS = (NAME, CUMULATIVE, UNIT, GROWTH, MONTH)
-SHEET = "统计数据"
+SHEET = gettext_noop("统计数据")
 MAX_ROWS = 2_000
 # A cell a spreadsheet would read as a formula is written with a leading apostrophe.
 _FORMULA_START = ("=", "+", "-", "@")
@@ -54,7 +60,8 @@ _HEADER_ALIASES = {
 
 
 class StatisticsFileError(ValueError):
-    """The file cannot be read as a statistics sheet; the message says why, in Chinese."""
+    """The file cannot be read as a statistics sheet; the message says why, in the reader's
+    language."""
 
 
 @dataclass(frozen=True)
@@ -82,17 +89,26 @@ def _cell_text(value: Any) -> str:
     return text
 
 
+def _column(text: str) -> str:
+    """The column a heading names: a statistics office's spelling, or the English heading of
+    a sheet downloaded in English."""
+    found = _HEADER_ALIASES.get(text.replace(" ", ""))
+    if found is None:
+        found = headings((*COLUMNS, TARGET)).get(text, "")
+    return "" if found == TARGET else found
+
+
 def _rows_of(table: Sequence[Sequence[Any]]) -> list[StatisticsRow]:
     header_at = None
     for index, row in enumerate(table[:5]):
-        if NAME in {_HEADER_ALIASES.get(_cell_text(c).replace(" ", ""), "") for c in row}:
+        if NAME in {_column(_cell_text(c)) for c in row}:
             header_at = index
             break
     if header_at is None:
-        raise StatisticsFileError("表格缺少“指标名称”列，请使用系统提供的统计数据模板。")
-    header = [_HEADER_ALIASES.get(_cell_text(c).replace(" ", ""), "") for c in table[header_at]]
+        raise StatisticsFileError(_("表格缺少“指标名称”列，请使用系统提供的统计数据模板。"))
+    header = [_column(_cell_text(c)) for c in table[header_at]]
     if CUMULATIVE not in header and GROWTH not in header:
-        raise StatisticsFileError("表格须有“本期累计值”或“同比增长”列。")
+        raise StatisticsFileError(_("表格须有“本期累计值”或“同比增长”列。"))
     rows = []
     for number, raw in enumerate(table[header_at + 1 :], start=header_at + 2):
         values = {
@@ -113,7 +129,7 @@ def _rows_of(table: Sequence[Sequence[Any]]) -> list[StatisticsRow]:
             )
         )
     if len(rows) > MAX_ROWS:
-        raise StatisticsFileError(f"超过 {MAX_ROWS} 行，请分批上传。")
+        raise StatisticsFileError(_("超过 %(count)s 行，请分批上传。") % {"count": MAX_ROWS})
     return rows
 
 
@@ -124,9 +140,10 @@ def read_statistics(data: bytes, filename: str) -> list[StatisticsRow]:
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise StatisticsFileError("无法读取该 .xlsx 文件，请确认文件未损坏。") from exc
+            raise StatisticsFileError(_("无法读取该 .xlsx 文件，请确认文件未损坏。")) from exc
         try:
-            sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
+            title = next((t for t in (SHEET, english(SHEET)) if t in workbook.sheetnames), None)
+            sheet = workbook[title] if title is not None else workbook.worksheets[0]
             return _rows_of([list(r) for r in sheet.iter_rows(values_only=True)])
         finally:
             workbook.close()
@@ -138,9 +155,9 @@ def read_statistics(data: bytes, filename: str) -> list[StatisticsRow]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise StatisticsFileError("无法识别 .csv 文件的编码，请另存为 UTF-8 编码的 CSV。")
+            raise StatisticsFileError(_("无法识别 .csv 文件的编码，请另存为 UTF-8 编码的 CSV。"))
         return _rows_of(list(csv.reader(io.StringIO(text))))
-    raise StatisticsFileError("请上传 .xlsx 或 .csv 格式的统计数据表。")
+    raise StatisticsFileError(_("请上传 .xlsx 或 .csv 格式的统计数据表。"))
 
 
 def _safe(value: str) -> str:
@@ -155,10 +172,10 @@ def statistics_xlsx(rows: Sequence[tuple[str, str, str]], *, month: str) -> byte
     sheet = workbook.active
     if sheet is None:  # pragma: no cover - a new workbook has one sheet
         sheet = workbook.create_sheet(SHEET)
-    sheet.title = SHEET
+    sheet.title = _(SHEET)
     header = (NAME, CUMULATIVE, UNIT, GROWTH, MONTH, TARGET)
     for column, label in enumerate(header, start=1):
-        cell = sheet.cell(row=1, column=column, value=label)
+        cell = sheet.cell(row=1, column=column, value=_(label))
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
     for r, (name, unit, target) in enumerate(rows, start=2):

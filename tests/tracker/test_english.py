@@ -11,16 +11,15 @@ import shutil
 import subprocess
 from datetime import date, datetime
 from decimal import Decimal
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.db import models as dj_models
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
@@ -33,7 +32,7 @@ from tests.factories import (
     make_responsibility,
     make_target,
 )
-from tests.samples import pages_world, submit_co
+from tests.samples import data_strings, docx_texts, pages_world, submit_co, xlsx_texts
 from tracker.models import (
     ExportJob,
     LeaderScope,
@@ -173,11 +172,13 @@ def test_the_committed_mo_holds_exactly_the_po(catalogue):
         compiled = gettext.GNUTranslations(handle)
     expected: dict = {}
     for e in _messages(catalogue):
+        # gettext keys a message with a context as "context\x04msgid".
+        key = f"{e['msgctxt']}\x04{e['msgid']}" if "msgctxt" in e else e["msgid"]
         if "msgid_plural" in e:
             for n, text in enumerate(e["msgstr"]):
-                expected[(e["msgid"], n)] = text
+                expected[(key, n)] = text
         else:
-            expected[e["msgid"]] = e["msgstr"]
+            expected[key] = e["msgstr"]
     actual = {key: value for key, value in compiled._catalog.items() if key != ""}
     assert actual == expected, "django.mo is stale: run `manage.py compilemessages -l en`"
 
@@ -433,24 +434,6 @@ class _Visible(HTMLParser):
             self.parts.append(data)
 
 
-def _data_strings() -> list[str]:
-    """Every Chinese text stored in the tracker's tables (titles, unit names, aliases,
-    indicators, narratives, problems, reasons…): data, shown as written in any language.
-    Longest first, so a title is removed before a unit name inside it."""
-    found: set[str] = set()
-    for model in apps.get_app_config("tracker").get_models():
-        fields = [
-            f.name
-            for f in model._meta.concrete_fields
-            if isinstance(f, (dj_models.CharField, dj_models.TextField)) and not f.choices
-        ]
-        for row in model._default_manager.values_list(*fields) if fields else []:
-            found.update(v.strip() for v in row if isinstance(v, str) and CJK.search(v))
-    # A stored text is often shown one line at a time.
-    found |= {line.strip() for text in list(found) for line in text.splitlines() if line.strip()}
-    return sorted(found, key=len, reverse=True)
-
-
 def _examples() -> list[str]:
     """The Chinese examples inside English help texts (CHINESE_EXAMPLES), as shown."""
     with translation.override("en"):
@@ -466,7 +449,12 @@ def _chinese_left(page: str, data: list[str]) -> list[str]:
         text = text.replace(value, " ")
     # A supervision notice's reference number (文号) is an official identifier, cited as issued.
     text = re.sub(r"督办〔\d{4}〕\d+号", " ", text)
-    return sorted({m.group(0) for m in re.finditer(r".{0,20}[\u3400-\u9fff]+.{0,20}", text)})
+    found = {m.group(0) for m in re.finditer(r".{0,20}[\u3400-\u9fff]+.{0,20}", text)}
+    # Chinese punctuation left beside English words: a label's colon or brackets outside its
+    # msgid, or names run together with 、 (which English help texts may name as a separator).
+    found |= {m.group(0) for m in re.finditer(r".{0,20}[：，。；（）「」《》].{0,20}", text)}
+    found |= {m.group(0) for m in re.finditer(r".{0,20}[A-Za-z0-9)]、[A-Za-z0-9(].{0,20}", text)}
+    return sorted(found)
 
 
 @pytest.fixture
@@ -569,6 +557,9 @@ def _kwargs(site: dict) -> dict[str, dict]:
         "quarter-sheet": {"period_id": w["q2"].pk},
         "export-job": {"job_id": site["export"].pk},
         "duban-detail": {"pk": site["duban"].pk},
+        "duban-docx": {"pk": site["duban"].pk},
+        "quarter-sheet-download": {"period_id": w["q2"].pk},
+        "roster-export": {"fmt": "xlsx"},
         "document-detail": {"pk": doc},
         "document-review": {"pk": draft},
         "document-metadata": {"pk": draft},
@@ -616,20 +607,17 @@ NOT_PAGES = {
     "inbox-read": "POST only",
     "lockout-unlock": "POST only",
     "health": "the load balancers' status (no chrome; 503 without a running worker)",
-    "duban-docx": "a file",
-    "duban-evidence": "a file",
+    "duban-evidence": "a file a person uploaded (data)",
     "inbox-open": "a redirect to what the notice is about",
-    "quarter-sheet-download": "a file",
     "quarter-sheet-upload": "POST only",
     "quarter-sheet-confirm": "POST only",
     "quarter-sheet-export": "POST only (the worker builds the file: export-job)",
-    "export-download": "a file",
+    "export-download": "the queued job has no file yet (the analysis files it serves are built "
+    "in English in test_english_exports)",
     "set_language": "the language switcher's POST",
     "logout": "POST only",
-    "evidence-download": "a file",
-    "analysis-export": "a file (the exports are checked below)",
-    "roster-template": "a file",
-    "roster-export": "a file",
+    "evidence-download": "a file a person uploaded (data)",
+    "analysis-export": "queues the file and redirects to the job's page",
     "evidence-upload": "POST only (htmx)",
     "evidence-delete": "POST only",
     "document-reextract": "POST only",
@@ -652,7 +640,13 @@ NOT_PAGES = {
     "indicator-department-edit": "POST only",
     "document-headline-track": "POST only",
     "statistics-confirm": "POST only",
-    "statistics-template": "a file",
+}
+
+
+# The files pages offer, by their content type: what a reader of each sees.
+FILES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": xlsx_texts,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": docx_texts,
 }
 
 
@@ -674,7 +668,7 @@ def test_every_page_in_english_has_no_chinese_chrome_for_any_role(client, every_
     data (titles, unit names, what people typed) and the switcher's 简体中文."""
     kwargs = _kwargs(site)
     _in_english(client)
-    unopened, unbuildable, chinese = [], [], {}
+    unopened, unbuildable, chinese, files = [], [], {}, set()
     for name in _patterns():
         if name in NOT_PAGES or name.startswith("api-"):
             continue
@@ -695,12 +689,24 @@ def test_every_page_in_english_has_no_chinese_chrome_for_any_role(client, every_
                 if response.status_code != 200:
                     # A block htmx swaps in (the page itself redirects to where it sits).
                     response = client.get(url, headers={"HX-Request": "true"})
-            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            if response.status_code != 200:
+                continue
+            kind = response.get("Content-Type", "")
+            if kind in FILES:
+                # A file the page offers: its text as a reader sees it.
+                opened = True
+                files.add(name)
+                texts = FILES[kind](b"".join(response) if response.streaming else response.content)
+                left = _chinese_left(f"<pre>{escape(chr(10).join(texts))}</pre>", data_strings())
+                if left:
+                    chinese[f"{name} as {role or 'anonymous'}"] = left
+                continue
+            if "html" not in kind:
                 continue
             opened = True
             page = response.content.decode()
             assert "<html" not in page or '<html lang="en">' in page, url
-            left = _chinese_left(page, _data_strings())
+            left = _chinese_left(page, data_strings())
             if left:
                 chinese[f"{name} as {role or 'anonymous'}"] = left
         if not opened:
@@ -708,6 +714,13 @@ def test_every_page_in_english_has_no_chinese_chrome_for_any_role(client, every_
     assert not unbuildable, f"give these pages their arguments in _kwargs: {unbuildable}"
     assert not unopened, f"no role could open these pages: {unopened}"
     assert not chinese, "\n".join(f"{page}: {left}" for page, left in chinese.items())
+    assert files == {
+        "duban-docx",
+        "quarter-sheet-download",
+        "roster-export",
+        "roster-template",
+        "statistics-template",
+    }
 
 
 # --- what the tracker says about typed figures --------------------------------------------------
@@ -784,7 +797,7 @@ def test_every_reminder_e_mail_of_a_quarter_reads_in_english_for_english_readers
     for month, day in [(6, 1), (6, 10), (6, 18), (6, 24), (6, 26), (6, 28), (6, 30)]:
         sent += sweep_and_send(at(month, day))
     assert len(sent) >= 5
-    data = _data_strings()
+    data = data_strings()
     chinese = {}
     for message in sent:
         for part, text in [

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,12 +32,27 @@ from tracker.selectors.reports import report_is_editable
 from tracker.services.reports import ReportInput, ReportRefused, report_check
 
 _TEXTS = {NARRATIVE: "narrative", PROBLEMS: "problems_text", NEXT_STEPS: "next_steps"}
-# A self-assessment may be written as shown ("推进中") or as stored ("in_progress").
-_ASSESSMENTS = {str(label): value for value, label in Assessment.choices}
+
+
+def _assessment(text: str) -> str:
+    """A self-assessment as stored ("in_progress"), written as shown in either language
+    ("推进中", "In progress") or as stored."""
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            shown = {str(label): value for value, label in Assessment.choices}
+        if text in shown:
+            return shown[text]
+    return text
 
 
 class SheetUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("填好的季度填报表（.xlsx）"))
+    file = forms.FileField(
+        label=gettext_lazy("填好的季度填报表（.xlsx 或 .csv）"),
+        help_text=gettext_lazy(
+            "也可以在 Excel 中另存为 CSV 后上传（UTF-8 或 Excel 默认的中文编码均可）。"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
     submit = forms.TypedChoiceField(
         label=gettext_lazy("上传后"),
         choices=[("0", gettext_lazy("保存为草稿")), ("1", gettext_lazy("提交报送"))],
@@ -89,7 +105,7 @@ def _form_data(
     origin: dict[str, int] = {}
     for row in report.rows:
         if row.target_id is None:
-            data["assessment"] = _ASSESSMENTS.get(row.get(ASSESSMENT), row.get(ASSESSMENT))
+            data["assessment"] = _assessment(row.get(ASSESSMENT))
             origin["assessment"] = row.number
             continue
         target = targets.get(row.target_id)
@@ -100,7 +116,7 @@ def _form_data(
             continue
         if target.kind == Target.Kind.QUALITATIVE:
             name = assessment_field(target)
-            data[name] = _ASSESSMENTS.get(row.get(ASSESSMENT), row.get(ASSESSMENT))
+            data[name] = _assessment(row.get(ASSESSMENT))
         else:
             name = value_field(target)
             data[name] = row.get(FIGURE)
@@ -114,7 +130,7 @@ def _form_data(
                 (
                     given[1][0],
                     _("同一任务的多行填写了不同的“%(column)s”，请只填在一行。")
-                    % {"column": column},
+                    % {"column": _(column)},
                 )
             )
         if given:

@@ -36,7 +36,7 @@ def active_units() -> QuerySet[Unit]:
 
 class UnitChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
-        return f"{obj.name}（{obj.get_level_display()}）"
+        return _("%(name)s（%(level)s）") % {"name": obj.name, "level": obj.get_level_display()}
 
 
 def check_ids(values: Any, message: Any) -> None:
@@ -53,7 +53,7 @@ class UnitMultipleChoiceField(ModelMultipleChoiceField):
         return super().clean(value)
 
     def label_from_instance(self, obj: Unit) -> str:
-        return f"{obj.name}（{obj.get_level_display()}）"
+        return _("%(name)s（%(level)s）") % {"name": obj.name, "level": obj.get_level_display()}
 
 
 class UnitForm(_Form):

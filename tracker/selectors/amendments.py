@@ -76,6 +76,18 @@ def document_amendments(
     ]
 
 
+def amendment_notice_text(amendment: DocumentAmendment) -> str:
+    """The amendment as one inbox line, in the active language."""
+    assignment = amendment.assignment
+    return _("《%(document)s》第%(number)s次修订：%(ref)s %(title)s，%(change)s") % {
+        "document": amendment.document.title,
+        "number": amendment.number,
+        "ref": assignment.ref or assignment.number,
+        "title": assignment.title,
+        "change": amendment_change_text(amendment),
+    }
+
+
 def amendment_change_text(amendment: DocumentAmendment) -> str:
     """The change in a few words, for the notice and the document's history."""
     before, after = amendment.before or {}, amendment.after or {}

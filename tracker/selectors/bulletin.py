@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from tracker.access import AnyUser, visible_actions, visible_problems
 from tracker.formatting import number, percent
 from tracker.l10n import chinese as _is_chinese
-from tracker.l10n import cumulative_text, date_text, datetime_text, gap_text, list_text, target_text
+from tracker.l10n import (
+    cumulative_text,
+    date_text,
+    datetime_text,
+    gap_text,
+    list_text,
+    month_text,
+    target_text,
+)
 from tracker.models import Colour, ReportingPeriod, Target
 from tracker.selectors.aggregates import (
     Scope,
@@ -82,8 +90,12 @@ def _headline(rows: list[TargetRow]) -> list[dict[str, Any]]:
                 "growth": f"{number(growth)}%" if growth is not None else "",
                 "elapsed": _("不按序时") if is_state else percent(row.elapsed, 1),
                 "colour": row.colour.value,
-                "colour_label": str(row.colour.label) + (f"（{gap}）" if gap else ""),
-                "data_month": f"{row.data_month.month}月" if row.data_month else "",
+                "colour_label": (
+                    _("%(status)s（%(gap)s）") % {"status": row.colour.label, "gap": gap}
+                    if gap
+                    else str(row.colour.label)
+                ),
+                "data_month": month_text(row.data_month.month) if row.data_month else "",
                 "lead_unit": row.unit_name or "",
                 "actual_n": _raw(actual),
                 "growth_n": _raw(growth),
@@ -194,7 +206,7 @@ def bulletin_content(
             "unit": a.unit.name,
             "reason": a.reason,
             "date": date_text(a.created_at),
-            "author": str(a.author) if a.author else "系统",
+            "author": str(a.author) if a.author else _("系统"),
         }
         for a in visible_actions(user)
         .filter(period=period)

@@ -3,15 +3,26 @@ counts by unit for the dashboard, and the inbox."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tracker.access import AnyUser, visible_actions
-from tracker.models import Notice, NoticeKind, SupervisionAction, Unit, User, unit_order
+from tracker.models import (
+    DocumentAmendment,
+    Notice,
+    NoticeKind,
+    SupervisionAction,
+    Unit,
+    User,
+    unit_order,
+)
+from tracker.selectors.amendments import amendment_notice_text
 
 WAITING = (SupervisionAction.Status.OPEN, SupervisionAction.Status.RETURNED)
 
@@ -87,21 +98,53 @@ def inbox_notices(user: User) -> QuerySet[Notice]:
     )
 
 
-def notice_row(notice: Notice) -> dict[str, Any]:
+def notice_rows(notices: Iterable[Notice]) -> list[dict[str, Any]]:
+    """The inbox's rows for a page of notices; an amendment's line is worded again in the
+    reader's language (one query for the page's amendments)."""
+    notices = list(notices)
+    keys = {
+        int(n.item_key.split(":", 1)[1])
+        for n in notices
+        if n.kind == NoticeKind.AMENDMENT and n.item_key.split(":", 1)[1].isdigit()
+    }
+    amendments = {
+        a.pk: a
+        for a in DocumentAmendment.objects.filter(pk__in=keys).select_related(
+            "document", "assignment", "target"
+        )
+    }
+    return [notice_row(n, amendments=amendments) for n in notices]
+
+
+def notice_row(
+    notice: Notice, *, amendments: dict[int, DocumentAmendment] | None = None
+) -> dict[str, Any]:
     """What the inbox shows of a notice: its kind, what it is about, where it leads."""
     kind = NoticeKind(notice.kind)
     subject = notice.text
     url = notice.url
-    if notice.action is not None:
+    amendment_id = notice.item_key.split(":", 1)[-1]
+    amendment = (amendments or {}).get(int(amendment_id)) if amendment_id.isdigit() else None
+    if kind == NoticeKind.AMENDMENT and amendment is not None:
+        subject = amendment_notice_text(amendment)
+    elif notice.action is not None:
         action = notice.action
-        subject = f"{action.reference} {action.unit.name}：{action.requirement[:60]}"
+        subject = _("%(reference)s %(unit)s：%(requirement)s") % {
+            "reference": action.reference,
+            "unit": action.unit.name,
+            "requirement": action.requirement[:60],
+        }
         url = reverse("duban-detail", args=[action.pk])
     elif notice.problem is not None:
         subject = notice.problem.description[:80]
         url = reverse("problem-detail", args=[notice.problem.pk])
     elif notice.responsibility is not None and notice.period is not None:
         assignment = notice.responsibility.assignment
-        subject = f"{assignment.ref} {assignment.title}（{notice.responsibility.unit.name}）"
+        subject = _("%(ref)s %(title)s（%(unit)s）") % {
+            "ref": assignment.ref,
+            "title": assignment.title,
+            "unit": notice.responsibility.unit.name,
+        }
         if kind == NoticeKind.ESCALATE_SUPERVISOR:
             url = reverse("dashboard")
         elif kind in (NoticeKind.ESCALATE_LEAD, NoticeKind.CHECKPOINT_1, NoticeKind.CHECKPOINT_2):

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 
-from tracker import formatting
+from tracker import formatting, l10n
 from tracker.access import AnyUser, visible_responsibilities
 from tracker.models import (
     ProgressReport,
@@ -120,7 +120,7 @@ def sheet_rows(items: list[SheetItem], period: ReportingPeriod) -> list[list[str
                     assignment.ref or assignment.number,
                     assignment.title,
                     target.indicator if target is not None else "",
-                    formatting.target_text(target) if target is not None else "",
+                    l10n.target_text(target) if target is not None else "",
                     target.measure_unit if target is not None else "",
                     formatting.number(before) if before is not None else "",
                     figure,

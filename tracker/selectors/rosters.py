@@ -26,10 +26,12 @@ from typing import Any
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tracker.access import AnyUser, can_grant_role
 from tracker.http import parse_int
+from tracker.l10n import list_text
 from tracker.models import (
     LeaderScope,
     Unit,
@@ -44,8 +46,19 @@ from tracker.selectors.units import name_key, prefix_level
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
 
+
+def _labels(choices: list[tuple[str, Any]]) -> dict[str, str]:
+    """Each choice's label as the roster file shows it, in either language → its value: a
+    roster exported in English ("City level", "Reporter") reads back like a Chinese one."""
+    found = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            found.update({name_key(str(label)).lower(): value for value, label in choices})
+    return found
+
+
 LEVEL_WORDS = {
-    **{str(label): value for value, label in Unit.Level.choices},
+    **_labels(Unit.Level.choices),
     "省": Unit.Level.PROVINCE,
     "市": Unit.Level.CITY,
     "县": Unit.Level.COUNTY,
@@ -64,7 +77,7 @@ LEVEL_WORDS = {
     **{value: value for value in Unit.Level.values},
 }
 KIND_WORDS = {
-    **{str(label): value for value, label in Unit.Kind.choices},
+    **_labels(Unit.Kind.choices),
     "政府": Unit.Kind.GOVERNMENT,
     "部门": Unit.Kind.DEPARTMENT,
     "集合": Unit.Kind.COLLECTIVE,
@@ -72,7 +85,7 @@ KIND_WORDS = {
     **{value: value for value in Unit.Kind.values},
 }
 ROLE_WORDS = {
-    **{str(label): value for value, label in User.Role.choices},
+    **_labels(User.Role.choices),
     "督查人员": User.Role.SUPERVISOR,
     "审核员": User.Role.REVIEWER,
     "领导": User.Role.LEADER,
@@ -81,7 +94,7 @@ ROLE_WORDS = {
 
 
 def _word(table: dict[str, str], text: str) -> str | None:
-    return table.get(name_key(text).replace("（", "(").replace("）", ")"))
+    return table.get(name_key(text).replace("（", "(").replace("）", ")").lower())
 
 
 @dataclass
@@ -342,9 +355,9 @@ def _plan_unit(
         if position is not None:
             row_plan.changes.append(_("排序号%(v)s") % {"v": position})
         if aliases:
-            row_plan.changes.append(_("别名：%(v)s") % {"v": "、".join(aliases)})
+            row_plan.changes.append(_("别名：%(v)s") % {"v": list_text(aliases)})
         if contacts:
-            row_plan.changes.append(_("联系邮箱：%(v)s") % {"v": "、".join(contacts)})
+            row_plan.changes.append(_("联系邮箱：%(v)s") % {"v": list_text(contacts)})
         return
     changes = []
     if intent.level != existing.level:
@@ -354,9 +367,9 @@ def _plan_unit(
     if intent.position != existing.position:
         changes.append(_("排序号改为%(v)s") % {"v": intent.position})
     if aliases:
-        changes.append(_("增加别名：%(v)s") % {"v": "、".join(aliases)})
+        changes.append(_("增加别名：%(v)s") % {"v": list_text(aliases)})
     if contacts:
-        changes.append(_("增加联系邮箱：%(v)s") % {"v": "、".join(contacts)})
+        changes.append(_("增加联系邮箱：%(v)s") % {"v": list_text(contacts)})
     row_plan.changes = changes
     row_plan.action = UPDATE if changes else UNCHANGED
 
@@ -450,7 +463,7 @@ def _plan_group(
     if unknown:
         row_plan.refuse(
             _("%(label)s：成员单位不存在：%(names)s。")
-            % {"label": row_plan.label, "names": "、".join(unknown)}
+            % {"label": row_plan.label, "names": list_text(unknown)}
         )
     aliases = []
     for alias in split_list(row.get("别名")):
@@ -492,7 +505,7 @@ def _plan_group(
     if stored_members - wanted:
         changes.append(_("移出成员%(n)s个") % {"n": len(stored_members - wanted)})
     if aliases:
-        changes.append(_("增加别名：%(v)s") % {"v": "、".join(aliases)})
+        changes.append(_("增加别名：%(v)s") % {"v": list_text(aliases)})
     row_plan.changes = changes
     row_plan.action = UPDATE if changes else UNCHANGED
 
@@ -570,7 +583,7 @@ def _plan_person(
     if unknown:
         row_plan.refuse(
             _("%(label)s：分管单位不存在：%(names)s。")
-            % {"label": label, "names": "、".join(unknown)}
+            % {"label": label, "names": list_text(unknown)}
         )
     intent = PersonIntent(
         username=username if existing is None else existing.username,
@@ -638,8 +651,8 @@ def roster_tables() -> dict[str, list[list[str]]]:
             u.parent.name if u.parent else "",
             "" if u.position is None else str(u.position),
             str(Unit.Kind(u.kind).label),
-            "、".join(a.alias for a in u.aliases.all()),
-            "、".join(c.email for c in u.contacts.all() if c.is_active),
+            list_text(a.alias for a in u.aliases.all()),
+            list_text(c.email for c in u.contacts.all() if c.is_active),
         ]
         for u in units
     ]
@@ -652,15 +665,15 @@ def roster_tables() -> dict[str, list[list[str]]]:
             p.phone,
             p.unit.name if p.unit else "",
             str(User.Role(p.role).label),
-            "、".join(s.unit.name for s in p.leader_scopes.all() if s.unit is not None),
+            list_text(s.unit.name for s in p.leader_scopes.all() if s.unit is not None),
         ]
         for p in people.filter(is_active=True).order_by(*unit_order("unit__"), "username")
     ]
     group_rows = [
         [
             g.name,
-            "、".join(m.name for m in g.members.all()),
-            "、".join(a.alias for a in g.aliases.all()),
+            list_text(m.name for m in g.members.all()),
+            list_text(a.alias for a in g.aliases.all()),
         ]
         for g in UnitGroup.objects.prefetch_related("members", "aliases").order_by("name")
     ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tracker.l10n import target_text
 from tracker.models import ReportingPeriod, Responsibility, Target
+from tracker.number_errors import number_error_text
 from tracker.numbers import NumberError, parse_actual
 from tracker.selectors.indicators import TrackedIndicator, indicator_key, tracked_indicators
 from tracker.statistics_files import StatisticsRow, parse_month
@@ -84,7 +85,9 @@ def _number(text: str, unit: str, target_unit: str, label: str, problems: list[s
     try:
         return parse_actual(f"{text}{unit}", target_unit)
     except NumberError as exc:
-        problems.append(f"{label}：{exc}")
+        problems.append(
+            _("%(label)s：%(error)s") % {"label": label, "error": number_error_text(exc)}
+        )
         raise
 
 

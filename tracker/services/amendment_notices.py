@@ -11,14 +11,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import get_connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tracker.emails import build_message
-from tracker.formatting import cn_date
+from tracker.l10n import date_text
 from tracker.models import DocumentAmendment, Notice, NoticeKind, Unit, User
 from tracker.periods import local_today
-from tracker.selectors.amendments import amendment_change_text
+from tracker.selectors.amendments import amendment_change_text, amendment_notice_text
 from tracker.selectors.people import REPORTING_ROLES, unit_addresses
+from tracker.services.reminders.digest import recipient_language
 
 TEMPLATE = "document_amendment"
 
@@ -35,12 +36,31 @@ def amendment_announce(*, amendment_id: int) -> int:
         return 0
     addresses = unit_addresses(amendment.notified_units)
     units = {u.pk: u.name for u in Unit.objects.filter(pk__in=amendment.notified_units)}
-    assignment = amendment.assignment
     url = settings.SITE_URL.rstrip("/") + reverse("document-detail", args=[amendment.document_id])
-    base = {
+    _inbox(amendment, _context(amendment, url))
+    messages = []
+    for unit_id, to in sorted(addresses.items()):
+        # Each reader in the language they chose, like the reminders: one message per unit
+        # and language.
+        by_language: dict[str, list[str]] = {}
+        for address in to:
+            by_language.setdefault(recipient_language(address), []).append(address)
+        for language, group in sorted(by_language.items()):
+            with translation.override(language):
+                context = {**_context(amendment, url), "unit": units.get(unit_id, "")}
+            messages.append(build_message(TEMPLATE, context, to=group, language=language))
+    if not messages:
+        return 0
+    return int(get_connection().send_messages(messages) or 0)
+
+
+def _context(amendment: DocumentAmendment, url: str) -> dict[str, object]:
+    """What the e-mail says, in the active language."""
+    assignment = amendment.assignment
+    return {
         "document": amendment.document.title,
         "number": amendment.number,
-        "date": cn_date(local_today(amendment.created_at)),
+        "date": date_text(local_today(amendment.created_at)),
         "kind": str(DocumentAmendment.Kind(amendment.kind).label),
         "ref": assignment.ref or assignment.number,
         "title": assignment.title,
@@ -48,15 +68,6 @@ def amendment_announce(*, amendment_id: int) -> int:
         "reason": amendment.reason,
         "url": url,
     }
-    _inbox(amendment, base)
-    messages = [
-        build_message(TEMPLATE, {**base, "unit": units.get(unit_id, "")}, to=to)
-        for unit_id, to in sorted(addresses.items())
-        if to
-    ]
-    if not messages:
-        return 0
-    return int(get_connection().send_messages(messages) or 0)
 
 
 def _inbox(amendment: DocumentAmendment, base: dict[str, object]) -> None:
@@ -69,10 +80,8 @@ def _inbox(amendment: DocumentAmendment, base: dict[str, object]) -> None:
         unit__is_active=True,
     ).values_list("pk", flat=True)
     now = timezone.now()
-    text = (
-        f"《{base['document']}》第{base['number']}次修订："
-        f"{base['ref']} {base['title']}，{base['change']}"
-    )
+    # Stored as written now (the inbox words it again in its reader's language).
+    text = amendment_notice_text(amendment)
     Notice.objects.bulk_create(
         [
             Notice(

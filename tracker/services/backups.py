@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tracker.models import Evidence, ProgressReport
 
@@ -54,9 +55,13 @@ def _run(args: list[str], env: dict[str, str]) -> None:
     try:
         subprocess.run(args, env=env, check=True, capture_output=True, text=True)  # noqa: S603
     except FileNotFoundError:
-        raise BackupError(f"{args[0]} 未安装（PostgreSQL 客户端工具）。") from None
+        raise BackupError(
+            _("%(program)s 未安装（PostgreSQL 客户端工具）。") % {"program": args[0]}
+        ) from None
     except subprocess.CalledProcessError as exc:
-        raise BackupError(f"{args[0]} 失败：{exc.stderr.strip()}") from None
+        raise BackupError(
+            _("%(program)s 失败：%(error)s") % {"program": args[0], "error": exc.stderr.strip()}
+        ) from None
 
 
 def backup_create(*, destination: Path) -> dict[str, Any]:
@@ -105,7 +110,8 @@ def backup_restore(*, source: Path) -> dict[str, Any]:
         manifest: dict[str, Any] = json.loads((folder / MANIFEST).read_text())
         if manifest["engine"] != engine:
             raise BackupError(
-                f"备份来自 {manifest['engine']} 数据库，当前数据库是 {engine}，不能直接恢复。"
+                _("备份来自 %(source)s 数据库，当前数据库是 %(engine)s，不能直接恢复。")
+                % {"source": manifest["engine"], "engine": engine}
             )
         if engine == "sqlite":
             connection = connections["default"]

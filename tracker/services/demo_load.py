@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tracker.models import (
     Assignment,
@@ -338,7 +339,10 @@ def _submit(entry: dict[str, Any], *, index: int, warnings: list[str]) -> bool:
         else None
     )
     if assignment is None:
-        warnings.append(f"演示进度：未找到任务 {entry['document']} {entry['item']}")
+        warnings.append(
+            _("演示进度：未找到任务 %(document)s %(item)s")
+            % {"document": entry["document"], "item": entry["item"]}
+        )
         return False
     key = name_key(entry["unit"])
     responsibility = next(
@@ -357,7 +361,10 @@ def _submit(entry: dict[str, Any], *, index: int, warnings: list[str]) -> bool:
         else None
     )
     if responsibility is None or period is None or reporter is None:
-        warnings.append(f"演示进度：{entry['item']} 找不到单位 {entry['unit']} 的责任分工")
+        warnings.append(
+            _("演示进度：%(item)s 找不到单位 %(unit)s 的责任分工")
+            % {"item": entry["item"], "unit": entry["unit"]}
+        )
         return False
     targets = list(assignment.targets.order_by("position"))
     actuals = entry.get("actuals") or []

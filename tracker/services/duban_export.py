@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext as _
 from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from tracker.formatting import cn_date, cn_datetime
+from tracker.l10n import date_text, datetime_text
 from tracker.models import SupervisionAction
 
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -33,7 +34,8 @@ def duban_docx(action: SupervisionAction) -> bytes:
 
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = head.add_run("督 办 通 知 单")
+    # The head's letter spacing is part of the official layout; English has no such habit.
+    run = head.add_run(_("督 办 通 知 单"))
     _font(run, "方正小标宋简体", 26, bold=True)
     run.font.color.rgb = RED
 
@@ -42,22 +44,35 @@ def duban_docx(action: SupervisionAction) -> bytes:
     _font(line.add_run(action.reference), "仿宋_GB2312", 16)
     urgency = doc.add_paragraph()
     urgency.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _font(urgency.add_run(f"紧急程度：{action.get_urgency_display()}"), "黑体", 14, bold=True)
+    _font(
+        urgency.add_run(_("紧急程度：%(urgency)s") % {"urgency": action.get_urgency_display()}),
+        "黑体",
+        14,
+        bold=True,
+    )
 
     rows = [
-        ("督办单位", action.unit.name),
+        (_("督办单位"), action.unit.name),
         (
-            "督办事项",
-            f"{action.get_subject_display()}：《{action.period.document.title}》{action.period}",
+            _("督办事项"),
+            _("%(subject)s：《%(document)s》%(period)s")
+            % {
+                "subject": action.get_subject_display(),
+                "document": action.period.document.title,
+                "period": str(action.period),
+            },
         ),
-        ("督办要求", action.requirement),
-        ("办理时限", f"{cn_date(action.deadline)}前" if action.deadline else ""),
-        ("下发时间", cn_datetime(action.created_at)),
-        ("办理状态", str(action.get_status_display())),
+        (_("督办要求"), action.requirement),
+        (
+            _("办理时限"),
+            _("%(date)s前") % {"date": date_text(action.deadline)} if action.deadline else "",
+        ),
+        (_("下发时间"), datetime_text(action.created_at)),
+        (_("办理状态"), str(action.get_status_display())),
     ]
     if action.responsibility is not None:
         assignment = action.responsibility.assignment
-        rows.insert(2, ("相关任务", f"{assignment.ref} {assignment.title}"))
+        rows.insert(2, (_("相关任务"), f"{assignment.ref} {assignment.title}"))
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     for label, value in rows:
@@ -67,27 +82,33 @@ def duban_docx(action: SupervisionAction) -> bytes:
         _font(cells[1].paragraphs[0].add_run(value), "仿宋_GB2312", 14)
 
     title = doc.add_paragraph()
-    _font(title.add_run("办理反馈"), "黑体", 16, bold=True)
+    _font(title.add_run(_("办理反馈")), "黑体", 16, bold=True)
     feedback = list(action.feedback.order_by("round").prefetch_related("evidence"))
     if not feedback:
-        _font(doc.add_paragraph().add_run("（尚未反馈）"), "仿宋_GB2312", 14)
+        _font(doc.add_paragraph().add_run(_("（尚未反馈）")), "仿宋_GB2312", 14)
     for item in feedback:
         p = doc.add_paragraph()
         _font(
-            p.add_run(f"第{item.round}次反馈（{cn_datetime(item.created_at)}）："),
+            p.add_run(
+                _("第%(round)s次反馈（%(time)s）：")
+                % {"round": item.round, "time": datetime_text(item.created_at)}
+            ),
             "楷体_GB2312",
             14,
             bold=True,
         )
         _font(doc.add_paragraph().add_run(item.text), "仿宋_GB2312", 14)
         for evidence in item.evidence.all():
-            _font(doc.add_paragraph().add_run(f"附件：{evidence.original_name}"), "仿宋_GB2312", 12)
+            attached = _("附件：%(name)s") % {"name": evidence.original_name}
+            _font(doc.add_paragraph().add_run(attached), "仿宋_GB2312", 12)
         if item.return_reason:
-            _font(doc.add_paragraph().add_run(f"退回意见：{item.return_reason}"), "仿宋_GB2312", 14)
+            returned = _("退回意见：%(reason)s") % {"reason": item.return_reason}
+            _font(doc.add_paragraph().add_run(returned), "仿宋_GB2312", 14)
     if action.closed_at:
         closing = doc.add_paragraph()
         closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _font(closing.add_run(f"已于{cn_date(action.closed_at.date())}办结"), "仿宋_GB2312", 14)
+        closed = _("已于%(date)s办结") % {"date": date_text(action.closed_at.date())}
+        _font(closing.add_run(closed), "仿宋_GB2312", 14)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

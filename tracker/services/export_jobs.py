@@ -89,7 +89,8 @@ def quarter_sheet_build(
     who = items[0].responsibility.unit.name if unit_id is not None else _("全部单位")
     title = f"{period.document.title} · {period.label} · {who}"
     data = write_sheet(title, sheet_rows(items, period))
-    filename = f"{period.label}-{who}-{_('季度填报表')}.xlsx".replace("/", "-")
+    filename = _("%(period)s-%(unit)s-季度填报表") % {"period": period.label, "unit": who}
+    filename = f"{filename}.xlsx".replace("/", "-")
     return Built(data, filename, XLSX)
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 from tracker.access import can_grant_role
 from tracker.celery import queue
 from tracker.emails import build_message
-from tracker.formatting import cn_date
+from tracker.l10n import date_text
 from tracker.models import Assignment, LeaderScope, Unit, User
 from tracker.periods import local_today
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
+from tracker.services.reminders.digest import recipient_language
 from tracker.services.units import require_unit_manager
 from tracker.tokens import invitation_tokens
 
@@ -288,19 +289,20 @@ def invitation_send(*, user_id: int) -> bool:
     if person is None or not person.email or person.invited_at is None:
         return False
     expires = local_today(timezone.now()) + timedelta(days=settings.TRACKER_INVITATION_DAYS)
-    message = build_message(
-        INVITATION_TEMPLATE,
-        {
+    # In the language the person chose (an administrator may set it before inviting them),
+    # like the reminders; Chinese by default.
+    language = recipient_language(person.email)
+    with translation.override(language):
+        context = {
             "name": str(person),
             "username": person.username,
             "unit": person.unit.name if person.unit else "",
             "role": str(User.Role(person.role).label),
             "link": invitation_link(person),
-            "expires": cn_date(expires),
+            "expires": date_text(expires),
             "reset": person.last_login is not None,
-        },
-        to=[person.email],
-    )
+        }
+    message = build_message(INVITATION_TEMPLATE, context, to=[person.email], language=language)
     message.send()
     return True
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.access import can_upload_statistics
+from tracker.l10n import period_text
 from tracker.models import ProgressReport, TargetValue, User
 from tracker.periods import local_today
 from tracker.selectors.statistics import Placement, StatisticsPlan, statistics_plan
@@ -87,7 +88,7 @@ def _save_report(
         outcome.skipped.append(_("%(name)s：本期已锁定，未写入。") % {"name": name})
         return None
     before = None if created else {"status": report.status, "version": report.version}
-    month_text = f"{month.year}年{month.month}月"
+    month_text = period_text(month.year, "monthly", month.month)
     for placement, _month in placements:
         value, _created = TargetValue.objects.get_or_create(report=report, target=placement.target)
         value.actual = placement.actual

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tracker.access import can_manage_units
+from tracker.l10n import list_text
 from tracker.models import Unit, UnitAlias, UnitGroup, User
 from tracker.selectors.units import (
     COLLECTIVE_NAME,
@@ -85,7 +86,10 @@ def units_import_roster(*, roster: dict[str, Any], actor: User | None) -> int:
         for entry in [roster["jurisdiction"], *roster.get("units", [])]:
             parent_name = entry.get("parent", "")
             if parent_name and parent_name not in units:
-                raise ValueError(f"单位“{entry['name']}”的上级单位“{parent_name}”须排在它之前。")
+                raise ValueError(
+                    _("单位“%(unit)s”的上级单位“%(parent)s”须排在它之前。")
+                    % {"unit": entry["name"], "parent": parent_name}
+                )
             unit, created = Unit.objects.get_or_create(
                 name=entry["name"],
                 defaults={
@@ -104,7 +108,10 @@ def units_import_roster(*, roster: dict[str, Any], actor: User | None) -> int:
             group, created = UnitGroup.objects.get_or_create(name=entry["name"])
             missing = [name for name in entry.get("members", []) if name not in units]
             if missing:
-                raise ValueError(f"单位集合“{group.name}”的成员不在名册中：{'、'.join(missing)}")
+                raise ValueError(
+                    _("单位集合“%(group)s”的成员不在名册中：%(names)s")
+                    % {"group": group.name, "names": list_text(missing)}
+                )
             before = sorted(group.members.values_list("pk", flat=True))
             group.members.add(*(units[name] for name in entry.get("members", [])))
             after = sorted(group.members.values_list("pk", flat=True))

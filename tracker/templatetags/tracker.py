@@ -134,3 +134,15 @@ def festival(name: str) -> str:
 def section(number: int) -> str:
     """A numbered section's heading number: "一、" or "1. "."""
     return l10n.section_number(number)
+
+
+@register.simple_tag
+def list_sep() -> str:
+    """Between names listed in a row: "、" or ", "."""
+    return l10n.list_separator()
+
+
+@register.filter
+def bracketed(text: Any) -> str:
+    """An aside after a name in the reader's brackets: "（牵头）" or " (lead)"."""
+    return l10n.bracketed(str(text)) if text not in (None, "") else ""

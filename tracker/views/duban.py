@@ -39,6 +39,7 @@ from tracker.selectors.duban import (
     dubans_visible,
     inbox_notices,
     notice_row,
+    notice_rows,
     overdue_q,
 )
 from tracker.services.duban import (
@@ -270,7 +271,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unread") == "1":
         notices = notices.filter(read_at__isnull=True)
     page = paginate(request, notices)
-    rows = [notice_row(n) for n in page.object_list]
+    rows = notice_rows(page.object_list)
     return render(
         request,
         "tracker/inbox/list.html",

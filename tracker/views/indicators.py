@@ -194,7 +194,7 @@ def statistics_template(request: HttpRequest) -> HttpResponse:
                 month = f"{found.year}-{found.month:02d}"
     data = statistics_xlsx(rows, month=month)
     response = HttpResponse(data, content_type=XLSX)
-    filename = f"{year}年主要指标统计数据表.xlsx"
+    filename = _("%(year)s年主要指标统计数据表.xlsx") % {"year": year}
     response["Content-Disposition"] = (
         f"attachment; filename=\"statistics-{year}.xlsx\"; filename*=UTF-8''{quote(filename)}"
     )

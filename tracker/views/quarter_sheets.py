@@ -154,7 +154,7 @@ def sheet_upload(request: HttpRequest, period_id: int) -> HttpResponse:
         raise Http404
     form = SheetUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("请选择填好的季度填报表（.xlsx），并选择保存方式。"))
+        messages.error(request, _("请选择填好的季度填报表（.xlsx 或 .csv），并选择保存方式。"))
         return redirect("quarter-sheet", period_id=period.pk)
     upload = form.cleaned_data["file"]
     if upload.size is not None and upload.size > MAX_SHEET_BYTES:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker.forms.rosters import RosterUploadForm, rows_from_token, rows_token
-from tracker.roster_files import SHEETS, roster_csv, roster_xlsx
+from tracker.roster_files import SHEETS, roster_csv, roster_xlsx, sheet_name
 from tracker.selectors.rosters import CREATE, REFUSED, UNCHANGED, UPDATE, roster_plan, roster_tables
 from tracker.services.rosters import RosterRefused, roster_apply
 from tracker.views.common import current_user, supervisor_required, today
@@ -99,13 +99,18 @@ def roster_export(request: HttpRequest, fmt: str) -> HttpResponse:
     tables = roster_tables()
     stamp = today().strftime("%Y%m%d")
     if fmt == "xlsx":
-        return _download(roster_xlsx(tables), f"名册-{stamp}.xlsx", f"roster-{stamp}.xlsx", XLSX)
+        return _download(
+            roster_xlsx(tables),
+            _("名册-%(date)s.xlsx") % {"date": stamp},
+            f"roster-{stamp}.xlsx",
+            XLSX,
+        )
     sheet = {"units": SHEETS[0], "people": SHEETS[1], "groups": SHEETS[2]}.get(fmt)
     if sheet is None:
         raise Http404
     return _download(
         roster_csv(sheet, tables[sheet]),
-        f"名册-{sheet}-{stamp}.csv",
+        _("名册-%(sheet)s-%(date)s.csv") % {"sheet": sheet_name(sheet), "date": stamp},
         f"roster-{fmt}-{stamp}.csv",
         "text/csv; charset=utf-8",
     )
@@ -113,7 +118,7 @@ def roster_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @supervisor_required
 def roster_template(request: HttpRequest) -> HttpResponse:
-    return _download(roster_xlsx({}, notes=True), "名册模板.xlsx", "roster-template.xlsx", XLSX)
+    return _download(roster_xlsx({}, notes=True), _("名册模板.xlsx"), "roster-template.xlsx", XLSX)
 
 
 urlpatterns = [

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
-from tests.samples import CORPUS, DEMO_DOCUMENTS, calendar_world
+from tests.samples import CORPUS, DEMO_DOCUMENTS, calendar_world, data_strings
 from tracker.models import (
     Assignment,
     AuditEvent,
@@ -156,3 +158,37 @@ def test_send_reminders_dry_run_prints_the_preview_and_writes_nothing(world):
         "dcs@yunjiang.example.cn",
         "fgw@yunjiang.example.cn",
     ]
+
+
+# --- in English -------------------------------------------------------------------------------
+
+
+def _chinese_left(text: str) -> list[str]:
+    for value in data_strings():
+        text = text.replace(value, " ")
+    found = {m.group(0) for m in re.finditer(r".{0,20}[\u3400-\u9fff]+.{0,20}", text)}
+    # Chinese punctuation left beside English words.
+    found |= {m.group(0) for m in re.finditer(r".{0,20}[：，。；（）「」《》].{0,20}", text)}
+    return sorted(found)
+
+
+def test_what_the_commands_print_follows_the_language_they_run_in(world, tmp_path):
+    """Commands speak the settings' language (Chinese); run under English (LANGUAGE_CODE=en or
+    translation.override) they print no Chinese but the data: titles, unit names, tasks."""
+    garbage = tmp_path / "scan.txt"
+    garbage.write_bytes(b"\x00\x01\x02\xff\xfe" * 200)
+    with translation.override("en"):
+        printed = [
+            run("import_document", str(PLAN), "--publish")[0],
+            run("import_document", str(PLAN))[0],
+            run("recompute_progress")[0],
+            run("recompute_due_dates")[0],
+            run("send_reminders", "--dry-run", "--now", "2026-06-28T09:00")[0],
+            run("send_reminders", "--inline", "--now", "2026-06-28T09:00")[0],
+        ]
+        with pytest.raises(CommandError) as caught:
+            run("import_document", str(garbage))
+        printed.append(str(caught.value))
+    text = "\n".join(printed)
+    assert "Imported" in text and "Sent 3" in text and "1 file could not be imported" in text
+    assert not _chinese_left(text)

@@ -4,8 +4,12 @@ of it, each refusal naming its row."""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from tests.samples import SHASHI_ECOLOGY, SHASHI_GOVERNMENT, roster_workbook, shashi_roster
 from tracker.celery import app
@@ -159,6 +163,21 @@ def test_the_export_reads_back_as_the_same_roster(tmp_path, admin):
     path = roster_workbook(shashi_roster(), tmp_path / "roster.xlsx")
     roster_apply(rows=read_roster(path.read_bytes(), path.name), actor=admin, invite=False)
     exported = roster_xlsx(roster_tables())
+    plan = roster_plan(read_roster(exported, "export.xlsx"), actor=admin)
+    assert {row.action for row in plan.rows} == {"unchanged"}, [
+        (r.label, r.changes, r.errors) for r in plan.rows if r.action != "unchanged"
+    ]
+
+
+def test_the_export_in_english_reads_back_as_the_same_roster(tmp_path, admin):
+    """Sheet names, headings, levels, kinds and roles written in English are read back."""
+    path = roster_workbook(shashi_roster(), tmp_path / "roster.xlsx")
+    roster_apply(rows=read_roster(path.read_bytes(), path.name), actor=admin, invite=False)
+    with translation.override("en"):
+        exported = roster_xlsx(roster_tables())
+    book = openpyxl.load_workbook(io.BytesIO(exported))
+    assert book.sheetnames == ["Units", "People", "Groups"]
+    assert "Administrator" in {c.value for row in book["People"].iter_rows() for c in row}
     plan = roster_plan(read_roster(exported, "export.xlsx"), actor=admin)
     assert {row.action for row in plan.rows} == {"unchanged"}, [
         (r.label, r.changes, r.errors) for r in plan.rows if r.action != "unchanged"

@@ -4,6 +4,7 @@ chooses to save the valid tasks only; supervisors download any unit's or every u
 
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal
 
@@ -247,3 +248,48 @@ def test_my_tasks_links_the_sheet(client, ten):
     page = client.get(reverse("my-tasks")).content.decode()
     assert "整期填报（Excel）" in page
     assert reverse("quarter-sheet", args=[ten["q2"].pk]) in page  # an owed earlier quarter
+
+
+def _as_csv(data: bytes, changes: dict[int, dict[str, str]]) -> str:
+    """The workbook's sheet saved as CSV (as Excel's "Save as CSV" writes it), cells changed
+    by their Chinese column."""
+    book = load_workbook(io.BytesIO(data))
+    ws = book.worksheets[0]
+    rows = [["" if c is None else str(c) for c in row] for row in ws.iter_rows(values_only=True)]
+    for index, cells in changes.items():
+        for column, value in cells.items():
+            rows[index + 2][COLUMNS.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("language", "encoding"),
+    [("zh-hans", "gb18030"), ("zh-hans", "utf-8-sig"), ("en", "utf-8"), ("en", "gb18030")],
+)
+def test_the_sheet_saved_as_csv_round_trips_in_either_language(client, ten, language, encoding):
+    """Downloaded in Chinese or English, saved as CSV the way Excel in China writes it (GB18030)
+    or as UTF-8 with or without BOM, the sheet previews and saves like the workbook."""
+    client.cookies["django_language"] = language
+    client.force_login(ten["people"]["fgw"])
+    data = download(client, ten["q2"])
+    changes = {i: {"本期累计": f"5.{i}", "进展情况": f"第{i}项进展"} for i in range(10)}
+    changes[4]["本期累计"] = "五"
+    text = _as_csv(data, changes).encode(encoding)
+    csv_file = SimpleUploadedFile("季度填报表.csv", text, "text/csv")
+    refused = client.post(
+        reverse("quarter-sheet-upload", args=[ten["q2"].pk]), {"file": csv_file, "submit": "0"}
+    )
+    assert refused.status_code == 400
+    assert ("Row 7" if language == "en" else "第 7 行") in refused.content.decode()
+    changes[4]["本期累计"] = "5.4"
+    csv_file = SimpleUploadedFile("季度填报表.csv", _as_csv(data, changes).encode(encoding))
+    preview = client.post(
+        reverse("quarter-sheet-upload", args=[ten["q2"].pk]), {"file": csv_file, "submit": "0"}
+    )
+    assert preview.status_code == 200
+    client.post(reverse("quarter-sheet-confirm", args=[ten["q2"].pk]))
+    reports = ProgressReport.objects.order_by("responsibility__assignment__position")
+    assert reports.count() == 10 and reports[4].values.get().actual == Decimal("5.4")
+    assert reports[9].narrative == "第9项进展"

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from tracker.services.backups import BackupError, backup_restore
 
 
 class Command(BaseCommand):
-    help = "从 manage.py backup 生成的备份恢复数据库和佐证材料（会替换当前数据库的内容）。"
+    help = _("从 manage.py backup 生成的备份恢复数据库和佐证材料（会替换当前数据库的内容）。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", type=Path)
@@ -23,6 +24,10 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"已恢复 {manifest['created_at']} 的备份：{manifest['reports']} 份报告，"
-            f"{manifest['evidence']} 个佐证材料。"
+            _("已恢复 %(created_at)s 的备份：%(reports)s 份报告，%(evidence)s 个佐证材料。")
+            % {
+                "created_at": manifest["created_at"],
+                "reports": manifest["reports"],
+                "evidence": manifest["evidence"],
+            }
         )

@@ -104,7 +104,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     "en": {
         NoticeKind.DUBAN_OVERDUE: (
             "Supervision order overdue",
-            "These supervision orders (督办单) are past their deadline without an answer.",
+            "These supervision orders are past their deadline without an answer.",
         ),
         NoticeKind.DUBAN_RETURNED: (
             "Answer to a supervision order returned",
@@ -296,7 +296,7 @@ def _duban_context(
         "ref": action.reference,
         "title": action.requirement[:80],
         "unit": action.unit.name,
-        "role": str(action.get_urgency_display()),
+        "role": _choice(action.get_urgency_display, language),
         "url": site + reverse("duban-detail", args=[action.pk]),
         "reason": action.return_reason if item.kind == NoticeKind.DUBAN_RETURNED else "",
         "problem": "",
@@ -442,6 +442,12 @@ def _item_context(
             for ind in indicators.get((item.responsibility_id or 0, item.period_id), [])
         ]
     return row
+
+
+def _choice(display: Any, language: str) -> str:
+    """A choice's label (get_…_display) in the digest's language."""
+    with translation.override(language):
+        return str(display())
 
 
 def _target(target: Target, language: str) -> str:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from tracker.access import AnyUser, can_supervise
 from tracker.models import NoticeKind, Problem, ReportingPeriod, Responsibility
@@ -153,7 +154,7 @@ def _labels(notices: list[Notice]) -> dict[tuple[int | None, int | None, int], s
             ]
         problem = problems.get(n.problem_id or 0)
         if problem is not None:
-            parts.append(f"问题：{problem.description[:40]}")
+            parts.append(_("问题：%(text)s") % {"text": problem.description[:40]})
         parts.append(periods.get(n.period_id, ""))
         labels[(n.responsibility_id, n.problem_id, n.period_id)] = " · ".join(p for p in parts if p)
     return labels

@@ -20,7 +20,10 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from tracker.l10n import bracketed
 from tracker.models import ReminderDigest, Webhook
 from tracker.services.reminders.digest import digest_context, digest_message_id
 
@@ -49,21 +52,33 @@ def signed_url(url: str, secret: str, *, now_ms: int | None = None) -> str:
     return f"{url}{joiner}timestamp={timestamp}&sign={sign}"
 
 
-def markdown(context: dict[str, Any]) -> str:
-    lines = [f"**任务调度提醒**（{context['today']}，共{context['count']}项）"]
-    for section in context["sections"]:
-        lines.append(f"\n**【{section['title']}】**{section['intro']}")
-        for n, item in enumerate(section["items"], 1):
-            head = f"{item['ref']} {item['title']}".strip()
-            unit = f"（{item['unit']}）" if item["unit"] else ""
-            lines.append(f"{n}. [{head}]({item['url']}){unit}")
-            if item["reason"]:
-                lines.append(f"   退回原因：{item['reason']}")
+def markdown(context: dict[str, Any], language: str = "zh-hans") -> str:
+    """The digest as the robot's markdown, in the digest's language (the context is already
+    worded in it)."""
+    with translation.override(language):
+        lines = [
+            _("**任务调度提醒**（%(today)s，共%(count)s项）")
+            % {"today": context["today"], "count": context["count"]}
+        ]
+        for section in context["sections"]:
+            lines.append(
+                "\n"
+                + _("**【%(title)s】**%(intro)s")
+                % {"title": section["title"], "intro": section["intro"]}
+            )
+            for n, item in enumerate(section["items"], 1):
+                head = f"{item['ref']} {item['title']}".strip()
+                unit = bracketed(item["unit"]) if item["unit"] else ""
+                lines.append(f"{n}. [{head}]({item['url']}){unit}")
+                if item["reason"]:
+                    lines.append("   " + _("退回原因：%(reason)s") % {"reason": item["reason"]})
     return "\n".join(lines)
 
 
-def webhook_payload(hook: Webhook, context: dict[str, Any]) -> dict[str, Any]:
-    text = markdown(context)
+def webhook_payload(
+    hook: Webhook, context: dict[str, Any], language: str = "zh-hans"
+) -> dict[str, Any]:
+    text = markdown(context, language)
     if hook.flavour == Webhook.Flavour.DINGTALK:
         return {"msgtype": "markdown", "markdown": {"title": context["headline"], "text": text}}
     return {"msgtype": "markdown", "markdown": {"content": text}}
@@ -76,14 +91,15 @@ def webhook_request(digest: ReminderDigest, *, today: date) -> urllib.request.Re
         pk=int(digest.recipient.removeprefix(PREFIX)), is_active=True
     ).first()
     if hook is None:
-        raise WebhookFailed("群机器人已删除或停用。", permanent=True)
-    context = digest_context(digest, today=today, language=digest.language or "zh-hans")
+        raise WebhookFailed(_("群机器人已删除或停用。"), permanent=True)
+    language = digest.language or "zh-hans"
+    context = digest_context(digest, today=today, language=language)
     url = hook.url
     if hook.flavour == Webhook.Flavour.DINGTALK and hook.secret:
         url = signed_url(url, hook.secret)
     request = urllib.request.Request(  # noqa: S310 - the address is an http(s) URLField
         url,
-        data=json.dumps(webhook_payload(hook, context), ensure_ascii=False).encode(),
+        data=json.dumps(webhook_payload(hook, context, language), ensure_ascii=False).encode(),
         headers={
             "Content-Type": "application/json; charset=utf-8",
             "X-Tracker-Delivery": digest_message_id(digest),
@@ -108,7 +124,7 @@ def webhook_post(request: urllib.request.Request) -> None:
     try:
         answer = json.loads(body or b"{}")
     except ValueError as exc:
-        raise WebhookFailed(f"无法识别的应答：{body[:200]!r}") from exc
+        raise WebhookFailed(_("无法识别的应答：%(body)s") % {"body": repr(body[:200])}) from exc
     code = answer.get("errcode", 0) if isinstance(answer, dict) else 0
     if code:
         raise WebhookFailed(f"errcode {code}: {answer.get('errmsg', '')}")
