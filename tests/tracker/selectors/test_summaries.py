@@ -151,7 +151,9 @@ def assert_agrees(user: AnyUser, scope: Scope, today: date) -> int:
     """Every tally and list of the scope for `user` equals the oracle's; returns the slots."""
     slots = oracle_slots(user, scope, today)
     assert figures(selectors.scope_tally(user, scope, today=today)) == oracle_tally(slots, today)
-    by_unit = {t.unit_id: figures(t.tally) for t in selectors.tally_by_unit(user, scope, today=today)}
+    by_unit = {
+        t.unit_id: figures(t.tally) for t in selectors.tally_by_unit(user, scope, today=today)
+    }
     assert by_unit == {k: oracle_tally(v, today) for k, v in grouped(slots, "unit_id").items()}
     by_level = {
         t.level: (t.units, figures(t.tally))
