@@ -13,6 +13,7 @@ no keys, or per document or year.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, FilteredRelation, Q, QuerySet, Value
@@ -47,7 +48,7 @@ def counted_slots(
     unit_ids: Iterable[int] | None = None,
     assignment_ids: Iterable[int] | None = None,
     year: int | None = None,
-) -> QuerySet[Responsibility]:
+) -> QuerySet[Any]:
     """Every slot under the keys (all of them narrow together), as rows of SlotSummary's
     columns: the responsibility meets a period of its assignment's schedule, starting while the
     assignment is tracked. Whether the document is published and the unit active is left to the
@@ -160,7 +161,7 @@ def summaries_refresh(
         stale._raw_delete(stale.db)
         with connection.cursor() as cursor:
             cursor.execute(insert_sql, params)
-            return max(cursor.rowcount, 0)
+            return max(int(cursor.rowcount), 0)
 
 
 def summaries_refresh_report(report: ProgressReport) -> None:
