@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -289,16 +290,33 @@ class UnitTally:
 
 
 def tally_by_unit(user: AnyUser, scope: Scope, *, today: date) -> list[UnitTally]:
-    """Completeness, timeliness and colours per unit (one query)."""
-    rows = (
+    """Completeness, timeliness and colours per unit (one query).
+
+    The rows are counted per unit id first and only then joined to the units for their names
+    and official order: grouping and sorting the province's 50,000 slots by the units' names
+    took twice as long as sorting its 8,000 units (issue 19)."""
+    counts = (
         summary_slots(user, scope, today=today)
-        .values("unit_id", "unit__name", "unit__level", "unit__position")
+        .values("unit_id")
         .annotate(**_counts(today, prefix=""))
-        .order_by(*unit_order("unit__"))
+        .order_by()
     )
+    inner, params = counts.query.sql_with_params()
+    unit = connection.ops.quote_name(Unit._meta.db_table)
+    # Only a quoted table name and Django's own compiled SQL are spliced in; the values travel
+    # as parameters (hence the S608 waiver).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT counted.*, {unit}.name, {unit}.level FROM ({inner}) counted "  # noqa: S608
+            f"INNER JOIN {unit} ON {unit}.id = counted.unit_id "
+            # unit_order(): 排序号 first, units without one last, then the name.
+            f"ORDER BY {unit}.position ASC NULLS LAST, {unit}.name ASC",
+            params,
+        )
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     return [
-        UnitTally(row["unit_id"], row["unit__name"], row["unit__level"], Tally.from_row(row))
-        for row in rows
+        UnitTally(row["unit_id"], row["name"], row["level"], Tally.from_row(row)) for row in rows
     ]
 
 
