@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
@@ -301,7 +302,10 @@ def tally_by_unit(user: AnyUser, scope: Scope, *, today: date) -> list[UnitTally
         .annotate(**_counts(today, prefix=""))
         .order_by()
     )
-    inner, params = counts.query.sql_with_params()
+    try:
+        inner, params = counts.query.sql_with_params()
+    except EmptyResultSet:  # a scope without periods: nothing to count, nothing to ask
+        return []
     unit = connection.ops.quote_name(Unit._meta.db_table)
     # Only a quoted table name and Django's own compiled SQL are spliced in; the values travel
     # as parameters (hence the S608 waiver).
