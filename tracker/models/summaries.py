@@ -22,7 +22,10 @@ from tracker.models.units import Unit
 
 
 class SlotSummary(models.Model):
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    # Looked up through the unique constraint below, which starts with it.
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     responsibility = models.ForeignKey(
         Responsibility, on_delete=models.CASCADE, related_name="summaries"
     )
@@ -51,10 +54,9 @@ class SlotSummary(models.Model):
             ),
         ]
         indexes = [
-            # The year's trend: every period of a year ending a quarter.
+            # The year's trend: the periods of a year ending a quarter (a scan of one year's
+            # rows once the table holds several).
             models.Index(fields=["year", "ends_on"], name="slot_summary_year_ends"),
-            # A quarter's groupings by unit (rankings, rates) read the index alone.
-            models.Index(fields=["period", "unit", "status"], name="slot_summary_period_unit"),
         ]
 
     def __str__(self) -> str:
