@@ -103,7 +103,7 @@ def test_a_report_changed_behind_the_services_back_is_mended_by_the_rebuild(worl
     out = StringIO()
     call_command("rebuild_summaries", "--document", str(world["document"].pk), stdout=out)
     assert SlotSummary.objects.get(report=report).colour == "green"
-    assert out.getvalue().startswith("8 rows")
+    assert out.getvalue().startswith("已重新生成 8 行汇总")
     # ... and re-evaluating it through the service puts its own light back.
     report.refresh_from_db()
     report_evaluate_and_store(report)

@@ -24,4 +24,4 @@ class Command(BaseCommand):
         with transaction.atomic():
             rows = summaries_refresh(document_id=options["document"], year=options["year"])
         elapsed = time.perf_counter() - started
-        self.stdout.write(f"{rows} rows in {elapsed:.1f} s")
+        self.stdout.write(f"已重新生成 {rows} 行汇总（{elapsed:.1f} 秒）。")
