@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import itertools
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
 from tracker.models import (
     Assignment,
     Document,
+    ProgressReport,
     ReportingPeriod,
     ReportingSchedule,
     Responsibility,
@@ -18,6 +20,7 @@ from tracker.models import (
     Unit,
 )
 from tracker.services.reporting_periods import assignments_activate, periods_ensure
+from tracker.services.summaries import summaries_refresh, summaries_refresh_report
 
 _counter = itertools.count(1)
 
@@ -71,7 +74,18 @@ def make_target(
 
 
 def make_responsibility(assignment: Assignment, unit: Unit, role: str = "lead") -> Responsibility:
-    return Responsibility.objects.create(assignment=assignment, unit=unit, role=role)
+    """A responsibility with its summary rows, as publishing or an amendment would leave it."""
+    responsibility = Responsibility.objects.create(assignment=assignment, unit=unit, role=role)
+    summaries_refresh(responsibility_ids=[responsibility.pk])
+    return responsibility
+
+
+def make_report(**fields: Any) -> ProgressReport:
+    """A report written straight into its table (its state given, not reached through the
+    services), with its slot's summary row as the services would leave it."""
+    report = ProgressReport.objects.create(**fields)
+    summaries_refresh_report(report)
+    return report
 
 
 def make_periods(document: Document) -> list[ReportingPeriod]:

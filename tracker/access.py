@@ -33,6 +33,7 @@ from tracker.models import (
     ProgressReport,
     ReportingPeriod,
     Responsibility,
+    SlotSummary,
     SupervisionAction,
     Unit,
     User,
@@ -132,6 +133,21 @@ def _led_by(unit_id: int, assignment_ref: str = "assignment") -> Exists:
 
 def visible_responsibilities(user: AnyUser) -> QuerySet[Responsibility]:
     queryset = Responsibility.objects.all()
+    if _is_supervisor(user):
+        return queryset
+    leader_id = _leader_id(user)
+    if leader_id is not None:
+        return queryset.filter(_overseen(leader_id))
+    unit_id = _unit_id(user)
+    if unit_id is None:
+        return queryset.none()
+    return queryset.filter(Q(unit_id=unit_id) | Q(_led_by(unit_id)))
+
+
+def visible_slot_summaries(user: AnyUser) -> QuerySet[SlotSummary]:
+    """The dashboard's summary rows of the responsibilities `user` sees (the same rule as
+    visible_responsibilities, on the unit and assignment copied into each row)."""
+    queryset = SlotSummary.objects.all()
     if _is_supervisor(user):
         return queryset
     leader_id = _leader_id(user)

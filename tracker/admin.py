@@ -40,6 +40,7 @@ from tracker.models import (
     User,
 )
 from tracker.services.audit import audit_record, snapshot
+from tracker.services.summaries import summaries_refresh
 
 # The stubs make the admin classes generic; Django's own classes cannot be subscripted at runtime.
 if TYPE_CHECKING:
@@ -54,6 +55,17 @@ else:
 admin.site.site_header = _("任务分工落实跟踪 · 管理后台")
 admin.site.site_title = _("任务分工落实跟踪")
 admin.site.index_title = _("数据管理")
+
+
+def _refresh_summaries(obj: Model) -> None:
+    """A responsibility, an assignment or a period changed in the back office: its dashboard
+    summary rows follow in the same transaction, as they do after the services' writes."""
+    if isinstance(obj, Responsibility):
+        summaries_refresh(responsibility_ids=[obj.pk])
+    elif isinstance(obj, Assignment):
+        summaries_refresh(assignment_ids=[obj.pk])
+    elif isinstance(obj, ReportingPeriod):
+        summaries_refresh(period_ids=[obj.pk])
 
 
 class AuditedAdmin(ModelAdmin):
@@ -75,6 +87,7 @@ class AuditedAdmin(ModelAdmin):
             before=before,
             after=snapshot(obj),
         )
+        _refresh_summaries(obj)
 
     def save_related(
         self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
@@ -117,6 +130,8 @@ class AuditedAdmin(ModelAdmin):
                 after=snapshot(obj),
             )
         formset.save_m2m()
+        # An assignment's responsibilities edited inline.
+        _refresh_summaries(form.instance)
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         audit_record(

@@ -32,6 +32,7 @@ from tracker.models.reports import (
 )
 from tracker.models.responsibilities import ReportingPeriod, Responsibility
 from tracker.models.schedules import CalendarDay, Frequency, ReportingSchedule
+from tracker.models.summaries import SlotSummary
 from tracker.models.supervision import AnalysisBulletin, SupervisionAction
 from tracker.models.units import Unit, UnitAlias, UnitGroup, unit_order
 from tracker.models.users import User
@@ -71,6 +72,7 @@ __all__ = [
     "ReportingPeriod",
     "ReportingSchedule",
     "Responsibility",
+    "SlotSummary",
     "SupervisionAction",
     "Target",
     "TargetValue",

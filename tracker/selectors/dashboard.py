@@ -20,8 +20,8 @@ from django.db.models import (
     QuerySet,
 )
 
-from tracker.access import AnyUser, visible_responsibilities
-from tracker.models import Colour, Document, Problem, ReportingPeriod, Unit, unit_order
+from tracker.access import AnyUser, visible_responsibilities, visible_slot_summaries
+from tracker.models import Colour, Problem, ReportingPeriod, Unit, unit_order
 from tracker.periods import quarter_bounds
 from tracker.selectors.aggregates import (
     SUBMITTED,
@@ -29,11 +29,13 @@ from tracker.selectors.aggregates import (
     Scope,
     Tally,
     _counts,
+    counted_q,
     narrow_to_units,
     problems_past_limit,
     scope_periods,
     slot_colour,
     slots,
+    summary_slots,
 )
 
 # Columns a list row never shows and that can be large (a document's whole text and the
@@ -52,13 +54,13 @@ SHOW_CHOICES = ("expected", "submitted", "on_time", "late", "overdue", "missing"
 
 
 def _show_q(show: str, today: date) -> Q:
-    submitted = Q(slot_report__status__in=SUBMITTED)
+    submitted = Q(slot__status__in=SUBMITTED)
     return {
         "expected": Q(),
         "submitted": submitted,
-        "on_time": submitted & Q(slot_report__is_late=False),
-        "late": submitted & Q(slot_report__is_late=True),
-        "overdue": ~submitted & Q(slot_period__due_on__lt=today),
+        "on_time": submitted & Q(slot__is_late=False),
+        "late": submitted & Q(slot__is_late=True),
+        "overdue": ~submitted & Q(slot__due_on__lt=today),
         "missing": ~submitted,
     }[show]
 
@@ -112,51 +114,42 @@ _EMPTY_ROW: dict[str, int] = {
 
 def year_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
     """`slots` for every quarter of the scope's year at once: each responsibility once per
-    period of its schedule that ends a quarter of that year, joined to its report for that
+    period of its schedule that ends a quarter of that year, joined to its summary row for that
     period. The annotations have the same names and meaning as in `slots`, plus `slot_quarter`,
     so a quarter's rows here are exactly `slots` of that quarter (tests hold the two
     together)."""
-    quarter_ends = [quarter_bounds(scope.year, quarter)[1] for quarter in (1, 2, 3, 4)]
-    period_q = Q(assignment__schedule__periods__year=scope.year) & Q(
-        assignment__schedule__periods__ends_on__in=quarter_ends
-    )
-    if scope.document_id is not None:
-        period_q &= Q(assignment__schedule__periods__document_id=scope.document_id)
     queryset = (
         visible_responsibilities(user)
-        .annotate(slot_period=FilteredRelation("assignment__schedule__periods", condition=period_q))
-        .annotate(
-            slot_report=FilteredRelation(
-                "reports", condition=Q(reports__period_id=F("slot_period__pk"))
-            )
-        )
-        .filter(slot_period__isnull=False)
-        .filter(assignment__document__status=Document.Status.PUBLISHED, unit__is_active=True)
-        # Through an annotation: a lookup on the multi-valued slot_period inside filter() would
-        # join the periods a second time.
-        .annotate(slot_starts_on=F("slot_period__starts_on"))
-        .filter(
-            Q(assignment__active_until__isnull=True)
-            | Q(assignment__active_until__gte=F("slot_starts_on"))
-        )
-        .annotate(
-            slot_quarter=F("slot_period__quarter"),
-            slot_colour=slot_colour(today),
-        )
+        .annotate(slot=FilteredRelation("summaries", condition=_year_q(scope, "summaries__")))
+        .filter(slot__isnull=False)
+        .filter(counted_q("slot__"))
+        .annotate(slot_quarter=F("slot__quarter"), slot_colour=slot_colour(today))
     )
     return narrow_to_units(queryset, scope)
+
+
+def _year_q(scope: Scope, prefix: str) -> Q:
+    """Summary rows of the periods ending a quarter of the scope's year."""
+    quarter_ends = [quarter_bounds(scope.year, quarter)[1] for quarter in (1, 2, 3, 4)]
+    q = Q(**{f"{prefix}year": scope.year, f"{prefix}ends_on__in": quarter_ends})
+    if scope.document_id is not None:
+        q &= Q(**{f"{prefix}document_id": scope.document_id})
+    return q
 
 
 def quarter_trend(
     user: AnyUser, scope: Scope, *, today: date, quarters: Iterable[int] = (1, 2, 3, 4)
 ) -> list[tuple[int, Tally]]:
     """One Tally per quarter of the scope's year (what scope_tally gives for each), in one
-    query."""
+    query over the summary rows."""
+    summaries = narrow_to_units(
+        visible_slot_summaries(user).filter(_year_q(scope, "")).filter(counted_q()), scope
+    )
     rows = {
-        row["slot_quarter"]: Tally.from_row(row)
-        for row in year_slots(user, scope, today=today)
-        .values("slot_quarter")
-        .annotate(**_counts(today))
+        row["quarter"]: Tally.from_row(row)
+        for row in summaries.annotate(slot_colour=slot_colour(today, prefix=""))
+        .values("quarter")
+        .annotate(**_counts(today, prefix=""))
         .order_by()
     }
     return [(q, rows.get(q) or _empty()) for q in quarters]
@@ -199,13 +192,13 @@ def quarter_breakdown(
     by_document: dict[int, Tally] = {}
     by_level: dict[str, Tally] = {}
     for row in (
-        slots(user, scope, today=today)
-        .values("assignment__document_id", "unit__level")
-        .annotate(**_counts(today))
+        summary_slots(user, scope, today=today)
+        .values("document_id", "unit__level")
+        .annotate(**_counts(today, prefix=""))
         .order_by()
     ):
         tally = Tally.from_row(row)
-        _add(by_document.setdefault(row["assignment__document_id"], _empty()), tally)
+        _add(by_document.setdefault(row["document_id"], _empty()), tally)
         _add(by_level.setdefault(row["unit__level"], _empty()), tally)
     labels = dict(Unit.Level.choices)
     return QuarterBreakdown(

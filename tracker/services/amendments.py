@@ -39,6 +39,7 @@ from tracker.services.document_drafts import TARGET_FIELDS
 from tracker.services.errors import Refused
 from tracker.services.report_evaluation import report_evaluate_and_store
 from tracker.services.reporting_periods import assignments_activate, periods_ensure
+from tracker.services.summaries import summaries_refresh
 
 # The worker's entry point, by name: services sit below the tasks and never import them.
 AMENDMENT_TASK = "tracker.tasks.amendment_announce"
@@ -91,6 +92,9 @@ def _record(
     stale now), audit it, and queue the notice to the units after commit."""
     number = (document.amendments.aggregate(last=Max("number"))["last"] or 0) + 1
     Assignment.all_objects.filter(pk=assignment.pk).update(version=F("version") + 1)
+    # Every amendment changes what the assignment's slots are: units added or set aside, the
+    # assignment removed or added, its tracked span moved.
+    summaries_refresh(assignment_ids=[assignment.pk])
     amendment = DocumentAmendment.objects.create(
         document=document,
         number=number,

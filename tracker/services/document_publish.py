@@ -25,6 +25,7 @@ from tracker.services.reporting_periods import (
     schedule_default,
     schedule_start_set,
 )
+from tracker.services.summaries import summaries_refresh
 from tracker.services.units import unit_resolve
 
 # The worker's entry point, by name: services sit below the tasks and never import them.
@@ -130,6 +131,10 @@ def document_publish(
             document.published_by = actor
             document.save(update_fields=["status", "published_at", "published_by", "updated_at"])
             outcome.newly_published = True
+        # The document's slots, now that it counts (or with the responsibilities and periods a
+        # republication added).
+        summaries_refresh(document_id=document.pk)
+        if outcome.newly_published:
             audit_record(
                 actor=actor,
                 action="document.publish",

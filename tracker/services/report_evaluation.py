@@ -11,6 +11,7 @@ from django.db import transaction
 from tracker import progress
 from tracker.models import ProgressReport, Target, TargetValue
 from tracker.selectors.reports import elapsed_for, target_spec, thresholds
+from tracker.services.summaries import summaries_refresh, summaries_refresh_report
 
 
 def report_evaluate(
@@ -85,6 +86,7 @@ def report_evaluate_and_store(report: ProgressReport) -> None:
     values = report_evaluate(report, list(report.values.all()), targets)
     TargetValue.objects.bulk_update(values, _VALUE_FIELDS)
     ProgressReport.objects.filter(pk=report.pk).update(colour=report.colour)
+    summaries_refresh_report(report)
 
 
 def reports_recompute(*, period_ids: Iterable[int] | None = None, batch: int = 500) -> int:
@@ -113,5 +115,9 @@ def reports_recompute(*, period_ids: Iterable[int] | None = None, batch: int = 5
                 values.extend(report_evaluate(report, list(report.values.all()), targets))
             TargetValue.objects.bulk_update(values, _VALUE_FIELDS, batch_size=batch)
             ProgressReport.objects.bulk_update(chunk, ["colour"], batch_size=batch)
+            summaries_refresh(
+                period_ids={r.period_id for r in chunk},
+                responsibility_ids={r.responsibility_id for r in chunk},
+            )
         done += len(chunk)
         last = chunk[-1].pk

@@ -15,6 +15,7 @@ from tracker.models import Judgement, ProgressReport, TargetValue, User
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
 from tracker.services.report_evaluation import report_evaluate_and_store
+from tracker.services.summaries import summaries_refresh_report
 
 
 class ReviewRefused(Refused):
@@ -118,6 +119,7 @@ def report_return(
             report.reopen_reason = reason
         report.version += 1
         report.save()
+        summaries_refresh_report(report)
         audit_record(
             actor=actor,
             action="report.return",

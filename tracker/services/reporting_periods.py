@@ -22,6 +22,7 @@ from tracker.models import (
 from tracker.selectors.schedules import schedule_plans, tracked_until
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
+from tracker.services.summaries import summaries_refresh, summaries_refresh_report
 
 
 class PeriodRefused(Refused):
@@ -49,6 +50,8 @@ def assignments_activate(document: Document) -> None:
             assignment.schedule_id = assignment.schedule_id or default.pk
             changed.append(assignment)
     Assignment.objects.bulk_update(changed, ["active_until", "schedule"])
+    if changed:
+        summaries_refresh(document_id=document.pk)
 
 
 def schedule_start_set(*, document: Document, reporting_from: date | None) -> None:
@@ -98,6 +101,8 @@ def periods_ensure(
             for period in plan.periods
         )
     ReportingPeriod.objects.bulk_create(new)
+    if new:
+        summaries_refresh(document_id=document.pk)
     return len(new)
 
 
@@ -192,6 +197,7 @@ def period_reopen(
             report.return_reason = reason
         report.version += 1
         report.save()
+        summaries_refresh_report(report)
         audit_record(
             actor=actor,
             action="report.reopen",

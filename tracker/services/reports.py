@@ -30,6 +30,7 @@ from tracker.services.audit import audit_record
 from tracker.services.errors import Conflict, Refused
 from tracker.services.problems import problem_raise
 from tracker.services.report_evaluation import report_evaluate
+from tracker.services.summaries import summaries_refresh_report
 
 # A growth or decline beyond this many percent is a typing slip, not a figure.
 RATE_LIMIT = 1000
@@ -269,6 +270,7 @@ def report_save(
             evaluated, ["elapsed", "completion", "pace", "gap_pp", "met", "colour"]
         )
         report.save()
+        summaries_refresh_report(report)
         if submit:
             problem_raise(report=report, description=report.problems_text, actor=actor, now=now)
         audit_record(

@@ -21,6 +21,7 @@ from tracker.selectors.statistics import Placement, StatisticsPlan, statistics_p
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
 from tracker.services.report_evaluation import report_evaluate
+from tracker.services.summaries import summaries_refresh_report
 from tracker.statistics_files import StatisticsRow
 
 
@@ -113,6 +114,7 @@ def _save_report(
         evaluated, ["elapsed", "completion", "pace", "gap_pp", "met", "colour"]
     )
     report.save()
+    summaries_refresh_report(report)
     audit_record(
         actor=actor,
         action="report.statistics",

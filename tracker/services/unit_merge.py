@@ -39,6 +39,7 @@ from tracker.models import (
 )
 from tracker.selectors.units import unit_key
 from tracker.services.audit import audit_record
+from tracker.services.summaries import summaries_refresh
 from tracker.services.units import UnitRefused, require_unit_manager
 
 
@@ -98,6 +99,8 @@ def unit_merge(
         merged.merged_into = survivor
         merged.merged_at = now
         merged.save(update_fields=["is_active", "needs_review", "merged_into", "merged_at"])
+        # Both units' slots: responsibilities and reports moved, set aside, or no longer counted.
+        summaries_refresh(unit_ids=[merged.pk, survivor.pk])
         summary: dict[str, Any] = {
             "merged": merged.pk,
             "merged_name": merged.name,

@@ -21,6 +21,7 @@ from tracker.periods import period_schedule
 from tracker.selectors.schedules import due_rule, rolls_to_working_day, working_calendar
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
+from tracker.services.summaries import summaries_refresh
 
 _DATE_FIELDS = ("opens_on", "due_on", "first_checkpoint_on", "second_checkpoint_on")
 
@@ -120,6 +121,8 @@ def periods_reschedule(*, days: list[date] | None, actor: User | None, today: da
             actor=actor, action="period.reschedule", obj=period, before=before, after=after
         )
         outcome.periods.append(period)
+    # A moved due date is copied into the periods' slots.
+    summaries_refresh(period_ids=[p.pk for p in outcome.periods])
     return outcome
 
 

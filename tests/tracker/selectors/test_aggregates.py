@@ -14,6 +14,7 @@ from tests.factories import (
     make_assignment,
     make_document,
     make_periods,
+    make_report,
     make_responsibility,
     make_target,
 )
@@ -373,7 +374,7 @@ def test_unit_tables_follow_the_official_order_not_the_character_codes(db):
     period = make_periods(document)[1]
     # The same report from each (a quarter with no reports has no ranking at all, issue 13).
     for responsibility in responsibilities:
-        ProgressReport.objects.create(
+        make_report(
             responsibility=responsibility,
             period=period,
             status=ProgressReport.Status.SUBMITTED,

@@ -14,6 +14,7 @@ from tests.factories import (
     make_assignment,
     make_document,
     make_periods,
+    make_report,
     make_responsibility,
     make_schedule,
     make_target,
@@ -99,7 +100,7 @@ def test_each_responsibility_is_counted_once_a_quarter_and_the_trend_agrees(supe
 def test_a_months_report_is_late_in_its_month_only(supervisor, reporter, calendars):
     monthly = calendars["monthly"]
     february = monthly["periods"][2]
-    ProgressReport.objects.create(
+    make_report(
         responsibility=monthly["lead"],
         period=february,
         status=ProgressReport.Status.SUBMITTED,
@@ -148,7 +149,7 @@ def test_assignments_on_a_rule_of_their_own_are_read_in_their_own_period(
     periods = make_periods(document)
     assert sorted(p.frequency for p in periods).count("monthly") == 12
     march = ReportingPeriod.objects.get(schedule=own, number=3)
-    report = ProgressReport.objects.create(
+    report = make_report(
         responsibility=m_lead,
         period=march,
         status=ProgressReport.Status.SUBMITTED,

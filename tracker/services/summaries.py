@@ -1,0 +1,169 @@
+"""Keep tracker.models.SlotSummary in step with what it copies (issue 19).
+
+`summaries_refresh` recounts the slots under the keys it is given, in SQL: it deletes their rows
+and inserts them again from the conditions the slot counting always used (a period of the
+assignment's schedule starting while the assignment is tracked; the report of the period, if
+any). A published document and an active unit are checked when read, not kept.
+Services that change any of the rest call it, explicitly and inside their own transaction,
+rather than through signals: a reader of the service sees what it keeps up to date,
+and a bulk `update()` cannot slip past unnoticed. `manage.py rebuild_summaries` calls it with
+no keys, or per document or year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, FilteredRelation, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+from tracker.models import ProgressReport, Responsibility, SlotSummary
+
+# The table's columns, in the order the SELECT below yields them.
+_COLUMNS = (
+    "period_id",
+    "responsibility_id",
+    "document_id",
+    "assignment_id",
+    "unit_id",
+    "year",
+    "quarter",
+    "ends_on",
+    "due_on",
+    "report_id",
+    "status",
+    "colour",
+    "is_late",
+    "submitted_at",
+)
+
+
+def counted_slots(
+    *,
+    period_ids: Iterable[int] | None = None,
+    responsibility_ids: Iterable[int] | None = None,
+    document_id: int | None = None,
+    unit_ids: Iterable[int] | None = None,
+    assignment_ids: Iterable[int] | None = None,
+    year: int | None = None,
+) -> QuerySet[Any]:
+    """Every slot under the keys (all of them narrow together), as rows of SlotSummary's
+    columns: the responsibility meets a period of its assignment's schedule, starting while the
+    assignment is tracked. Whether the document is published and the unit active is left to the
+    readers (tracker.selectors.aggregates.summary_slots)."""
+    period_q = Q()
+    if period_ids is not None:
+        period_q &= Q(assignment__schedule__periods__pk__in=list(period_ids))
+    if year is not None:
+        period_q &= Q(assignment__schedule__periods__year=year)
+    queryset = Responsibility.objects.annotate(
+        slot_period=FilteredRelation("assignment__schedule__periods", condition=period_q)
+        if period_q
+        else FilteredRelation("assignment__schedule__periods"),
+    ).annotate(
+        slot_report=FilteredRelation(
+            "reports", condition=Q(reports__period_id=F("slot_period__pk"))
+        )
+    )
+    if responsibility_ids is not None:
+        queryset = queryset.filter(pk__in=list(responsibility_ids))
+    if document_id is not None:
+        queryset = queryset.filter(assignment__document_id=document_id)
+    if unit_ids is not None:
+        queryset = queryset.filter(unit_id__in=list(unit_ids))
+    if assignment_ids is not None:
+        queryset = queryset.filter(assignment_id__in=list(assignment_ids))
+    return (
+        queryset.filter(slot_period__isnull=False)
+        .annotate(slot_starts_on=F("slot_period__starts_on"))
+        .filter(
+            Q(assignment__active_until__isnull=True)
+            | Q(assignment__active_until__gte=F("slot_starts_on"))
+        )
+        .order_by()
+        .values(
+            s_period_id=F("slot_period__pk"),
+            s_responsibility_id=F("pk"),
+            s_document_id=F("assignment__document_id"),
+            s_assignment_id=F("assignment_id"),
+            s_unit_id=F("unit_id"),
+            s_year=F("slot_period__year"),
+            s_quarter=F("slot_period__quarter"),
+            s_ends_on=F("slot_period__ends_on"),
+            s_due_on=F("slot_period__due_on"),
+            s_report_id=F("slot_report__pk"),
+            s_status=Coalesce(F("slot_report__status"), Value("")),
+            s_colour=Coalesce(F("slot_report__colour"), Value("")),
+            s_is_late=F("slot_report__is_late"),
+            s_submitted_at=F("slot_report__submitted_at"),
+        )
+    )
+
+
+def summaries_refresh(
+    *,
+    period_ids: Iterable[int] | None = None,
+    responsibility_ids: Iterable[int] | None = None,
+    document_id: int | None = None,
+    unit_ids: Iterable[int] | None = None,
+    assignment_ids: Iterable[int] | None = None,
+    year: int | None = None,
+) -> int:
+    """Recount the summary rows under the keys (they narrow together: `period_ids` and
+    `responsibility_ids` together are those slots only; no key at all is everything), in two
+    statements; return how many rows there are now under the keys. Runs in the caller's
+    transaction (a savepoint of its own otherwise)."""
+    period_ids = None if period_ids is None else sorted(set(period_ids))
+    responsibility_ids = None if responsibility_ids is None else sorted(set(responsibility_ids))
+    unit_ids = None if unit_ids is None else sorted(set(unit_ids))
+    assignment_ids = None if assignment_ids is None else sorted(set(assignment_ids))
+    if [] in (period_ids, responsibility_ids, unit_ids, assignment_ids):
+        return 0
+    stale = SlotSummary.objects.all()
+    if period_ids is not None:
+        stale = stale.filter(period_id__in=period_ids)
+    if responsibility_ids is not None:
+        stale = stale.filter(responsibility_id__in=responsibility_ids)
+    if document_id is not None:
+        stale = stale.filter(document_id=document_id)
+    if unit_ids is not None:
+        stale = stale.filter(unit_id__in=unit_ids)
+    if assignment_ids is not None:
+        stale = stale.filter(assignment_id__in=assignment_ids)
+    if year is not None:
+        stale = stale.filter(year=year)
+    fresh = counted_slots(
+        period_ids=period_ids,
+        responsibility_ids=responsibility_ids,
+        document_id=document_id,
+        unit_ids=unit_ids,
+        assignment_ids=assignment_ids,
+        year=year,
+    )
+    select_sql, params = fresh.query.sql_with_params()
+    table = connection.ops.quote_name(SlotSummary._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    updates = ", ".join(
+        f"{connection.ops.quote_name(c)} = excluded.{connection.ops.quote_name(c)}"
+        for c in _COLUMNS[2:]
+    )
+    # ON CONFLICT: two transactions recounting the same slot at once (two reports of one unit
+    # saved together) must not fail on the unique key; the later one's copy wins, and it read
+    # the latest committed report. The SELECT always has a WHERE, which SQLite needs to tell
+    # ON CONFLICT from a join's ON.
+    insert_sql = (
+        f"INSERT INTO {table} ({columns}) {select_sql} "
+        f"ON CONFLICT (period_id, responsibility_id) DO UPDATE SET {updates}"
+    )
+    with transaction.atomic():
+        stale._raw_delete(stale.db)
+        with connection.cursor() as cursor:
+            cursor.execute(insert_sql, params)
+            return max(int(cursor.rowcount), 0)
+
+
+def summaries_refresh_report(report: ProgressReport) -> None:
+    """The one slot a report's save, submission, review or evaluation changed."""
+    summaries_refresh(period_ids=[report.period_id], responsibility_ids=[report.responsibility_id])
