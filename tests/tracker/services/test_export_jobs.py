@@ -173,7 +173,7 @@ def test_the_worker_builds_in_the_requesters_language(supervisor, quarter):
     for job in jobs.values():
         assert export_run(job_id=str(job.pk)) is True
         job.refresh_from_db()
-    assert jobs["en"].filename == "Q2 2026-All units-The period's sheet.xlsx"
+    assert jobs["en"].filename == "Q2 2026-All units-quarter sheet.xlsx"
     assert jobs["en"].stage == "Done"
     assert jobs["zh-hans"].filename == "2026年二季度-全部单位-季度填报表.xlsx"
     assert jobs["zh-hans"].stage == "已完成"

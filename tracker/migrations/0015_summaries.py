@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0012_heartbeats"),
+        ("tracker", "0014_jobs"),
     ]
 
     operations = [
