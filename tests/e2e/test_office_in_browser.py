@@ -29,7 +29,13 @@ from django.conf import settings
 from django.db import connection
 
 from tests.e2e.pages import sign_in
-from tests.factories import make_assignment, make_document, make_periods, make_responsibility
+from tests.factories import (
+    make_assignment,
+    make_document,
+    make_periods,
+    make_report,
+    make_responsibility,
+)
 from tests.samples import SHASHI, SHASHI_GOVERNMENT, roster_workbook, shashi_roster
 from tests.workers import celery_worker, database_url
 from tracker.celery import app
@@ -215,7 +221,7 @@ def test_an_office_starts_from_its_own_roster(
         other_task = make_assignment(other, title="重点项目开工")
         other_unit = Unit.objects.get(name=SURVIVOR)
         other_q3 = next(p for p in make_periods(other) if p.quarter == 3)
-        ProgressReport.objects.create(
+        make_report(
             responsibility=make_responsibility(other_task, other_unit),
             period=other_q3,
             status=ProgressReport.Status.SUBMITTED,

@@ -205,6 +205,7 @@ def test_embedded_worker_builds_every_units_quarter_sheet_in_the_requesters_lang
         pytest.skip("the embedded stack: filesystem broker and SQLite")
     from openpyxl import load_workbook
 
+    from tracker.l10n import english
     from tracker.quarter_sheets import SHEET
 
     with time_machine.travel(NOW, tick=True):
@@ -215,10 +216,10 @@ def test_embedded_worker_builds_every_units_quarter_sheet_in_the_requesters_lang
             language="en",
         )
     assert job.params["language"] == "en"
-    assert job.filename == "Q2 2026-All units-The period's sheet.xlsx"
+    assert job.filename == "Q2 2026-All units-quarter sheet.xlsx"
     assert job.stage == "Done"
     with job.file.open("rb") as handle:
-        rows = list(load_workbook(handle)[SHEET].iter_rows(min_row=3, values_only=True))
+        rows = list(load_workbook(handle)[english(SHEET)].iter_rows(min_row=3, values_only=True))
     assert len({row[2] for row in rows}) == 3  # every unit's rows: three units
 
 
