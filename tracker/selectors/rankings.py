@@ -13,9 +13,18 @@ from django.db.models import Count, Q
 
 from tracker import progress
 from tracker.access import AnyUser, visible_problems
-from tracker.models import Problem
+from tracker.models import Colour, Problem
 from tracker.periods import end_of_day
-from tracker.selectors.aggregates import Scope, Tally, UnitTally, scope_periods, tally_by_unit
+from tracker.selectors.aggregates import (
+    Scope,
+    Tally,
+    UnitTally,
+    _counts,
+    _share,
+    scope_periods,
+    summary_slots,
+    tally_by_unit,
+)
 from tracker.selectors.reports import ranking_weights
 
 
@@ -75,6 +84,37 @@ def _ranking_inputs(
     return tallies, inputs, problems
 
 
+def _previous_ranks(
+    user: AnyUser, scope: Scope, *, today: date, weights: progress.RankingWeights
+) -> dict[int, int]:
+    """The previous quarter's rank of each unit, scored as `rankings` scores (the same shares of
+    the same counts) from the four counts a score needs, grouped by unit id alone: no Tally, no
+    names and no official order for 8,000 units whose rows are not shown (issue 19). Empty when
+    that quarter had no report submitted: it had no ranking, so there is no change to show."""
+    counts = _counts(today, prefix="")
+    wanted = ("expected", "submitted", "on_time", Colour.BLUE.value, Colour.GREEN.value)
+    rows = list(
+        summary_slots(user, scope, today=today)
+        .values("unit_id")
+        .annotate(**{name: counts[name] for name in wanted})
+        .order_by()
+        .values_list("unit_id", *wanted)
+    )
+    if not any(submitted for _unit, _expected, submitted, *_rest in rows):
+        return {}
+    problems = _problem_rates(user, scope, today=today)
+    inputs = [
+        progress.UnitScoreInput(
+            key=unit_id,
+            green_share=_share(blue + green, expected) or Decimal(0),
+            on_time_rate=_share(on_time, expected) or Decimal(0),
+            problems_closed_rate=problems.get(unit_id),
+        )
+        for unit_id, expected, _submitted, on_time, blue, green in rows
+    ]
+    return {r.key: r.rank for r in progress.rank_units(inputs, weights=weights)}
+
+
 def rankings(user: AnyUser, scope: Scope, *, today: date) -> list[RankingRow]:
     """Units ranked for the quarter, each with its rank in the previous quarter (DESIGN §3).
 
@@ -85,13 +125,7 @@ def rankings(user: AnyUser, scope: Scope, *, today: date) -> list[RankingRow]:
     if not any(t.tally.submitted for t in tallies):
         # Nothing reported yet: every unit would share first place (issue 13). No ranking.
         return []
-    previous_tallies, previous_inputs, _ = _ranking_inputs(user, scope.previous(), today=today)
-    previous = (
-        {r.key: r.rank for r in progress.rank_units(previous_inputs, weights=weights)}
-        # A previous quarter with no reports had no ranking, so there is no change to show.
-        if any(t.tally.submitted for t in previous_tallies)
-        else {}
-    )
+    previous = _previous_ranks(user, scope.previous(), today=today, weights=weights)
     by_unit = {t.unit_id: t for t in tallies}
     # Tallies come in the official order (排序号): units sharing a rank are listed in it.
     official = {t.unit_id: index for index, t in enumerate(tallies)}
