@@ -379,15 +379,18 @@ class Builder:
     def build(self) -> None:
         from django.db import connection, transaction
 
-        with transaction.atomic(), _bare_tables(self.step):
-            self.units()
-            self.people()
-            self.documents()
-            self.responsibilities()
-            self.reports()
-            self.values()
-            self.reminders()
-            _reset_sequences()
+        with transaction.atomic():
+            with _bare_tables(self.step):
+                self.units()
+                self.people()
+                self.documents()
+                self.responsibilities()
+                self.reports()
+                self.values()
+                self.reminders()
+                _reset_sequences()
+            # After the keys are back: the refresh's ON CONFLICT needs the summary table's
+            # unique constraint, which the bare tables lack.
             self.summaries()
         with connection.cursor() as cursor:
             started = time.perf_counter()

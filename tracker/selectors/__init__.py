@@ -19,6 +19,7 @@ from tracker.selectors.aggregates import (
     tally_by_level,
     tally_by_unit,
     target_rows,
+    target_table,
     yellow_slots,
 )
 from tracker.selectors.dashboard import (
@@ -107,6 +108,7 @@ __all__ = [
     "tally_by_level",
     "tally_by_unit",
     "target_rows",
+    "target_table",
     "tasks_for_user",
     "unit_reports",
     "units_needing_review",

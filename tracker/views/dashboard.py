@@ -378,10 +378,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # A document reporting monthly (or on single assignments' own rules) has periods the
         # quarter view does not show: each is linked to its own page.
         context["quarter_periods"] = selectors.quarter_periods(scope)
-        rows = selectors.target_rows(user, board.period)
-        if board.filters.colour:
-            rows = [r for r in rows if r.colour == board.filters.colour]
-        # A 2,500-assignment document has thousands of targets: shown a page at a time.
+        # A 2,500-assignment document has thousands of targets: shown, and built, a page at a
+        # time.
+        rows = selectors.target_table(user, board.period, colour=board.filters.colour)
         context["targets"] = board.pager(rows, "targets", LIST_PAGE_SIZE)
     if board.filters.unit_id is not None:
         context["unit_rank"] = next(
