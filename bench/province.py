@@ -388,6 +388,8 @@ class Builder:
             self.values()
             self.reminders()
             _reset_sequences()
+        # After the constraints are back: the refresh upserts on the rows' unique key.
+        with transaction.atomic():
             self.summaries()
         with connection.cursor() as cursor:
             started = time.perf_counter()
