@@ -403,15 +403,24 @@ class TargetRow:
     data_month: date | None = None
 
 
-def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
-    """Every target of the period's document with the lead unit's value for the period and for
-    the period before (four queries). An assignment on a schedule of its own is read in that
-    schedule's period ending with `period`."""
-    targets = list(
+def document_targets(period: ReportingPeriod) -> QuerySet[Target]:
+    """The targets of the period's document that belong to an assignment, in reading order."""
+    return (
         Target.objects.filter(document_id=period.document_id, assignment__isnull=False)
         .select_related("assignment")
         .order_by("assignment__position", "position")
     )
+
+
+def target_rows(
+    user: AnyUser, period: ReportingPeriod, targets: QuerySet[Target] | None = None
+) -> list[TargetRow]:
+    """Every target of the period's document (or those of `targets`, a page of
+    document_targets) with the lead unit's value for the period and for the period before
+    (four queries). An assignment on a schedule of its own is read in that schedule's period
+    ending with `period`."""
+    subset = targets is not None
+    targets = list(document_targets(period) if targets is None else targets)
     # The document's periods up to this one, in one query (a document has a few dozen at most):
     # those ending with `period`, and on each schedule the one before.
     periods = list(
@@ -443,6 +452,12 @@ def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
         .prefetch_related("values")
         .order_by(*unit_order("responsibility__unit__"), "pk")
     )
+    if subset:
+        # A page of targets reads only its assignments' reports (a whole document's run to
+        # megabytes of values); each figure is still its assignment's first lead report's.
+        lead_reports = lead_reports.filter(
+            responsibility__assignment_id__in={t.assignment_id for t in targets}
+        )
     current: dict[int, TargetValue] = {}
     earlier: dict[int, TargetValue] = {}
     current_report: dict[int, ProgressReport] = {}

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -168,6 +168,40 @@ def test_the_analysis_pages_its_long_tables_and_the_export_keeps_every_row(
     # Another table keeps its own page; the figures above the tables are whole.
     assert second.context["windows"]["targets"].page.number == 1
     assert second.context["content"]["summary"]["expected"] == 10
+
+
+def test_every_page_of_every_table_is_the_slice_of_the_whole_table(client, supervisor, monkeypatch):
+    """The page computes only the rows it shows (LIMIT/OFFSET, counts from the tally); read page
+    by page, each table is exactly the exports' whole table, and every figure above the tables
+    is the exports' figure."""
+    from tracker.selectors.bulletin import TABLES, bulletin_content
+    from tracker.views import analysis as analysis_views
+
+    # Five responsibilities a unit: each unit has every kind of row, a missing report too.
+    _document, q2 = reported_quarter(units=4, tasks=10, per_unit=True)
+    monkeypatch.setattr(analysis_views, "ANALYSIS_ROWS", 3)
+    # Weeks after the quarter's due date, so the missing reports are overdue (未报送) too.
+    later = NOW + timedelta(days=40)
+    with time_machine.travel(later, tick=False):
+        client.force_login(supervisor)
+        whole = bulletin_content(supervisor, q2, today=later.astimezone(SHANGHAI).date(), now=later)
+        url = reverse("analysis-detail", args=[q2.pk])
+        first = client.get(url).context
+        pages = {}
+        for key in TABLES:
+            paginator = first["windows"][key].page.paginator
+            assert paginator.count == len(whole[key]), key
+            pages[key] = []
+            for number in paginator.page_range:
+                pages[key] += client.get(url, {f"{key}_page": number}).context["content"][key]
+    for key in TABLES:
+        assert pages[key] == whole[key], key
+    # The tables run to several pages, and every kind of row is there.
+    sizes = {key: len(whole[key]) for key in TABLES}
+    assert all(sizes[key] > 3 for key in ("targets", "red", "yellow", "rankings")), sizes
+    assert all(sizes[key] for key in TABLES if key != "actions"), sizes
+    figures = {key: value for key, value in first["content"].items() if key not in TABLES}
+    assert figures == {key: value for key, value in whole.items() if key not in TABLES}
 
 
 def test_an_unknown_period_is_404(signed_in, data):
