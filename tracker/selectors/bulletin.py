@@ -26,6 +26,7 @@ from tracker.l10n import (
 )
 from tracker.models import Colour, ReportingPeriod, Target, unit_order
 from tracker.selectors.aggregates import (
+    SUBMITTED,
     Scope,
     Tally,
     TargetRow,
@@ -35,6 +36,7 @@ from tracker.selectors.aggregates import (
     overdue_slots,
     red_slots,
     scope_tally,
+    summary_slots,
     target_rows,
     yellow_slots,
 )
@@ -152,15 +154,16 @@ class Rows:
         return iter(self._read(slice(None)))
 
 
-def _unit_counts(slots: QuerySet[Any], *, by_due: bool = False) -> list[dict[str, Any]]:
-    """How many of `slots` each unit has, most first; among units with as many, in the order
-    the units first appear in the list: the official order of units (排序号), or for a list
-    that runs by due date (`by_due`), the unit's earliest due date first. One grouped query:
-    a row per unit, small enough to read whole and show a page of."""
+def _unit_counts(summaries: QuerySet[Any], *, by_due: bool = False) -> list[dict[str, Any]]:
+    """How many of the slots each unit has, most first; among units with as many, in the order
+    the units first appear in the list of the slots: the official order of units (排序号), or
+    for a list that runs by due date (`by_due`), the unit's earliest due date first. One query
+    grouping the summary rows (the slots' own rows, no join but the unit's name): a row per
+    unit, small enough to read whole and show a page of."""
     grouped = (
-        slots.order_by()
+        summaries.order_by()
         .values("unit__name", "unit__position")
-        .annotate(n=Count("pk"), first_due=Min("slot__due_on"))
+        .annotate(n=Count("pk"), first_due=Min("due_on"))
         .order_by("-n", *(["first_due"] if by_due else []), *unit_order("unit__"))
     )
     return [{"unit": row["unit__name"], "count": row["n"]} for row in grouped]
@@ -304,8 +307,13 @@ def bulletin_tables(
         tables["late_units"] = _by_unit(tables["late"])
         tables["missing_units"] = _by_unit(tables["missing"])
     else:
-        tables["late_units"] = _unit_counts(late)
-        tables["missing_units"] = _unit_counts(missing, by_due=True)
+        # By the definitions of late_slots and overdue_slots, on the summary rows.
+        summaries = summary_slots(user, scope, today=today)
+        submitted = Q(status__in=SUBMITTED)
+        tables["late_units"] = _unit_counts(summaries.filter(submitted, is_late=True))
+        tables["missing_units"] = _unit_counts(
+            summaries.filter(~submitted, due_on__lt=today), by_due=True
+        )
         headline_targets = targets.filter(assignment__is_headline=True).exclude(
             kind=Target.Kind.QUALITATIVE
         )
