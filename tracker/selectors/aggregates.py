@@ -404,11 +404,12 @@ class TargetRow:
 
 
 def document_targets(period: ReportingPeriod) -> QuerySet[Target]:
-    """The targets of the period's document that belong to an assignment, in reading order."""
+    """The targets of the period's document that belong to an assignment, in reading order (the
+    primary key last: pages read by LIMIT/OFFSET need an order without ties)."""
     return (
         Target.objects.filter(document_id=period.document_id, assignment__isnull=False)
         .select_related("assignment")
-        .order_by("assignment__position", "position")
+        .order_by("assignment__position", "position", "pk")
     )
 
 
@@ -420,7 +421,7 @@ def target_rows(
     (four queries). An assignment on a schedule of its own is read in that schedule's period
     ending with `period`."""
     subset = targets is not None
-    targets = list(document_targets(period) if targets is None else targets)
+    read = list(document_targets(period) if targets is None else targets)
     # The document's periods up to this one, in one query (a document has a few dozen at most):
     # those ending with `period`, and on each schedule the one before.
     periods = list(
@@ -456,7 +457,7 @@ def target_rows(
         # A page of targets reads only its assignments' reports (a whole document's run to
         # megabytes of values); each figure is still its assignment's first lead report's.
         lead_reports = lead_reports.filter(
-            responsibility__assignment_id__in={t.assignment_id for t in targets}
+            responsibility__assignment_id__in={t.assignment_id for t in read}
         )
     current: dict[int, TargetValue] = {}
     earlier: dict[int, TargetValue] = {}
@@ -470,7 +471,7 @@ def target_rows(
             value.report = report
             bucket.setdefault(value.target_id, value)
     rows = []
-    for target in targets:
+    for target in read:
         found = current.get(target.pk)
         before = earlier.get(target.pk)
         lead = found.report if found else current_report.get(target.assignment_id or 0)
