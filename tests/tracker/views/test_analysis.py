@@ -279,6 +279,27 @@ def test_publishing_freezes_the_figures_and_is_audited(signed_in, supervisor, da
     assert overview["已报送"].startswith("8（")
 
 
+def test_a_published_analysis_is_read_as_frozen_and_paged_without_computing(
+    signed_in, data, monkeypatch
+):
+    from tracker.views import analysis as analysis_views
+
+    _document, q2 = data
+    _publish(signed_in, q2)
+    frozen = AnalysisBulletin.objects.get(period=q2).content
+
+    def computing(*args, **kwargs):
+        raise AssertionError("a published analysis is not computed again")
+
+    monkeypatch.setattr(analysis_views, "bulletin_tables", computing)
+    monkeypatch.setattr(analysis_views, "ANALYSIS_ROWS", 3)
+    response = signed_in.get(reverse("analysis-detail", args=[q2.pk]), {"rankings_page": 2})
+    assert response.status_code == 200
+    assert response.context["content"]["rankings"] == frozen["rankings"][3:6]
+    assert response.context["content"]["targets"] == frozen["targets"][:3]
+    assert response.context["content"]["summary"] == frozen["summary"]
+
+
 def test_publishing_needs_the_confirmation(signed_in, data):
     _document, q2 = data
     response = signed_in.post(reverse("analysis-publish", args=[q2.pk]), {"summary": "综述"})
