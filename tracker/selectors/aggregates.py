@@ -426,11 +426,24 @@ class TargetRow:
     data_month: date | None = None
 
 
-def target_rows(user: AnyUser, period: ReportingPeriod) -> list[TargetRow]:
-    """Every target of the period's document with the lead unit's value for the period and for
-    the period before (four queries). An assignment on a schedule of its own is read in that
-    schedule's period ending with `period`."""
-    return _target_table(user, period, colour=None, whole=True)[:]
+def document_targets(period: ReportingPeriod) -> QuerySet[Target]:
+    """The targets of the period's document that belong to an assignment, in reading order (the
+    primary key last: pages read by LIMIT/OFFSET need an order without ties)."""
+    return (
+        Target.objects.filter(document_id=period.document_id, assignment__isnull=False)
+        .select_related("assignment")
+        .order_by("assignment__position", "position", "pk")
+    )
+
+
+def target_rows(
+    user: AnyUser, period: ReportingPeriod, targets: QuerySet[Target] | None = None
+) -> list[TargetRow]:
+    """Every target of the period's document (or those of `targets`, a part of
+    document_targets, e.g. a page) with the lead unit's value for the period and for the period
+    before (four queries). An assignment on a schedule of its own is read in that schedule's
+    period ending with `period`."""
+    return _target_table(user, period, colour=None, whole=True, targets=targets)[:]
 
 
 # What a row shows of a value and of the report it belongs to, read as plain rows.
@@ -536,18 +549,24 @@ def target_table(
 
 
 def _target_table(
-    user: AnyUser, period: ReportingPeriod, *, colour: str | None, whole: bool
+    user: AnyUser,
+    period: ReportingPeriod,
+    *,
+    colour: str | None,
+    whole: bool,
+    targets: QuerySet[Target] | None = None,
 ) -> TargetTable:
-    """`whole`: every row will be built, so the targets are read whole at once."""
-    targets_qs = Target.objects.filter(
-        document_id=period.document_id, assignment__isnull=False
-    ).order_by("assignment__position", "position")
+    """`whole`: every row will be built, so the targets are read whole at once. `targets`: only
+    these (a page of document_targets), and only their assignments' reports are read — a whole
+    document's values run to megabytes."""
+    subset = targets is not None
+    targets_qs = document_targets(period) if targets is None else targets
     loaded: dict[int, Target] | None = None
-    if whole:
-        loaded = {t.pk: t for t in targets_qs.select_related("assignment")}
-        targets = [(pk, t.assignment_id) for pk, t in loaded.items()]
+    if whole or subset:
+        loaded = {t.pk: t for t in targets_qs}
+        rows = [(pk, t.assignment_id) for pk, t in loaded.items()]
     else:
-        targets = list(targets_qs.values_list("pk", "assignment_id"))
+        rows = list(targets_qs.values_list("pk", "assignment_id"))
     # The document's periods up to this one, in one query (a document has a few dozen at most):
     # those ending with `period`, and on each schedule the one before.
     periods = list(
@@ -575,6 +594,10 @@ def _target_table(
         responsibility__in=visible_responsibilities(user),
         responsibility__assignment__document_id=period.document_id,
     )
+    if subset:
+        lead_reports = lead_reports.filter(
+            responsibility__assignment_id__in={assignment for _pk, assignment in rows}
+        )
     order: dict[int, int] = {}
     in_current: dict[int, bool] = {}
     reports: dict[int, tuple[str, date | None]] = {}
@@ -607,13 +630,11 @@ def _target_table(
             continue
         bucket = current if in_current[value["report_id"]] else earlier
         bucket.setdefault(value["target_id"], value)
-    ids = [pk for pk, _assignment in targets]
+    ids = [pk for pk, _assignment in rows]
     if colour:
         grey = Colour.GREY.value
         ids = [pk for pk in ids if (current[pk]["colour"] if pk in current else grey) == colour]
-    return TargetTable(
-        ids, dict(targets), current, earlier, reports, current_report, targets=loaded
-    )
+    return TargetTable(ids, dict(rows), current, earlier, reports, current_report, targets=loaded)
 
 
 # --- lists a supervisor acts on ---------------------------------------------------------------

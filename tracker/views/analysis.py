@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from tracker import access
 from tracker.forms.dashboard import BulletinPublishForm, BulletinWithdrawForm
 from tracker.models import AnalysisBulletin, ExportJob, ReportingPeriod
-from tracker.selectors.bulletin import bulletin_content
+from tracker.selectors.bulletin import bulletin_tables
 from tracker.services.bulletin import BulletinRefused, bulletin_publish, bulletin_withdraw
 from tracker.services.export_jobs import ANALYSIS_FORMATS, export_request
 from tracker.views.common import current_user, now, paginate, supervisor_required, today
@@ -35,11 +35,12 @@ def _bulletin(period: ReportingPeriod) -> AnalysisBulletin | None:
 def _content(
     request: HttpRequest, period: ReportingPeriod, bulletin: AnalysisBulletin | None
 ) -> dict[str, Any]:
-    """The published content, frozen; before publication, the figures as they stand now."""
+    """The published content, frozen; before publication, the figures as they stand now, each
+    long table read a page at a time (its rows computed only for the page shown)."""
     if bulletin is not None:
         content: dict[str, Any] = bulletin.content
         return content
-    return bulletin_content(current_user(request), period, today=today(), now=now())
+    return bulletin_tables(current_user(request), period, today=today(), now=now())
 
 
 @supervisor_required

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -170,6 +170,40 @@ def test_the_analysis_pages_its_long_tables_and_the_export_keeps_every_row(
     assert second.context["content"]["summary"]["expected"] == 10
 
 
+def test_every_page_of_every_table_is_the_slice_of_the_whole_table(client, supervisor, monkeypatch):
+    """The page computes only the rows it shows (LIMIT/OFFSET, counts from the tally); read page
+    by page, each table is exactly the exports' whole table, and every figure above the tables
+    is the exports' figure."""
+    from tracker.selectors.bulletin import TABLES, bulletin_content
+    from tracker.views import analysis as analysis_views
+
+    # Five responsibilities a unit: each unit has every kind of row, a missing report too.
+    _document, q2 = reported_quarter(units=4, tasks=10, per_unit=True)
+    monkeypatch.setattr(analysis_views, "ANALYSIS_ROWS", 3)
+    # Weeks after the quarter's due date, so the missing reports are overdue (未报送) too.
+    later = NOW + timedelta(days=40)
+    with time_machine.travel(later, tick=False):
+        client.force_login(supervisor)
+        whole = bulletin_content(supervisor, q2, today=later.astimezone(SHANGHAI).date(), now=later)
+        url = reverse("analysis-detail", args=[q2.pk])
+        first = client.get(url).context
+        pages = {}
+        for key in TABLES:
+            paginator = first["windows"][key].page.paginator
+            assert paginator.count == len(whole[key]), key
+            pages[key] = []
+            for number in paginator.page_range:
+                pages[key] += client.get(url, {f"{key}_page": number}).context["content"][key]
+    for key in TABLES:
+        assert pages[key] == whole[key], key
+    # The tables run to several pages, and every kind of row is there.
+    sizes = {key: len(whole[key]) for key in TABLES}
+    assert all(sizes[key] > 3 for key in ("targets", "red", "yellow", "rankings")), sizes
+    assert all(sizes[key] for key in TABLES if key != "actions"), sizes
+    figures = {key: value for key, value in first["content"].items() if key not in TABLES}
+    assert figures == {key: value for key, value in whole.items() if key not in TABLES}
+
+
 def test_an_unknown_period_is_404(signed_in, data):
     assert signed_in.get(reverse("analysis-detail", args=[99999])).status_code == 404
     assert signed_in.post(reverse("analysis-export", args=[99999, "xlsx"])).status_code == 404
@@ -243,6 +277,27 @@ def test_publishing_freezes_the_figures_and_is_audited(signed_in, supervisor, da
     exported = load_workbook(io.BytesIO(_export(signed_in, q2, "xlsx").content))
     overview = {r[0]: r[1] for r in exported["概况"].iter_rows(min_row=3, values_only=True)}
     assert overview["已报送"].startswith("8（")
+
+
+def test_a_published_analysis_is_read_as_frozen_and_paged_without_computing(
+    signed_in, data, monkeypatch
+):
+    from tracker.views import analysis as analysis_views
+
+    _document, q2 = data
+    _publish(signed_in, q2)
+    frozen = AnalysisBulletin.objects.get(period=q2).content
+
+    def computing(*args, **kwargs):
+        raise AssertionError("a published analysis is not computed again")
+
+    monkeypatch.setattr(analysis_views, "bulletin_tables", computing)
+    monkeypatch.setattr(analysis_views, "ANALYSIS_ROWS", 3)
+    response = signed_in.get(reverse("analysis-detail", args=[q2.pk]), {"rankings_page": 2})
+    assert response.status_code == 200
+    assert response.context["content"]["rankings"] == frozen["rankings"][3:6]
+    assert response.context["content"]["targets"] == frozen["targets"][:3]
+    assert response.context["content"]["summary"] == frozen["summary"]
 
 
 def test_publishing_needs_the_confirmation(signed_in, data):
