@@ -25,6 +25,7 @@ from django.http import Http404
 
 from tracker.models import (
     ApiToken,
+    Assignment,
     Document,
     Evidence,
     ExportJob,
@@ -41,6 +42,8 @@ from tracker.models import (
 
 AnyUser = User | AnonymousUser
 _M = TypeVar("_M", bound=models.Model)
+# Rows with a unit_id and an assignment: responsibilities and the summary rows copied from them.
+_Row = TypeVar("_Row", Responsibility, SlotSummary)
 
 
 def _is_supervisor(user: AnyUser) -> bool:
@@ -131,8 +134,10 @@ def _led_by(unit_id: int, assignment_ref: str = "assignment") -> Exists:
     )
 
 
-def visible_responsibilities(user: AnyUser) -> QuerySet[Responsibility]:
-    queryset = Responsibility.objects.all()
+def _by_unit_and_assignment(user: AnyUser, queryset: QuerySet[_Row]) -> QuerySet[_Row]:
+    """Rows carrying a unit and an assignment (responsibilities, the dashboard's summary rows)
+    that `user` sees: all for supervisors, what a leader oversees, a unit's own and those of the
+    assignments it leads."""
     if _is_supervisor(user):
         return queryset
     leader_id = _leader_id(user)
@@ -142,21 +147,27 @@ def visible_responsibilities(user: AnyUser) -> QuerySet[Responsibility]:
     if unit_id is None:
         return queryset.none()
     return queryset.filter(Q(unit_id=unit_id) | Q(_led_by(unit_id)))
+
+
+def visible_responsibilities(user: AnyUser) -> QuerySet[Responsibility]:
+    return _by_unit_and_assignment(user, Responsibility.objects.all())
 
 
 def visible_slot_summaries(user: AnyUser) -> QuerySet[SlotSummary]:
     """The dashboard's summary rows of the responsibilities `user` sees (the same rule as
     visible_responsibilities, on the unit and assignment copied into each row)."""
-    queryset = SlotSummary.objects.all()
-    if _is_supervisor(user):
-        return queryset
-    leader_id = _leader_id(user)
-    if leader_id is not None:
-        return queryset.filter(_overseen(leader_id))
-    unit_id = _unit_id(user)
-    if unit_id is None:
-        return queryset.none()
-    return queryset.filter(Q(unit_id=unit_id) | Q(_led_by(unit_id)))
+    return _by_unit_and_assignment(user, SlotSummary.objects.all())
+
+
+def led_assignments_for_user(user: AnyUser) -> QuerySet[Assignment]:
+    """The assignments of published documents whose lead the user's unit is now (a lead
+    responsibility removed by an amendment no longer counts: _led_by reads the current ones).
+    Leaders and supervisors lead nothing themselves."""
+    if not isinstance(user, User) or user.unit_id is None or user.is_leader:
+        return Assignment.objects.none()
+    return Assignment.objects.filter(
+        _led_by(user.unit_id, "pk"), document__status=Document.Status.PUBLISHED
+    )
 
 
 def visible_reports(user: AnyUser) -> QuerySet[ProgressReport]:

@@ -17,7 +17,12 @@ from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from tracker import progress
-from tracker.access import AnyUser, visible_reports, visible_responsibilities
+from tracker.access import (
+    AnyUser,
+    led_assignments_for_user,
+    visible_reports,
+    visible_responsibilities,
+)
 from tracker.models import (
     Assignment,
     Document,
@@ -186,14 +191,8 @@ def led_assignments(user: AnyUser) -> QuerySet[Assignment]:
     """牵头任务: the assignments the user's unit leads in published documents, in the documents'
     order; paginate it and read a page's units with `led_rows`. Nothing of the documents' texts
     is loaded (each is hundreds of KB)."""
-    if not isinstance(user, User) or user.unit_id is None or user.is_leader:
-        return Assignment.objects.none()
     return (
-        Assignment.objects.filter(
-            responsibilities__unit_id=user.unit_id,
-            responsibilities__role=Responsibility.Role.LEAD,
-            document__status=Document.Status.PUBLISHED,
-        )
+        led_assignments_for_user(user)
         .select_related("document")
         .only("pk", "ref", "title", "schedule_id", "position", "document__id", "document__title")
         .order_by("document_id", "position", "pk")

@@ -106,3 +106,26 @@ def test_lead_pages_run_a_fixed_number_of_queries_and_read_no_document_text(
     large_one = _queries(client, reverse("lead-assignment", args=[big_task.pk]))
     assert len(small) == len(large) and len(small_one) == len(large_one)
     assert not [q for q in large + large_one if "source_text" in q or "extraction" in q]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_unit_no_longer_leading_an_assignment_loses_its_lead_pages(
+    client, reporter, supervisor, units
+):
+    """An amendment removes fgw's lead: its 牵头任务 no longer lists the assignment and the
+    assignment's page of every unit's report is 404 (the join that found leads counted a
+    removed responsibility)."""
+    from tracker.models import Document, Responsibility
+    from tracker.services.amendments import amendment_responsibility_remove
+
+    task = _led(units, tasks=1, co_units=2)[0]
+    Document.objects.filter(pk=task.document_id).update(status=Document.Status.PUBLISHED)
+    url = reverse("lead-assignment", args=[task.pk])
+    client.force_login(reporter)
+    assert client.get(url).status_code == 200
+    lead = Responsibility.objects.get(assignment=task, unit=units["fgw"])
+    amendment_responsibility_remove(responsibility=lead, actor=supervisor, reason="调整牵头单位")
+    assert client.get(url).status_code == 404
+    assert task.pk not in [
+        row.assignment.pk for row in client.get(reverse("lead-tasks")).context["rows"]
+    ]
