@@ -12,4 +12,10 @@ class TrackerConfig(AppConfig):
         ensure_broker_folders()
         # The services queue tasks by name (tracker.celery.queue): register them in every
         # process, not only in the workers that discover them.
+        # Derived rows an upgraded installation does not have yet (tracker.services.summaries).
+        from django.db.models.signals import post_migrate
+
         import tracker.tasks  # noqa: F401
+        from tracker.services.summaries import summaries_fill_after_upgrade
+
+        post_migrate.connect(summaries_fill_after_upgrade, sender=self)

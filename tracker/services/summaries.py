@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import F, FilteredRelation, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from tracker.models import ProgressReport, Responsibility, SlotSummary
+from tracker.models import ProgressReport, ReportingPeriod, Responsibility, SlotSummary
 
 # The table's columns, in the order the SELECT below yields them.
 _COLUMNS = (
@@ -167,3 +167,17 @@ def summaries_refresh(
 def summaries_refresh_report(report: ProgressReport) -> None:
     """The one slot a report's save, submission, review or evaluation changed."""
     summaries_refresh(period_ids=[report.period_id], responsibility_ids=[report.responsibility_id])
+
+
+def summaries_fill_after_upgrade(*, using: str = DEFAULT_DB_ALIAS, **_signal: object) -> int:
+    """Connected to post_migrate (tracker.apps): an installation upgraded past the migration that
+    created the summary table has its responsibilities and periods but no summary rows, and
+    every dashboard would read zero until someone ran rebuild_summaries. Filled here once, after
+    all migrations, so it runs against the current schema; an empty database or one whose rows
+    exist costs two queries. Returns the rows written."""
+    if using != DEFAULT_DB_ALIAS or SlotSummary.objects.exists():
+        return 0
+    if not ReportingPeriod.objects.exists():
+        return 0
+    with transaction.atomic():
+        return summaries_refresh()

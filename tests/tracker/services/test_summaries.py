@@ -162,3 +162,16 @@ def test_a_report_saved_late_is_late_in_its_row(world, outsider):
     row = SlotSummary.objects.get(period=q3, responsibility=world["co"])
     assert (row.status, row.is_late) == (ProgressReport.Status.SUBMITTED, True)
     assert row.submitted_at == datetime(2026, 10, 30, 10, tzinfo=SHANGHAI)
+
+
+def test_an_upgraded_database_gets_its_rows_when_migrated(world):
+    """An installation upgraded past the summary table's migration has slots but no rows: the
+    next migrate fills them (post_migrate), and a migrate with rows in place writes nothing."""
+    expected = rows()
+    assert expected
+    SlotSummary.objects.all().delete()
+    call_command("migrate", verbosity=0)
+    assert rows() == expected
+    before = SlotSummary.objects.order_by("pk").values_list("pk", flat=True)[0]
+    call_command("migrate", verbosity=0)
+    assert SlotSummary.objects.order_by("pk").values_list("pk", flat=True)[0] == before
