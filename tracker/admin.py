@@ -66,6 +66,9 @@ def _refresh_summaries(obj: Model) -> None:
         summaries_refresh(assignment_ids=[obj.pk])
     elif isinstance(obj, ReportingPeriod):
         summaries_refresh(period_ids=[obj.pk])
+    elif isinstance(obj, Document):
+        # Its periods' due dates and quarters are edited inline on the document's page.
+        summaries_refresh(document_id=obj.pk)
 
 
 class AuditedAdmin(ModelAdmin):
@@ -130,7 +133,8 @@ class AuditedAdmin(ModelAdmin):
                 after=snapshot(obj),
             )
         formset.save_m2m()
-        # An assignment's responsibilities edited inline.
+        # What was edited inline (an assignment's responsibilities, a document's periods) is
+        # refreshed through the object whose page it is.
         _refresh_summaries(form.instance)
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:

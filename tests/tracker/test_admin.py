@@ -14,7 +14,7 @@ from tests.factories import (
     make_responsibility,
     make_target,
 )
-from tracker.models import AuditEvent, Unit, User
+from tracker.models import AuditEvent, ReportingPeriod, Unit, User
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +215,70 @@ def test_leader_scopes_and_amendments_open_in_the_back_office(client, superuser,
     scope.refresh_from_db()
     assert scope.unit == units["czj"] and scope.assignment is None
     assert AuditEvent.objects.filter(object_id=str(scope.pk)).exists()
+
+
+def _form_fields(html: str) -> dict[str, str]:
+    """The values a browser would post from the page's main form: inputs, chosen options and
+    text areas (enough for the admin's change pages, which have one form)."""
+    from html.parser import HTMLParser
+
+    fields: dict[str, str] = {}
+
+    class Form(HTMLParser):
+        select: str | None = None
+        textarea: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            name = a.get("name")
+            if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+                if a.get("type") in ("checkbox", "radio"):
+                    if "checked" in a:
+                        fields[name] = a.get("value") or "on"
+                else:
+                    fields[name] = a.get("value") or ""
+            elif tag == "select" and name:
+                self.select = name
+                fields.setdefault(name, "")
+            elif tag == "option" and self.select and "selected" in a:
+                fields[self.select] = a.get("value") or ""
+            elif tag == "textarea" and name:
+                self.textarea = name
+                fields[name] = ""
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, data: str) -> None:
+            if self.textarea:
+                fields[self.textarea] += data
+
+    Form().feed(html)
+    return fields
+
+
+def test_a_period_moved_on_the_documents_admin_page_moves_its_summary_rows(
+    client, superuser, reported
+):
+    """The document's page edits its periods inline; the dashboard's summary rows take the new
+    due date in the same request (they kept the old one: the refresh looked at the document)."""
+    from datetime import timedelta
+
+    from tracker.models import SlotSummary
+
+    period_id = SlotSummary.objects.values_list("period_id", flat=True).first()
+    period = ReportingPeriod.objects.get(pk=period_id)
+    client.force_login(superuser)
+    url = reverse("admin:tracker_document_change", args=[period.document_id])
+    fields = _form_fields(client.get(url).content.decode())
+    key = next(k for k, v in fields.items() if k.endswith("-id") and v == str(period.pk))
+    moved = period.due_on + timedelta(days=3)
+    fields[key.removesuffix("-id") + "-due_on"] = moved.isoformat()
+    response = client.post(url, fields)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert set(SlotSummary.objects.filter(period=period).values_list("due_on", flat=True)) == {
+        moved
+    }
