@@ -114,6 +114,27 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_for_person(*, person: User, actor: User | None) -> int:
+    """Revoke every active token of a person being deactivated, in the caller's transaction,
+    each audited: reactivating the account months later must not bring back a token some
+    forgotten program still holds. The caller has checked that `actor` may deactivate them."""
+    now = timezone.now()
+    revoked = 0
+    for token in ApiToken.objects.select_for_update().filter(user=person, revoked_at__isnull=True):
+        token.revoked_at = now
+        token.revoked_by = actor
+        token.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(
+            actor=actor,
+            action="api_token.revoke",
+            obj=token,
+            before={"revoked_at": None},
+            after={"user_id": person.pk, "prefix": token.prefix, "revoked_at": now},
+        )
+        revoked += 1
+    return revoked
+
+
 def api_token_mark_used(*, token: ApiToken, at: datetime) -> bool:
     """Note that the token was used at `at`, unless that was noted less than a minute ago: one
     conditional UPDATE, so concurrent calls write it once. Returns whether it wrote."""

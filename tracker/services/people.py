@@ -26,6 +26,7 @@ from tracker.emails import build_message
 from tracker.l10n import date_text
 from tracker.models import Assignment, LeaderScope, Unit, User
 from tracker.periods import local_today
+from tracker.services.api_tokens import api_tokens_revoke_for_person
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
 from tracker.services.reminders.digest import recipient_language
@@ -219,6 +220,8 @@ def person_set_active(*, person: User, actor: User | None, active: bool) -> User
             raise PersonRefused(_("该人员所属单位已合并，请先修改所属单位。"))
         locked.is_active = active
         locked.save(update_fields=["is_active"])
+        if not active:
+            api_tokens_revoke_for_person(person=locked, actor=actor)
         audit_record(
             actor=actor,
             action="user.activate" if active else "user.deactivate",

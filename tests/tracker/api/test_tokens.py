@@ -79,9 +79,13 @@ def test_a_deactivated_persons_token_is_refused(client, reporter, supervisor):
     issued = api_token_create(actor=reporter, name="脚本")
     person_set_active(person=reporter, actor=supervisor, active=False)
     assert client.get(reverse("api-periods"), **bearer(issued.secret)).status_code == 401
-    # Reactivated, the person's programs work again: the token itself was not revoked.
+    # Deactivation revoked it (audited, by the supervisor): reactivated months later, the
+    # person does not bring back a token some forgotten program still holds.
+    issued.token.refresh_from_db()
+    assert issued.token.revoked_by == supervisor
+    assert AuditEvent.objects.filter(action="api_token.revoke", actor=supervisor).count() == 1
     person_set_active(person=reporter, actor=supervisor, active=True)
-    assert client.get(reverse("api-periods"), **bearer(issued.secret)).status_code == 200
+    assert client.get(reverse("api-periods"), **bearer(issued.secret)).status_code == 401
 
 
 def test_http_basic_is_refused_even_with_the_right_password(client, reporter):
