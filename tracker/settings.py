@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracker.middleware.ChosenLanguageMiddleware",
+    # A NUL in a parameter is a 400 before any view passes it to the database (tracker.http).
+    "tracker.http.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

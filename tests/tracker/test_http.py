@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.test import RequestFactory
 
@@ -48,3 +50,23 @@ def test_int_param_reads_the_query_or_the_given_form_data():
     assert int_param(request, "year") == 2026
     assert int_param(request, "version", data=request.POST) == 3
     assert int_param(request, "missing") is None
+
+
+@pytest.mark.django_db
+def test_a_nul_in_any_parameter_is_a_400_before_a_view_reads_it(client, supervisor):
+    """PostgreSQL refuses NUL in a query's text: six pages answered ?q=%00 with a 500."""
+    client.force_login(supervisor)
+    assert client.get("/units/", {"q": "财政\x00"}).status_code == 400
+    assert client.get("/documents/", {"st\x00atus": "x"}).status_code == 400
+    assert client.post("/settings/notices/", {"unit": "\x00"}).status_code == 400
+    assert client.get("/units/", {"q": "财政"}).status_code == 200
+
+
+def test_a_keyset_cursor_past_datetimes_range_is_the_first_page():
+    """?after=999999999999999999-1 overflowed datetime (a 500 on the review queue)."""
+    from tracker.views.keyset import decode_cursor, encode_cursor
+
+    assert decode_cursor("999999999999999999-1") is None
+    assert decode_cursor("300000000000000000-1") is None
+    last = datetime.max.replace(tzinfo=UTC)
+    assert decode_cursor(encode_cursor(last, 7)) == (last, 7)

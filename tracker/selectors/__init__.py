@@ -38,7 +38,6 @@ from tracker.selectors.dashboard import (
     quarter_periods,
     quarter_trend,
     slot_list,
-    year_slots,
 )
 from tracker.selectors.documents import (
     document_assignments,
@@ -112,6 +111,5 @@ __all__ = [
     "tasks_for_user",
     "unit_reports",
     "units_needing_review",
-    "year_slots",
     "yellow_slots",
 ]

@@ -14,13 +14,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import (
-    F,
-    FilteredRelation,
     Q,
     QuerySet,
 )
 
-from tracker.access import AnyUser, visible_responsibilities, visible_slot_summaries
+from tracker.access import AnyUser, visible_slot_summaries
 from tracker.models import Colour, Problem, ReportingPeriod, Unit, unit_order
 from tracker.periods import quarter_bounds
 from tracker.selectors.aggregates import (
@@ -110,22 +108,6 @@ _EMPTY_ROW: dict[str, int] = {
 
 
 # --- the year by quarter ----------------------------------------------------------------------
-
-
-def year_slots(user: AnyUser, scope: Scope, *, today: date) -> QuerySet[Any]:
-    """`slots` for every quarter of the scope's year at once: each responsibility once per
-    period of its schedule that ends a quarter of that year, joined to its summary row for that
-    period. The annotations have the same names and meaning as in `slots`, plus `slot_quarter`,
-    so a quarter's rows here are exactly `slots` of that quarter (tests hold the two
-    together)."""
-    queryset = (
-        visible_responsibilities(user)
-        .annotate(slot=FilteredRelation("summaries", condition=_year_q(scope, "summaries__")))
-        .filter(slot__isnull=False)
-        .filter(counted_q("slot__"))
-        .annotate(slot_quarter=F("slot__quarter"), slot_colour=slot_colour(today))
-    )
-    return narrow_to_units(queryset, scope)
 
 
 def _year_q(scope: Scope, prefix: str) -> Q:

@@ -72,6 +72,7 @@ def calendar_day_clear(*, day: date, actor: User, today: date) -> Rescheduled:
         return periods_reschedule(days=[day], actor=actor, today=today)
 
 
+@transaction.atomic  # moved dates, their audit and their summary rows together, from any caller
 def periods_reschedule(*, days: list[date] | None, actor: User | None, today: date) -> Rescheduled:
     """Compute again the unlocked periods not yet due whose dates may depend on `days` (None:
     on any day, after the package was upgraded): those of schedules counting working days, and

@@ -24,6 +24,7 @@ from tracker.http import parse_int
 _M = TypeVar("_M", bound=Model)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
+_LAST_MICROSECOND = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _MICROSECOND
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ def encode_cursor(moment: datetime, pk: int) -> str:
 
 def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
     micros, _, pk = (text or "").partition("-")
-    moment, number = parse_int(micros, maximum=10**18 - 1), parse_int(pk)
+    # No later than datetime's last moment: a larger count of microseconds overflowed (a 500).
+    moment, number = parse_int(micros, maximum=_LAST_MICROSECOND), parse_int(pk)
     if moment is None or number is None:
         return None
     return _EPOCH + moment * _MICROSECOND, number

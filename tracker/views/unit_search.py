@@ -18,7 +18,8 @@ from tracker.views.common import current_user
 def unit_search(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     # The field sends its own name ("unit"); ?q= is the plain spelling.
-    text = request.GET.get("q") or request.GET.get("unit") or ""
+    # Nothing past a name's length is worth a query (a NUL is refused before: tracker.http).
+    text = (request.GET.get("q") or request.GET.get("unit") or "")[:100]
     options = units_matching(user, text)
     if not options and not filterable_units(user).exists():
         # Someone who may filter by no unit at all has no use for the search.

@@ -31,8 +31,20 @@ pytestmark = pytest.mark.django_db
 
 # The list: a superscript digit ("²".isdigit() is true, int() refuses it), full-width
 # digits (int() reads them), a negative, a float overflow, thirty digits (past any 64-bit id),
-# empty, and text outside ASCII; plus the first id past a signed 64-bit integer.
-ODD_VALUES = ["²", "１２", "-1", "1e309", "9" * 30, "", "名称\u202e", "9223372036854775808"]
+# empty, and text outside ASCII; plus the first id past a signed 64-bit integer, a keyset cursor
+# past datetime's last moment, and NUL (PostgreSQL refuses it inside a query's text).
+ODD_VALUES = [
+    "²",
+    "１２",
+    "-1",
+    "1e309",
+    "9" * 30,
+    "",
+    "名称\u202e",
+    "9223372036854775808",
+    "999999999999999999-1",
+    "单位\x00",
+]
 SOLO_VALUES = ["²", "9" * 30]
 # What each path converter lets through (an int converter only takes ASCII digits).
 ODD_PATH_VALUES = {
