@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.utils.translation import gettext as _
 
 # The largest value a BigAutoField (and SQLite's INTEGER) holds.
 MAX_ID = 2**63 - 1
@@ -53,6 +54,10 @@ def int_param(
     return parse_int(source.get(name), minimum=minimum, maximum=maximum)
 
 
+# Where tracker.urls mounts the REST API.
+API_PREFIX = "/api/"
+
+
 class RefuseNulMiddleware:
     """A NUL character in a query or form parameter is a 400, in one place for every page.
     No name, number or text a person types holds one, and PostgreSQL refuses it anywhere in a
@@ -69,6 +74,10 @@ class RefuseNulMiddleware:
             and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
             and _has_nul(request.POST)
         ):
+            if request.path.startswith(API_PREFIX):
+                # The API's one error body (tracker.api.errors), as its contract says.
+                message = _("请求参数含有无效字符（NUL）。")
+                return JsonResponse({"detail": message, "errors": {}}, status=400)
             raise BadRequest("NUL in a request parameter")
         return self.get_response(request)
 

@@ -60,6 +60,9 @@ def test_a_nul_in_any_parameter_is_a_400_before_a_view_reads_it(client, supervis
     assert client.get("/documents/", {"st\x00atus": "x"}).status_code == 400
     assert client.post("/settings/notices/", {"unit": "\x00"}).status_code == 400
     assert client.get("/units/", {"q": "财政"}).status_code == 200
+    # The API answers in its own error body, as its contract says.
+    response = client.get("/api/reports/", {"status": "\x00"})
+    assert response.status_code == 400 and response.json()["detail"]
 
 
 def test_a_keyset_cursor_past_datetimes_range_is_the_first_page():
