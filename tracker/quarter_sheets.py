@@ -13,18 +13,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tracker.l10n import english, headings
+from tracker.spreadsheets import csv_text, workbook_open
 
 SHEET = gettext_noop("季度填报")
 NOTES_SHEET = gettext_noop("填写说明")
@@ -164,12 +164,7 @@ def read_sheet(data: bytes, filename: str) -> list[SheetRow]:
 
 
 def _xlsx_table(data: bytes) -> list[list[Any]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise QuarterSheetError(
-            _("无法读取该 .xlsx 文件，请确认文件未损坏且为 Excel 工作簿。")
-        ) from exc
+    workbook = workbook_open(data, QuarterSheetError)
     try:
         title = next((t for t in (SHEET, english(SHEET)) if t in workbook.sheetnames), None)
         if title is None:
@@ -182,14 +177,7 @@ def _xlsx_table(data: bytes) -> list[list[Any]]:
 def _csv_table(data: bytes) -> list[list[Any]]:
     """The sheet saved as CSV: UTF-8 (with or without a byte-order mark), else GB18030, the
     encoding Excel in China writes."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise QuarterSheetError(_("无法识别 .csv 文件的编码，请另存为 UTF-8 编码的 CSV。"))
+    text = csv_text(data, QuarterSheetError)
     try:
         return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as exc:

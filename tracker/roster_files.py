@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,11 +21,12 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from tracker.l10n import headings
+from tracker.spreadsheets import csv_text, workbook_open
 
 # The sheets' names are words used elsewhere too ("单位" is also a column): their English
 # comes with its own context.
@@ -252,12 +252,7 @@ def read_roster(data: bytes, filename: str) -> list[RosterRow]:
 
 
 def _read_xlsx(data: bytes) -> list[RosterRow]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RosterFileError(
-            _("无法读取该 .xlsx 文件，请确认文件未损坏且为 Excel 工作簿。")
-        ) from exc
+    workbook = workbook_open(data, RosterFileError)
     try:
         found = {
             sheet: title for title in workbook.sheetnames if (sheet := _sheet_of(title)) is not None
@@ -277,15 +272,7 @@ def _read_xlsx(data: bytes) -> list[RosterRow]:
 
 
 def _read_csv(data: bytes) -> list[RosterRow]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise RosterFileError(_("无法识别 .csv 文件的编码，请另存为 UTF-8 编码的 CSV。"))
-    table = list(csv.reader(io.StringIO(text)))
+    table = list(csv.reader(io.StringIO(csv_text(data, RosterFileError))))
     for sheet in (PEOPLE, GROUPS, UNITS):
         names = headings(COLUMNS[sheet])
         headers = [{names.get(_cell_text(c), "") for c in row} for row in table[:5]]

@@ -11,17 +11,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from tracker.l10n import english, headings
+from tracker.spreadsheets import csv_text, workbook_open
 
 NAME = gettext_noop("指标名称")
 CUMULATIVE = gettext_noop("本期累计值")
@@ -137,10 +137,9 @@ def read_statistics(data: bytes, filename: str) -> list[StatisticsRow]:
     """Every filled row of a statistics sheet (.xlsx: its first sheet, or one named 统计数据)."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise StatisticsFileError(_("无法读取该 .xlsx 文件，请确认文件未损坏。")) from exc
+        workbook = workbook_open(
+            data, StatisticsFileError, _("无法读取该 .xlsx 文件，请确认文件未损坏。")
+        )
         try:
             title = next((t for t in (SHEET, english(SHEET)) if t in workbook.sheetnames), None)
             sheet = workbook[title] if title is not None else workbook.worksheets[0]
@@ -148,14 +147,7 @@ def read_statistics(data: bytes, filename: str) -> list[StatisticsRow]:
         finally:
             workbook.close()
     if name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise StatisticsFileError(_("无法识别 .csv 文件的编码，请另存为 UTF-8 编码的 CSV。"))
+        text = csv_text(data, StatisticsFileError)
         return _rows_of(list(csv.reader(io.StringIO(text))))
     raise StatisticsFileError(_("请上传 .xlsx 或 .csv 格式的统计数据表。"))
 
