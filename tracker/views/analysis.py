@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from tracker import access
 from tracker.forms.dashboard import BulletinPublishForm, BulletinWithdrawForm
 from tracker.models import AnalysisBulletin, ExportJob, ReportingPeriod
+from tracker.selectors.bulletin import TABLES as BULLETIN_TABLES
 from tracker.selectors.bulletin import bulletin_tables
 from tracker.services.bulletin import BulletinRefused, bulletin_publish, bulletin_withdraw
 from tracker.services.export_jobs import ANALYSIS_FORMATS, export_request
@@ -64,19 +65,6 @@ def analysis_index(request: HttpRequest) -> HttpResponse:
 
 # The analysis page's long tables show this many rows a page; the exports keep every row.
 ANALYSIS_ROWS = 50
-# The content's lists that grow with the province (a 2,500-assignment document: 3.3 MB whole).
-WINDOWED = (
-    "targets",
-    "red",
-    "yellow",
-    "rankings",
-    "late_units",
-    "late",
-    "missing_units",
-    "missing",
-    "problems",
-    "actions",
-)
 
 
 @dataclass(frozen=True)
@@ -91,7 +79,8 @@ class Window:
 
 def _windows(request: HttpRequest, content: dict[str, Any]) -> dict[str, Window]:
     windows = {}
-    for key in WINDOWED:
+    # The content's lists that grow with the province (a 2,500-assignment document: 3.3 MB).
+    for key in BULLETIN_TABLES:
         param = f"{key}_page"
         page = Paginator(content.get(key) or [], ANALYSIS_ROWS).get_page(request.GET.get(param))
 
