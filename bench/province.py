@@ -68,6 +68,10 @@ BUDGETS: dict[str, dict[str, float | None]] = {
     "page": {"median": 300, "p95": 500, "kb": 300, "x_sql": None},
     "aggregate": {"median": 300, "p95": 500, "kb": 300, "x_sql": 2.0},
 }
+# Below this median the ratio to the page's own SQL is printed, not judged: a page that takes
+# 15 ms is Django's fixed cost of a request (session, user, middleware, template), with a
+# millisecond of SQL to compare it with.
+X_SQL_FLOOR_MS = 50
 
 # Dataset shape at scale 1.
 LEVELS = (  # (level, how many governments, departments each, children per government)
@@ -95,6 +99,9 @@ class Page:
     kind: str = "page"  # a key of BUDGETS
     who: str = SUPERVISOR
     htmx: bool = False
+    # Measured as the first request after a report of the quarter: the supervisors' figures
+    # kept in the cache (tracker.selectors.cached) are counted again for the changed quarter.
+    after_change: bool = False
     explain: bool = False
 
 
@@ -997,6 +1004,32 @@ def _pages() -> list[Page]:
             htmx=True,
         ),
         Page(f"analysis, {big.n:,}-assignment document", f"/analysis/{q3.pk}/", "aggregate"),
+        # The same pages as the first request after a report of the quarter (the others above
+        # are read again while nothing changed, as a supervisor reloads them).
+        Page(
+            "dashboard, all documents, after a Q3 report",
+            "/dashboard/",
+            "aggregate",
+            after_change=True,
+        ),
+        Page(
+            f"dashboard, {big.n:,}-assignment doc, after a report",
+            f"/dashboard/?{quarter}&document={big.pk}",
+            "aggregate",
+            after_change=True,
+        ),
+        Page(
+            "analysis, after a Q3 report",
+            f"/analysis/{q3.pk}/",
+            "aggregate",
+            after_change=True,
+        ),
+        Page(
+            "/api/quarter/, after a Q3 report",
+            "/api/quarter/?year=2026&quarter=3",
+            "aggregate",
+            after_change=True,
+        ),
         Page(
             "lead department's 牵头任务",
             "/lead/",
@@ -1113,6 +1146,8 @@ def _median_ms(run: Callable[[], Any], repeat: int) -> float:
 def _measure(client: Any, page: Page, *, runs: int, warmup: int) -> Result:
     from django.db import connection
 
+    from tracker.models import SummaryChange
+
     # As a browser asks: compressed. HTML is the page's size, "sent" what travelled.
     headers = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
     if page.htmx:
@@ -1126,8 +1161,14 @@ def _measure(client: Any, page: Page, *, runs: int, warmup: int) -> Result:
         finally:
             statements.append((sql, params, time.perf_counter() - started))
 
+    def changed() -> None:
+        if page.after_change:
+            SummaryChange.objects.create(key="2026-3")
+
     for _ in range(warmup):
+        changed()
         client.get(page.url, **headers)
+    changed()
     with connection.execute_wrapper(record):
         response = client.get(page.url, **headers)
     content = b"".join(response.streaming_content) if response.streaming else response.content
@@ -1142,6 +1183,7 @@ def _measure(client: Any, page: Page, *, runs: int, warmup: int) -> Result:
     gc.collect()
     times = []
     for _ in range(runs):
+        changed()
         started = time.perf_counter()
         answer = client.get(page.url, **headers)
         if answer.streaming:
@@ -1196,7 +1238,11 @@ def _judge(r: Result) -> None:
         r.over.append("p95")
     if budget["kb"] is not None and r.size / 1024 > budget["kb"]:
         r.over.append("HTML")
-    if budget["x_sql"] is not None and r.median / max(r.sql_ms, 0.01) > budget["x_sql"]:
+    if (
+        budget["x_sql"] is not None
+        and r.median > X_SQL_FLOOR_MS
+        and r.median / max(r.sql_ms, 0.01) > budget["x_sql"]
+    ):
         r.over.append("×sql")
 
 

@@ -351,6 +351,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "tracker.tasks.export_jobs_prune",
         "schedule": crontab(hour=3, minute=41),
     },
+    "prune-summary-changes": {
+        "task": "tracker.tasks.summary_changes_prune",
+        "schedule": crontab(hour=3, minute=53),
+    },
 }
 # A sweep is one set-based claim (seconds even for a province); a send is one SMTP exchange.
 CELERY_TASK_ANNOTATIONS = {
@@ -407,6 +411,9 @@ TRACKER_NOT_STARTED_RED_AFTER = env_decimal(
 TRACKER_OVERDUE_RED_DAYS = env_int("TRACKER_OVERDUE_RED_DAYS", 3, minimum=0)
 # Unit rankings: weights of (share of green/blue responsibilities, on-time submission rate,
 # problems closed in time).
+# How long the supervisors' province-wide figures (rankings, the year's trend) stay in the cache
+# at most; any change they count is seen at once regardless (tracker.selectors.cached). 0: off.
+TRACKER_FIGURES_CACHE_SECONDS = env_int("TRACKER_FIGURES_CACHE_SECONDS", 600, minimum=0)
 TRACKER_RANKING_WEIGHTS = env_decimals("TRACKER_RANKING_WEIGHTS", "0.6,0.3,0.1", count=3)
 # Importing: the largest document file accepted, and the size above which publishing runs in
 # the background on a Celery worker (a province's plan creates thousands of rows).

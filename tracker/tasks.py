@@ -23,6 +23,7 @@ from tracker.services.reminders.send import (
     reminder_digest_send_one,
 )
 from tracker.services.reminders.sweep import reminders_sweep as sweep_service
+from tracker.services.summaries import summary_changes_prune as summary_changes_prune_service
 
 
 @shared_task(name="tracker.tasks.document_publish", acks_late=True)
@@ -132,3 +133,9 @@ def export_run(job_id: str) -> bool:
 def export_jobs_prune() -> int:
     """Delete export files past their retention (beat: daily)."""
     return export_jobs_prune_service()
+
+
+@shared_task(name="tracker.tasks.summary_changes_prune")
+def summary_changes_prune() -> int:
+    """Keep one change mark per key (beat: daily; tracker.models.SummaryChange)."""
+    return summary_changes_prune_service()

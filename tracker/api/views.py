@@ -264,9 +264,10 @@ class QuarterTally(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         scope = Scope(year, quarter, query_int(request, "document"))
-        tally = selectors.scope_tally(user, scope, today=today)
+        # The quarter's tally is the sum of its units' counts, counted with their ranking.
+        units = selectors.quarter_units(user, scope, today=today)
+        tally, ranked = units.total, units.ranking
         # A province ranks 8,000 units (600 KB whole): a page of them, `units_next` the rest.
-        ranked = selectors.rankings(user, scope, today=today)
         # Read strictly like every filter here: ?page=abc is a 400, a page past the end the last.
         page = Paginator(ranked, QUARTER_UNITS_PAGE_SIZE).get_page(query_int(request, "page"))
         following = (

@@ -32,7 +32,7 @@ from tracker.models.reports import (
 )
 from tracker.models.responsibilities import ReportingPeriod, Responsibility
 from tracker.models.schedules import CalendarDay, Frequency, ReportingSchedule
-from tracker.models.summaries import SlotSummary
+from tracker.models.summaries import SlotSummary, SummaryChange
 from tracker.models.supervision import AnalysisBulletin, SupervisionAction
 from tracker.models.units import Unit, UnitAlias, UnitGroup, unit_order
 from tracker.models.users import User
@@ -73,6 +73,7 @@ __all__ = [
     "ReportingSchedule",
     "Responsibility",
     "SlotSummary",
+    "SummaryChange",
     "SupervisionAction",
     "Target",
     "TargetValue",

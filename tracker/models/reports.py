@@ -137,6 +137,9 @@ class ProgressReport(models.Model):
             # The review queue (one status, oldest submission first) and /api/reports/'s order.
             models.Index(fields=["status", "submitted_at", "id"], name="report_review_queue"),
             models.Index(fields=["period", "responsibility"], name="report_period_resp"),
+            # A quarter's reports by id alone, from the index (the rankings' problem rates join
+            # a quarter's problems to them): 60 ms from the table, 20 from this.
+            models.Index(fields=["period", "id"], name="report_period_id"),
         ]
 
     def __str__(self) -> str:

@@ -61,3 +61,27 @@ class SlotSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_id}/{self.responsibility_id}"
+
+
+class SummaryChange(models.Model):
+    """A mark left by every transaction that changes what the supervisors' province-wide
+    figures are counted from, so those figures can be kept in the cache between changes and
+    recounted after one (tracker.selectors.cached).
+
+    `key` names what changed: a quarter ("2026-3": its summary rows, or the problems raised on
+    its reports) or "roster" (units and documents: names, levels, order, active, published).
+    A change *inserts* a row, it never updates one: concurrent submissions take no lock on a
+    shared counter, and a reader's stamp of a key, its row count and largest id, changes when
+    any transaction marking it commits, even one that took its id before another committed
+    (a largest id alone would miss that one). The beat's daily prune keeps one row per key."""
+
+    key = models.CharField(max_length=16)
+
+    class Meta:
+        indexes = [
+            # The stamps are counted from this index alone (an index-only scan).
+            models.Index(fields=["key", "id"], name="summary_change_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}#{self.pk}"

@@ -28,13 +28,12 @@ from tracker.selectors.dashboard import (
     MatrixCell,
     MatrixColumn,
     MatrixRow,
-    QuarterBreakdown,
     document_period,
     matrix_columns,
     matrix_rows,
     matrix_units,
     problems_past_limit_in,
-    quarter_breakdown,
+    quarter_documents,
     quarter_periods,
     quarter_trend,
     slot_list,
@@ -44,7 +43,7 @@ from tracker.selectors.documents import (
     documents_for_user,
     units_needing_review,
 )
-from tracker.selectors.rankings import RankingRow, rankings
+from tracker.selectors.rankings import QuarterUnits, Ranking, RankingRow, quarter_units, rankings
 from tracker.selectors.reminders import reminders_failed, reminders_sent
 from tracker.selectors.reports import (
     TaskRow,
@@ -67,7 +66,8 @@ __all__ = [
     "MatrixCell",
     "MatrixColumn",
     "MatrixRow",
-    "QuarterBreakdown",
+    "QuarterUnits",
+    "Ranking",
     "RankingRow",
     "Scope",
     "Tally",
@@ -90,9 +90,10 @@ __all__ = [
     "previous_period",
     "problems_past_limit",
     "problems_past_limit_in",
-    "quarter_breakdown",
+    "quarter_documents",
     "quarter_periods",
     "quarter_trend",
+    "quarter_units",
     "rankings",
     "red_slots",
     "reminders_failed",

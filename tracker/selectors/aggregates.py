@@ -16,7 +16,7 @@ the lists join them to the responsibilities they show.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -295,7 +295,27 @@ class UnitTally:
 
 
 def tally_by_unit(user: AnyUser, scope: Scope, *, today: date) -> list[UnitTally]:
-    """Completeness, timeliness and colours per unit (one query).
+    """Completeness, timeliness and colours per unit (one query), in the units' official
+    order."""
+    return [
+        UnitTally(
+            row[0],
+            row[1],
+            row[2],
+            _tally_of(list(row[3:])),
+        )
+        for row in unit_rows(user, scope, today=today)
+    ]
+
+
+# The colours in the order unit_rows gives their counts.
+COLOUR_VALUES = tuple(colour.value for colour in Colour)
+
+
+def unit_rows(user: AnyUser, scope: Scope, *, today: date) -> list[tuple[Any, ...]]:
+    """tally_by_unit's rows as plain tuples, for 8,000 units read many times over: (unit id,
+    name, level, then Tally's counts in the order of its fields, then one count per colour in
+    COLOUR_VALUES' order), in the units' official order (排序号, then the name).
 
     The rows are counted per unit id first and only then joined to the units for their names
     and official order: grouping and sorting the province's 50,000 slots by the units' names
@@ -311,40 +331,21 @@ def tally_by_unit(user: AnyUser, scope: Scope, *, today: date) -> list[UnitTally
     except EmptyResultSet:  # a scope without periods: nothing to count, nothing to ask
         return []
     unit = connection.ops.quote_name(Unit._meta.db_table)
-    # Only a quoted table name and Django's own compiled SQL are spliced in; the values travel
-    # as parameters (hence the S608 waiver).
+    columns = ", ".join(
+        f"counted.{connection.ops.quote_name(name)}" for name in (*_TALLY_COUNTS, *COLOUR_VALUES)
+    )
+    # Only quoted names and Django's own compiled SQL are spliced in; the values travel as
+    # parameters (hence the S608 waiver).
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT counted.*, {unit}.name, {unit}.level FROM ({inner}) counted "  # noqa: S608
-            f"INNER JOIN {unit} ON {unit}.id = counted.unit_id "
+            f"SELECT counted.unit_id, {unit}.name, {unit}.level, {columns} "  # noqa: S608
+            f"FROM ({inner}) counted INNER JOIN {unit} ON {unit}.id = counted.unit_id "
             # unit_order(): 排序号 first, units without one last, then the name.
             f"ORDER BY {unit}.position ASC NULLS LAST, {unit}.name ASC",
             params,
         )
-        at = {column[0]: index for index, column in enumerate(cursor.description)}
-        rows = cursor.fetchall()
-    # Read by position rather than through a dict per row: 8,000 units, twice per ranking
-    # (issue 19). COUNT gives ints, never NULL.
-    unit_id, name, level = at["unit_id"], at["name"], at["level"]
-    expected, submitted, on_time, late, overdue, due = (at[key] for key in _TALLY_COUNTS)
-    colours = [(c.value, at[c.value]) for c in Colour]
-    return [
-        UnitTally(
-            row[unit_id],
-            row[name],
-            row[level],
-            Tally(
-                expected=row[expected],
-                submitted=row[submitted],
-                on_time=row[on_time],
-                late=row[late],
-                overdue=row[overdue],
-                due=row[due],
-                colours={colour: row[i] for colour, i in colours},
-            ),
-        )
-        for row in rows
-    ]
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 @dataclass(frozen=True)
@@ -353,6 +354,48 @@ class LevelTally:
     label: str
     units: int
     tally: Tally
+
+
+_LEVELS = list(Unit.Level.values)
+
+
+def level_order(level: str) -> int:
+    """Province first, towns last (Unit.Level's order); an unknown level after them."""
+    return _LEVELS.index(level) if level in _LEVELS else len(_LEVELS)
+
+
+def tallies_of_rows(rows: Iterable[tuple[Any, ...]]) -> tuple[Tally, list[LevelTally]]:
+    """The sum of unit_rows' `rows`, and their sums per unit level (with the number of units),
+    province first: what grouping the same summary rows as a whole and by level would count,
+    since every count is a sum over units."""
+    total = [0] * (len(_TALLY_COUNTS) + len(COLOUR_VALUES))
+    by_level: dict[str, list[int]] = {}
+    units: dict[str, int] = {}
+    for row in rows:
+        level = row[2]
+        sums = by_level.setdefault(level, [0] * len(total))
+        units[level] = units.get(level, 0) + 1
+        for index, n in enumerate(row[3:]):
+            sums[index] += n
+            total[index] += n
+    labels = dict(Unit.Level.choices)
+    return _tally_of(total), [
+        LevelTally(level, str(labels.get(level, level)), units[level], _tally_of(sums))
+        for level, sums in sorted(by_level.items(), key=lambda item: level_order(item[0]))
+    ]
+
+
+def _tally_of(counts: list[int]) -> Tally:
+    expected, submitted, on_time, late, overdue, due = counts[: len(_TALLY_COUNTS)]
+    return Tally(
+        expected=expected,
+        submitted=submitted,
+        on_time=on_time,
+        late=late,
+        overdue=overdue,
+        due=due,
+        colours=dict(zip(COLOUR_VALUES, counts[len(_TALLY_COUNTS) :], strict=True)),
+    )
 
 
 def tally_by_level(user: AnyUser, scope: Scope, *, today: date) -> list[LevelTally]:

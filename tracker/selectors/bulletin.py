@@ -35,12 +35,11 @@ from tracker.selectors.aggregates import (
     open_problems,
     overdue_slots,
     red_slots,
-    scope_tally,
     summary_slots,
     target_rows,
     yellow_slots,
 )
-from tracker.selectors.rankings import rankings
+from tracker.selectors.rankings import quarter_units
 from tracker.selectors.reports import target_spec
 
 BULLETIN_FORMAT = 1
@@ -146,6 +145,9 @@ class Rows:
         if self._counted is None:
             self._counted = self._count()
         return self._counted
+
+    def __len__(self) -> int:
+        return self.count()
 
     def __getitem__(self, window: slice) -> list[Any]:
         return self._read(window)
@@ -261,9 +263,10 @@ def bulletin_tables(
     as lists, the headline and the units' counts taken from them (no query of their own)."""
     scope = Scope.of(period)
     document = period.document
-    tally = scope_tally(user, scope, today=today)
+    # The tally is the sum of the units' counts, counted with their ranking (and kept).
+    units = quarter_units(user, scope, today=today)
+    tally, ranked = units.total, units.ranking
     targets = document_targets(period)
-    ranking = [_ranking_dict(r) for r in rankings(user, scope, today=today)]
     problem_counts = (
         visible_problems(user)
         .filter(report__period=period)
@@ -287,8 +290,11 @@ def bulletin_tables(
         ),
         "late": Rows.of(late, _slot_row, tally.late),
         "missing": Rows.of(missing, _slot_row, tally.overdue),
-        # The rankings are computed whole (rankings.py, one row per unit) and shown a page.
-        "rankings": ranking,
+        # The rankings are computed whole (rankings.py, one row per unit, kept in the cache)
+        # and only the rows shown are formatted.
+        "rankings": Rows(
+            lambda: len(ranked), lambda window: [_ranking_dict(r) for r in ranked[window]]
+        ),
         "problems": Rows.of(open_problems(user, scope), lambda p: _problem_dict(p, now)),
         "actions": Rows.of(
             visible_actions(user)
@@ -301,7 +307,7 @@ def bulletin_tables(
     if whole:
         rows = target_rows(user, period)
         headline = _headline(rows)
-        for key in ("red", "yellow", "late", "missing", "problems", "actions"):
+        for key in ("red", "yellow", "late", "missing", "rankings", "problems", "actions"):
             tables[key] = list(tables[key])
         tables["targets"] = [_target_dict(r) for r in rows]
         tables["late_units"] = _by_unit(tables["late"])
@@ -381,8 +387,9 @@ def bulletin_headline(content: dict[str, Any]) -> str:
         )
         % colours,
     ]
-    if content["rankings"]:
-        top = list_text(r["unit"] for r in content["rankings"][:3])
+    # A list in the exports and a published analysis, Rows on the page: both slice.
+    if first := content["rankings"][:3]:
+        top = list_text(r["unit"] for r in first)
         parts.append(_("综合排名靠前的单位为%(units)s。") % {"units": top})
     pc = content["problem_counts"]
     counts = {"raised": pc["raised"], "resolved": pc["resolved"], "in_time": pc["in_time"]}

@@ -8,22 +8,24 @@ runs a fixed number of queries, whatever the amount of data (DESIGN §8).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
+    Prefetch,
     Q,
     QuerySet,
 )
 
 from tracker.access import AnyUser, visible_slot_summaries
-from tracker.models import Colour, Problem, ReportingPeriod, Unit, unit_order
+from tracker.models import Colour, Problem, ProgressReport, ReportingPeriod, unit_order
 from tracker.periods import quarter_bounds
 from tracker.selectors.aggregates import (
     SUBMITTED,
-    LevelTally,
     Scope,
     Tally,
     _counts,
@@ -35,6 +37,7 @@ from tracker.selectors.aggregates import (
     slots,
     summary_slots,
 )
+from tracker.selectors.cached import ROSTER, figures_key, keeps, kept, quarter_key, stamps
 
 # Columns a list row never shows and that can be large (a document's whole text and the
 # extractor's output): left in the database rather than read and decoded for every row.
@@ -110,9 +113,9 @@ _EMPTY_ROW: dict[str, int] = {
 # --- the year by quarter ----------------------------------------------------------------------
 
 
-def _year_q(scope: Scope, prefix: str) -> Q:
-    """Summary rows of the periods ending a quarter of the scope's year."""
-    quarter_ends = [quarter_bounds(scope.year, quarter)[1] for quarter in (1, 2, 3, 4)]
+def _year_q(scope: Scope, prefix: str, quarters: Iterable[int] = (1, 2, 3, 4)) -> Q:
+    """Summary rows of the periods ending `quarters` of the scope's year."""
+    quarter_ends = [quarter_bounds(scope.year, quarter)[1] for quarter in quarters]
     q = Q(**{f"{prefix}year": scope.year, f"{prefix}ends_on__in": quarter_ends})
     if scope.document_id is not None:
         q &= Q(**{f"{prefix}document_id": scope.document_id})
@@ -120,12 +123,53 @@ def _year_q(scope: Scope, prefix: str) -> Q:
 
 
 def quarter_trend(
-    user: AnyUser, scope: Scope, *, today: date, quarters: Iterable[int] = (1, 2, 3, 4)
+    user: AnyUser,
+    scope: Scope,
+    *,
+    today: date,
+    quarters: Iterable[int] = (1, 2, 3, 4),
+    known: Mapping[int, Tally] | None = None,
 ) -> list[tuple[int, Tally]]:
     """One Tally per quarter of the scope's year (what scope_tally gives for each), in one
-    query over the summary rows."""
+    query over the summary rows. A supervisor's are kept in the cache quarter by quarter
+    (tracker.selectors.cached): after a report of the third quarter only that quarter's rows
+    are counted again, not the year's. `known`: quarters whose Tally the caller has already
+    (the dashboard's own quarter, the sum of its units')."""
+    known = known or {}
+    quarters = tuple(quarters)
+    wanted = tuple(q for q in quarters if q not in known)
+    if not keeps(user):
+        counted = dict(_quarter_trend(user, scope, today=today, quarters=wanted)) if wanted else {}
+        return [(q, known[q] if q in known else counted[q]) for q in quarters]
+    marks = stamps([ROSTER, *(quarter_key(scope.year, q) for q in wanted)])
+    keys = {
+        q: figures_key(
+            "quarter_tally",
+            replace(scope, quarter=q),
+            today=today,
+            marks={ROSTER: marks[ROSTER], "quarter": marks[quarter_key(scope.year, q)]},
+        )
+        for q in wanted
+    }
+    found = cache.get_many(list(keys.values()))
+    missing = tuple(q for q in wanted if keys[q] not in found)
+    counted = dict(_quarter_trend(user, scope, today=today, quarters=missing)) if missing else {}
+    if counted:
+        cache.set_many(
+            {keys[q]: counted[q] for q in missing}, settings.TRACKER_FIGURES_CACHE_SECONDS
+        )
+    return [
+        (q, known[q] if q in known else counted[q] if q in counted else found[keys[q]])
+        for q in quarters
+    ]
+
+
+def _quarter_trend(
+    user: AnyUser, scope: Scope, *, today: date, quarters: tuple[int, ...]
+) -> list[tuple[int, Tally]]:
     summaries = narrow_to_units(
-        visible_slot_summaries(user).filter(_year_q(scope, "")).filter(counted_q()), scope
+        visible_slot_summaries(user).filter(_year_q(scope, "", quarters)).filter(counted_q()),
+        scope,
     )
     rows = {
         row["quarter"]: Tally.from_row(row)
@@ -151,53 +195,44 @@ class DocumentTally:
     tally: Tally
 
 
-@dataclass(frozen=True)
-class QuarterBreakdown:
-    """The scope's quarter per document and per unit level, from one grouped query."""
+def quarter_documents(user: AnyUser, scope: Scope, *, today: date) -> list[DocumentTally]:
+    """Every document with a period in the scope's quarter, with or without slots, and its
+    counts: one query grouped by document, plus the periods. (Per unit level the same counts
+    are the sums of the units', rankings.QuarterUnits.) A supervisor's are kept in the cache
+    until the quarter or the roster change."""
+    return kept(
+        "quarter_documents",
+        user,
+        scope,
+        today=today,
+        quarters=[quarter_key(scope.year, scope.quarter)],
+        compute=lambda: _quarter_documents(user, scope, today=today),
+    )
 
-    documents: list[DocumentTally]
-    levels: list[LevelTally]
 
-
-def quarter_breakdown(
-    user: AnyUser, scope: Scope, *, today: date, units_by_level: dict[str, int]
-) -> QuarterBreakdown:
-    """What `tally_by_level` gives, and the same per document (every document with a period in
-    the quarter, with or without slots): one query grouped by document and level, plus the
-    periods. `units_by_level` is the number of units per level (the rankings have it)."""
+def _quarter_documents(user: AnyUser, scope: Scope, *, today: date) -> list[DocumentTally]:
     periods = one_per_document(
         scope_periods(scope)
         .select_related("document", "schedule")
         .defer(*without_bulk("document", _DOCUMENT_BULK))
         .order_by("document__title", "document_id", "-schedule__is_default", "schedule_id")
     )
-    by_document: dict[int, Tally] = {}
-    by_level: dict[str, Tally] = {}
-    for row in (
-        summary_slots(user, scope, today=today)
-        .values("document_id", "unit__level")
+    by_document = {
+        row["document_id"]: Tally.from_row(row)
+        for row in summary_slots(user, scope, today=today)
+        .values("document_id")
         .annotate(**_counts(today, prefix=""))
         .order_by()
-    ):
-        tally = Tally.from_row(row)
-        _add(by_document.setdefault(row["document_id"], _empty()), tally)
-        _add(by_level.setdefault(row["unit__level"], _empty()), tally)
-    labels = dict(Unit.Level.choices)
-    return QuarterBreakdown(
-        documents=[
-            DocumentTally(
-                document_id=period.document_id,
-                title=period.document.title,
-                period=period,
-                tally=by_document.get(period.document_id) or _empty(),
-            )
-            for period in periods
-        ],
-        levels=[
-            LevelTally(level, str(labels.get(level, level)), units_by_level.get(level, 0), tally)
-            for level, tally in sorted(by_level.items(), key=lambda item: _level_order(item[0]))
-        ],
-    )
+    }
+    return [
+        DocumentTally(
+            document_id=period.document_id,
+            title=period.document.title,
+            period=period,
+            tally=by_document.get(period.document_id) or _empty(),
+        )
+        for period in periods
+    ]
 
 
 def one_per_document(periods: Iterable[ReportingPeriod]) -> list[ReportingPeriod]:
@@ -242,22 +277,8 @@ def quarter_periods(scope: Scope) -> list[ReportingPeriod]:
     )
 
 
-_LEVELS = list(Unit.Level.values)
-
-
-def _level_order(level: str) -> int:
-    return _LEVELS.index(level) if level in _LEVELS else len(_LEVELS)
-
-
 def _empty() -> Tally:
     return Tally.from_row(_EMPTY_ROW)
-
-
-def _add(total: Tally, part: Tally) -> None:
-    for name in ("expected", "submitted", "on_time", "late", "overdue", "due"):
-        setattr(total, name, getattr(total, name) + getattr(part, name))
-    for colour, n in part.colours.items():
-        total.colours[colour] = total.colours.get(colour, 0) + n
 
 
 # --- the traffic-light matrix -----------------------------------------------------------------
@@ -402,17 +423,25 @@ def problems_past_limit_in(
     level: str | None = None,
 ) -> QuerySet[Problem]:
     """Open problems past their level's time limit (whatever quarter raised them), narrowed to a
-    document, a unit or a unit level. Paginate the result."""
+    document, a unit or a unit level. Paginate the result.
+
+    The reports, with their tasks and periods, are fetched for the page's problems afterwards
+    (one query): joined into the list's own query, PostgreSQL hashed the province's 200,000
+    reports before sorting and cutting the page (50 ms where the page's ten take 1)."""
+    reports = ProgressReport.objects.select_related(
+        "responsibility__assignment", "period__document"
+    ).defer(
+        "narrative",
+        "problems_text",
+        "next_steps",
+        *without_bulk("responsibility__assignment", _ASSIGNMENT_BULK),
+        *without_bulk("period__document", _DOCUMENT_BULK),
+    )
     problems = (
         problems_past_limit(user, now=now)
-        .select_related("report__period__document")
-        .defer(
-            "report__narrative",
-            "report__problems_text",
-            "report__next_steps",
-            *without_bulk("report__responsibility__assignment", _ASSIGNMENT_BULK),
-            *without_bulk("report__period__document", _DOCUMENT_BULK),
-        )
+        .select_related(None)
+        .select_related("unit")
+        .prefetch_related(Prefetch("report", queryset=reports))
     )
     if document_id is not None:
         problems = problems.filter(report__period__document_id=document_id)

@@ -5,9 +5,11 @@ aggregates); tracker.progress ranks them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, overload
 
 from django.db.models import Count, Q
 
@@ -16,14 +18,18 @@ from tracker.access import AnyUser, visible_problems
 from tracker.models import Colour, Problem
 from tracker.periods import end_of_day
 from tracker.selectors.aggregates import (
+    COLOUR_VALUES,
+    LevelTally,
     Scope,
     Tally,
     _counts,
     _share,
     scope_periods,
     summary_slots,
-    tally_by_unit,
+    tallies_of_rows,
+    unit_rows,
 )
+from tracker.selectors.cached import kept, previous_quarters, quarter_key
 from tracker.selectors.reports import ranking_weights
 
 
@@ -132,50 +138,197 @@ def _rank(
     return out
 
 
-def rankings(user: AnyUser, scope: Scope, *, today: date) -> list[RankingRow]:
+def rankings(user: AnyUser, scope: Scope, *, today: date) -> Ranking:
     """Units ranked for the quarter, each with its rank in the previous quarter (DESIGN §3).
 
     Empty while no report of the quarter is submitted; without a ranked previous quarter the
     rows have no previous rank (and no arrows)."""
+    return quarter_units(user, scope, today=today).ranking
+
+
+@dataclass(frozen=True)
+class QuarterUnits:
+    """A scope's units counted once (one grouped query): each unit's counts (unit_rows), their
+    ranking, and what the units' counts add up to — the scope's Tally and one per unit level,
+    which the dashboard, the analysis and /api/quarter/ would otherwise count again from the
+    same summary rows."""
+
+    rows: list[tuple[Any, ...]]
+    ranking: Ranking
+    total: Tally
+    levels: list[LevelTally]
+
+    def narrowed(self, unit_id: int | None) -> tuple[Tally, list[LevelTally]]:
+        """`total` and `levels` of one unit only (all of them for None)."""
+        if unit_id is None:
+            return self.total, self.levels
+        return tallies_of_rows(row for row in self.rows if row[0] == unit_id)
+
+
+def quarter_units(user: AnyUser, scope: Scope, *, today: date) -> QuarterUnits:
+    """The scope's units counted and ranked. A supervisor's are kept in the cache until the
+    quarter, the quarter before or the roster change (tracker.selectors.cached)."""
+    before = previous_quarters(scope)
+    return kept(
+        "quarter_units",
+        user,
+        scope,
+        today=today,
+        quarters={quarter_key(scope.year, scope.quarter), *before},
+        compute=lambda: _quarter_units(user, scope, today=today, before=before),
+    )
+
+
+class Ranking(Sequence[RankingRow]):
+    """The units ranked, best first: a sequence of RankingRow built only for the rows read.
+
+    A province ranks 8,000 units and a page shows twenty; the rows are kept as plain tuples
+    (what the cache stores: unpickling 8,000 dataclasses with their Decimals took 110 ms, the
+    tuples a few), and a RankingRow is made for each row a page, a chart or an export reads."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        # Each: (rank, previous_rank, score, unit_id, unit_name, level, problem rate, expected,
+        # submitted, on_time, late, overdue, due, then one count per Colour); the score and the
+        # problem rate as str, so the tuples hold no Decimal.
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> RankingRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RankingRow]: ...
+
+    def __getitem__(self, index: int | slice) -> RankingRow | list[RankingRow]:
+        if isinstance(index, slice):
+            return [_row(values) for values in self._rows[index]]
+        return _row(self._rows[index])
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the same ranking, or to a list of the same rows."""
+        if isinstance(other, Ranking):
+            return self._rows == other._rows
+        if isinstance(other, list):
+            return self[:] == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<Ranking of {len(self._rows)} units>"
+
+    def find(self, unit_id: int) -> RankingRow | None:
+        return next((_row(v) for v in self._rows if v[_UNIT_ID] == unit_id), None)
+
+    def units_by_level(self, unit_id: int | None = None) -> dict[str, int]:
+        """How many units are ranked at each level (only `unit_id`'s, when given)."""
+        counts: dict[str, int] = {}
+        for values in self._rows:
+            if unit_id in (None, values[_UNIT_ID]):
+                counts[values[_LEVEL]] = counts.get(values[_LEVEL], 0) + 1
+        return counts
+
+    def by_name(self, unit_id: int | None = None) -> Ranking:
+        """The same rows in the order of the units' names (only `unit_id`'s, when given)."""
+        return Ranking(
+            sorted(
+                (v for v in self._rows if unit_id in (None, v[_UNIT_ID])),
+                key=lambda v: v[_UNIT_NAME],
+            )
+        )
+
+
+_UNIT_ID, _UNIT_NAME, _LEVEL = 3, 4, 5
+
+
+def _row(values: tuple[Any, ...]) -> RankingRow:
+    rank, previous, score, unit_id, name, level, rate = values[:7]
+    expected, submitted, on_time, late, overdue, due = values[7:13]
+    tally = Tally(
+        expected=expected,
+        submitted=submitted,
+        on_time=on_time,
+        late=late,
+        overdue=overdue,
+        due=due,
+        colours=dict(zip(COLOUR_VALUES, values[13:], strict=True)),
+    )
+    return RankingRow(
+        rank=rank,
+        previous_rank=previous,
+        change=None if previous is None else previous - rank,
+        score=Decimal(score),
+        unit_id=unit_id,
+        unit_name=name,
+        level=level,
+        good_share=tally.good_share,
+        on_time_rate=tally.timeliness,
+        problems_in_time=None if rate is None else Decimal(rate),
+        tally=tally,
+    )
+
+
+def _quarter_units(user: AnyUser, scope: Scope, *, today: date, before: set[str]) -> QuarterUnits:
+    rows = unit_rows(user, scope, today=today)
+    total, levels = tallies_of_rows(rows)
+    # Nothing reported yet: every unit would share first place (issue 13). No ranking.
+    ranking = _ranking(user, scope, rows, today=today, before=before) if total.submitted else None
+    return QuarterUnits(rows, ranking or Ranking([]), total, levels)
+
+
+_EXPECTED, _ON_TIME = 3, 5
+_BLUE, _GREEN = (9 + COLOUR_VALUES.index(c.value) for c in (Colour.BLUE, Colour.GREEN))
+
+
+def _ranking(
+    user: AnyUser,
+    scope: Scope,
+    rows: list[tuple[Any, ...]],
+    *,
+    today: date,
+    before: set[str],
+) -> Ranking:
     weights = ranking_weights()
-    tallies = tally_by_unit(user, scope, today=today)
-    if not any(t.tally.submitted for t in tallies):
-        # Nothing reported yet: every unit would share first place (issue 13). No ranking.
-        return []
     problems = _problem_rates(user, scope, today=today)
     ranked = _rank(
         {
-            t.unit_id: (
-                t.tally.colours.get("blue", 0) + t.tally.colours.get("green", 0),
-                t.tally.on_time,
-                t.tally.expected,
-                problems.get(t.unit_id),
-            )
-            for t in tallies
+            row[0]: (row[_BLUE] + row[_GREEN], row[_ON_TIME], row[_EXPECTED], problems.get(row[0]))
+            for row in rows
         },
         weights,
     )
-    previous = _previous_ranks(user, scope.previous(), today=today, weights=weights)
-    # Tallies come in the official order (排序号): units sharing a rank are listed in it.
-    official = {t.unit_id: index for index, t in enumerate(tallies)}
-    rows = []
-    for unit in tallies:
-        rank, score = ranked[unit.unit_id]
-        before = previous.get(unit.unit_id)
-        rows.append(
-            RankingRow(
-                rank=rank,
-                previous_rank=before,
-                change=None if before is None else before - rank,
-                score=score,
-                unit_id=unit.unit_id,
-                unit_name=unit.unit_name,
-                level=unit.level,
-                good_share=unit.tally.good_share,
-                on_time_rate=unit.tally.timeliness,
-                problems_in_time=problems.get(unit.unit_id),
-                tally=unit.tally,
+    # Kept on its own as well: a report of this quarter leaves the last quarter's ranks as
+    # they were, and they are a third of the work.
+    previous = kept(
+        "previous_ranks",
+        user,
+        scope.previous(),
+        today=today,
+        quarters=before,
+        compute=lambda: _previous_ranks(user, scope.previous(), today=today, weights=weights),
+    )
+    ordered = []
+    # unit_rows come in the official order (排序号): units sharing a rank are listed in it.
+    for official, row in enumerate(rows):
+        unit_id = row[0]
+        rank, score = ranked[unit_id]
+        rate = problems.get(unit_id)
+        ordered.append(
+            (
+                (rank, official),
+                (
+                    rank,
+                    previous.get(unit_id),
+                    str(score),
+                    unit_id,
+                    row[1],
+                    row[2],
+                    None if rate is None else str(rate),
+                    *row[3:],
+                ),
             )
         )
-    rows.sort(key=lambda row: (row.rank, official[row.unit_id]))
-    return rows
+    ordered.sort(key=lambda item: item[0])
+    return Ranking([values for _order, values in ordered])

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.models import LeaderScope, Unit, User
+from tracker.selectors.cached import ROSTER
+from tracker.services.summaries import summaries_changed
 
 LEADER_USERNAME = "fsz"
 _OVERSEEN = ("云江市发展和改革委员会", "云江市工业和信息化局", "云江市财政局")
@@ -17,6 +19,7 @@ def demo_office_load(roster: dict[str, Any], *, password: str) -> None:
     names = [roster["jurisdiction"]["name"], *(entry["name"] for entry in roster["units"])]
     for position, name in enumerate(names, start=1):
         Unit.objects.filter(name=name, position__isnull=True).update(position=position)
+    summaries_changed([ROSTER])  # the order changed by UPDATE, which sends no post_save
     leader, _created = User.objects.get_or_create(
         username=LEADER_USERNAME,
         defaults={

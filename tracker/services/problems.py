@@ -22,6 +22,7 @@ from tracker.models import Problem, ProblemStep, ProgressReport, Responsibility,
 from tracker.selectors.people import leaders_for
 from tracker.services.audit import audit_record
 from tracker.services.errors import Refused
+from tracker.services.summaries import problem_changed
 
 _LADDER = (Problem.Level.UNIT, Problem.Level.LEAD, Problem.Level.LEADER)
 
@@ -126,6 +127,8 @@ def problem_escalate(*, problem_id: int, now: datetime) -> bool:
         ).update(level=target, level_deadline=deadline, leader=leader)
         if not moved:
             return False
+        # An UPDATE sends no post_save: the level moved changes the quarter's problem rates.
+        problem_changed(problem)
         ProblemStep.objects.create(
             problem=problem,
             action=ProblemStep.Action.ESCALATE,

@@ -25,6 +25,7 @@ from tracker.models import (
     User,
 )
 from tracker.roster_files import RosterRow
+from tracker.selectors.cached import ROSTER
 from tracker.selectors.rosters import (
     CREATE,
     UPDATE,
@@ -38,6 +39,7 @@ from tracker.selectors.units import name_key
 from tracker.services.audit import audit_entry, audit_record
 from tracker.services.errors import Refused
 from tracker.services.people import INVITATION_TASK
+from tracker.services.summaries import summaries_changed
 from tracker.services.units import require_unit_manager
 
 
@@ -166,6 +168,8 @@ def _apply_units(plan: RosterPlan, actor: User | None, outcome: RosterOutcome) -
             unit.parent = by_key[intent.parent_key]
         changed.append(unit)
     Unit.objects.bulk_update(changed, ["level", "kind", "position", "parent"], batch_size=_BATCH)
+    if changed:  # bulk_update sends no post_save: levels and order are the rankings'
+        summaries_changed([ROSTER])
     aliases: list[UnitAlias] = []
     contacts: list[UnitContact] = []
     events: list[AuditEvent] = []

@@ -16,10 +16,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
-from django.db.models import F, FilteredRelation, Q, QuerySet, Value
+from django.db.models import F, FilteredRelation, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from tracker.models import ProgressReport, ReportingPeriod, Responsibility, SlotSummary
+from tracker.models import (
+    Problem,
+    ProgressReport,
+    ReportingPeriod,
+    Responsibility,
+    SlotSummary,
+    SummaryChange,
+)
+from tracker.selectors.cached import ROSTER, quarter_key
 
 # The table's columns, in the order the SELECT below yields them.
 _COLUMNS = (
@@ -153,15 +161,65 @@ def summaries_refresh(
     # saved together) must not fail on the unique key; the later one's copy wins, and it read
     # the latest committed report. The SELECT always has a WHERE, which SQLite needs to tell
     # ON CONFLICT from a join's ON.
+    # RETURNING: the quarters the new rows fall in, marked changed with those the old ones did.
     insert_sql = (
         f"INSERT INTO {table} ({columns}) {select_sql} "
-        f"ON CONFLICT (period_id, responsibility_id) DO UPDATE SET {updates}"
+        f"ON CONFLICT (period_id, responsibility_id) DO UPDATE SET {updates} "
+        f"RETURNING year, quarter"
     )
     with transaction.atomic():
+        quarters = set(stale.values_list("year", "quarter").distinct().order_by())
         stale._raw_delete(stale.db)
         with connection.cursor() as cursor:
             cursor.execute(insert_sql, params)
-            return max(int(cursor.rowcount), 0)
+            written = cursor.fetchall()
+        quarters.update((year, quarter) for year, quarter in written)
+        summaries_changed(quarter_key(year, quarter) for year, quarter in quarters)
+        return len(written)
+
+
+def summaries_changed(keys: Iterable[str]) -> None:
+    """Mark what the calling transaction changed (quarters by quarter_key, or ROSTER for units
+    and documents), so the supervisors' cached figures are counted again once it commits
+    (tracker.selectors.cached). Inserted in the caller's transaction: a reader who sees the
+    change sees its mark, and one who does not sees neither."""
+    marks = [SummaryChange(key=key) for key in sorted(set(keys))]
+    if marks:
+        SummaryChange.objects.bulk_create(marks)
+
+
+def problem_changed(problem: Problem) -> None:
+    """Mark the quarter of the report a problem was raised on (the rankings count how problems
+    are settled, per quarter)."""
+    period = (
+        ReportingPeriod.objects.filter(reports__pk=problem.report_id)
+        .values_list("year", "quarter")
+        .first()
+    )
+    if period is not None:
+        summaries_changed([quarter_key(*period)])
+
+
+def roster_saved(**_signal: object) -> None:
+    """post_save and post_delete of Unit and Document (tracker.apps): a unit's name, level, order
+    or active flag, a document's status, are read by the rankings and tallies. Connected as
+    signals, unlike the summary rows, so that every save counts — the admin's and the people
+    pages' as much as the services' (UPDATEs mark explicitly: rosters, unit_merge)."""
+    summaries_changed([ROSTER])
+
+
+def problem_saved(*, instance: Problem, **_signal: object) -> None:
+    """post_save and post_delete of Problem: raised, settled, moved (escalation is an UPDATE and
+    marks in tracker.services.problems)."""
+    problem_changed(instance)
+
+
+def summary_changes_prune() -> int:
+    """Keep the newest mark of each key (beat: daily); return how many were deleted. Deleting
+    changes the stamps once, so the figures cached are counted again once: harmless."""
+    newest = SummaryChange.objects.values("key").annotate(newest=Max("id")).values("newest")
+    deleted, _ = SummaryChange.objects.exclude(pk__in=list(newest)).delete()
+    return deleted
 
 
 def summaries_refresh_report(report: ProgressReport) -> None:

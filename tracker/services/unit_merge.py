@@ -37,9 +37,10 @@ from tracker.models import (
     UnitContact,
     User,
 )
+from tracker.selectors.cached import ROSTER
 from tracker.selectors.units import unit_key
 from tracker.services.audit import audit_record
-from tracker.services.summaries import summaries_refresh
+from tracker.services.summaries import summaries_changed, summaries_refresh
 from tracker.services.units import UnitRefused, require_unit_manager
 
 
@@ -225,6 +226,8 @@ def _merge_leader_scopes(merged: Unit, survivor: Unit, outcome: MergeOutcome) ->
 def _move_the_rest(merged: Unit, survivor: Unit, outcome: MergeOutcome) -> None:
     """Every other row pointing at the merged unit, found through Unit's relations."""
     Unit.objects.filter(merged_into=merged).update(merged_into=survivor)
+    # The UPDATEs below send no post_save; problems and names move between units.
+    summaries_changed([ROSTER])
     tally: Counter[str] = Counter()
     for relation in Unit._meta.related_objects:
         model = relation.related_model

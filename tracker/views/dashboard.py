@@ -28,7 +28,7 @@ from tracker.formatting import quarter_label
 from tracker.forms.dashboard import QUARTER_CHOICES, dashboard_filters, default_quarter_for
 from tracker.http import is_htmx
 from tracker.models import Colour, ProgressReport, ReportingPeriod, Unit
-from tracker.selectors import RankingRow, Scope
+from tracker.selectors import QuarterUnits, Ranking, Scope
 from tracker.selectors.duban import duban_counts_by_unit
 from tracker.selectors.headline import headline_panel
 from tracker.selectors.people import units_without_reporter
@@ -121,13 +121,17 @@ class Board:
         return selectors.document_period(self.scope)
 
     @cached_property
-    def rankings(self) -> list[RankingRow]:
-        """Units ranked within the document and level; a unit filter highlights a row rather
-        than ranking one unit against itself."""
+    def units(self) -> QuarterUnits:
+        """The units of the document and level counted and ranked; a unit filter highlights a
+        row rather than ranking one unit against itself (and narrows the sums)."""
         scope = Scope(
             self.scope.year, self.scope.quarter, self.scope.document_id, None, self.scope.level
         )
-        return selectors.rankings(self.user, scope, today=self.today)
+        return selectors.quarter_units(self.user, scope, today=self.today)
+
+    @property
+    def rankings(self) -> Ranking:
+        return self.units.ranking
 
     def query(self, **changes: Any) -> QueryDict:
         """The current query string with the filters in effect (invalid values dropped)."""
@@ -204,10 +208,7 @@ def _note_filters(request: HttpRequest, board: Board) -> None:
 
 def _section_units(board: Board) -> dict[str, Any]:
     """Reporting rates by unit (the rankings' tallies, so no query of its own)."""
-    rows = sorted(
-        (r for r in board.rankings if board.filters.unit_id in (None, r.unit_id)),
-        key=lambda r: r.unit_name,
-    )
+    rows = board.rankings.by_name(board.filters.unit_id)
     return {"units": board.pager(rows, "units", TABLE_PAGE_SIZE)}
 
 
@@ -347,19 +348,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     _note_filters(request, board)
     user, scope, day = board.user, board.scope, board.today
-    # The quarter's tally is its row of the year's trend: one query for both.
-    trend = selectors.quarter_trend(user, scope, today=day)
-    tally = board.tally = dict(trend)[scope.quarter]
-    units_by_level: dict[str, int] = {}
-    for row in board.rankings:
-        if board.filters.unit_id in (None, row.unit_id):
-            units_by_level[row.level] = units_by_level.get(row.level, 0) + 1
-    breakdown = selectors.quarter_breakdown(user, scope, today=day, units_by_level=units_by_level)
+    # The quarter's tally and its levels are the sums of its units' counts (the rankings'),
+    # and its row of the year's trend.
+    tally, levels = board.units.narrowed(board.filters.unit_id)
+    board.tally = tally
+    trend = selectors.quarter_trend(user, scope, today=day, known={scope.quarter: tally})
     context: dict[str, Any] = {
         **_common(board),
         "tally": tally,
         "trend": trend,
-        "levels": breakdown.levels,
+        "levels": levels,
         "colour_chart": _colour_chart(board, tally),
         "trend_chart": _trend_chart(board, trend),
         "ranking_chart": _ranking_chart(board),
@@ -373,7 +371,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     context["headline_label"] = quarter_label(scope.year, scope.quarter)
     if board.filters.document_id is None:
-        context["documents"] = breakdown.documents
+        context["documents"] = selectors.quarter_documents(user, scope, today=day)
     elif board.period is not None:
         # A document reporting monthly (or on single assignments' own rules) has periods the
         # quarter view does not show: each is linked to its own page.
@@ -383,9 +381,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         rows = selectors.target_table(user, board.period, colour=board.filters.colour)
         context["targets"] = board.pager(rows, "targets", LIST_PAGE_SIZE)
     if board.filters.unit_id is not None:
-        context["unit_rank"] = next(
-            (r for r in board.rankings if r.unit_id == board.filters.unit_id), None
-        )
+        context["unit_rank"] = board.rankings.find(board.filters.unit_id)
     for build in SECTIONS.values():
         context.update(build(board))
     context["duban_counts"] = duban_counts_by_unit(board.user, board.today)

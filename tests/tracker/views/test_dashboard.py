@@ -465,25 +465,33 @@ def test_the_years_trend_in_one_query_matches_the_tally_of_each_quarter(supervis
         ]
         with CaptureQueriesContext(connection) as captured:
             got = selectors.quarter_trend(supervisor, scope, today=today)
-        assert len(captured) == 1
+        # One query over the summary rows, and one reading the stamps the cache is keyed by.
+        assert [q for q in captured if "slotsummary" in q["sql"]] and len(captured) == 2
         assert [(q, t) for q, t in got] == [(q, t) for q, t in expected]
 
 
-def test_the_quarter_breakdown_matches_the_tallies_by_level_and_by_document(supervisor):
+def test_the_units_sums_and_the_documents_match_the_tallies_by_level_and_by_document(
+    supervisor,
+):
     _document, _q2 = reported_quarter(units=4, tasks=5)
     _other, _ = reported_quarter(units=3, tasks=2, title="另一方案")
     scope, today = Scope(2026, 2), DUE + timedelta(days=5)
-    units = {}
-    for row in selectors.rankings(supervisor, scope, today=today):
-        units[row.level] = units.get(row.level, 0) + 1
-    breakdown = selectors.quarter_breakdown(supervisor, scope, today=today, units_by_level=units)
-    assert breakdown.levels == selectors.tally_by_level(supervisor, scope, today=today)
-    for row in breakdown.documents:
+    units = selectors.quarter_units(supervisor, scope, today=today)
+    # The scope's tally and its levels are the sums of its units' counts.
+    assert units.total == selectors.scope_tally(supervisor, scope, today=today)
+    assert units.levels == selectors.tally_by_level(supervisor, scope, today=today)
+    one = units.rows[0][0]
+    assert units.narrowed(one)[0] == selectors.scope_tally(
+        supervisor, replace(scope, unit_id=one), today=today
+    )
+    assert units.narrowed(one)[1] == selectors.tally_by_level(
+        supervisor, replace(scope, unit_id=one), today=today
+    )
+    documents = selectors.quarter_documents(supervisor, scope, today=today)
+    for row in documents:
         narrowed = Scope(2026, 2, row.document_id)
         assert row.tally == selectors.scope_tally(supervisor, narrowed, today=today)
-    assert {r.document_id for r in breakdown.documents} == set(
-        Document.objects.values_list("pk", flat=True)
-    )
+    assert {r.document_id for r in documents} == set(Document.objects.values_list("pk", flat=True))
 
 
 def test_slot_lists_count_what_the_tally_counts(supervisor):
