@@ -217,7 +217,11 @@ def problem_saved(*, instance: Problem, **_signal: object) -> None:
 def summary_changes_prune() -> int:
     """Keep the newest mark of each key (beat: daily); return how many were deleted. Deleting
     changes the stamps once, so the figures cached are counted again once: harmless."""
-    newest = SummaryChange.objects.values("key").annotate(newest=Max("id")).values("newest")
+    newest = (
+        SummaryChange.objects.values("key")
+        .annotate(newest=Max("id"))
+        .values_list("newest", flat=True)
+    )
     deleted, _ = SummaryChange.objects.exclude(pk__in=list(newest)).delete()
     return deleted
 
