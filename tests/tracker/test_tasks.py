@@ -129,9 +129,10 @@ def test_celery_configuration_for_the_calendar(settings):
         "tracker.tasks.reminders_sweep",
         "tracker.tasks.broker_processed_prune",
         "tracker.tasks.export_jobs_prune",
+        "tracker.tasks.summary_changes_prune",
         "tracker.tasks.worker_heartbeat",
     }
-    assert len(schedule) == 5
+    assert len(schedule) == 6
     assert settings.CELERY_TASK_SERIALIZER == "json" and settings.CELERY_ACCEPT_CONTENT == ["json"]
     assert sweep_task.acks_late and reminder_digest_send.acks_late
     annotations = app.conf.task_annotations

@@ -302,7 +302,7 @@ def tally_by_unit(user: AnyUser, scope: Scope, *, today: date) -> list[UnitTally
             row[0],
             row[1],
             row[2],
-            _tally_of(list(row[3:])),
+            tally_of(list(row[3:])),
         )
         for row in unit_rows(user, scope, today=today)
     ]
@@ -379,13 +379,14 @@ def tallies_of_rows(rows: Iterable[tuple[Any, ...]]) -> tuple[Tally, list[LevelT
             sums[index] += n
             total[index] += n
     labels = dict(Unit.Level.choices)
-    return _tally_of(total), [
-        LevelTally(level, str(labels.get(level, level)), units[level], _tally_of(sums))
+    return tally_of(total), [
+        LevelTally(level, str(labels.get(level, level)), units[level], tally_of(sums))
         for level, sums in sorted(by_level.items(), key=lambda item: level_order(item[0]))
     ]
 
 
-def _tally_of(counts: list[int]) -> Tally:
+def tally_of(counts: list[int]) -> Tally:
+    """A Tally of counts in unit_rows' order (Tally's counts, then one per colour)."""
     expected, submitted, on_time, late, overdue, due = counts[: len(_TALLY_COUNTS)]
     return Tally(
         expected=expected,

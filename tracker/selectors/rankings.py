@@ -27,6 +27,7 @@ from tracker.selectors.aggregates import (
     scope_periods,
     summary_slots,
     tallies_of_rows,
+    tally_of,
     unit_rows,
 )
 from tracker.selectors.cached import kept, previous_quarters, quarter_key
@@ -187,9 +188,9 @@ class Ranking(Sequence[RankingRow]):
     tuples a few), and a RankingRow is made for each row a page, a chart or an export reads."""
 
     def __init__(self, rows: list[tuple[Any, ...]]) -> None:
-        # Each: (rank, previous_rank, score, unit_id, unit_name, level, problem rate, expected,
-        # submitted, on_time, late, overdue, due, then one count per Colour); the score and the
-        # problem rate as str, so the tuples hold no Decimal.
+        # Each: (rank, previous_rank, score, problem rate, the unit's row of unit_rows); the
+        # score and the rate as str, so the tuples hold no Decimal. The unit's row is the very
+        # tuple QuarterUnits.rows holds, so the cache stores it once.
         self._rows = rows
 
     def __len__(self) -> int:
@@ -220,41 +221,32 @@ class Ranking(Sequence[RankingRow]):
         return f"<Ranking of {len(self._rows)} units>"
 
     def find(self, unit_id: int) -> RankingRow | None:
-        return next((_row(v) for v in self._rows if v[_UNIT_ID] == unit_id), None)
+        return next((_row(v) for v in self._rows if v[_UNIT][0] == unit_id), None)
 
     def units_by_level(self, unit_id: int | None = None) -> dict[str, int]:
         """How many units are ranked at each level (only `unit_id`'s, when given)."""
         counts: dict[str, int] = {}
         for values in self._rows:
-            if unit_id in (None, values[_UNIT_ID]):
-                counts[values[_LEVEL]] = counts.get(values[_LEVEL], 0) + 1
+            if unit_id in (None, values[_UNIT][0]):
+                counts[values[_UNIT][2]] = counts.get(values[_UNIT][2], 0) + 1
         return counts
 
     def by_name(self, unit_id: int | None = None) -> Ranking:
         """The same rows in the order of the units' names (only `unit_id`'s, when given)."""
         return Ranking(
             sorted(
-                (v for v in self._rows if unit_id in (None, v[_UNIT_ID])),
-                key=lambda v: v[_UNIT_NAME],
+                (v for v in self._rows if unit_id in (None, v[_UNIT][0])),
+                key=lambda v: v[_UNIT][1],
             )
         )
 
 
-_UNIT_ID, _UNIT_NAME, _LEVEL = 3, 4, 5
+_UNIT = 4  # where a Ranking row holds its unit's row
 
 
 def _row(values: tuple[Any, ...]) -> RankingRow:
-    rank, previous, score, unit_id, name, level, rate = values[:7]
-    expected, submitted, on_time, late, overdue, due = values[7:13]
-    tally = Tally(
-        expected=expected,
-        submitted=submitted,
-        on_time=on_time,
-        late=late,
-        overdue=overdue,
-        due=due,
-        colours=dict(zip(COLOUR_VALUES, values[13:], strict=True)),
-    )
+    rank, previous, score, rate, (unit_id, name, level, *counts) = values
+    tally = tally_of(counts)
     return RankingRow(
         rank=rank,
         previous_rank=previous,
@@ -318,16 +310,7 @@ def _ranking(
         ordered.append(
             (
                 (rank, official),
-                (
-                    rank,
-                    previous.get(unit_id),
-                    str(score),
-                    unit_id,
-                    row[1],
-                    row[2],
-                    None if rate is None else str(rate),
-                    *row[3:],
-                ),
+                (rank, previous.get(unit_id), str(score), None if rate is None else str(rate), row),
             )
         )
     ordered.sort(key=lambda item: item[0])

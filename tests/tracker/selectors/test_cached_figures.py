@@ -103,31 +103,24 @@ def _raise(world: dict[str, Any], reporter: Any) -> Problem:
     return problem
 
 
+def _update_unit(unit_id: int, supervisor: Any, **changes: Any) -> None:
+    unit = Unit.objects.get(pk=unit_id)
+    fields = {
+        "name": unit.name,
+        "level": unit.level,
+        "kind": unit.kind,
+        "parent": unit.parent,
+        "position": unit.position,
+    }
+    unit_update(unit=unit, actor=supervisor, **{**fields, **changes})
+
+
 def _rename(world: dict[str, Any], supervisor: Any) -> None:
-    unit = Unit.objects.get(pk=world["lead"].unit_id)
-    unit_update(
-        unit=unit,
-        actor=supervisor,
-        name="市发展改革委（更名）",
-        level=unit.level,
-        kind=unit.kind,
-        parent=unit.parent,
-        position=unit.position,
-    )
+    _update_unit(world["lead"].unit_id, supervisor, name="市发展改革委（更名）")
 
 
 def _switch_off(world: dict[str, Any], supervisor: Any) -> None:
-    unit = Unit.objects.get(pk=world["co"].unit_id)
-    unit_update(
-        unit=unit,
-        actor=supervisor,
-        name=unit.name,
-        level=unit.level,
-        kind=unit.kind,
-        parent=unit.parent,
-        position=unit.position,
-        is_active=False,
-    )
+    _update_unit(world["co"].unit_id, supervisor, is_active=False)
 
 
 def _level_by_update(world: dict[str, Any], supervisor: Any) -> None:
