@@ -1027,13 +1027,16 @@ def _pages() -> list[Page]:
 
 
 def _deep_pages(lead_user: str) -> list[Page]:
-    """Issue 19's deep pages and small endpoints: the review queue and /api/reports/ 100,000
-    rows in (each URL names the page both ways, ?page= for offset paging and ?after= for
-    keyset paging, so the same page is measured before and after the change), one led
-    assignment's every co-unit, and the unit filter's search."""
+    """Issue 19's deep pages and small endpoints: the review queue (by submission time and by
+    unit) and /api/reports/ 100,000 rows in, /api/responsibilities/ 40,000 rows in (each URL
+    names the page both ways, ?page= for offset paging and ?after= for keyset paging, so the
+    same page is measured before and after the change), one led assignment's every co-unit,
+    and the unit filter's search."""
     from django.db.models import Count
+    from django.db.models.functions import Coalesce
 
     from tracker.models import ProgressReport, Responsibility, User
+    from tracker.models.units import UNIT_WITHOUT_PLACE
     from tracker.views.common import PAGE_SIZE
     from tracker.views.keyset import encode_cursor
 
@@ -1057,6 +1060,32 @@ def _deep_pages(lead_user: str) -> list[Page]:
             Page(
                 f"/api/reports/ row {deep:,}",
                 f"/api/reports/?page={deep // 50 + 1}&after={period}-{responsibility}",
+                explain=True,
+            )
+        )
+    by_unit = queue.annotate(
+        unit_place=Coalesce("responsibility__unit__position", UNIT_WITHOUT_PLACE),
+    ).order_by("unit_place", "responsibility__unit__name", "submitted_at", "pk")
+    deep = min(100_000, max(by_unit.count() - 1, 0)) // PAGE_SIZE * PAGE_SIZE
+    if deep:
+        key = by_unit.values_list("unit_place", "responsibility__unit__name", "submitted_at", "pk")[
+            deep - 1
+        ]
+        pages.append(
+            Page(
+                f"review queue by unit, row {deep:,}",
+                f"/reviews/?sort=unit&page={deep // PAGE_SIZE + 1}&after={encode_cursor(*key)}",
+                explain=True,
+            )
+        )
+    responsibilities = Responsibility.objects.order_by("assignment_id", "unit_id")
+    deep = min(40_000, max(responsibilities.count() - 1, 0)) // 50 * 50
+    if deep:
+        assignment, unit = responsibilities.values_list("assignment_id", "unit_id")[deep - 1]
+        pages.append(
+            Page(
+                f"/api/responsibilities/ row {deep:,}",
+                f"/api/responsibilities/?page={deep // 50 + 1}&after={assignment}-{unit}",
                 explain=True,
             )
         )
