@@ -1032,7 +1032,7 @@ def _deep_pages(lead_user: str) -> list[Page]:
     names the page both ways, ?page= for offset paging and ?after= for keyset paging, so the
     same page is measured before and after the change), one led assignment's every co-unit,
     and the unit filter's search."""
-    from django.db.models import Count
+    from django.db.models import Count, F
     from django.db.models.functions import Coalesce
 
     from tracker.models import ProgressReport, Responsibility, User
@@ -1063,21 +1063,25 @@ def _deep_pages(lead_user: str) -> list[Page]:
                 explain=True,
             )
         )
-    by_unit = queue.annotate(
-        unit_place=Coalesce("responsibility__unit__position", UNIT_WITHOUT_PLACE),
-    ).order_by("unit_place", "responsibility__unit__name", "submitted_at", "pk")
-    deep = min(100_000, max(by_unit.count() - 1, 0)) // PAGE_SIZE * PAGE_SIZE
-    if deep:
-        key = by_unit.values_list("unit_place", "responsibility__unit__name", "submitted_at", "pk")[
-            deep - 1
-        ]
-        pages.append(
-            Page(
-                f"review queue by unit, row {deep:,}",
-                f"/reviews/?sort=unit&page={deep // PAGE_SIZE + 1}&after={encode_cursor(*key)}",
-                explain=True,
+    # The queue's other sorts, each by its keys (tracker.views.report_review.QUEUE_SORTS).
+    unit_place = Coalesce("responsibility__unit__position", UNIT_WITHOUT_PLACE)
+    for sort, keys in (
+        ("unit", (unit_place, F("responsibility__unit__name"))),
+        ("due", (F("period__due_on"),)),
+    ):
+        named = {f"key{n}": key for n, key in enumerate(keys)}
+        rows = queue.annotate(**named).order_by(*named, "submitted_at", "pk")
+        deep = min(100_000, max(rows.count() - 1, 0)) // PAGE_SIZE * PAGE_SIZE
+        if deep:
+            key = rows.values_list(*named, "submitted_at", "pk")[deep - 1]
+            pages.append(
+                Page(
+                    f"review queue by {sort}, row {deep:,}",
+                    f"/reviews/?sort={sort}&page={deep // PAGE_SIZE + 1}"
+                    f"&after={encode_cursor(*key)}",
+                    explain=True,
+                )
             )
-        )
     responsibilities = Responsibility.objects.order_by("assignment_id", "unit_id")
     deep = min(40_000, max(responsibilities.count() - 1, 0)) // 50 * 50
     if deep:
