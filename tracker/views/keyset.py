@@ -37,7 +37,8 @@ _M = TypeVar("_M", bound=Model)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _LAST_MICROSECOND = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _MICROSECOND
-# A unit name is at most 200 characters, 600 bytes of UTF-8; a longer text is not a cursor's.
+# A unit name is at most 200 characters, 800 bytes of UTF-8 (1,600 hex digits); a longer text
+# is not a cursor's.
 _LONGEST_TEXT = 2 * 4 * 200
 _HEX = frozenset("0123456789abcdef")
 
