@@ -1060,13 +1060,16 @@ def _pages() -> list[Page]:
 
 
 def _deep_pages(lead_user: str) -> list[Page]:
-    """Issue 19's deep pages and small endpoints: the review queue and /api/reports/ 100,000
-    rows in (each URL names the page both ways, ?page= for offset paging and ?after= for
-    keyset paging, so the same page is measured before and after the change), one led
-    assignment's every co-unit, and the unit filter's search."""
-    from django.db.models import Count
+    """Issue 19's deep pages and small endpoints: the review queue (by submission time and by
+    unit) and /api/reports/ 100,000 rows in, /api/responsibilities/ 40,000 rows in (each URL
+    names the page both ways, ?page= for offset paging and ?after= for keyset paging, so the
+    same page is measured before and after the change), one led assignment's every co-unit,
+    and the unit filter's search."""
+    from django.db.models import Count, F
+    from django.db.models.functions import Coalesce
 
     from tracker.models import ProgressReport, Responsibility, User
+    from tracker.models.units import UNIT_WITHOUT_PLACE
     from tracker.views.common import PAGE_SIZE
     from tracker.views.keyset import encode_cursor
 
@@ -1090,6 +1093,36 @@ def _deep_pages(lead_user: str) -> list[Page]:
             Page(
                 f"/api/reports/ row {deep:,}",
                 f"/api/reports/?page={deep // 50 + 1}&after={period}-{responsibility}",
+                explain=True,
+            )
+        )
+    # The queue's other sorts, each by its keys (tracker.views.report_review.QUEUE_SORTS).
+    unit_place = Coalesce("responsibility__unit__position", UNIT_WITHOUT_PLACE)
+    for sort, keys in (
+        ("unit", (unit_place, F("responsibility__unit__name"))),
+        ("due", (F("period__due_on"),)),
+    ):
+        named = {f"key{n}": key for n, key in enumerate(keys)}
+        rows = queue.annotate(**named).order_by(*named, "submitted_at", "pk")
+        deep = min(100_000, max(rows.count() - 1, 0)) // PAGE_SIZE * PAGE_SIZE
+        if deep:
+            key = rows.values_list(*named, "submitted_at", "pk")[deep - 1]
+            pages.append(
+                Page(
+                    f"review queue by {sort}, row {deep:,}",
+                    f"/reviews/?sort={sort}&page={deep // PAGE_SIZE + 1}"
+                    f"&after={encode_cursor(*key)}",
+                    explain=True,
+                )
+            )
+    responsibilities = Responsibility.objects.order_by("assignment_id", "unit_id")
+    deep = min(40_000, max(responsibilities.count() - 1, 0)) // 50 * 50
+    if deep:
+        assignment, unit = responsibilities.values_list("assignment_id", "unit_id")[deep - 1]
+        pages.append(
+            Page(
+                f"/api/responsibilities/ row {deep:,}",
+                f"/api/responsibilities/?page={deep // 50 + 1}&after={assignment}-{unit}",
                 explain=True,
             )
         )

@@ -73,3 +73,21 @@ def test_a_keyset_cursor_past_datetimes_range_is_the_first_page():
     assert decode_cursor("300000000000000000-1") is None
     last = datetime.max.replace(tzinfo=UTC)
     assert decode_cursor(encode_cursor(last, 7)) == (last, 7)
+
+
+def test_a_keyset_cursor_of_several_keys_writes_each_and_reads_back_only_its_own_kinds():
+    from datetime import date
+
+    from tracker.views.keyset import decode_cursor, encode_cursor
+
+    moment = datetime(2026, 6, 20, 1, 2, 3, 456789, tzinfo=UTC)
+    kinds = (int, str, date, datetime)
+    cursor = encode_cursor(7, "县-发展改革局", date(2026, 6, 25), moment, 42)
+    assert set(cursor) <= set("0123456789abcdef-")  # safe in a URL as it is
+    assert decode_cursor(cursor, kinds) == (7, "县-发展改革局", date(2026, 6, 25), moment, 42)
+    # The one-timestamp cursor the lists have always written still reads.
+    assert decode_cursor("1781913600000000-42") == (datetime(2026, 6, 20, tzinfo=UTC), 42)
+    assert decode_cursor(cursor) is None and decode_cursor("1781913600000000-42", kinds) is None
+    assert decode_cursor("7-ff-1-1-1", kinds) is None  # not UTF-8
+    assert decode_cursor("7-61-0-1-1", kinds) is None  # day 0
+    assert decode_cursor("7-61-99999999-1-1", kinds) is None  # past the last day

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from tracker import access, selectors
 from tracker.api.errors import error_body
-from tracker.api.pagination import ReportKeysetPagination
+from tracker.api.pagination import ReportKeysetPagination, ResponsibilityKeysetPagination
 from tracker.api.params import query_choice, query_int
 from tracker.api.schema import error_responses
 from tracker.api.serializers import (
@@ -40,7 +40,6 @@ from tracker.models import (
     Responsibility,
     Target,
     User,
-    unit_order,
 )
 from tracker.number_errors import number_error_text
 from tracker.numbers import NumberError
@@ -105,15 +104,20 @@ class PeriodList(generics.ListAPIView[ReportingPeriod]):
 @extend_schema_view(
     get=extend_schema(
         summary="本账号可见的责任分工（含指标）",
-        description="本单位的分工，以及本单位牵头任务中配合单位的分工。",
+        description=(
+            "本单位的分工，以及本单位牵头任务中配合单位的分工；按任务、单位（id）排序，"
+            "每页 50 条，跟随 next 地址翻页。"
+        ),
         parameters=[_id_parameter("document", "只列出该文件（id）的分工")],
         responses={200: ResponsibilitySerializer(many=True), **error_responses(400, 404)},
     )
 )
 class ResponsibilityList(generics.ListAPIView[Responsibility]):
-    """The responsibilities the user may see: its unit's, and its co-units' where it leads."""
+    """The responsibilities the user may see: its unit's, and its co-units' where it leads; by
+    task and unit id, a keyset page at a time (`next` carries ?after=)."""
 
     serializer_class = ResponsibilitySerializer
+    pagination_class = ResponsibilityKeysetPagination
 
     def get_queryset(self) -> QuerySet[Responsibility]:
         responsibilities = access.visible_responsibilities(_user(self.request))
@@ -124,7 +128,7 @@ class ResponsibilityList(generics.ListAPIView[Responsibility]):
             responsibilities.select_related("unit", "assignment__document")
             .defer("assignment__document__source_text", "assignment__document__extraction")
             .prefetch_related("assignment__targets")
-            .order_by("assignment__document_id", "assignment__position", *unit_order("unit__"))
+            .order_by("assignment_id", "unit_id")
         )
 
 

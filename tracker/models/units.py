@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+
+# Where a unit without 排序号 stands in the official order, after every unit with one (as
+# nulls last): the largest 排序号 a unit can hold, so one index covers the order.
+UNIT_WITHOUT_PLACE = 2**31 - 1
 
 
 class Unit(models.Model):
@@ -62,6 +67,14 @@ class Unit(models.Model):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = [F("position").asc(nulls_last=True), "name"]
+        indexes = [
+            # The official order as one index, for lists of reports sorted by unit (the review
+            # queue): they walk units in this order and read each unit's reports, rather than
+            # sorting every report (a province's queue sorted by unit took 0.9 s at depth).
+            models.Index(
+                Coalesce("position", Value(UNIT_WITHOUT_PLACE)), "name", name="unit_official_order"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="unit_not_own_parent"),
             models.CheckConstraint(condition=~Q(name=""), name="unit_name_not_empty"),

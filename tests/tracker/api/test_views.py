@@ -225,6 +225,84 @@ def test_the_report_list_pages_by_keyset_without_gaps_and_scoped(
     assert refused.status_code == 400 and "after" in refused.json()["errors"]
 
 
+def test_the_responsibility_list_pages_by_keyset_without_gaps_and_scoped(
+    client, supervisor, reporter, units, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tracker.api.pagination import ResponsibilityKeysetPagination
+    from tracker.models import Responsibility
+
+    document = make_document()
+    others = [Unit.objects.create(name=f"单位{n}") for n in range(3)]
+    made = []
+    for n in range(3):
+        task = make_assignment(document, title=f"任务{n}")
+        make_target(task, value=str(n + 1))
+        for unit in [units["fgw"], *others]:
+            made.append(make_responsibility(task, unit, "lead" if unit == others[0] else "co"))
+    # A removed responsibility is not listed, and its pair may repeat a current one's.
+    gone = made.pop()
+    Responsibility.all_objects.filter(pk=gone.pk).update(removed_at=gone.created_at)
+    monkeypatch.setattr(ResponsibilityKeysetPagination, "page_size", 4)
+    client.force_login(supervisor)
+    url, seen, queries = reverse("api-responsibilities"), [], []
+    while url:
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(url).json()
+        queries.append(len(captured))
+        assert len(body["results"]) <= 4 and "count" not in body
+        seen += [r["id"] for r in body["results"]]
+        url = body["next"]
+        assert url is None or ("after=" in url and "page=" not in url)
+    expected = sorted(made, key=lambda r: (r.assignment_id, r.unit_id))
+    assert seen == [r.pk for r in expected] and len(seen) == 11
+    assert len(set(queries)) == 1  # the last page costs what the first does
+    # A reporter walks only its own unit's, the document filter kept in the links.
+    client.force_login(reporter)
+    body = client.get(reverse("api-responsibilities"), {"document": document.pk}).json()
+    assert [r["id"] for r in body["results"]] == [
+        r.pk for r in expected if r.unit_id == units["fgw"].pk
+    ]
+    assert body["next"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"after": "x-1"}, "after"),
+        ({"after": "1-2-3"}, "after"),
+        ({"after": "99999999999999999999-1"}, "after"),
+        ({"after": ""}, "after"),
+        ({"page": "2"}, "page"),
+        ({"page": "last"}, "page"),
+    ],
+)
+def test_a_bad_cursor_or_a_page_number_is_refused_naming_the_cursor(
+    client, supervisor, world, params, field
+):
+    client.force_login(supervisor)
+    for name in ("api-responsibilities", "api-reports"):
+        refused = client.get(reverse(name), params)
+        assert refused.status_code == 400 and refused["Content-Type"] == "application/json"
+        body = refused.json()
+        assert body["detail"] and field in body["errors"]
+        assert "after" in body["errors"][field] or field == "after"
+    # The first page by number, and a leftover page number beside a cursor, are still read.
+    assert client.get(reverse("api-responsibilities"), {"page": "1"}).status_code == 200
+    following = client.get(reverse("api-responsibilities"), {"page": "7", "after": "0-0"})
+    assert following.status_code == 200 and len(following.json()["results"]) == 2
+
+
+def test_an_outsider_pages_through_nothing_of_anothers(client, world):
+    assert client.get(reverse("api-responsibilities")).status_code == 401
+    client.force_login(world["stranger"])
+    for params in ({}, {"after": "0-0"}):
+        body = client.get(reverse("api-responsibilities"), params).json()
+        assert body == {"next": None, "results": []}
+
+
 def test_the_quarters_unit_ranking_is_paged(client, supervisor, monkeypatch):
     import time_machine
 

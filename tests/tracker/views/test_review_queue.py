@@ -287,3 +287,129 @@ def test_a_deep_keyset_page_of_the_queue_runs_the_same_queries_as_the_first(
         assert client.get(reverse("review-queue"), {"after": cursor}).status_code == 200
     assert len(first) == len(deeper)
     assert not [q for q in deeper.captured_queries if "OFFSET" in q["sql"].upper()]
+
+
+def _walk_both_ways(client, params) -> tuple[list[int], list[int]]:
+    """The ids of every page of the queue, following 下一页 from the first page to the last, then
+    上一页 from the last back to the first."""
+    import re
+
+    def follow(response, label, word):
+        link = re.search(rf'href="\?([^"]*{word}=[0-9a-f-]+)">{label}', response.content.decode())
+        if link is None:
+            return None
+        url = reverse("review-queue") + "?" + link.group(1).replace("&amp;", "&")
+        response = client.get(url)
+        assert response.status_code == 200
+        return response
+
+    response, forward = client.get(reverse("review-queue"), params), []
+    while True:
+        forward += [r.pk for r in response.context["page"].object_list]
+        following = follow(response, "下一页", "after")
+        if following is None:
+            break
+        response = following
+    back = []
+    while response is not None:
+        back = [r.pk for r in response.context["page"].object_list] + back
+        response = follow(response, "上一页", "before")
+    return forward, back
+
+
+@pytest.mark.parametrize("sort", ["unit", "task", "due", "oldest", "newest"])
+def test_every_sort_pages_by_keyset_in_its_order_through_ties(
+    client, supervisor, units, monkeypatch, sort
+):
+    from tracker import selectors
+    from tracker.selectors.reports import QueueFilters
+    from tracker.views import report_review
+
+    world = queue_world(units, tasks=9)
+    reports = world["reports"]
+    # Ties at every level: one submission time for most, two reports per due date, and a unit
+    # without 排序号 (listed after the one with one, whatever their names).
+    ProgressReport.objects.filter(pk__in=[r.pk for r in reports[:7]]).update(
+        submitted_at=reports[0].submitted_at
+    )
+    q3 = world["q2"].schedule.periods.get(quarter=3)
+    ProgressReport.objects.filter(pk__in=[reports[1].pk, reports[4].pk]).update(period=q3)
+    Unit.objects.filter(pk=units["fgw"].pk).update(position=None)
+    Unit.objects.filter(pk=units["czj"].pk).update(position=5)
+    expected = list(
+        selectors.review_queue(supervisor, filters=QueueFilters(sort=sort)).values_list(
+            "pk", flat=True
+        )
+    )
+    assert sorted(expected) == sorted(r.pk for r in reports)
+    monkeypatch.setattr(report_review, "PAGE_SIZE", 2)
+    client.force_login(supervisor)
+    forward, back = _walk_both_ways(client, {"sort": sort})
+    # No row lost or repeated at a page boundary, in the sort's own order, both ways.
+    assert forward == expected
+    assert back == expected
+    if sort == "unit":
+        czj = [r.pk for r in reports if r.responsibility.unit_id == units["czj"].pk]
+        assert forward[: len(czj)] == sorted(czj, key=expected.index)
+
+
+def test_odd_cursors_show_the_first_page_and_another_sorts_cursor_is_not_misread(
+    client, supervisor, queue, monkeypatch
+):
+    from tracker.views import report_review
+
+    monkeypatch.setattr(report_review, "PAGE_SIZE", 2)
+    client.force_login(supervisor)
+    first = listed(client, sort="unit")
+    for odd in (
+        "x",
+        "1-2",  # a timestamp sort's cursor: too few keys for this sort
+        "1-e4b88d-3-4-5",
+        "1-zz-3-4",
+        "1-ff-3-4",  # not UTF-8
+        "1-" + "ab" * 900 + "-3-4",
+        "99999999999999999999-61-3-4",
+        "1-61-999999999999999999-4",
+        "-1-61-3-4",
+        "１-61-3-4",
+        "",
+    ):
+        for direction in ("after", "before"):
+            assert listed(client, sort="unit", **{direction: odd}) == first, (direction, odd)
+    for sort in ("task", "due"):
+        page = listed(client, sort=sort)
+        assert listed(client, sort=sort, after="1-2") == page
+        assert listed(client, sort=sort, after="1-2-3-4-5") == page
+    assert listed(client, sort="due", after="99999999-1-1") == listed(client, sort="due")
+
+
+def test_the_sorted_queue_refuses_an_outsider_however_it_is_paged(
+    client, supervisor, outsider, queue
+):
+    client.force_login(supervisor)
+    cursor = client.get(reverse("review-queue"), {"sort": "unit"}).context["page"].object_list
+    assert cursor
+    client.force_login(outsider)
+    for params in ({"sort": "unit"}, {"sort": "task", "after": "1-1-1-1"}, {"sort": "due"}):
+        response = client.get(reverse("review-queue"), params)
+        assert response.status_code in (302, 403, 404)
+        assert b"review-bulk" not in response.content
+
+
+def test_the_queue_counts_only_as_far_as_a_reviewer_needs(client, supervisor, queue, monkeypatch):
+    from tracker.views import report_review
+
+    client.force_login(supervisor)
+    assert "共 6 份" in client.get(reverse("review-queue")).content.decode()
+    monkeypatch.setattr(report_review, "QUEUE_COUNTED", 4)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("review-queue"), {"sort": "unit"}).content.decode()
+    assert "超过 4 份" in page and "共 6 份" not in page
+    counts = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "COUNT(" in q["sql"].upper() and "tracker_progressreport" in q["sql"]
+    ]
+    assert len(counts) == 1 and "LIMIT 5" in counts[0]  # never every row
+    monkeypatch.setattr(report_review, "QUEUE_COUNTED", 6)
+    assert "共 6 份" in client.get(reverse("review-queue")).content.decode()
