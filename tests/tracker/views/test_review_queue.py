@@ -190,6 +190,19 @@ def test_search_finds_tasks_by_number_text_and_unit(client, supervisor, world):
     assert found(client, "") == []
 
 
+def test_search_finds_a_unit_by_its_short_name_and_words_in_task_and_unit(
+    client, supervisor, world, units
+):
+    from tracker.models import UnitAlias
+
+    UnitAlias.objects.create(unit=units["czj"], alias="财局")
+    client.force_login(supervisor)
+    assert found(client, "财局") == [("云江市财政局", "固定资产投资增长6.5%")]
+    # Every word must match, one in the task and one in the unit.
+    assert found(client, "固定资产 财局") == [("云江市财政局", "固定资产投资增长6.5%")]
+    assert found(client, "固定资产 不存在") == []
+
+
 def test_search_is_scoped_by_the_access_helpers(client, outsider, world):
     submit_co(world, outsider)
     # The co-unit sees its own responsibility only; the lead's is not its to see.
