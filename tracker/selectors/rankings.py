@@ -158,12 +158,19 @@ class QuarterUnits:
     ranking: Ranking
     total: Tally
     levels: list[LevelTally]
+    # The ranking in the order of the units' names (the dashboard's table of units), sorted
+    # once with the rest rather than on every page.
+    by_name: Ranking
 
     def narrowed(self, unit_id: int | None) -> tuple[Tally, list[LevelTally]]:
         """`total` and `levels` of one unit only (all of them for None)."""
         if unit_id is None:
             return self.total, self.levels
         return tallies_of_rows(row for row in self.rows if row[0] == unit_id)
+
+    def named(self, unit_id: int | None) -> Ranking:
+        """The ranking in the order of the units' names (one unit's row only, when given)."""
+        return self.by_name if unit_id is None else self.ranking.by_name(unit_id)
 
 
 def quarter_units(user: AnyUser, scope: Scope, *, today: date) -> QuarterUnits:
@@ -267,7 +274,8 @@ def _quarter_units(user: AnyUser, scope: Scope, *, today: date, before: set[str]
     total, levels = tallies_of_rows(rows)
     # Nothing reported yet: every unit would share first place (issue 13). No ranking.
     ranking = _ranking(user, scope, rows, today=today, before=before) if total.submitted else None
-    return QuarterUnits(rows, ranking or Ranking([]), total, levels)
+    ranking = ranking or Ranking([])
+    return QuarterUnits(rows, ranking, total, levels, ranking.by_name())
 
 
 _EXPECTED, _ON_TIME = 3, 5

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -67,3 +67,43 @@ def qs(base: Mapping[str, Any], **changes: Any) -> str:
         elif value != "":
             params[key] = str(value)
     return "?" + urlencode(params) if params else ""
+
+
+@register.simple_tag(takes_context=True)
+def dist(
+    context: template.Context,
+    tally: Any,
+    *,
+    unit_id: Any = "",
+    level: Any = "",
+    document_id: Any = "",
+) -> SafeString:
+    """A tally's colours as a proportional bar, each count linking to its slots (`unit_id`,
+    `level` or `document_id` narrows the link). Written here rather than as an included
+    template: the units' table draws one a row, and an include costs a template render each."""
+    slots_url = context.get("slots_url", "")
+    base = context.get("filter_query") or {}
+    labels = context.get("colour_labels") or {}
+    shown = [(key, n) for key, n in tally.colours.items() if n]
+    bars = format_html_join(
+        "",
+        '<span class="{}" data-width="{}"></span>',
+        ((key, share_of(n, tally.expected)) for key, n in shown),
+    )
+    links = format_html_join(
+        "",
+        '<a class="light {}" href="{}{}"><i aria-hidden="true"></i>{} {}</a>',
+        (
+            (
+                key,
+                slots_url,
+                qs(base, unit=unit_id, level=level, document=document_id, colour=key, show=None),
+                labels.get(key),
+                n,
+            )
+            for key, n in shown
+        ),
+    )
+    return format_html(
+        '<div class="dist" aria-hidden="true">{}</div>\n<div class="counts">{}</div>', bars, links
+    )

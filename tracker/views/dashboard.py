@@ -208,7 +208,7 @@ def _note_filters(request: HttpRequest, board: Board) -> None:
 
 def _section_units(board: Board) -> dict[str, Any]:
     """Reporting rates by unit (the rankings' tallies, so no query of its own)."""
-    rows = board.rankings.by_name(board.filters.unit_id)
+    rows = board.units.named(board.filters.unit_id)
     return {"units": board.pager(rows, "units", TABLE_PAGE_SIZE)}
 
 
