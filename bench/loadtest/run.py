@@ -259,8 +259,9 @@ def _print_service_times(log: Path, seconds: int) -> None:
     for line in lines:
         micros, _, name = line.partition(" ")
         if micros.isdigit():
-            # Without the header: run.py's own wait for the server to answer.
-            times.setdefault(unquote(name) or "(start-up check)", []).append(int(micros) / 1000)
+            # Without the header (gunicorn writes "-"): run.py's wait for the server to answer.
+            name = "(start-up check)" if name in ("", "-") else unquote(name)
+            times.setdefault(name, []).append(int(micros) / 1000)
     every = sum(sum(spent) for spent in times.values())
     print(
         f"\ninside the workers: {every / 1000:.0f} s of the 2 workers' {2 * seconds} s "
