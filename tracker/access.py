@@ -322,8 +322,13 @@ def can_import_documents(user: AnyUser) -> bool:
 
 
 def responsibility_for_user(user: AnyUser, pk: int) -> Responsibility:
+    # The document without its text and extraction (hundreds of KB, read by the document's
+    # own pages only): the 填报 page and every save and submission fetch it.
     return _get_or_404(
-        visible_responsibilities(user).select_related("unit", "assignment__document"), pk
+        visible_responsibilities(user)
+        .select_related("unit", "assignment__document")
+        .defer("assignment__document__source_text", "assignment__document__extraction"),
+        pk,
     )
 
 
@@ -354,7 +359,12 @@ def document_for_user(user: AnyUser, pk: int) -> Document:
 
 
 def period_for_user(user: AnyUser, pk: int) -> ReportingPeriod:
-    return _get_or_404(visible_periods(user).select_related("document", "schedule"), pk)
+    return _get_or_404(
+        visible_periods(user)
+        .select_related("document", "schedule")
+        .defer("document__source_text", "document__extraction"),
+        pk,
+    )
 
 
 def problem_for_user(user: AnyUser, pk: int) -> Problem:

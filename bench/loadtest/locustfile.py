@@ -19,6 +19,7 @@ import random
 import re
 import threading
 from typing import Any
+from urllib.parse import quote
 
 from locust import HttpUser, between, events, task
 
@@ -31,6 +32,8 @@ _reporters = [
     if line.strip()
 ]
 SESSION_COOKIE = "sessionid"
+# Read by run.py from gunicorn's access log; percent-encoded, as a header is ASCII.
+TYPE_HEADER = "X-Loadtest-Type"
 _lock = threading.Lock()
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -41,6 +44,19 @@ APPROVE_VERSION = re.compile(
     r'name="decision" value="approve"><input type="hidden" name="version" value="(\d+)"'
 )
 ASSIGNMENT_VERSION = re.compile(r'name="assignment_version"[^>]*value="(\d+)"')
+
+
+def _tag_requests(user: HttpUser) -> None:
+    """Every request carries its type (the name in Locust's table) in a header the server's
+    access log records, so run.py can set each type's time inside a gunicorn worker beside
+    the time Locust waited: the difference is the wait for a free worker."""
+    send = user.client.request
+
+    def request(method: str, url: str, name: str | None = None, **kwargs: Any) -> Any:
+        kwargs["headers"] = {**(kwargs.get("headers") or {}), TYPE_HEADER: quote(name or url)}
+        return send(method, url, name, **kwargs)
+
+    user.client.request = request  # type: ignore[method-assign]
 
 
 def _record(entry: dict[str, Any]) -> None:
@@ -81,6 +97,7 @@ class Reporter(HttpUser):
     wait_time = between(*(float(s) for s in os.environ.get("LOADTEST_THINK", "10-30").split("-")))
 
     def on_start(self) -> None:
+        _tag_requests(self)
         with _lock:
             self.username, session = _reporters.pop() if _reporters else ("", "")
         if session:
@@ -247,6 +264,7 @@ class Supervisor(HttpUser):
     wait_time = between(2, 5)
 
     def on_start(self) -> None:
+        _tag_requests(self)
         self.ready = _sign_in(self, SUPERVISOR)
 
     @task(3)

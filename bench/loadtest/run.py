@@ -4,6 +4,7 @@ every report the simulated people saw accepted exists exactly once, with its val
     make loadtest                                   # the province, 200 reporters, 10 supervisors
     LOADTEST_SCALE=0.1 LOADTEST_SECONDS=60 make loadtest
     LOADTEST_TEMPLATE=tracker_province_x make loadtest   # a copy of a province the bench kept
+    LOADTEST_THREADS=4 make loadtest                # each of the 2 workers with 4 threads
 
 What it starts, all on 127.0.0.1 and all stopped at the end:
 - a PostgreSQL database of its own beside LOADTEST_DATABASE_URL's (tracker_loadtest_<pid>,
@@ -25,7 +26,10 @@ LOADTEST_SIGN_INS of the reporters (default 30) and every supervisor sign in thr
 during it; the ramp (LOADTEST_SPAWN_RATE per second, default from the measured hash cost) keeps
 those sign-ins below what the workers can check.
 
-Printed: requests per second, p50/p95/p99 per request type, the errors, then the database check.
+Printed: requests per second, p50/p95/p99 per request type, the errors; then, per request
+type, the time inside a gunicorn worker (its access log) and its share of the two workers'
+time, so that what Locust waited beyond it is seen as the wait for a free worker; how often a
+database session waited on a lock; then the database check.
 Exit status 1 on any request error, a lost or duplicated report, or a value that differs.
 Not part of `make test`.
 """
@@ -149,8 +153,18 @@ def main() -> int:
                     f"127.0.0.1:{port}",
                     "-w",
                     "2",
+                    # Threads in each of the 2 workers (gunicorn's gthread worker beyond 1): to
+                    # measure whether a request waiting for PostgreSQL should hold a worker.
+                    "--threads",
+                    env.get("LOADTEST_THREADS", "1"),
                     "--timeout",
                     "60",
+                    # Each request's type (a header the locustfile sends) and its time inside
+                    # the worker, in microseconds: _print_service_times.
+                    "--access-logfile",
+                    str(scratch / "access.log"),
+                    "--access-logformat",
+                    "%(D)s %({x-loadtest-type}i)s",
                 ],
                 cwd=REPO,
                 env=env,
@@ -182,8 +196,14 @@ def main() -> int:
         users = int(env.get("LOADTEST_REPORTERS_COUNT", "200")) + int(
             env.get("LOADTEST_SUPERVISORS_COUNT", "10")
         )
-        print(f"locust: {users} users for {seconds} s against {host} (gunicorn, 2 workers)")
+        threads = env.get("LOADTEST_THREADS", "1")
+        print(
+            f"locust: {users} users for {seconds} s against {host} (gunicorn, 2 workers"
+            + (f" of {threads} threads)" if threads != "1" else ")")
+        )
         load_started = datetime.now(UTC)
+        waits = _LockWatch(url)
+        waits.start()
         locust = subprocess.run(
             [
                 str(BIN / "locust"),
@@ -213,6 +233,9 @@ def main() -> int:
                 "LOADTEST_REPORTERS": str(scratch / "reporters.txt"),
             },
         )
+        waits.stop()
+        _print_service_times(scratch / "access.log", seconds)
+        print(waits.summary())
         checked = _check(ledger)
         _print_reviews(load_started)
         failed = locust.returncode != 0 or not checked
@@ -231,6 +254,85 @@ def main() -> int:
         connections.close_all()
         drop_database(admin, url)
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _print_service_times(log: Path, seconds: int) -> None:
+    """Per request type, the time a gunicorn worker spent on it (its access log), and each
+    type's share of the two workers' time: set beside Locust's figures, what a request waited
+    for a free worker rather than was worked on."""
+    from statistics import quantiles
+    from urllib.parse import unquote
+
+    times: dict[str, list[float]] = {}
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    for line in lines:
+        micros, _, name = line.partition(" ")
+        if micros.isdigit():
+            # Without the header (gunicorn writes "-"): run.py's wait for the server to answer.
+            name = "(start-up check)" if name in ("", "-") else unquote(name)
+            times.setdefault(name, []).append(int(micros) / 1000)
+    every = sum(sum(spent) for spent in times.values())
+    print(
+        f"\ninside the workers: {every / 1000:.0f} s of the 2 workers' {2 * seconds} s "
+        f"({every / 1000 / (2 * seconds):.0%} busy"
+        # With threads, requests overlap inside a worker: the share can pass 100%.
+        + (")" if os.environ.get("LOADTEST_THREADS", "1") == "1" else ", threads overlapping)")
+    )
+    print(f"{'request':<22} {'count':>7} {'p50':>7} {'p95':>7} {'worker s':>9} {'share':>6}")
+    for name, spent in sorted(times.items()):
+        cuts = quantiles(spent, n=20) if len(spent) > 1 else spent * 19
+        print(
+            f"{name:<22} {len(spent):>7} {cuts[9]:>5.0f}ms {cuts[18]:>5.0f}ms "
+            f"{sum(spent) / 1000:>9.1f} {sum(spent) / max(every, 1):>6.0%}"
+        )
+
+
+class _LockWatch:
+    """Samples the load's database every half second for sessions waiting on a lock (a row
+    lock held by another request's transaction, say), for the summary."""
+
+    def __init__(self, url: str) -> None:
+        import threading
+
+        self.url = url
+        self.samples = 0
+        self.waiting = 0
+        self.longest = 0.0
+        self.statements: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self._stop.wait(0.5):
+                rows = conn.execute(
+                    "SELECT extract(epoch FROM now() - state_change), left(query, 60) "
+                    "FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"
+                ).fetchall()
+                self.samples += 1
+                self.waiting += bool(rows)
+                for waited, query in rows:
+                    self.longest = max(self.longest, float(waited or 0))
+                    self.statements[query] = self.statements.get(query, 0) + 1
+
+    def summary(self) -> str:
+        text = (
+            f"lock waits: {self.waiting} of {self.samples} samples had a session waiting on a "
+            f"lock (longest seen {self.longest * 1000:.0f} ms)"
+        )
+        for query, count in sorted(self.statements.items(), key=lambda item: -item[1])[:5]:
+            text += f"\n  ×{count} {query}"
+        return text
 
 
 def _production_passwords() -> None:

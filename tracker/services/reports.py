@@ -16,7 +16,6 @@ from tracker.formatting import clean_text
 from tracker.l10n import date_text
 from tracker.models import (
     Assessment,
-    Assignment,
     ProgressReport,
     ReportingPeriod,
     Responsibility,
@@ -146,15 +145,17 @@ def report_check(
     Whether the stored report may still change, and its version, are checked when saving."""
     if not can_edit_report(actor, responsibility):
         raise ReportRefused(_("只能填报本单位承担的任务。"))
-    # Read afresh: publishing may have set the tracked span since the caller loaded it, and an
-    # amendment may have changed or withdrawn the task.
-    assignment = Assignment.all_objects.select_related("document").get(
-        pk=responsibility.assignment_id
+    # Read afresh, the unit's part and its task in one query: publishing may have set the
+    # tracked span since the caller loaded it, and an amendment may have changed or withdrawn
+    # either. The document's text and extraction (hundreds of KB) play no part in a report.
+    fresh = (
+        Responsibility.all_objects.select_related("assignment__document")
+        .defer("assignment__document__source_text", "assignment__document__extraction")
+        .get(pk=responsibility.pk)
     )
+    assignment = fresh.assignment
     responsibility.assignment = assignment
-    if assignment.removed_at is not None or (
-        Responsibility.all_objects.filter(pk=responsibility.pk, removed_at__isnull=False).exists()
-    ):
+    if assignment.removed_at is not None or fresh.removed_at is not None:
         raise ReportRefused(_("该任务（或本单位的责任分工）已按文件修订撤销，无需再填报。"))
     if assignment_version is not None and assignment_version != assignment.version:
         raise StaleReport(
@@ -264,11 +265,7 @@ def report_save(
             report.submitted_by = actor
         if not created:
             report.version += 1
-        values = _store_values(report, report_input.values)
-        evaluated = report_evaluate(report, values, targets)
-        TargetValue.objects.bulk_update(
-            evaluated, ["elapsed", "completion", "pace", "gap_pp", "met", "colour"]
-        )
+        _store_values(report, report_input.values, targets)
         report.save()
         summaries_refresh_report(report)
         if submit:
@@ -294,29 +291,40 @@ def report_save(
     return report
 
 
-def _store_values(report: ProgressReport, values: Mapping[int, TargetInput]) -> list[TargetValue]:
-    """Write what was entered and return every value row the report now has."""
+def _store_values(
+    report: ProgressReport, values: Mapping[int, TargetInput], targets: dict[int, Target]
+) -> None:
+    """Write what was entered with what it means (report_evaluate, which also sets the report's
+    colour for the caller's save): the new rows in one INSERT and the rows the report had in
+    one UPDATE, entered and derived columns together, rather than a write for each."""
     existing = {v.target_id: v for v in report.values.all()}
-    changed, new = [], []
+    new = []
     for target_id, entered in values.items():
         row = existing.get(target_id)
         if row is None:
-            row = TargetValue(
-                report=report,
-                target_id=target_id,
-                actual=entered.actual,
-                assessment=entered.assessment,
-                note=entered.note.strip(),
-            )
+            row = TargetValue(report=report, target_id=target_id)
             new.append(row)
             existing[target_id] = row
-        else:
-            row.actual, row.assessment, row.note = (
-                entered.actual,
-                entered.assessment,
-                entered.note.strip(),
-            )
-            changed.append(row)
+        row.actual, row.assessment, row.note = entered.actual, entered.assessment, entered.note
+        row.note = row.note.strip()
+    evaluated = report_evaluate(report, list(existing.values()), targets)
+    # A value of a target an amendment withdrew is left as it was (report_evaluate skips it);
+    # what was entered always belongs to a current target (report_check).
     TargetValue.objects.bulk_create(new)
-    TargetValue.objects.bulk_update(changed, ["actual", "assessment", "note"])
-    return list(existing.values())
+    TargetValue.objects.bulk_update(
+        [row for row in evaluated if row.pk is not None], _VALUE_COLUMNS
+    )
+
+
+# Everything _store_values writes on a value row it already had.
+_VALUE_COLUMNS = [
+    "actual",
+    "assessment",
+    "note",
+    "elapsed",
+    "completion",
+    "pace",
+    "gap_pp",
+    "met",
+    "colour",
+]

@@ -36,7 +36,9 @@ def report_autosave(request: HttpRequest, responsibility_id: int, period_id: int
             {"detail": _("登录已过期，请重新登录后保存。"), "errors": {}}, status=403
         )
     user = current_user(request)
-    responsibility, period, _report = _work_context(user, responsibility_id, period_id)
+    responsibility, period, _report = _work_context(
+        user, responsibility_id, period_id, with_report=False
+    )
     targets = list(responsibility.assignment.targets.order_by("position"))
     form = ReportForm(request.POST, targets=targets)
     if not form.is_valid():

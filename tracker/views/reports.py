@@ -56,6 +56,15 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     rows = selectors.tasks_for_user(current_user(request), today=today())
     # Each period listed can also be filled as one Excel sheet (tracker.views.quarter_sheets).
     sheet_periods = list({row.period.pk: row.period for row in rows if row.period}.values())
+    # The links name the period's document, which the rows' tasks already hold (without its
+    # text and extraction): read through the period, each would fetch the whole document again.
+    documents = {
+        row.responsibility.assignment.document_id: row.responsibility.assignment.document
+        for row in rows
+    }
+    for period in sheet_periods:
+        if period.document_id in documents:
+            period.document = documents[period.document_id]
     return render(
         request,
         "tracker/reports/my_tasks.html",
@@ -95,10 +104,11 @@ def lead_assignment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _work_context(
-    user: User, responsibility_id: int, period_id: int
+    user: User, responsibility_id: int, period_id: int, *, with_report: bool = True
 ) -> tuple[Responsibility, ReportingPeriod, ProgressReport | None]:
     """The responsibility and period of a work page, for the unit's own people only: a lead
-    unit or a supervisor reads the report page instead."""
+    unit or a supervisor reads the report page instead. The stored report with its values
+    too, unless `with_report` is False (a save reads it under its lock; _stored_report)."""
     responsibility = access.responsibility_for_user(user, responsibility_id)
     if not access.can_edit_report(user, responsibility):
         raise Http404
@@ -108,12 +118,17 @@ def _work_context(
         assignment.schedule_id is not None and period.schedule_id != assignment.schedule_id
     ):
         raise Http404
-    report = (
+    return responsibility, period, (_stored_report(responsibility, period) if with_report else None)
+
+
+def _stored_report(
+    responsibility: Responsibility, period: ReportingPeriod
+) -> ProgressReport | None:
+    return (
         ProgressReport.objects.filter(responsibility=responsibility, period=period)
         .prefetch_related("values")
         .first()
     )
-    return responsibility, period, report
 
 
 def _render_work(
@@ -165,8 +180,13 @@ def _render_work(
 def report_work(request: HttpRequest, responsibility_id: int, period_id: int) -> HttpResponse:
     """填报: the unit writes, saves and submits its report for one quarter."""
     user = current_user(request)
+    # A save reads the stored report itself, under its lock; the page reads it only to show it
+    # again beside a refusal.
+    posted = request.method == "POST"
     try:
-        responsibility, period, report = _work_context(user, responsibility_id, period_id)
+        responsibility, period, report = _work_context(
+            user, responsibility_id, period_id, with_report=not posted
+        )
     except Http404:
         removed = access.removed_responsibility_for_user(user, responsibility_id)
         if removed is None:
@@ -175,7 +195,7 @@ def report_work(request: HttpRequest, responsibility_id: int, period_id: int) ->
             request, "tracker/reports/removed.html", {"responsibility": removed}, status=410
         )
     targets = list(responsibility.assignment.targets.order_by("position"))
-    if request.method != "POST":
+    if not posted:
         initial = {
             "data_month": f"{proposed_data_month(period):%Y-%m}",
             **initial_for(report, targets),
@@ -187,6 +207,7 @@ def report_work(request: HttpRequest, responsibility_id: int, period_id: int) ->
     form = ReportForm(request.POST, targets=targets)
     submit = request.POST.get("action") == "submit"
     if not form.is_valid():
+        report = _stored_report(responsibility, period)
         return _render_work(request, responsibility, period, report, form, status=400)
     try:
         saved = report_save(
@@ -201,6 +222,7 @@ def report_work(request: HttpRequest, responsibility_id: int, period_id: int) ->
     except StaleReport as exc:
         # The typed figures stay in the form and the newer saved version is shown beside them;
         # the form now carries the current version, so saving again is a deliberate overwrite.
+        report = _stored_report(responsibility, period)
         data = request.POST.copy()
         data["version"] = str(report.version) if report else ""
         data["assignment_version"] = str(responsibility.assignment.version)
@@ -210,6 +232,7 @@ def report_work(request: HttpRequest, responsibility_id: int, period_id: int) ->
             request, responsibility, period, report, form, conflict=report, status=409
         )
     except ReportRefused as exc:
+        report = _stored_report(responsibility, period)
         form.add_error(None, exc.message)
         form.add_service_errors(exc.errors)
         return _render_work(request, responsibility, period, report, form, status=400)
@@ -228,7 +251,9 @@ def report_preview(request: HttpRequest, responsibility_id: int, period_id: int)
     """The completion, 序时进度 and light of what is being typed, before anything is saved
     (htmx swaps the computed cells in place, so the inputs keep focus)."""
     user = current_user(request)
-    responsibility, period, _report = _work_context(user, responsibility_id, period_id)
+    responsibility, period, _report = _work_context(
+        user, responsibility_id, period_id, with_report=False
+    )
     assignment = responsibility.assignment
     try:
         through = parse_month(request.POST.get("data_month"))

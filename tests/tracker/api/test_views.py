@@ -320,3 +320,18 @@ def test_the_quarters_unit_ranking_is_paged(client, supervisor, monkeypatch):
             names += [row["unit"] for row in body["units"]]
             url = body["units_next"]
     assert len(names) == len(set(names)) == 5
+
+
+def test_a_save_and_a_submission_never_read_a_documents_whole_text(client, reporter, world):
+    """The deadline's hot path (issue 19's load test): the document's text and extraction are
+    hundreds of KB, and a report needs neither."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(reporter)
+    with CaptureQueriesContext(connection) as captured:
+        saved = post_report(client, world, submit=False)
+        submitted = post_report(client, world, submit=True, version=saved.json()["version"])
+    assert (saved.status_code, submitted.status_code) == (201, 201), submitted.content
+    assert submitted.json()["status"] == "submitted"
+    assert not [q for q in captured if "source_text" in q["sql"] or '"extraction"' in q["sql"]]

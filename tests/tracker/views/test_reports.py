@@ -16,6 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
+    make_assignment,
+    make_document,
+    make_periods,
     make_responsibility,
     make_target,
 )
@@ -292,3 +295,69 @@ def test_a_file_beyond_the_reports_limit_is_refused_with_a_message(
     assert response.status_code == 400
     assert "每份报告最多上传 1 个佐证材料" in response.content.decode()
     assert Evidence.objects.count() == 1
+
+
+def _document_texts(captured: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in captured if "source_text" in q["sql"] or '"extraction"' in q["sql"]]
+
+
+def test_my_tasks_costs_the_same_queries_however_many_documents(client, reporter, units):
+    """我的任务 names each period's document beside its Excel link: from the tasks' documents
+    already read, not one whole document (text and extraction, hundreds of KB) per period."""
+    client.force_login(reporter)
+
+    def count():
+        with (
+            time_machine.travel(datetime(2026, 6, 20, 10, tzinfo=SHANGHAI), tick=False),
+            CaptureQueriesContext(connection) as captured,
+        ):
+            assert client.get(reverse("my-tasks")).status_code == 200
+        assert not _document_texts(captured)
+        return len(captured)
+
+    def one_more_document(n):
+        document = make_document(title=f"第{n}个方案")
+        make_responsibility(make_assignment(document, title=f"任务{n}"), units["fgw"])
+        make_periods(document)
+
+    one_more_document(1)
+    before = count()
+    for n in range(2, 5):
+        one_more_document(n)
+    assert count() == before
+
+
+def test_a_submission_through_the_page_costs_the_same_queries_however_many_targets(
+    client, reporter, units
+):
+    """The deadline's hot path (issue 19's load test): saving and submitting through the form
+    take the same statements for one target or six, and never read the document's text."""
+    document = make_document()
+    small = make_responsibility(make_assignment(document, title="小任务"), units["fgw"])
+    make_target(small.assignment, value="6.5")
+    big = make_responsibility(make_assignment(document, title="大任务"), units["fgw"])
+    for n in range(6):
+        make_target(big.assignment, value=str(10 + n))
+    period = make_periods(document)[1]
+    client.force_login(reporter)
+
+    def statements(responsibility):
+        url = reverse("report-work", args=[responsibility.pk, period.pk])
+        figures = {f"target-{t.pk}": "6.8" for t in responsibility.assignment.targets.all()}
+        data = {**figures, "narrative": "上半年投资增长6.8%"}
+        counts = []
+        with time_machine.travel(datetime(2026, 6, 20, 10, tzinfo=SHANGHAI), tick=False):
+            for action in ("save", "submit"):
+                report = ProgressReport.objects.filter(responsibility=responsibility).first()
+                version = report.version if report else ""
+                with CaptureQueriesContext(connection) as captured:
+                    answer = client.post(url, {**data, "version": version, "action": action})
+                assert answer.status_code == 302
+                assert not _document_texts(captured)
+                counts.append(len(captured))
+        report = ProgressReport.objects.get(responsibility=responsibility)
+        assert report.status == "submitted"
+        assert report.values.count() == len(figures)
+        return counts
+
+    assert statements(small) == statements(big)
