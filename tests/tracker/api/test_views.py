@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -34,6 +35,26 @@ def world(units, reporter, outsider):
         "dan", password="pw-dan", role="reporter", unit=Unit.objects.create(name="云江市审计局")
     )
     return {"target": target, "lead": lead, "co": co, "q2": q2, "stranger": stranger}
+
+
+def walk(client: Any, url: str, size: int) -> tuple[list[int], list[int]]:
+    """Follow a keyset list's `next` links from `url`: the ids in order, and each page's
+    query count. No page is over `size`, none says a count, every link is a cursor."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    seen: list[int] = []
+    queries: list[int] = []
+    next_url: str | None = url
+    while next_url:
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(next_url).json()
+        queries.append(len(captured))
+        assert len(body["results"]) <= size and "count" not in body
+        seen += [r["id"] for r in body["results"]]
+        next_url = body["next"]
+        assert next_url is None or ("after=" in next_url and "page=" not in next_url)
+    return seen, queries
 
 
 def post_report(client, world, who="lead", **fields):
@@ -180,8 +201,6 @@ def test_period_and_responsibility_lists_never_read_a_documents_whole_text(clien
 def test_the_report_list_pages_by_keyset_without_gaps_and_scoped(
     client, supervisor, reporter, units, monkeypatch
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from tracker.api.pagination import ReportKeysetPagination
 
@@ -199,15 +218,7 @@ def test_the_report_list_pages_by_keyset_without_gaps_and_scoped(
                 )
     monkeypatch.setattr(ReportKeysetPagination, "page_size", 3)
     client.force_login(supervisor)
-    url, seen, queries = reverse("api-reports"), [], []
-    while url:
-        with CaptureQueriesContext(connection) as captured:
-            body = client.get(url).json()
-        queries.append(len(captured))
-        assert len(body["results"]) <= 3 and "count" not in body
-        seen += [r["id"] for r in body["results"]]
-        url = body["next"]
-        assert url is None or "after=" in url
+    seen, queries = walk(client, reverse("api-reports"), 3)
     expected = sorted(made, key=lambda r: (r.period_id, r.responsibility_id))
     assert seen == [r.pk for r in expected] and len(seen) == 16
     assert len(set(queries)) == 1  # the last page costs what the first does
@@ -228,8 +239,6 @@ def test_the_report_list_pages_by_keyset_without_gaps_and_scoped(
 def test_the_responsibility_list_pages_by_keyset_without_gaps_and_scoped(
     client, supervisor, reporter, units, monkeypatch
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from tracker.api.pagination import ResponsibilityKeysetPagination
     from tracker.models import Responsibility
@@ -247,15 +256,7 @@ def test_the_responsibility_list_pages_by_keyset_without_gaps_and_scoped(
     Responsibility.all_objects.filter(pk=gone.pk).update(removed_at=gone.created_at)
     monkeypatch.setattr(ResponsibilityKeysetPagination, "page_size", 4)
     client.force_login(supervisor)
-    url, seen, queries = reverse("api-responsibilities"), [], []
-    while url:
-        with CaptureQueriesContext(connection) as captured:
-            body = client.get(url).json()
-        queries.append(len(captured))
-        assert len(body["results"]) <= 4 and "count" not in body
-        seen += [r["id"] for r in body["results"]]
-        url = body["next"]
-        assert url is None or ("after=" in url and "page=" not in url)
+    seen, queries = walk(client, reverse("api-responsibilities"), 4)
     expected = sorted(made, key=lambda r: (r.assignment_id, r.unit_id))
     assert seen == [r.pk for r in expected] and len(seen) == 11
     assert len(set(queries)) == 1  # the last page costs what the first does
