@@ -39,8 +39,9 @@ from tracker.models import (
     UnitGroup,
     User,
 )
+from tracker.selectors.cached import ROSTER
 from tracker.services.audit import audit_record, snapshot
-from tracker.services.summaries import summaries_refresh
+from tracker.services.summaries import summaries_changed, summaries_refresh
 
 # The stubs make the admin classes generic; Django's own classes cannot be subscripted at runtime.
 if TYPE_CHECKING:
@@ -145,6 +146,7 @@ class AuditedAdmin(ModelAdmin):
             before=snapshot(obj),
         )
         super().delete_model(request, obj)
+        _deleted()
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
@@ -155,6 +157,14 @@ class AuditedAdmin(ModelAdmin):
                 before=snapshot(obj),
             )
         super().delete_queryset(request, queryset)
+        _deleted()
+
+
+def _deleted() -> None:
+    """A deletion here can take summary rows with it by CASCADE (a responsibility, a task, a
+    period), which no service recounts: the supervisors' kept figures are all counted again
+    (tracker.selectors.cached; the roster's mark is in every key)."""
+    summaries_changed([ROSTER])
 
 
 def _many_to_many(obj: Model) -> dict[str, list[int]]:

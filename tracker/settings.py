@@ -114,7 +114,23 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
         if _CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # The supervisors' kept figures (tracker.selectors.cached), apart from the throttles'
+    # counters so that a province's large entries never push a counter out; in a process's
+    # memory, at most 64 of them (a province's ranking is about 1 MB).
+    "figures": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": "figures",
+        }
+        if _CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "figures",
+            "OPTIONS": {"MAX_ENTRIES": 64},
+        }
+    ),
 }
 
 ROOT_URLCONF = "tracker.urls"

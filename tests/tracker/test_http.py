@@ -89,5 +89,6 @@ def test_a_keyset_cursor_of_several_keys_writes_each_and_reads_back_only_its_own
     assert decode_cursor("1781913600000000-42") == (datetime(2026, 6, 20, tzinfo=UTC), 42)
     assert decode_cursor(cursor) is None and decode_cursor("1781913600000000-42", kinds) is None
     assert decode_cursor("7-ff-1-1-1", kinds) is None  # not UTF-8
+    assert decode_cursor("7-00-1-1-1", kinds) is None  # a NUL
     assert decode_cursor("7-61-0-1-1", kinds) is None  # day 0
     assert decode_cursor("7-61-99999999-1-1", kinds) is None  # past the last day

@@ -25,8 +25,8 @@ from datetime import date
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, Max
+from django.core.cache import caches
+from django.db.models import Count, Max, Min
 from django.utils.translation import get_language
 
 from tracker.access import AnyUser, can_supervise
@@ -35,6 +35,10 @@ from tracker.periods import previous_quarter
 from tracker.selectors.aggregates import Scope
 
 T = TypeVar("T")
+
+# Part of every key: raised when what is kept changes shape (QuarterUnits' fields, a Ranking's
+# tuples), so that during a deploy the new code never reads what the old one kept in Redis.
+FIGURES_VERSION = "1"
 
 # The SummaryChange key of units and documents (tracker.services.summaries marks it).
 ROSTER = "roster"
@@ -46,13 +50,15 @@ def quarter_key(year: int, quarter: int) -> str:
 
 
 def stamps(keys: Iterable[str]) -> dict[str, str]:
-    """What the marks of `keys` say now: each key's count and newest id (one indexed query)."""
+    """What the marks of `keys` say now: each key's count, oldest and newest id (one indexed
+    query). Between prunes marks only accumulate and the count alone would do; the oldest id
+    covers the prune, after which no state can come back (the ids it deleted never return)."""
     wanted = set(keys)
     found = {
-        row["key"]: f"{row['n']}.{row['newest']}"
+        row["key"]: f"{row['n']}.{row['oldest']}.{row['newest']}"
         for row in SummaryChange.objects.filter(key__in=wanted)
         .values("key")
-        .annotate(n=Count("id"), newest=Max("id"))
+        .annotate(n=Count("id"), oldest=Min("id"), newest=Max("id"))
         .order_by()
     }
     return {key: found.get(key, "0") for key in wanted}
@@ -84,6 +90,7 @@ def figures_key(
     """The cache key of figures `name` of `scope` on `today`, counted from what `marks` (the
     stamps of the quarters concerned and of the roster) say."""
     parts = (
+        FIGURES_VERSION,
         name,
         repr(scope),
         today.isoformat(),
@@ -113,9 +120,9 @@ def kept(
         return compute()
     marks = stamps([ROSTER, *quarters])
     key = figures_key(name, scope, today=today, marks=marks, extra=extra)
-    found: T | None = cache.get(key)
+    found: T | None = caches["figures"].get(key)
     if found is not None:
         return found
     value = compute()
-    cache.set(key, value, settings.TRACKER_FIGURES_CACHE_SECONDS)
+    caches["figures"].set(key, value, settings.TRACKER_FIGURES_CACHE_SECONDS)
     return value

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import (
     Prefetch,
     Q,
@@ -151,11 +151,11 @@ def quarter_trend(
         )
         for q in wanted
     }
-    found = cache.get_many(list(keys.values()))
+    found = caches["figures"].get_many(list(keys.values()))
     missing = tuple(q for q in wanted if keys[q] not in found)
     counted = dict(_quarter_trend(user, scope, today=today, quarters=missing)) if missing else {}
     if counted:
-        cache.set_many(
+        caches["figures"].set_many(
             {keys[q]: counted[q] for q in missing}, settings.TRACKER_FIGURES_CACHE_SECONDS
         )
     return [

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,4 +130,9 @@ def backup_restore(*, source: Path) -> dict[str, Any]:
             )
         if (folder / "media").is_dir():
             shutil.copytree(folder / "media", Path(settings.MEDIA_ROOT), dirs_exist_ok=True)
+    # What the cache keeps was counted from the database just replaced, whose change marks
+    # (tracker.selectors.cached) the restored ones can repeat: it is all dropped. Another web
+    # process with its own memory (no TRACKER_CACHE_URL) is restarted with the restore anyway.
+    for alias in settings.CACHES:
+        caches[alias].clear()
     return manifest

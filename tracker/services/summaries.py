@@ -16,10 +16,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
-from django.db.models import F, FilteredRelation, Max, Q, QuerySet, Value
+from django.db.models import Case, F, FilteredRelation, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from tracker.models import (
+    COUNTED_STATUSES,
+    Document,
     Problem,
     ProgressReport,
     ReportingPeriod,
@@ -103,7 +105,12 @@ def counted_slots(
             s_due_on=F("slot_period__due_on"),
             s_report_id=F("slot_report__pk"),
             s_status=Coalesce(F("slot_report__status"), Value("")),
-            s_colour=Coalesce(F("slot_report__colour"), Value("")),
+            # A light counts once the report does (aggregates.slot_colour): a draft's, changing
+            # as its figures are typed, is not kept, so its saves leave the row as it was.
+            s_colour=Case(
+                When(slot_report__status__in=COUNTED_STATUSES, then=F("slot_report__colour")),
+                default=Value(""),
+            ),
             s_is_late=F("slot_report__is_late"),
             s_submitted_at=F("slot_report__submitted_at"),
         )
@@ -120,9 +127,10 @@ def summaries_refresh(
     year: int | None = None,
 ) -> int:
     """Recount the summary rows under the keys (they narrow together: `period_ids` and
-    `responsibility_ids` together are those slots only; no key at all is everything), in two
-    statements; return how many rows there are now under the keys. Runs in the caller's
-    transaction (a transaction of its own otherwise)."""
+    `responsibility_ids` together are those slots only; no key at all is everything): delete
+    and insert, set-based, with a read of the rows before and after to mark the quarters that
+    changed (summaries_changed); return how many rows there are now under the keys. Runs in
+    the caller's transaction (a transaction of its own otherwise)."""
     period_ids = None if period_ids is None else sorted(set(period_ids))
     responsibility_ids = None if responsibility_ids is None else sorted(set(responsibility_ids))
     unit_ids = None if unit_ids is None else sorted(set(unit_ids))
@@ -161,23 +169,30 @@ def summaries_refresh(
     # saved together) must not fail on the unique key; the later one's copy wins, and it read
     # the latest committed report. The SELECT always has a WHERE, which SQLite needs to tell
     # ON CONFLICT from a join's ON.
-    # RETURNING: the quarters the new rows fall in, marked changed with those the old ones did.
     insert_sql = (
         f"INSERT INTO {table} ({columns}) {select_sql} "
-        f"ON CONFLICT (period_id, responsibility_id) DO UPDATE SET {updates} "
-        f"RETURNING year, quarter"
+        f"ON CONFLICT (period_id, responsibility_id) DO UPDATE SET {updates}"
     )
+    # A few slots (a report's save, a responsibility's change) are compared row by row before
+    # and after, and only a quarter whose rows changed is marked: a draft saved again, or the
+    # autosave every few seconds of typing, leaves the supervisors' kept figures alone. A wide
+    # recount (a document, a year, everything) marks every quarter it touched.
+    narrow = period_ids is not None or responsibility_ids is not None
+    shape = _COLUMNS if narrow else ("year", "quarter")
     # No savepoint inside the caller's transaction: the delete and the insert stand or fall
     # with it, and a report's save (the hot path at the deadline) is spared two round trips.
     with transaction.atomic(savepoint=False):
-        quarters = set(stale.values_list("year", "quarter").distinct().order_by())
+        before = set(stale.values_list(*shape).distinct().order_by())
         stale._raw_delete(stale.db)
         with connection.cursor() as cursor:
             cursor.execute(insert_sql, params)
-            written = cursor.fetchall()
-        quarters.update((year, quarter) for year, quarter in written)
-        summaries_changed(quarter_key(year, quarter) for year, quarter in quarters)
-        return len(written)
+        after = set(stale.values_list(*shape).distinct().order_by())
+        changed = before ^ after if narrow else before | after
+        at = shape.index("year")
+        summaries_changed(quarter_key(row[at], row[at + 1]) for row in changed)
+        if narrow:
+            return len(after)
+        return stale.count()
 
 
 def summaries_changed(keys: Iterable[str]) -> None:
@@ -202,11 +217,18 @@ def problem_changed(problem: Problem) -> None:
         summaries_changed([quarter_key(*period)])
 
 
-def roster_saved(**_signal: object) -> None:
+def roster_saved(*, instance: object, **_signal: object) -> None:
     """post_save and post_delete of Unit and Document (tracker.apps): a unit's name, level, order
     or active flag, a document's status, are read by the rankings and tallies. Connected as
     signals, unlike the summary rows, so that every save counts — the admin's and the people
-    pages' as much as the services' (UPDATEs mark explicitly: rosters, unit_merge)."""
+    pages' as much as the services' (UPDATEs mark explicitly: rosters, unit_merge). A draft
+    that never had slots (one being reviewed, saved at every correction) counts in nothing."""
+    if (
+        isinstance(instance, Document)
+        and instance.status == Document.Status.DRAFT
+        and not SlotSummary.objects.filter(document_id=instance.pk).exists()
+    ):
+        return
     summaries_changed([ROSTER])
 
 

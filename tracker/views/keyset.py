@@ -76,9 +76,11 @@ def _read(text: str, kind: type) -> Any:
         if len(text) > _LONGEST_TEXT or len(text) % 2 or not set(text) <= _HEX:
             return None
         try:
-            return bytes.fromhex(text).decode()
+            decoded = bytes.fromhex(text).decode()
         except UnicodeDecodeError:
             return None
+        # No name holds a NUL, and PostgreSQL refuses one as a parameter (a 500, not a page).
+        return None if "\x00" in decoded else decoded
     if kind is datetime:
         # No later than datetime's last moment: a larger count of microseconds overflowed.
         micros = parse_int(text, maximum=_LAST_MICROSECOND)

@@ -7,22 +7,25 @@ one query (the stamps); a unit's or a leader's figures are not kept."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.samples import amendment_world
 from tracker import selectors
-from tracker.models import Problem, SummaryChange, Unit
+from tracker.models import Problem, SlotSummary, SummaryChange, Unit, User
 from tracker.periods import SHANGHAI
 from tracker.selectors import Scope
 from tracker.selectors.cached import ROSTER, quarter_key, stamps
 from tracker.services.document_archive import document_archive
 from tracker.services.problems import problem_escalate, problem_raise, problem_resolve
 from tracker.services.report_withdrawal import report_withdraw
+from tracker.services.reports import ReportInput, TargetInput, report_save
 from tracker.services.summaries import summary_changes_prune
 from tracker.services.unit_merge import unit_merge
 from tracker.services.units import unit_update
@@ -31,6 +34,11 @@ pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 7, 6)  # after the second quarter's reports, before the third's
 Q2 = Scope(2026, 2)
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", password="pw", role=User.Role.ADMINISTRATOR)
 
 
 @pytest.fixture
@@ -206,5 +214,84 @@ def test_the_dashboard_shows_a_submission_at_once(client, world, supervisor, rep
     assert page.context["tally"].submitted == 2
     _withdraw(world, reporter)  # the figures of the page above are kept in the cache
     assert client.get(url).context["tally"].submitted == 1
-    cache.clear()
+    caches["figures"].clear()
     assert client.get(url).context["tally"].submitted == 1
+
+
+def test_a_responsibility_deleted_in_the_admin_is_counted_again(
+    client, world, units, supervisor, superuser, settings
+):
+    """The admin's delete takes the summary rows by CASCADE, past every service."""
+    from tests.factories import make_responsibility
+    from tracker.models import Responsibility
+
+    extra = make_responsibility(world["task"], units["city"], "co")
+    before = figures(supervisor)  # kept, with the extra responsibility's slots
+    client.force_login(superuser)
+    answer = client.post(
+        reverse("admin:tracker_responsibility_delete", args=[extra.pk]), {"post": "yes"}
+    )
+    assert answer.status_code == 302
+    assert not Responsibility.all_objects.filter(pk=extra.pk).exists()
+    after = figures(supervisor)
+    assert after == from_scratch(supervisor, settings)
+    assert after["total"].expected == before["total"].expected - 1
+
+
+def test_a_transaction_committing_across_the_prune_never_repeats_a_stamp(
+    world, supervisor, settings
+):
+    """Marks 1005 and 1007 committed, 1006 still in flight; the prune keeps 1007; then 1006
+    commits with its change. Count and newest id are as before; the oldest id is not."""
+    key = quarter_key(2026, 2)
+    SummaryChange.objects.filter(key=key).delete()
+    SummaryChange.objects.create(id=1005, key=key)
+    SummaryChange.objects.create(id=1007, key=key)
+    figures(supervisor)  # kept
+    seen = stamps([key])
+    summary_changes_prune()
+    # The transaction in flight commits its change (every report of the quarter gone)…
+    SlotSummary.objects.filter(year=2026, quarter=2).update(status="", colour="", is_late=None)
+    SummaryChange.objects.create(id=1006, key=key)  # …and its mark.
+    assert stamps([key]) != seen
+    assert figures(supervisor) == from_scratch(supervisor, settings)
+
+
+def test_a_draft_saved_again_leaves_the_kept_figures_alone_and_a_submission_does_not(
+    units, reporter
+):
+    """The autosave saves a draft every few seconds of typing: its summary row keeps no light
+    until the report counts, so only the submission marks the quarter."""
+    from tests.factories import (
+        make_assignment,
+        make_document,
+        make_periods,
+        make_responsibility,
+        make_target,
+    )
+
+    document = make_document()
+    task = make_assignment(document, title="项目开工")
+    target = make_target(task, value="40", unit="个", kind="count", indicator="开工项目")
+    lead = make_responsibility(task, units["fgw"], "lead")
+    q2 = make_periods(document)[1]
+    key = quarter_key(2026, 2)
+    version, marks = None, []
+    for actual, submit in (("5", False), ("5", False), ("30", False), ("38", True)):
+        report = report_save(
+            responsibility=lead,
+            period=q2,
+            actor=reporter,
+            report_input=ReportInput(
+                values={target.pk: TargetInput(actual=Decimal(actual))}, narrative="推进中"
+            ),
+            expected_version=version,
+            submit=submit,
+            autosave=not submit,
+            now=datetime(2026, 6, 20, 10, tzinfo=SHANGHAI),
+        )
+        version = report.version
+        marks.append(SummaryChange.objects.filter(key=key).count())
+    # The first save made the slot's report (a change); saving again, even with other
+    # figures (another light), changed nothing counted; the submission did.
+    assert marks[1] == marks[0] and marks[2] == marks[0] and marks[3] == marks[0] + 1

@@ -380,6 +380,7 @@ def test_odd_cursors_show_the_first_page_and_another_sorts_cursor_is_not_misread
         "1-e4b88d-3-4-5",
         "1-zz-3-4",
         "1-ff-3-4",  # not UTF-8
+        "1-00-1781920800000000-4",  # a NUL, which PostgreSQL refuses as a parameter
         "1-" + "ab" * 900 + "-3-4",
         "99999999999999999999-61-3-4",
         "1-61-999999999999999999-4",
