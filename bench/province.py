@@ -1084,29 +1084,27 @@ def _deep_pages(lead_user: str) -> list[Page]:
     from tracker.views.common import PAGE_SIZE
     from tracker.views.keyset import encode_cursor
 
-    pages = []
+    pages: list[Page] = []
+
+    def deep(name: str, path: str, rows: Any, keys: list[Any], depth: int, size: int) -> None:
+        """The page `depth` rows into `rows` (ordered by `keys`), its URL naming it both ways:
+        ?page= for offset paging, ?after= (the cursor of the row before it) for keyset."""
+        row = min(depth, max(rows.count() - 1, 0)) // size * size
+        if row:
+            cursor = encode_cursor(*rows.values_list(*keys)[row - 1])
+            joiner = "&" if "?" in path else "?"
+            pages.append(
+                Page(
+                    f"{name}, row {row:,}" if name else f"{path} row {row:,}",
+                    f"{path}{joiner}page={row // size + 1}&after={cursor}",
+                    explain=True,
+                )
+            )
+
     queue = ProgressReport.objects.filter(status="submitted").order_by("submitted_at", "pk")
-    deep = min(100_000, max(queue.count() - 1, 0)) // PAGE_SIZE * PAGE_SIZE
-    if deep:
-        moment, pk = queue.values_list("submitted_at", "pk")[deep - 1]
-        pages.append(
-            Page(
-                f"review queue, row {deep:,}",
-                f"/reviews/?page={deep // PAGE_SIZE + 1}&after={encode_cursor(moment, pk)}",
-                explain=True,
-            )
-        )
+    deep("review queue", "/reviews/", queue, ["submitted_at", "pk"], 100_000, PAGE_SIZE)
     reports = ProgressReport.objects.order_by("period_id", "responsibility_id")
-    deep = min(100_000, max(reports.count() - 1, 0)) // 50 * 50
-    if deep:
-        period, responsibility = reports.values_list("period_id", "responsibility_id")[deep - 1]
-        pages.append(
-            Page(
-                f"/api/reports/ row {deep:,}",
-                f"/api/reports/?page={deep // 50 + 1}&after={period}-{responsibility}",
-                explain=True,
-            )
-        )
+    deep("", "/api/reports/", reports, ["period_id", "responsibility_id"], 100_000, 50)
     # The queue's other sorts, each by its keys (tracker.views.report_review.QUEUE_SORTS).
     unit_place = Coalesce("responsibility__unit__position", UNIT_WITHOUT_PLACE)
     for sort, keys in (
@@ -1115,28 +1113,10 @@ def _deep_pages(lead_user: str) -> list[Page]:
     ):
         named = {f"key{n}": key for n, key in enumerate(keys)}
         rows = queue.annotate(**named).order_by(*named, "submitted_at", "pk")
-        deep = min(100_000, max(rows.count() - 1, 0)) // PAGE_SIZE * PAGE_SIZE
-        if deep:
-            key = rows.values_list(*named, "submitted_at", "pk")[deep - 1]
-            pages.append(
-                Page(
-                    f"review queue by {sort}, row {deep:,}",
-                    f"/reviews/?sort={sort}&page={deep // PAGE_SIZE + 1}"
-                    f"&after={encode_cursor(*key)}",
-                    explain=True,
-                )
-            )
+        fields = [*named, "submitted_at", "pk"]
+        deep(f"review queue by {sort}", f"/reviews/?sort={sort}", rows, fields, 100_000, PAGE_SIZE)
     responsibilities = Responsibility.objects.order_by("assignment_id", "unit_id")
-    deep = min(40_000, max(responsibilities.count() - 1, 0)) // 50 * 50
-    if deep:
-        assignment, unit = responsibilities.values_list("assignment_id", "unit_id")[deep - 1]
-        pages.append(
-            Page(
-                f"/api/responsibilities/ row {deep:,}",
-                f"/api/responsibilities/?page={deep // 50 + 1}&after={assignment}-{unit}",
-                explain=True,
-            )
-        )
+    deep("", "/api/responsibilities/", responsibilities, ["assignment_id", "unit_id"], 40_000, 50)
     lead_unit = User.objects.get(username=lead_user).unit_id
     busiest = (
         Responsibility.objects.filter(unit_id=lead_unit, role="lead")
