@@ -16,6 +16,7 @@ from tracker.models import (
     ReportingPeriod,
     ReportingSchedule,
     Responsibility,
+    SlotSummary,
     Target,
     Unit,
 )
@@ -110,3 +111,23 @@ def make_schedule(
         return schedule
     position = document.schedules.count() + 1
     return ReportingSchedule.objects.create(document=document, position=position, **fields)
+
+
+def summary_rows() -> list[tuple[Any, ...]]:
+    """Every summary row, without its id, in order: what two states are compared by."""
+    fields = [f.attname for f in SlotSummary._meta.concrete_fields if f.attname != "id"]
+    return sorted(SlotSummary.objects.values_list(*fields))
+
+
+def assert_rebuild_equal() -> None:
+    """The rows the services kept are those `manage.py rebuild_summaries` would write (the
+    rebuild is rolled back: the rows are left as they were)."""
+    from django.db import transaction
+
+    kept = summary_rows()
+    with transaction.atomic():
+        summaries_refresh()
+        rebuilt = summary_rows()
+        transaction.set_rollback(True)
+    assert kept == rebuilt
+    assert summary_rows() == kept

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import transaction
 
+from tests.factories import assert_rebuild_equal
 from tracker import selectors
 from tracker.access import AnyUser, visible_responsibilities
 from tracker.models import (
@@ -53,7 +53,6 @@ from tracker.services.report_review import report_approve, report_return
 from tracker.services.report_withdrawal import report_withdraw
 from tracker.services.reporting_periods import period_lock, period_reopen
 from tracker.services.reports import ReportInput, TargetInput, report_save
-from tracker.services.summaries import summaries_refresh
 from tracker.services.unit_merge import unit_merge
 
 pytestmark = pytest.mark.django_db
@@ -239,22 +238,6 @@ def test_rebuilding_the_demo_summary_changes_nothing():
 
 
 # --- a year of the Lincang plan -----------------------------------------------------------------
-
-
-def rows() -> list[tuple[Any, ...]]:
-    fields = [f.attname for f in SlotSummary._meta.concrete_fields if f.attname != "id"]
-    return sorted(SlotSummary.objects.values_list(*fields))
-
-
-def assert_rebuild_equal() -> None:
-    """The rows the services kept are those `manage.py rebuild_summaries` would write."""
-    kept = rows()
-    with transaction.atomic():
-        summaries_refresh()
-        rebuilt = rows()
-        transaction.set_rollback(True)
-    assert kept == rebuilt
-    assert rows() == kept
 
 
 def at(month: int, day: int, hour: int = 10) -> datetime:

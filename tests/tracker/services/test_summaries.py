@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from tests.factories import assert_rebuild_equal, summary_rows
 from tests.samples import amendment_world
 from tracker.access import visible_slot_summaries
 from tracker.models import ProgressReport, ReportingPeriod, SlotSummary, Unit, User
@@ -23,20 +23,6 @@ from tracker.services.summaries import summaries_refresh
 from tracker.services.working_days import calendar_day_set
 
 pytestmark = pytest.mark.django_db
-
-
-def rows() -> list[tuple[Any, ...]]:
-    fields = [f.attname for f in SlotSummary._meta.concrete_fields if f.attname != "id"]
-    return sorted(SlotSummary.objects.values_list(*fields))
-
-
-def assert_rebuild_equal() -> None:
-    kept = rows()
-    with transaction.atomic():
-        summaries_refresh()
-        rebuilt = rows()
-        transaction.set_rollback(True)
-    assert kept == rebuilt
 
 
 @pytest.fixture
@@ -167,11 +153,11 @@ def test_a_report_saved_late_is_late_in_its_row(world, outsider):
 def test_an_upgraded_database_gets_its_rows_when_migrated(world):
     """An installation upgraded past the summary table's migration has slots but no rows: the
     next migrate fills them (post_migrate), and a migrate with rows in place writes nothing."""
-    expected = rows()
+    expected = summary_rows()
     assert expected
     SlotSummary.objects.all().delete()
     call_command("migrate", verbosity=0)
-    assert rows() == expected
+    assert summary_rows() == expected
     before = SlotSummary.objects.order_by("pk").values_list("pk", flat=True)[0]
     call_command("migrate", verbosity=0)
     assert SlotSummary.objects.order_by("pk").values_list("pk", flat=True)[0] == before
